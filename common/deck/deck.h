@@ -1,0 +1,96 @@
+// Deck: the syntax tree of one deck file, exactly as written (DECK.md).
+//
+// ParseDeck() builds it; CheckDeck() validates names, ranges and callback
+// order; CompileDeck() turns a checked Deck into a Program. Names are kept as
+// text with their source positions so every later stage can point at the
+// offending token. A Deck is plain data with no invariants beyond "it came
+// from the parser": a Deck with syntax errors may be missing lines.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/deck/program.h"
+
+namespace cardflow {
+
+// 1-based line and byte column of a token.
+struct SourcePos {
+  int line = 0;
+  int column = 0;
+};
+
+// A name (stack, shared variable, register or node) where it was written.
+struct Name {
+  std::string text;
+  SourcePos pos;
+};
+
+// V in DECK.md: an integer literal or a register of the same stack.
+struct Value {
+  bool is_register = false;
+  int64_t literal = 0;
+  Name reg;  // is_register only
+  SourcePos pos;
+};
+
+// A shared variable (`balance`, stack empty) or a stack's register (`A.a`).
+struct Term {
+  Name stack;  // text empty for a shared variable
+  Name name;
+  SourcePos pos;  // first byte of the term
+};
+
+// One card. Which fields are meaningful depends on `op` (see DECK.md, "Cards"):
+//   set..mod  reg, value        read   target (shared), reg
+//   write     value, target     notify target (stack), value (if has_value)
+//   await     target (stack), reg (if has_reg)
+//   work/sleep value (a literal) print value
+struct Card {
+  Op op = Op::kSet;
+  SourcePos pos;     // the card keyword
+  std::string text;  // the card as written, trimmed, comment removed
+  bool has_reg = false;
+  Name reg;
+  bool has_value = false;
+  Value value;
+  Name target;
+};
+
+struct StackDecl {
+  Name name;
+  Name node;  // `on NODE`; text empty when absent
+  SourcePos pos;
+  std::vector<Card> cards;
+};
+
+struct SharedDecl {
+  Name name;
+  int64_t initial = 0;
+  SourcePos pos;
+};
+
+struct ExpectDecl {
+  Term lhs;
+  CompareOp op = CompareOp::kEq;
+  bool rhs_is_term = false;
+  Term rhs_term;
+  int64_t rhs_literal = 0;
+  SourcePos pos;
+};
+
+struct OutcomeDecl {
+  std::vector<Term> terms;
+  SourcePos pos;
+};
+
+struct Deck {
+  std::string file;
+  std::vector<SharedDecl> shared;
+  std::vector<StackDecl> stacks;
+  std::vector<ExpectDecl> expects;
+  std::vector<OutcomeDecl> outcomes;  // more than one is a check error
+};
+
+}  // namespace cardflow

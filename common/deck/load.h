@@ -1,0 +1,28 @@
+// LoadDeck: the deck front end in one call — parse, check, compile.
+// Either a Program comes back, or every problem of the file does (never just
+// the first). Nothing is run here.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/deck/diagnostic.h"
+#include "common/deck/program.h"
+
+namespace cardflow {
+
+struct LoadResult {
+  std::optional<Program> program;    // set exactly when errors is empty
+  std::vector<Diagnostic> errors;
+};
+
+// `file_name` is used in diagnostics and in Program::file. The deadlock and
+// unmatched-await checks apply only to Ordering::kCallbacks.
+LoadResult LoadDeck(std::string_view text, std::string_view file_name, Ordering ordering);
+
+// Reads `path` and loads it; an unreadable file is one diagnostic at 0:0.
+LoadResult LoadDeckFile(const std::string& path, Ordering ordering);
+
+}  // namespace cardflow

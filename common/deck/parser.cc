@@ -1,0 +1,275 @@
+#include "common/deck/parser.h"
+
+#include <cstring>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "common/deck/diagnostic_sink.h"
+#include "common/deck/lexer.h"
+#include "common/deck/token_cursor.h"
+
+namespace cardflow {
+namespace {
+
+struct CardSyntax {
+  std::string_view keyword;
+  Op op;
+  std::string_view usage;
+};
+
+constexpr CardSyntax kCards[] = {
+    {"set", Op::kSet, "set REGISTER VALUE"},
+    {"add", Op::kAdd, "add REGISTER VALUE"},
+    {"sub", Op::kSub, "sub REGISTER VALUE"},
+    {"mul", Op::kMul, "mul REGISTER VALUE"},
+    {"div", Op::kDiv, "div REGISTER VALUE"},
+    {"mod", Op::kMod, "mod REGISTER VALUE"},
+    {"read", Op::kRead, "read SHARED -> REGISTER"},
+    {"write", Op::kWrite, "write VALUE -> SHARED"},
+    {"notify", Op::kNotify, "notify STACK [VALUE]"},
+    {"await", Op::kAwait, "await STACK [-> REGISTER]"},
+    {"work", Op::kWork, "work MICROSECONDS"},
+    {"sleep", Op::kSleep, "sleep MILLISECONDS"},
+    {"print", Op::kPrint, "print VALUE"},
+};
+
+const CardSyntax* FindCard(std::string_view word) {
+  for (const CardSyntax& card : kCards) {
+    if (card.keyword == word) return &card;
+  }
+  return nullptr;
+}
+
+bool IsStatementKeyword(std::string_view word) {
+  return word == "shared" || word == "stack" || word == "expect" || word == "outcome";
+}
+
+constexpr std::string_view kTermWanted = "a shared variable or STACK.REGISTER";
+
+class Parser {
+ public:
+  Parser(std::string_view text, std::string_view file) : text_(text), sink_(file) {
+    deck_.file = std::string(file);
+  }
+
+  ParseResult Run() && {
+    size_t start = 0;
+    int line = 0;
+    while (start < text_.size() && !sink_.overflowed()) {
+      const char* newline =
+          static_cast<const char*>(std::memchr(text_.data() + start, '\n', text_.size() - start));
+      const size_t end = newline ? static_cast<size_t>(newline - text_.data()) : text_.size();
+      ParseLine(text_.substr(start, end - start), ++line);
+      start = end + 1;
+    }
+    return {std::move(deck_), std::move(sink_).Take()};
+  }
+
+ private:
+  void ParseLine(std::string_view line, int number);
+  void ParseStatement(TokenCursor& cursor, std::string_view keyword, SourcePos pos);
+  void ParseShared(TokenCursor& cursor, SourcePos pos);
+  void ParseStack(TokenCursor& cursor, SourcePos pos);
+  void ParseExpect(TokenCursor& cursor, SourcePos pos);
+  void ParseOutcome(TokenCursor& cursor, SourcePos pos);
+  void ParseCard(TokenCursor& cursor, const CardSyntax& syntax, Card& card);
+
+  std::string_view text_;
+  DiagnosticSink sink_;
+  Deck deck_;
+  std::vector<Token> tokens_;  // reused for every line
+};
+
+void Parser::ParseLine(std::string_view line, int number) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (const size_t hash = line.find('#'); hash != std::string_view::npos) {
+    line = line.substr(0, hash);
+  }
+  const size_t first = line.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return;  // blank or comment only
+  const size_t last = line.find_last_not_of(" \t");
+  line = line.substr(0, last + 1);
+
+  TokenizeLine(line, tokens_);
+  TokenCursor cursor(tokens_, number, static_cast<int>(line.size()) + 1, sink_);
+  const Token& head = tokens_.front();
+  const SourcePos pos = cursor.PosOf(head);
+  if (head.kind == TokenKind::kBad) return cursor.Fail(pos, DescribeBadByte(head.text[0]));
+
+  const bool is_word = head.kind == TokenKind::kWord;
+  const bool indented = first > 0;
+  if (!indented) {
+    if (is_word && IsStatementKeyword(head.text)) {
+      cursor.Skip();
+      return ParseStatement(cursor, head.text, pos);
+    }
+    if (is_word && FindCard(head.text)) {
+      return cursor.Fail(pos, "card " + Quoted(head.text) +
+                                  " must be indented under a 'stack NAME:' header");
+    }
+    return cursor.Fail(pos, "expected a top-level statement (shared, stack, expect or outcome),"
+                            " found " + Quoted(head.text));
+  }
+  if (is_word && IsStatementKeyword(head.text)) {
+    return cursor.Fail(pos, Quoted(head.text) + " must start in column 1 (it is not a card)");
+  }
+  if (deck_.stacks.empty()) {
+    return cursor.Fail(pos, "card outside a stack: indented lines must follow a 'stack NAME:'"
+                            " header");
+  }
+  const CardSyntax* syntax = is_word ? FindCard(head.text) : nullptr;
+  if (syntax == nullptr) {
+    return cursor.Fail(pos, (is_word ? "unknown card " : "expected a card, found ") +
+                                Quoted(head.text) +
+                                "; cards are set, add, sub, mul, div, mod, read, write, notify,"
+                                " await, work, sleep and print");
+  }
+  cursor.Skip();
+  cursor.SetContext(syntax->keyword, syntax->usage, /*is_card=*/true);
+  Card card;
+  card.op = syntax->op;
+  card.pos = pos;
+  ParseCard(cursor, *syntax, card);
+  if (!cursor.ExpectEnd()) return;
+  card.text = std::string(line.substr(first));
+  deck_.stacks.back().cards.push_back(std::move(card));
+}
+
+void Parser::ParseCard(TokenCursor& cursor, const CardSyntax& syntax, Card& card) {
+  auto take_reg = [&](std::string_view what) {
+    std::optional<Name> reg = cursor.TakeName(what);
+    if (reg) card.reg = std::move(*reg);
+    card.has_reg = true;
+  };
+  auto take_value = [&](std::string_view what) {
+    std::optional<Value> value = cursor.TakeValue(what);
+    if (value) card.value = std::move(*value);
+    card.has_value = true;
+  };
+  auto take_target = [&](std::string_view what) {
+    std::optional<Name> target = cursor.TakeName(what);
+    if (target) card.target = std::move(*target);
+  };
+  switch (syntax.op) {
+    case Op::kSet:
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kMul:
+    case Op::kDiv:
+    case Op::kMod:
+      take_reg("a register");
+      take_value("a value (an integer or a register)");
+      break;
+    case Op::kRead:
+      take_target("a shared variable");
+      cursor.Take(TokenKind::kArrow, "'-> REGISTER'");
+      take_reg("a register after '->'");
+      break;
+    case Op::kWrite:
+      take_value("a value (an integer or a register)");
+      cursor.Take(TokenKind::kArrow, "'-> SHARED'");
+      take_target("a shared variable after '->'");
+      break;
+    case Op::kNotify:
+      take_target("a stack to notify");
+      if (!cursor.AtEnd()) take_value("a value (an integer or a register)");
+      break;
+    case Op::kAwait:
+      take_target("a stack to await");
+      if (cursor.TakeIf(TokenKind::kArrow)) take_reg("a register after '->'");
+      break;
+    case Op::kWork:
+    case Op::kSleep: {
+      const SourcePos pos = cursor.AtEnd() ? SourcePos{} : cursor.PosOf(*cursor.Peek());
+      std::optional<int64_t> n = cursor.TakeInteger(
+          syntax.op == Op::kWork ? "a number of microseconds" : "a number of milliseconds");
+      card.has_value = true;
+      card.value = Value{false, n.value_or(0), {}, pos};
+      break;
+    }
+    case Op::kPrint:
+      take_value("a value (an integer or a register)");
+      break;
+  }
+}
+
+void Parser::ParseStatement(TokenCursor& cursor, std::string_view keyword, SourcePos pos) {
+  if (keyword == "shared") return ParseShared(cursor, pos);
+  if (keyword == "stack") return ParseStack(cursor, pos);
+  if (keyword == "expect") return ParseExpect(cursor, pos);
+  ParseOutcome(cursor, pos);
+}
+
+void Parser::ParseShared(TokenCursor& cursor, SourcePos pos) {
+  cursor.SetContext("shared", "shared NAME [= INTEGER]", /*is_card=*/false);
+  SharedDecl decl;
+  decl.pos = pos;
+  std::optional<Name> name = cursor.TakeName("a variable name");
+  if (cursor.TakeIf(TokenKind::kEquals)) {
+    decl.initial = cursor.TakeInteger("an integer after '='").value_or(0);
+  }
+  if (!cursor.ExpectEnd()) return;
+  decl.name = std::move(*name);
+  deck_.shared.push_back(std::move(decl));
+}
+
+void Parser::ParseStack(TokenCursor& cursor, SourcePos pos) {
+  cursor.SetContext("stack", "stack NAME [on NODE]:", /*is_card=*/false);
+  // The stack exists even when its header is broken, so that the cards under
+  // it are parsed as cards and not reported as outside a stack.
+  StackDecl& stack = deck_.stacks.emplace_back();
+  stack.pos = pos;
+  if (std::optional<Name> name = cursor.TakeName("a stack name")) stack.name = std::move(*name);
+  if (cursor.TakeWordIf("on")) {
+    if (std::optional<Name> node = cursor.TakeName("a node name after 'on'")) {
+      stack.node = std::move(*node);
+    }
+  }
+  cursor.Take(TokenKind::kColon, "':' at the end of the line");
+  cursor.ExpectEnd();
+}
+
+void Parser::ParseExpect(TokenCursor& cursor, SourcePos pos) {
+  cursor.SetContext("expect", "expect TERM OP VALUE", /*is_card=*/false);
+  ExpectDecl decl;
+  decl.pos = pos;
+  std::optional<Term> lhs = cursor.TakeTerm(kTermWanted);
+  std::optional<CompareOp> op = cursor.TakeCompare("a comparison (==, !=, <, <=, >, >=)");
+  std::optional<Term> rhs;
+  const Token* next = cursor.Peek();
+  if (next && next->kind == TokenKind::kWord && ShapeOf(next->text) == WordShape::kInteger) {
+    decl.rhs_literal = cursor.TakeInteger("an integer").value_or(0);
+  } else {
+    rhs = cursor.TakeTerm("an integer, a shared variable or STACK.REGISTER");
+  }
+  if (!cursor.ExpectEnd()) return;
+  decl.lhs = std::move(*lhs);
+  decl.op = *op;
+  if (rhs) {
+    decl.rhs_is_term = true;
+    decl.rhs_term = std::move(*rhs);
+  }
+  deck_.expects.push_back(std::move(decl));
+}
+
+void Parser::ParseOutcome(TokenCursor& cursor, SourcePos pos) {
+  cursor.SetContext("outcome", "outcome TERM, TERM, ...", /*is_card=*/false);
+  OutcomeDecl decl;
+  decl.pos = pos;
+  do {
+    std::optional<Term> term = cursor.TakeTerm(kTermWanted);
+    if (!term) return;
+    decl.terms.push_back(std::move(*term));
+  } while (cursor.TakeIf(TokenKind::kComma));
+  if (!cursor.ExpectEnd()) return;
+  deck_.outcomes.push_back(std::move(decl));
+}
+
+}  // namespace
+
+ParseResult ParseDeck(std::string_view text, std::string_view file) {
+  return Parser(text, file).Run();
+}
+
+}  // namespace cardflow

@@ -1,0 +1,101 @@
+// Program: a checked deck compiled for running. Names are resolved to dense
+// indices so the engine never looks anything up by string on its hot path.
+// It is plain data, built once by CompileDeck() and shared read-only by every
+// run, every engine and every node.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cardflow {
+
+using StackId = uint32_t;    // index into Program::stacks
+using VarId = uint32_t;      // index into Program::shared
+using RegId = uint32_t;      // index into StackProgram::registers
+using ChannelId = uint32_t;  // index into Program::channels
+
+// How `await` behaves (DECK.md, "Ordering modes").
+enum class Ordering { kCallbacks, kNone };
+const char* OrderingName(Ordering ordering);  // "callbacks" / "none"
+
+enum class Op : uint8_t {
+  kSet, kAdd, kSub, kMul, kDiv, kMod,  // register arithmetic (local)
+  kWork, kSleep,                       // local, take time
+  kRead, kWrite, kNotify, kAwait, kPrint,  // visible: go through Effects
+};
+
+// True for the cards whose effect another stack or the run log can observe;
+// those are the only cards a scheduler needs to order.
+inline bool IsVisible(Op op) { return op >= Op::kRead; }
+
+// V in DECK.md: an integer literal or a register of the same stack.
+struct Operand {
+  bool is_register = false;
+  int64_t literal = 0;
+  RegId reg = 0;
+};
+
+struct Instr {
+  Op op = Op::kSet;
+  bool has_reg = false;  // false only for `await S` without `-> R`
+  RegId reg = 0;         // destination: set..mod, read, await
+  Operand value;         // set..mod, write, notify, print; N of work/sleep
+  VarId var = 0;         // read, write
+  StackId peer = 0;      // notify: the receiver; await: the sender
+  ChannelId channel = 0; // notify/await: the sender->receiver channel
+  int line = 0;          // 1-based source position of the card
+  int column = 0;
+};
+
+struct StackProgram {
+  std::string name;
+  std::string node_hint;               // `on NODE`, empty when absent
+  std::vector<std::string> registers;  // in order of first appearance
+  std::vector<Instr> code;
+  std::vector<std::string> card_text;  // source text of each card, trimmed, comment removed
+};
+
+struct SharedVar {
+  std::string name;
+  int64_t initial = 0;
+};
+
+// One ordered stream of callbacks from one stack to another. Only pairs that
+// some `notify` or `await` names get a channel.
+struct Channel {
+  StackId from = 0;
+  StackId to = 0;
+};
+
+// A shared variable (`balance`) or a stack's register (`A.a`).
+struct TermRef {
+  enum class Kind { kShared, kRegister };
+  Kind kind = Kind::kShared;
+  StackId stack = 0;   // kRegister only
+  uint32_t index = 0;  // VarId for kShared, RegId for kRegister
+  std::string label;   // "balance" or "A.a", as reports print it
+};
+
+enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
+
+struct Expectation {
+  TermRef lhs;
+  CompareOp op = CompareOp::kEq;
+  bool rhs_is_term = false;
+  TermRef rhs_term;
+  int64_t rhs_literal = 0;
+  std::string text;  // e.g. "balance == 300"
+  int line = 0;
+};
+
+struct Program {
+  std::string file;  // as given on the command line; reports print it
+  std::vector<SharedVar> shared;
+  std::vector<StackProgram> stacks;
+  std::vector<Channel> channels;
+  std::vector<TermRef> outcome;  // explicit `outcome` line, or the default
+  std::vector<Expectation> expects;
+};
+
+}  // namespace cardflow

@@ -1,0 +1,197 @@
+#include "common/engine/engine.h"
+
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <chrono>
+#include <limits>
+#include <mutex>
+
+namespace cardflow {
+
+struct Engine::Stack {
+  StackId id = 0;
+  const StackProgram* program = nullptr;
+  uint32_t pc = 0;
+  std::vector<int64_t> registers;
+  // Only stacks that sleep get a timer; the mutex orders Sleep and Cancel.
+  std::mutex timer_mutex;
+  std::unique_ptr<asio::steady_timer> timer;
+};
+
+void Continuation::Resume(std::optional<int64_t> value) const { engine_->OnResume(stack_, value); }
+
+namespace {
+
+// Burns `us` microseconds of CPU on the calling thread.
+void BurnCpu(int64_t us) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
+  volatile uint64_t sink = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    for (int i = 0; i < 64; ++i) sink = sink + i;
+  }
+}
+
+// Applies register arithmetic; returns the reason on a run error.
+const char* Arithmetic(Op op, int64_t& r, int64_t v) {
+  switch (op) {
+    case Op::kSet:
+      r = v;
+      return nullptr;
+    case Op::kAdd:
+      return __builtin_add_overflow(r, v, &r) ? "signed 64-bit overflow" : nullptr;
+    case Op::kSub:
+      return __builtin_sub_overflow(r, v, &r) ? "signed 64-bit overflow" : nullptr;
+    case Op::kMul:
+      return __builtin_mul_overflow(r, v, &r) ? "signed 64-bit overflow" : nullptr;
+    case Op::kDiv:
+    case Op::kMod:
+      if (v == 0) return "division by zero";
+      if (r == std::numeric_limits<int64_t>::min() && v == -1) return "signed 64-bit overflow";
+      r = op == Op::kDiv ? r / v : r % v;
+      return nullptr;
+    default:
+      return "not an arithmetic card";
+  }
+}
+
+}  // namespace
+
+Engine::Engine(const Program& program, std::vector<StackId> mine, Effects& effects,
+               asio::any_io_executor executor)
+    : program_(program), effects_(effects), executor_(std::move(executor)), mine_(std::move(mine)) {
+  if (mine_.empty()) {
+    for (StackId id = 0; id < program_.stacks.size(); ++id) mine_.push_back(id);
+  }
+  stacks_.resize(program_.stacks.size());
+  for (StackId id : mine_) {
+    auto stack = std::make_unique<Stack>();
+    stack->id = id;
+    stack->program = &program_.stacks[id];
+    stack->registers.assign(stack->program->registers.size(), 0);
+    stacks_[id] = std::move(stack);
+  }
+  unfinished_ = static_cast<uint32_t>(mine_.size());
+}
+
+Engine::~Engine() = default;
+
+void Engine::Start(std::function<void()> on_idle) {
+  on_idle_ = std::move(on_idle);
+  Acquire();  // held by Start itself, so no stack can make the engine idle early
+  for (StackId id : mine_) {
+    Acquire();
+    Post(*stacks_[id]);
+  }
+  if (mine_.empty() && !released_running_.exchange(true)) Release();
+  Release();
+}
+
+void Engine::Cancel() {
+  Acquire();
+  cancelled_.store(true);
+  for (StackId id : mine_) {
+    Stack& stack = *stacks_[id];
+    std::lock_guard lock(stack.timer_mutex);
+    if (stack.timer) stack.timer->cancel();
+  }
+  if (!released_running_.exchange(true)) Release();
+  Release();
+}
+
+const std::vector<int64_t>& Engine::Registers(StackId stack) const {
+  return stacks_[stack]->registers;
+}
+
+void Engine::Release() {
+  if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    auto on_idle = std::move(on_idle_);
+    if (on_idle) on_idle();  // may destroy *this: touch nothing after
+  }
+}
+
+void Engine::Post(Stack& stack) {
+  asio::post(executor_, [this, &stack] { RunCard(stack); });
+}
+
+void Engine::OnResume(StackId id, std::optional<int64_t> value) {
+  Acquire();
+  if (cancelled_.load(std::memory_order_relaxed)) {
+    Release();
+    return;
+  }
+  Stack& stack = *stacks_[id];
+  const Instr& instr = stack.program->code[stack.pc];
+  if (value && (instr.op == Op::kRead || (instr.op == Op::kAwait && instr.has_reg))) {
+    stack.registers[instr.reg] = *value;
+  }
+  ++stack.pc;
+  Post(stack);
+}
+
+// Runs the card at stack.pc. The caller's ref is handed on to the next
+// handler (local cards, sleep) or released once Effects holds the stack.
+void Engine::RunCard(Stack& stack) {
+  if (cancelled_.load(std::memory_order_relaxed)) return Release();
+  const auto& code = stack.program->code;
+  if (stack.pc == code.size()) return Finish(stack);
+  const Instr& instr = code[stack.pc];
+  const int64_t v = instr.value.is_register ? stack.registers[instr.value.reg] : instr.value.literal;
+  const Continuation k(this, stack.id);
+  switch (instr.op) {
+    case Op::kSet:
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kMul:
+    case Op::kDiv:
+    case Op::kMod:
+      if (const char* error = Arithmetic(instr.op, stack.registers[instr.reg], v)) {
+        effects_.Failed(stack.id, stack.pc, error);
+        if (unfinished_.fetch_sub(1) == 1 && !released_running_.exchange(true)) Release();
+        return Release();
+      }
+      break;
+    case Op::kWork:
+      BurnCpu(v);
+      break;
+    case Op::kSleep:
+      return Sleep(stack, v);
+    case Op::kRead:
+      effects_.Read(k, stack.pc, instr.var);
+      return Release();
+    case Op::kWrite:
+      effects_.Write(k, stack.pc, instr.var, v);
+      return Release();
+    case Op::kNotify:
+      effects_.Notify(k, stack.pc, instr.channel, v);
+      return Release();
+    case Op::kAwait:
+      effects_.Await(k, stack.pc, instr.channel);
+      return Release();
+    case Op::kPrint:
+      effects_.Print(k, stack.pc, v);
+      return Release();
+  }
+  ++stack.pc;
+  if (stack.pc == code.size()) return Finish(stack);
+  Post(stack);
+}
+
+void Engine::Sleep(Stack& stack, int64_t ms) {
+  std::lock_guard lock(stack.timer_mutex);
+  if (!stack.timer) stack.timer = std::make_unique<asio::steady_timer>(executor_);
+  if (cancelled_.load()) return Release();
+  stack.timer->expires_after(std::chrono::milliseconds(ms));
+  stack.timer->async_wait([this, &stack](const std::error_code& ec) {
+    if (ec || cancelled_.load(std::memory_order_relaxed)) return Release();
+    ++stack.pc;
+    RunCard(stack);
+  });
+}
+
+void Engine::Finish(Stack& stack) {
+  effects_.Done(stack.id);
+  if (unfinished_.fetch_sub(1) == 1 && !released_running_.exchange(true)) Release();
+  Release();
+}
+
+}  // namespace cardflow

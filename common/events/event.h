@@ -1,0 +1,43 @@
+// Event: one visible step of a run, as the verifier and the reports see it.
+// A run's events, in the order the shared table / scheduler sequenced them,
+// are its schedule.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/deck/program.h"
+
+namespace cardflow {
+
+enum class EventKind : uint8_t {
+  kRead,    // stack read `var` and got `value`
+  kWrite,   // stack wrote `value` to `var`
+  kSend,    // stack sent callback number `seq` (1-based, per channel) to `peer`
+  kArrive,  // callback `seq` from `peer` arrived at stack's inbox
+  kAwait,   // stack's await on `peer` consumed callback `seq`, or missed it (seq 0)
+  kPrint,   // stack printed `value`
+};
+const char* EventKindName(EventKind kind);
+
+struct Event {
+  EventKind kind = EventKind::kRead;
+  StackId stack = 0;
+  StackId peer = 0;    // kSend: receiver; kArrive/kAwait: sender
+  VarId var = 0;       // kRead/kWrite
+  int64_t value = 0;   // value read, written, sent, consumed or printed
+  uint64_t seq = 0;    // kSend/kArrive/kAwait: callback number on the channel
+  ChannelId channel = 0;  // kSend/kArrive/kAwait
+  // Lamport time: sorting a run's events by (lamport, stack) gives an order
+  // consistent with happens-before, however they were gathered.
+  uint64_t lamport = 0;
+  uint32_t pc = 0;     // index of the card in the stack (not for kArrive)
+
+  bool operator==(const Event&) const = default;
+};
+
+// "A write balance=150 (card 3)" — for logs and failing tests.
+std::string DescribeEvent(const Program& program, const Event& event);
+
+}  // namespace cardflow

@@ -1,0 +1,132 @@
+// Sequencer: the Effects of local placement — an in-process shared table,
+// in-process callback channels, and a seeded scheduler that decides the order
+// of every visible step.
+//
+// A visible step is a stack's visible card (read, write, notify, await,
+// print) or the arrival of a travelling callback. At each point the
+// sequencer picks one enabled step uniformly at random from the *logical*
+// state: which visible card each stack will reach next (decks are
+// straight-line, so that is known before the stack physically gets there),
+// how many callbacks are in flight, and what each inbox holds. Timing never
+// enters the choice, so one seed gives one schedule of visible effects,
+// whatever the thread count — while the local cards between visible steps
+// (`work`, arithmetic, `sleep`) run in parallel on the engine's threads.
+//
+// Every interleaving the spec allows can occur: any enabled step may be
+// picked next, arrivals are steps of their own (so an `await` in `none`
+// mode can miss a callback sent but not yet arrived), and channels are FIFO.
+//
+// Thread-safety: all Effects methods may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/deck/program.h"
+#include "common/engine/effects.h"
+#include "common/events/event.h"
+#include "common/local/seeded_random.h"
+
+namespace cardflow {
+
+// For each stack and pc, the first visible card at or after pc (or the
+// stack's size). Built once per Program, shared by all its runs.
+class VisibleCards {
+ public:
+  explicit VisibleCards(const Program& program);
+  uint32_t NextAtOrAfter(StackId stack, uint32_t pc) const { return next_[stack][pc]; }
+
+ private:
+  std::vector<std::vector<uint32_t>> next_;
+};
+
+class Sequencer final : public Effects {
+ public:
+  // `on_end` is called once, outside any lock, when every stack is Done or
+  // the run has failed (run error or deadlock); see failed().
+  Sequencer(const Program& program, const VisibleCards& visible, Ordering ordering, uint64_t seed,
+            std::function<void()> on_end);
+
+  void Read(Continuation k, uint32_t pc, VarId var) override;
+  void Write(Continuation k, uint32_t pc, VarId var, int64_t value) override;
+  void Notify(Continuation k, uint32_t pc, ChannelId channel, int64_t value) override;
+  void Await(Continuation k, uint32_t pc, ChannelId channel) override;
+  void Print(Continuation k, uint32_t pc, int64_t value) override;
+  void Done(StackId stack) override;
+  void Failed(StackId stack, uint32_t pc, const char* what) override;
+
+  // Read these only after on_end.
+  bool failed() const { return error_.has_value(); }
+  const std::optional<std::string>& error() const { return error_; }
+  std::optional<StackId> error_stack() const { return error_stack_; }
+  uint32_t error_pc() const { return error_pc_; }
+  const std::vector<int64_t>& table() const { return table_; }
+  std::vector<Event>& events() { return events_; }
+  std::vector<std::string>& log() { return log_; }
+
+ private:
+  // A visible card a stack has physically reached, waiting for its turn.
+  struct Request {
+    Continuation k;
+    uint32_t pc = 0;
+    int64_t value = 0;
+  };
+  struct Message {
+    int64_t value = 0;
+    uint64_t seq = 0;
+  };
+  struct ChannelState {
+    std::deque<Message> in_flight;
+    std::deque<Message> inbox;
+    uint64_t sent = 0;
+  };
+  static constexpr uint32_t kArrival = 0x8000'0000u;  // candidate tag
+  static constexpr uint32_t kNone = 0xffff'ffffu;
+
+  void Submit(Continuation k, uint32_t pc, int64_t value);
+  // Runs every step it can; returns true when the run just ended.
+  bool Pump();
+  void Execute(StackId stack, const Request& request);
+  void Arrive(ChannelId channel);
+  void Advance(StackId stack, uint32_t from_pc);
+  bool Enabled(StackId stack) const;
+  void AddCandidate(uint32_t candidate, uint32_t& position);
+  void RemoveCandidate(uint32_t& position);
+  // Ends the run with a run error (or a deadlock when `what` is empty);
+  // returns true when this call ended it.
+  bool Fail(StackId stack, uint32_t pc, std::string_view what);
+  bool Deadlocked() const;
+  StackId DeadlockedStack() const;
+
+  const Program& program_;
+  const VisibleCards& visible_;
+  const Ordering ordering_;
+  std::function<void()> on_end_;
+
+  std::mutex mutex_;
+  SeededRandom random_;
+  std::vector<int64_t> table_;
+  std::vector<ChannelState> channels_;
+  std::vector<uint32_t> logical_pc_;            // next visible card per stack
+  std::vector<std::optional<Request>> parked_;  // physically waiting for a turn
+  std::vector<bool> done_;                      // stack reported Done
+  std::vector<uint32_t> stack_position_;        // in candidates_, or kNone
+  std::vector<uint32_t> arrival_position_;      // per channel, in candidates_, or kNone
+  std::vector<uint32_t> candidates_;            // stack ids, or kArrival | channel
+  std::optional<StackId> chosen_;               // picked, not yet physically there
+  uint32_t running_ = 0;                        // stacks not Done
+  bool ended_ = false;
+  std::optional<std::string> error_;
+  std::optional<StackId> error_stack_;
+  uint32_t error_pc_ = 0;
+  std::vector<Event> events_;
+  std::vector<std::string> log_;
+};
+
+}  // namespace cardflow

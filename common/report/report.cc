@@ -1,0 +1,83 @@
+#include "common/report/report.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <utility>
+
+namespace cardflow {
+
+namespace {
+
+// Position of `name` among the deck's stacks; unknown names sort last.
+size_t StackRank(const Program& program, const std::string& name) {
+  for (size_t i = 0; i < program.stacks.size(); ++i) {
+    if (program.stacks[i].name == name) return i;
+  }
+  return program.stacks.size();
+}
+
+}  // namespace
+
+ReportBuilder::ReportBuilder(const Program& program, Ordering ordering, uint64_t seed,
+                             std::vector<std::pair<std::string, std::string>> placement) {
+  report_.deck = program.file;
+  report_.ordering = ordering;
+  report_.seed = seed;
+  std::stable_sort(placement.begin(), placement.end(), [&program](const auto& a, const auto& b) {
+    return StackRank(program, a.first) < StackRank(program, b.first);
+  });
+  report_.placement = std::move(placement);
+  for (const TermRef& term : program.outcome) report_.terms.push_back(term.label);
+  for (const Expectation& e : program.expects) report_.expects.push_back(e.text);
+}
+
+void ReportBuilder::Add(const RunResult& result) {
+  ++report_.runs;
+  if (result.order_violation) ++report_.order_violations;
+  if (result.error.has_value()) {
+    ++report_.run_errors;
+    errors_.emplace_back(result.seed, result.error->message);
+    // Keep only the lowest seeds, so the list does not depend on arrival order.
+    std::sort(errors_.begin(), errors_.end());
+    if (errors_.size() > kMaxListedErrors) errors_.pop_back();
+    return;
+  }
+  if (!result.expect_ok) ++report_.expect_failures;
+  auto it = std::lower_bound(
+      tallies_.begin(), tallies_.end(), result.values,
+      [](const auto& tally, const std::vector<int64_t>& values) { return tally.first < values; });
+  if (it == tallies_.end() || it->first != result.values) {
+    it = tallies_.insert(it, {result.values, Tally{0, true}});
+  }
+  ++it->second.count;
+  it->second.expect = it->second.expect && result.expect_ok;
+}
+
+void ReportBuilder::AddMoved(std::string stack) { report_.moved.push_back(std::move(stack)); }
+
+Report ReportBuilder::Finish(double wall_seconds) && {
+  report_.outcomes.reserve(tallies_.size());
+  for (auto& [values, tally] : tallies_) {
+    report_.outcomes.push_back(OutcomeCount{std::move(values), tally.count, tally.expect});
+  }
+  // tallies_ is sorted by values, so a stable sort by count keeps ties ascending.
+  std::stable_sort(
+      report_.outcomes.begin(), report_.outcomes.end(),
+      [](const OutcomeCount& a, const OutcomeCount& b) { return a.count > b.count; });
+  for (const auto& [seed, message] : errors_) {
+    // Run i has seed `seed + i`; unsigned arithmetic wraps the same way.
+    report_.errors.push_back("run " + std::to_string(seed - report_.seed) + " (seed " +
+                             std::to_string(seed) + "): " + message);
+  }
+  report_.wall_seconds = wall_seconds;
+  return std::move(report_);
+}
+
+int ReportExitCode(const Report& report) {
+  const bool all_fine =
+      report.expect_failures == 0 && report.order_violations == 0 && report.run_errors == 0;
+  return all_fine ? 0 : 1;
+}
+
+}  // namespace cardflow

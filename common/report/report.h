@@ -1,0 +1,89 @@
+// Report: the outcome of N runs, as DECK.md's "The run report" fixes it,
+// and its two renderings (JSON and text) and exit status.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/deck/program.h"
+#include "common/report/run_result.h"
+
+namespace cardflow {
+
+struct OutcomeCount {
+  std::vector<int64_t> values;  // aligned with Report::terms
+  uint64_t count = 0;
+  // Every run that ended in these values met every `expect`. (An `expect` may
+  // name a register that is not an outcome term, so runs with equal values can
+  // disagree; then this is false.)
+  bool expect = false;
+};
+
+struct Report {
+  std::string deck;
+  Ordering ordering = Ordering::kCallbacks;
+  std::vector<std::pair<std::string, std::string>> placement;  // stack -> "local" / node, deck order
+  uint64_t runs = 0;
+  uint64_t seed = 0;
+  std::vector<std::string> terms;      // outcome term labels
+  std::vector<std::string> expects;    // text of the `expect` lines; text only
+  std::vector<OutcomeCount> outcomes;  // most frequent first, ties by values ascending
+  uint64_t expect_failures = 0;        // completed runs that broke some `expect`
+  uint64_t order_violations = 0;       // runs whose await missed its matching callback
+  uint64_t run_errors = 0;             // runs stopped by a run error; not outcomes
+  std::vector<std::string> errors;     // first few run errors by seed, "run 7 (seed 8): ..."
+  std::vector<std::string> moved;      // stacks moved by recovery, if any
+  double wall_seconds = 0;             // text only; never in JSON (it would break byte-identity)
+};
+
+// Folds RunResults into a Report. Results may come in any order; the report
+// depends only on the set of results. Not thread-safe: one thread adds.
+class ReportBuilder {
+ public:
+  // How many run errors Report::errors keeps (the count is always exact).
+  static constexpr size_t kMaxListedErrors = 10;
+
+  // `placement` is reordered into the deck's stack order.
+  ReportBuilder(const Program& program, Ordering ordering, uint64_t seed,
+                std::vector<std::pair<std::string, std::string>> placement);
+
+  // Counts one run. A run with an error counts in run_errors only (its values
+  // are not an outcome); an order violation counts whether or not it erred.
+  void Add(const RunResult& result);
+
+  // Stacks moved to another node by recovery, in the order they moved.
+  void AddMoved(std::string stack);
+
+  Report Finish(double wall_seconds) &&;
+
+ private:
+  struct Tally {
+    uint64_t count = 0;
+    bool expect = false;
+  };
+  Report report_;
+  std::vector<std::pair<std::vector<int64_t>, Tally>> tallies_;  // kept sorted by values
+  std::vector<std::pair<uint64_t, std::string>> errors_;         // (seed, message)
+};
+
+// One JSON object with exactly DECK.md's keys in its order, laid out like its
+// example (one key per line, one outcome per line), ending in a newline.
+// "errors" follows "run_errors" only when there were run errors, "moved" only
+// when recovery moved a stack. Depends only on the Report, never on time.
+std::string ReportToJson(const Report& report);
+
+// For people: a header line, a histogram of outcomes with counts, shares and
+// ✓/✗ for the expects, the failure counts, run errors, and a last line that
+// is the verdict ("PASS: ..." or "FAIL: ...").
+std::string ReportToText(const Report& report);
+
+// The verdict alone, the last line of ReportToText (no newline).
+std::string ReportVerdict(const Report& report);
+
+// 0 every run fine, 1 some run failed an expect / had an order violation / a run error.
+int ReportExitCode(const Report& report);
+
+}  // namespace cardflow

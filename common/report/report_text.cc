@@ -1,0 +1,163 @@
+// ReportToText: the report for people — a histogram and a verdict.
+#include <algorithm>
+#include <cstddef>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "common/report/report.h"
+
+namespace cardflow {
+
+namespace {
+
+constexpr size_t kBarCells = 30;       // width of the longest bar
+constexpr size_t kMaxHistogramRows = 16;
+
+std::string Plural(uint64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// "2000 runs (seeds 1..2000)".
+std::string RunsAndSeeds(const Report& report) {
+  std::string s = Plural(report.runs, "run", "runs");
+  if (report.runs == 1) return s + " (seed " + std::to_string(report.seed) + ")";
+  if (report.runs > 1) {
+    s += " (seeds " + std::to_string(report.seed) + ".." +
+         std::to_string(report.seed + report.runs - 1) + ")";
+  }
+  return s;
+}
+
+// "all local", or "A on X, B on Y".
+std::string PlacementText(const Report& report) {
+  const bool all_local = std::all_of(report.placement.begin(), report.placement.end(),
+                                     [](const auto& p) { return p.second == "local"; });
+  if (all_local) return "all local";
+  std::string s;
+  for (const auto& [stack, where] : report.placement) {
+    if (!s.empty()) s += ", ";
+    s += stack + " on " + where;
+  }
+  return s;
+}
+
+// A bar of `count / max` of kBarCells cells, in eighths, padded with spaces.
+std::string Bar(uint64_t count, uint64_t max) {
+  static const char* const kEighths[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
+  const uint64_t eighths =
+      max == 0 ? 0 : std::max<uint64_t>(count > 0 ? 1 : 0, count * kBarCells * 8 / max);
+  std::string bar;
+  for (uint64_t i = 0; i < eighths / 8; ++i) bar += "█";
+  bar += kEighths[eighths % 8];
+  const size_t cells = eighths / 8 + (eighths % 8 != 0 ? 1 : 0);
+  bar.append(kBarCells - std::min(cells, kBarCells), ' ');
+  return bar;
+}
+
+std::string Percent(uint64_t part, uint64_t whole) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%5.1f%%", whole == 0 ? 0.0 : 100.0 * part / whole);
+  return buf;
+}
+
+std::string PadLeft(const std::string& s, size_t width) {
+  return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
+}
+
+std::string Values(const Report& report, const OutcomeCount& outcome) {
+  if (report.terms.empty()) return "(the deck has no outcome terms)";
+  std::string s;
+  for (size_t i = 0; i < report.terms.size() && i < outcome.values.size(); ++i) {
+    if (i > 0) s += ' ';
+    s += report.terms[i] + "=" + std::to_string(outcome.values[i]);
+  }
+  return s;
+}
+
+void AppendHistogram(const Report& report, std::string& out) {
+  const uint64_t completed = report.runs - report.run_errors;
+  out += Plural(report.outcomes.size(), "outcome", "distinct outcomes") + " over " +
+         Plural(completed, "completed run", "completed runs") + ":\n";
+  if (report.outcomes.empty()) return;
+  const uint64_t max = report.outcomes.front().count;
+  const size_t count_width = std::to_string(max).size();
+  const size_t shown = std::min(report.outcomes.size(), kMaxHistogramRows);
+  for (size_t i = 0; i < shown; ++i) {
+    const OutcomeCount& o = report.outcomes[i];
+    out += "  " + PadLeft(std::to_string(o.count), count_width) + " " +
+           Percent(o.count, report.runs) + "  " + Bar(o.count, max) + "  " +
+           (o.expect ? "✓" : "✗") + "  " + Values(report, o) + "\n";
+  }
+  if (shown < report.outcomes.size()) {
+    uint64_t rest = 0;
+    for (size_t i = shown; i < report.outcomes.size(); ++i) rest += report.outcomes[i].count;
+    out += "  … " + Plural(report.outcomes.size() - shown, "more outcome", "more outcomes") +
+           " (" + Plural(rest, "run", "runs") + "); --format json lists them all\n";
+  }
+}
+
+}  // namespace
+
+std::string ReportVerdict(const Report& report) {
+  const std::string of = "/" + std::to_string(report.runs);
+  if (ReportExitCode(report) == 0) {
+    const std::string all = std::to_string(report.runs) + of;
+    if (report.expects.empty()) {
+      return "PASS: " + all + " runs completed without an order violation (the deck has no " +
+             "expect lines; " + Plural(report.outcomes.size(), "outcome", "outcomes") + ")";
+    }
+    if (report.outcomes.size() == 1) {
+      return "PASS: " + all + " runs ended in one outcome that meets every expect";
+    }
+    return "PASS: " + all + " runs met every expect (" +
+           Plural(report.outcomes.size(), "outcome", "distinct outcomes") + ")";
+  }
+  std::vector<std::string> parts;
+  if (report.expect_failures > 0) {
+    parts.push_back(std::to_string(report.expect_failures) + of + " runs broke an expect");
+  }
+  if (report.order_violations > 0) {
+    parts.push_back(std::to_string(report.order_violations) + of +
+                    " runs had an await miss its callback");
+  }
+  if (report.run_errors > 0) {
+    parts.push_back(std::to_string(report.run_errors) + of + " runs stopped on a run error");
+  }
+  std::string verdict = "FAIL: ";
+  for (size_t i = 0; i < parts.size(); ++i) verdict += (i > 0 ? ", " : "") + parts[i];
+  return verdict;
+}
+
+std::string ReportToText(const Report& report) {
+  std::string out = report.deck + " · ordering " + OrderingName(report.ordering) + " · " +
+                    RunsAndSeeds(report) + " · placement " + PlacementText(report) + "\n";
+  for (const std::string& e : report.expects) out += "expect " + e + "\n";
+  out += "\n";
+  AppendHistogram(report, out);
+  out += "\n";
+  out += "expect failures " + std::to_string(report.expect_failures) + " · order violations " +
+         std::to_string(report.order_violations) + " · run errors " +
+         std::to_string(report.run_errors);
+  if (report.wall_seconds > 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " · %.2f s", report.wall_seconds);
+    out += buf;
+  }
+  out += "\n";
+  if (!report.errors.empty()) {
+    out += report.errors.size() < report.run_errors
+               ? "first " + std::to_string(report.errors.size()) + " run errors:\n"
+               : std::string("run errors:\n");
+    for (const std::string& e : report.errors) out += "  " + e + "\n";
+  }
+  if (!report.moved.empty()) {
+    out += "moved by recovery:";
+    for (const std::string& m : report.moved) out += " " + m;
+    out += "\n";
+  }
+  out += ReportVerdict(report) + "\n";
+  return out;
+}
+
+}  // namespace cardflow

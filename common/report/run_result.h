@@ -1,0 +1,31 @@
+// RunResult: what one run produced, wherever it ran.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/deck/program.h"
+#include "common/events/event.h"
+
+namespace cardflow {
+
+// A run stopped by overflow or division by zero (DECK.md, "Cards").
+struct RunError {
+  StackId stack = 0;
+  uint32_t pc = 0;
+  std::string message;  // "stack B, card 3 `div b 0` (line 12): division by zero"
+};
+
+struct RunResult {
+  uint64_t seed = 0;
+  std::vector<int64_t> values;  // one per Program::outcome term; empty on error
+  bool expect_ok = false;
+  bool order_violation = false;  // from the verifier, over `events`
+  std::optional<RunError> error;
+  std::vector<Event> events;     // the schedule of visible effects
+  std::vector<std::string> log;  // `print` lines: "A: 150"
+};
+
+}  // namespace cardflow

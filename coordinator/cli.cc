@@ -1,0 +1,125 @@
+#include "coordinator/cli.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+namespace cardflow {
+
+namespace {
+
+constexpr char kDescription[] = R"(cardflow runs decks: small concurrent programs made of stacks of cards.
+
+A deck is a text file. Each `stack` is a pile of cards run top to bottom;
+the stacks run at the same time and their cards are shuffled together in a
+different order on every run. Stacks that depend on each other say so with
+callbacks: `notify B` sends one, `await A` waits for it. `expect` lines say
+what every run must end in. README.md shows the language; examples/ holds
+decks to start from.)";
+
+constexpr char kFooter[] = R"(Examples:
+  cardflow-coordinator demo
+      the whole idea in one screen
+  cardflow-coordinator run examples/transfer.deck
+      100 shuffled runs with callbacks honoured: one outcome, exit 0
+  cardflow-coordinator run examples/transfer.deck --ordering none --runs 2000
+      the same deck with awaits that do not wait: lost updates, exit 1
+  cardflow-coordinator run examples/store_buffering.deck --runs 2000 --format json
+
+Exit status: 0 every run met every expect; 1 some run did not (or an await
+missed its callback, or a run error); 2 bad deck or bad arguments.)";
+
+constexpr char kRunDescription[] = R"(Run a deck N times, each run with its own seed, and report its outcomes.
+
+Every run starts fresh and interleaves the stacks' cards in an order chosen
+by its seed, so the same --seed always gives the same report. The report
+counts each distinct outcome, checks the deck's `expect` lines, and counts
+awaits that missed their callback. Stacks run in this process (--local);
+that is also what happens when no node is named.)";
+
+constexpr char kRunFooter[] = R"(Examples:
+  cardflow-coordinator run examples/transfer.deck
+  cardflow-coordinator run examples/transfer.deck --ordering none --runs 2000 --seed 7
+  cardflow-coordinator run examples/parallel.deck --threads 1 --runs 5 --format json)";
+
+constexpr char kDemoDescription[] = R"(Tell cardflow's story in one screen, with the built-in example decks:
+the transfer deck shuffled without callbacks (several outcomes, lost
+updates) and with them (one outcome), then the parallel deck on 1 and 2
+worker threads (wall time and speed-up). Runs locally (--local is the
+default until nodes can be named).)";
+
+int DefaultThreads() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(cores, 1u, 64u));
+}
+
+}  // namespace
+
+CliRequest ParseCommandLine(int argc, const char* const* argv) {
+  CLI::App app(kDescription, "cardflow-coordinator");
+  app.footer(kFooter);
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "cardflow-coordinator " CARDFLOW_VERSION);
+
+  const std::map<std::string, Ordering> orderings{{"callbacks", Ordering::kCallbacks},
+                                                   {"none", Ordering::kNone}};
+  const std::map<std::string, OutputFormat> formats{{"text", OutputFormat::kText},
+                                                     {"json", OutputFormat::kJson}};
+
+  RunOptions run;
+  run.threads = DefaultThreads();
+  CLI::App* run_cmd = app.add_subcommand("run", kRunDescription);
+  run_cmd->footer(kRunFooter);
+  run_cmd->add_option("deck", run.deck_path, "The deck file to run, e.g. examples/transfer.deck")
+      ->required();
+  run_cmd->add_flag("--local", run.placement.local_flag,
+                    "Run every stack in this process (the default while no node is named)");
+  run_cmd
+      ->add_option("--ordering", run.ordering,
+                   "callbacks: `await` waits for its callback (the real program);\n"
+                   "none: `await` takes a callback only if one has already arrived\n"
+                   "(the same deck written without caring about order)")
+      ->transform(CLI::CheckedTransformer(orderings))
+      ->default_str("callbacks");
+  run_cmd->add_option("--runs", run.runs, "How many runs, each from fresh state")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  run_cmd->add_option("--seed", run.seed, "Seed of the first run; run i uses seed + i")
+      ->capture_default_str();
+  run_cmd
+      ->add_option("--threads", run.threads,
+                   "Worker threads that run the cards (default: this machine's cores);\n"
+                   "the report does not depend on it, only the wall time does")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  run_cmd
+      ->add_option("--format", run.format,
+                   "text: a histogram of outcomes and a verdict;\n"
+                   "json: one object with the same facts, for programs (see README.md)")
+      ->transform(CLI::CheckedTransformer(formats))
+      ->default_str("text");
+
+  DemoOptions demo;
+  CLI::App* demo_cmd = app.add_subcommand("demo", kDemoDescription);
+  demo_cmd->add_flag("--local", demo.placement.local_flag,
+                     "Run every stack in this process (the default)");
+
+  std::ostringstream out;
+  std::ostringstream err;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, out, err);
+    // CLI11 has its own exit codes (105, 106, 109, ...); the spec has one
+    // for every bad command line.
+    return CliExit{code == 0 ? 0 : 2, out.str(), err.str()};
+  }
+  if (run_cmd->parsed()) return run;
+  return demo;
+}
+
+}  // namespace cardflow

@@ -1,0 +1,61 @@
+// The command line of cardflow-coordinator, parsed into plain options.
+//
+//   cardflow-coordinator run DECK [--local] [--ordering callbacks|none]
+//                              [--runs N] [--seed S] [--threads T] [--format text|json]
+//   cardflow-coordinator demo [--local]
+//
+// Parsing never prints and never exits: it returns what to do, and main()
+// does it. Every bad argument is exit status 2 (DECK.md, "Exit status").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "common/deck/program.h"
+
+namespace cardflow {
+
+enum class OutputFormat { kText, kJson };
+
+// Where a run's stacks go. Today every stack runs in the coordinator's own
+// process. Remote placement (`--node X=HOST:PORT`, `--loopback N`,
+// `--place A=X`) adds its fields here; Local() stays true exactly when none
+// of them names a node, so `run` without `--local` keeps meaning local.
+struct PlacementOptions {
+  bool local_flag = false;  // `--local` was given
+
+  bool Local() const { return true; }
+};
+
+// `run DECK ...`: N runs of one deck, one report.
+struct RunOptions {
+  std::string deck_path;
+  PlacementOptions placement;
+  Ordering ordering = Ordering::kCallbacks;
+  uint64_t runs = 100;
+  uint64_t seed = 1;  // run i uses seed + i
+  int threads = 2;    // worker threads of the local engine; default: the machine's cores
+  OutputFormat format = OutputFormat::kText;
+};
+
+// `demo`: the story of the seed in one screen.
+struct DemoOptions {
+  PlacementOptions placement;
+};
+
+// Nothing to run: print `out` to stdout and `err` to stderr, exit `code`.
+// (--help, --version, and every bad command line.)
+struct CliExit {
+  int code = 0;
+  std::string out;
+  std::string err;
+};
+
+using CliRequest = std::variant<RunOptions, DemoOptions, CliExit>;
+
+// Parses argv. Help and version give CliExit{0, text}; any error gives
+// CliExit{2, "", message ending in a hint to run --help}.
+CliRequest ParseCommandLine(int argc, const char* const* argv);
+
+}  // namespace cardflow
