@@ -1,18 +1,18 @@
 #include "coordinator/cli.h"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <limits>
 #include <map>
 #include <sstream>
 #include <thread>
 
-#include <CLI/CLI.hpp>
-
 namespace cardflow {
 
 namespace {
 
-constexpr char kDescription[] = R"(cardflow runs decks: small concurrent programs made of stacks of cards.
+constexpr char kDescription[] =
+    R"(cardflow runs decks: small concurrent programs made of stacks of cards.
 
 A deck is a text file. Each `stack` is a pile of cards run top to bottom;
 the stacks run at the same time and their cards are shuffled together in a
@@ -33,7 +33,8 @@ constexpr char kFooter[] = R"(Examples:
 Exit status: 0 every run met every expect; 1 some run did not (or an await
 missed its callback, or a run error); 2 bad deck or bad arguments.)";
 
-constexpr char kRunDescription[] = R"(Run a deck N times, each run with its own seed, and report its outcomes.
+constexpr char kRunDescription[] =
+    R"(Run a deck N times, each run with its own seed, and report its outcomes.
 
 Every run starts fresh and interleaves the stacks' cards in an order chosen
 by its seed, so the same --seed always gives the same report. The report
@@ -46,11 +47,20 @@ constexpr char kRunFooter[] = R"(Examples:
   cardflow-coordinator run examples/transfer.deck --ordering none --runs 2000 --seed 7
   cardflow-coordinator run examples/parallel.deck --threads 1 --runs 5 --format json)";
 
-constexpr char kDemoDescription[] = R"(Tell cardflow's story in one screen, with the built-in example decks:
+constexpr char kDemoDescription[] =
+    R"(Tell cardflow's story in one screen, with the built-in example decks:
 the transfer deck shuffled without callbacks (several outcomes, lost
 updates) and with them (one outcome), then the parallel deck on 1 and 2
 worker threads (wall time and speed-up). Runs locally (--local is the
 default until nodes can be named).)";
+
+// CLI11 reads "-3" into an unsigned option as 2^64 - 3; a seed or count is
+// never negative.
+const CLI::Validator kNotNegative(
+    [](std::string& value) {
+      return value.find('-') == std::string::npos ? std::string() : "must not be negative";
+    },
+    "NONNEGATIVE");
 
 int DefaultThreads() {
   const unsigned cores = std::thread::hardware_concurrency();
@@ -66,9 +76,9 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   app.set_version_flag("--version", "cardflow-coordinator " CARDFLOW_VERSION);
 
   const std::map<std::string, Ordering> orderings{{"callbacks", Ordering::kCallbacks},
-                                                   {"none", Ordering::kNone}};
+                                                  {"none", Ordering::kNone}};
   const std::map<std::string, OutputFormat> formats{{"text", OutputFormat::kText},
-                                                     {"json", OutputFormat::kJson}};
+                                                    {"json", OutputFormat::kJson}};
 
   RunOptions run;
   run.threads = DefaultThreads();
@@ -86,9 +96,11 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
       ->transform(CLI::CheckedTransformer(orderings))
       ->default_str("callbacks");
   run_cmd->add_option("--runs", run.runs, "How many runs, each from fresh state")
+      ->check(kNotNegative)
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
       ->capture_default_str();
   run_cmd->add_option("--seed", run.seed, "Seed of the first run; run i uses seed + i")
+      ->check(kNotNegative)
       ->capture_default_str();
   run_cmd
       ->add_option("--threads", run.threads,
@@ -107,6 +119,14 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   CLI::App* demo_cmd = app.add_subcommand("demo", kDemoDescription);
   demo_cmd->add_flag("--local", demo.placement.local_flag,
                      "Run every stack in this process (the default)");
+
+  // CLI11 would only say "A subcommand is required" for `cardflow-coordinator fly`.
+  if (argc >= 2 && argv[1][0] != '-' && !run_cmd->check_name(argv[1]) &&
+      !demo_cmd->check_name(argv[1])) {
+    return CliExit{2, "",
+                   std::string("Unknown command: ") + argv[1] +
+                       " (the commands are run and demo)\nRun with --help for more information.\n"};
+  }
 
   std::ostringstream out;
   std::ostringstream err;

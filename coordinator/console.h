@@ -7,8 +7,8 @@
 namespace cardflow {
 
 struct Console {
-  std::ostream& out;  // the command's result (report, demo story)
-  std::ostream& err;  // diagnostics and progress
+  std::ostream& out;             // the command's result (report, demo story)
+  std::ostream& err;             // diagnostics and progress
   bool err_is_terminal = false;  // draw a progress bar on `err`
 };
 

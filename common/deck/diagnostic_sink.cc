@@ -5,8 +5,7 @@
 
 namespace cardflow {
 
-DiagnosticSink::DiagnosticSink(std::string_view file, size_t limit)
-    : file_(file), limit_(limit) {}
+DiagnosticSink::DiagnosticSink(std::string_view file, size_t limit) : file_(file), limit_(limit) {}
 
 bool DiagnosticSink::Before(const Entry& a, const Entry& b) {
   const Diagnostic& x = a.diagnostic;
@@ -36,8 +35,7 @@ std::vector<Diagnostic> DiagnosticSink::Take() && {
   out.reserve(kept_.size());
   for (Entry& entry : kept_) out.push_back(std::move(entry.diagnostic));
   if (out.size() > limit_) {
-    out.back().message =
-        "too many errors; only the first " + std::to_string(limit_) + " are shown";
+    out.back().message = "too many errors; only the first " + std::to_string(limit_) + " are shown";
   }
   return out;
 }

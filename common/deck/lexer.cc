@@ -19,9 +19,7 @@ constexpr std::array<bool, 256> kWordByte = MakeWordTable();
 
 bool IsWordByte(char c) { return kWordByte[static_cast<unsigned char>(c)]; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsNameStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool IsNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 
 // Length of the identifier at the start of `s` (0 if none).
 size_t IdentifierLength(std::string_view s) {
@@ -78,7 +76,7 @@ WordShape ShapeOf(std::string_view word) {
   if (first > 0 && word[first] == '.') {
     const size_t second = IdentifierLength(word.substr(first + 1));
     return second > 0 && first + 1 + second == word.size() ? WordShape::kDotted
-                                                            : WordShape::kMalformed;
+                                                           : WordShape::kMalformed;
   }
   if (first > 0) return WordShape::kMalformed;
   size_t i = !word.empty() && word[0] == '-' ? 1 : 0;
@@ -91,8 +89,8 @@ WordShape ShapeOf(std::string_view word) {
 
 bool IsKeyword(std::string_view word) {
   static constexpr std::string_view kKeywords[] = {
-      "shared", "stack", "on",     "expect", "outcome", "set",   "add",   "sub",  "mul",
-      "div",    "mod",   "read",   "write",  "notify",  "await", "work",  "sleep", "print"};
+      "shared", "stack", "on",   "expect", "outcome", "set",   "add",  "sub",   "mul",
+      "div",    "mod",   "read", "write",  "notify",  "await", "work", "sleep", "print"};
   if (word.size() < 2 || word.size() > 7) return false;
   for (std::string_view keyword : kKeywords) {
     if (word == keyword) return true;

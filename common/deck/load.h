@@ -14,7 +14,7 @@
 namespace cardflow {
 
 struct LoadResult {
-  std::optional<Program> program;    // set exactly when errors is empty
+  std::optional<Program> program;  // set exactly when errors is empty
   std::vector<Diagnostic> errors;
 };
 

@@ -46,6 +46,10 @@ bool IsStatementKeyword(std::string_view word) {
 }
 
 constexpr std::string_view kTermWanted = "a shared variable or STACK.REGISTER";
+constexpr std::string_view kStatementWanted =
+    "expected a top-level statement (shared, stack, expect or outcome), found ";
+constexpr std::string_view kCardList =
+    "; cards are set, add, sub, mul, div, mod, read, write, notify, await, work, sleep and print";
 
 class Parser {
  public:
@@ -54,6 +58,11 @@ class Parser {
   }
 
   ParseResult Run() && {
+    // A UTF-8 byte order mark is not part of the first line.
+    constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+    if (text_.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
+      text_.remove_prefix(kByteOrderMark.size());
+    }
     size_t start = 0;
     int line = 0;
     while (start < text_.size() && !sink_.overflowed()) {
@@ -105,25 +114,21 @@ void Parser::ParseLine(std::string_view line, int number) {
       return ParseStatement(cursor, head.text, pos);
     }
     if (is_word && FindCard(head.text)) {
-      return cursor.Fail(pos, "card " + Quoted(head.text) +
-                                  " must be indented under a 'stack NAME:' header");
+      return cursor.Fail(
+          pos, "card " + Quoted(head.text) + " must be indented under a 'stack NAME:' header");
     }
-    return cursor.Fail(pos, "expected a top-level statement (shared, stack, expect or outcome),"
-                            " found " + Quoted(head.text));
+    return cursor.Fail(pos, std::string(kStatementWanted) + Quoted(head.text));
   }
   if (is_word && IsStatementKeyword(head.text)) {
     return cursor.Fail(pos, Quoted(head.text) + " must start in column 1 (it is not a card)");
   }
   if (deck_.stacks.empty()) {
-    return cursor.Fail(pos, "card outside a stack: indented lines must follow a 'stack NAME:'"
-                            " header");
+    return cursor.Fail(pos, "card outside a stack: put it under a 'stack NAME:' header");
   }
   const CardSyntax* syntax = is_word ? FindCard(head.text) : nullptr;
   if (syntax == nullptr) {
-    return cursor.Fail(pos, (is_word ? "unknown card " : "expected a card, found ") +
-                                Quoted(head.text) +
-                                "; cards are set, add, sub, mul, div, mod, read, write, notify,"
-                                " await, work, sleep and print");
+    const char* what = is_word ? "unknown card " : "expected a card, found ";
+    return cursor.Fail(pos, what + Quoted(head.text) + std::string(kCardList));
   }
   cursor.Skip();
   cursor.SetContext(syntax->keyword, syntax->usage, /*is_card=*/true);

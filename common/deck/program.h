@@ -19,11 +19,13 @@ using ChannelId = uint32_t;  // index into Program::channels
 enum class Ordering { kCallbacks, kNone };
 const char* OrderingName(Ordering ordering);  // "callbacks" / "none"
 
+// clang-format off
 enum class Op : uint8_t {
   kSet, kAdd, kSub, kMul, kDiv, kMod,  // register arithmetic (local)
   kWork, kSleep,                       // local, take time
   kRead, kWrite, kNotify, kAwait, kPrint,  // visible: go through Effects
 };
+// clang-format on
 
 // True for the cards whose effect another stack or the run log can observe;
 // those are the only cards a scheduler needs to order.
@@ -38,13 +40,13 @@ struct Operand {
 
 struct Instr {
   Op op = Op::kSet;
-  bool has_reg = false;  // false only for `await S` without `-> R`
-  RegId reg = 0;         // destination: set..mod, read, await
-  Operand value;         // set..mod, write, notify, print; N of work/sleep
-  VarId var = 0;         // read, write
-  StackId peer = 0;      // notify: the receiver; await: the sender
-  ChannelId channel = 0; // notify/await: the sender->receiver channel
-  int line = 0;          // 1-based source position of the card
+  bool has_reg = false;   // `reg` is set: set..mod, read, and await with `-> R`
+  RegId reg = 0;          // destination: set..mod, read, await
+  Operand value;          // set..mod, write, notify, print; N of work/sleep
+  VarId var = 0;          // read, write
+  StackId peer = 0;       // notify: the receiver; await: the sender
+  ChannelId channel = 0;  // notify/await: the sender->receiver channel
+  int line = 0;           // 1-based source position of the card
   int column = 0;
 };
 

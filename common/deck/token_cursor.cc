@@ -91,8 +91,7 @@ std::optional<int64_t> TokenCursor::ParseInteger(const Token& token) {
   const char* end = token.text.data() + token.text.size();
   const auto [ptr, ec] = std::from_chars(token.text.data(), end, value);
   if (ec != std::errc() || ptr != end) {
-    Fail(PosOf(token),
-         "integer " + Quoted(token.text) + " is outside the signed 64-bit range");
+    Fail(PosOf(token), "integer " + Quoted(token.text) + " is outside the signed 64-bit range");
     return std::nullopt;
   }
   return value;

@@ -8,6 +8,7 @@
 // missing operands, point just past the end of the line.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -23,12 +24,15 @@ inline constexpr size_t kMaxNameLength = 64;
 
 class TokenCursor {
  public:
-  // `context` is the keyword the line starts with; `usage` is its syntax,
-  // e.g. "add REGISTER VALUE". `is_card` selects the wording of ExpectEnd().
+  // `tokens` are the line's (see TokenizeLine); `end_column` is one past its
+  // last byte, where a missing operand is reported.
   TokenCursor(const std::vector<Token>& tokens, int line, int end_column, DiagnosticSink& sink);
   TokenCursor(const TokenCursor&) = delete;
   TokenCursor& operator=(const TokenCursor&) = delete;
 
+  // `keyword` is the statement or card being read, `usage` its syntax (e.g.
+  // "add REGISTER VALUE"); both must outlive the cursor. `is_card` selects
+  // the wording of ExpectEnd().
   void SetContext(std::string_view keyword, std::string_view usage, bool is_card);
 
   bool failed() const { return failed_; }

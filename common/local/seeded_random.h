@@ -20,7 +20,8 @@ class SeededRandom {
 
   // Uniform in [0, n), n > 0 (Lemire's multiply-shift; bias < n / 2^64).
   uint32_t Below(uint32_t n) {
-    return static_cast<uint32_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
+    __extension__ using Wide = unsigned __int128;
+    return static_cast<uint32_t>((static_cast<Wide>(Next()) * n) >> 64);
   }
 
  private:

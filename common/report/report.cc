@@ -62,9 +62,8 @@ Report ReportBuilder::Finish(double wall_seconds) && {
     report_.outcomes.push_back(OutcomeCount{std::move(values), tally.count, tally.expect});
   }
   // tallies_ is sorted by values, so a stable sort by count keeps ties ascending.
-  std::stable_sort(
-      report_.outcomes.begin(), report_.outcomes.end(),
-      [](const OutcomeCount& a, const OutcomeCount& b) { return a.count > b.count; });
+  std::stable_sort(report_.outcomes.begin(), report_.outcomes.end(),
+                   [](const OutcomeCount& a, const OutcomeCount& b) { return a.count > b.count; });
   for (const auto& [seed, message] : errors_) {
     // Run i has seed `seed + i`; unsigned arithmetic wraps the same way.
     report_.errors.push_back("run " + std::to_string(seed - report_.seed) + " (seed " +

@@ -25,7 +25,8 @@ struct OutcomeCount {
 struct Report {
   std::string deck;
   Ordering ordering = Ordering::kCallbacks;
-  std::vector<std::pair<std::string, std::string>> placement;  // stack -> "local" / node, deck order
+  std::vector<std::pair<std::string, std::string>>
+      placement;  // stack -> "local" / node, deck order
   uint64_t runs = 0;
   uint64_t seed = 0;
   std::vector<std::string> terms;      // outcome term labels
@@ -79,6 +80,11 @@ std::string ReportToJson(const Report& report);
 // ✓/✗ for the expects, the failure counts, run errors, and a last line that
 // is the verdict ("PASS: ..." or "FAIL: ...").
 std::string ReportToText(const Report& report);
+
+// The histogram of ReportToText alone: a title line ("4 distinct outcomes over
+// 2000 completed runs:"), then one line per outcome, most frequent first, at
+// most 16 (the rest summed up in one line). Every line ends in a newline.
+std::string ReportHistogram(const Report& report);
 
 // The verdict alone, the last line of ReportToText (no newline).
 std::string ReportVerdict(const Report& report);

@@ -4,9 +4,8 @@
 // order, and then laid out like the spec's example: nlohmann's own layouts
 // are either one line or one scalar per line, and neither diffs or greps as
 // well as one outcome per line.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "common/report/report.h"
 

@@ -11,7 +11,7 @@ namespace cardflow {
 
 namespace {
 
-constexpr size_t kBarCells = 30;       // width of the longest bar
+constexpr size_t kBarCells = 30;  // width of the longest bar
 constexpr size_t kMaxHistogramRows = 16;
 
 std::string Plural(uint64_t n, const char* one, const char* many) {
@@ -75,11 +75,14 @@ std::string Values(const Report& report, const OutcomeCount& outcome) {
   return s;
 }
 
-void AppendHistogram(const Report& report, std::string& out) {
+}  // namespace
+
+std::string ReportHistogram(const Report& report) {
+  std::string out;
   const uint64_t completed = report.runs - report.run_errors;
   out += Plural(report.outcomes.size(), "outcome", "distinct outcomes") + " over " +
          Plural(completed, "completed run", "completed runs") + ":\n";
-  if (report.outcomes.empty()) return;
+  if (report.outcomes.empty()) return out;
   const uint64_t max = report.outcomes.front().count;
   const size_t count_width = std::to_string(max).size();
   const size_t shown = std::min(report.outcomes.size(), kMaxHistogramRows);
@@ -92,12 +95,11 @@ void AppendHistogram(const Report& report, std::string& out) {
   if (shown < report.outcomes.size()) {
     uint64_t rest = 0;
     for (size_t i = shown; i < report.outcomes.size(); ++i) rest += report.outcomes[i].count;
-    out += "  … " + Plural(report.outcomes.size() - shown, "more outcome", "more outcomes") +
-           " (" + Plural(rest, "run", "runs") + "); --format json lists them all\n";
+    out += "  … " + Plural(report.outcomes.size() - shown, "more outcome", "more outcomes") + " (" +
+           Plural(rest, "run", "runs") + "); --format json lists them all\n";
   }
+  return out;
 }
-
-}  // namespace
 
 std::string ReportVerdict(const Report& report) {
   const std::string of = "/" + std::to_string(report.runs);
@@ -134,7 +136,7 @@ std::string ReportToText(const Report& report) {
                     RunsAndSeeds(report) + " · placement " + PlacementText(report) + "\n";
   for (const std::string& e : report.expects) out += "expect " + e + "\n";
   out += "\n";
-  AppendHistogram(report, out);
+  out += ReportHistogram(report);
   out += "\n";
   out += "expect failures " + std::to_string(report.expect_failures) + " · order violations " +
          std::to_string(report.order_violations) + " · run errors " +

@@ -59,6 +59,7 @@ stack B:
     notify A
 )");
   ImmediateEffects effects;
+  effects.table[0] = program.shared[0].initial;
   asio::io_context io;
   bool idle = false;
   Engine engine(program, {}, effects, io.get_executor());

@@ -56,7 +56,7 @@ stack B:
 outcome B.f, B.r
 )";
 
-Report Run(const Program& program, Ordering ordering, uint64_t runs, uint64_t seed = 1,
+Report RunN(const Program& program, Ordering ordering, uint64_t runs, uint64_t seed = 1,
            int threads = 2) {
   LocalOptions options;
   options.ordering = ordering;
@@ -80,7 +80,7 @@ uint64_t TotalCount(const Report& report) {
 
 TEST(LocalRunnerTest, TransferNaiveReachesExactlyTheFourBalances) {
   const Program program = MustLoad(kTransfer, Ordering::kNone);
-  const Report report = Run(program, Ordering::kNone, 2000);
+  const Report report = RunN(program, Ordering::kNone, 2000);
   std::set<int64_t> balances;
   for (const OutcomeCount& o : report.outcomes) balances.insert(o.values[0]);
   EXPECT_EQ(balances, (std::set<int64_t>{150, 200, 250, 300}));
@@ -91,7 +91,7 @@ TEST(LocalRunnerTest, TransferNaiveReachesExactlyTheFourBalances) {
 
 TEST(LocalRunnerTest, TransferWithCallbacksAlwaysEndsAt300) {
   const Program program = MustLoad(kTransfer);
-  const Report report = Run(program, Ordering::kCallbacks, 2000);
+  const Report report = RunN(program, Ordering::kCallbacks, 2000);
   ASSERT_EQ(report.outcomes.size(), 1u);
   EXPECT_EQ(report.outcomes[0].values[0], 300);
   EXPECT_EQ(report.outcomes[0].count, 2000u);
@@ -102,34 +102,34 @@ TEST(LocalRunnerTest, TransferWithCallbacksAlwaysEndsAt300) {
 
 TEST(LocalRunnerTest, NaiveTransferHasOrderViolationsFromTheEvents) {
   const Program program = MustLoad(kTransfer, Ordering::kNone);
-  const Report report = Run(program, Ordering::kNone, 500);
+  const Report report = RunN(program, Ordering::kNone, 500);
   EXPECT_GT(report.order_violations, 0u);
   EXPECT_LT(report.order_violations, 500u);  // some runs do get A's callback in time
 }
 
 TEST(LocalRunnerTest, StoreBufferingGivesTheThreeScOutcomesNeverZeroZero) {
   const Program program = MustLoad(kStoreBuffering);
-  const Report report = Run(program, Ordering::kCallbacks, 2000);
+  const Report report = RunN(program, Ordering::kCallbacks, 2000);
   const std::set<std::vector<int64_t>> expected{{0, 1}, {1, 0}, {1, 1}};
   EXPECT_EQ(Outcomes(report), expected);
 }
 
 TEST(LocalRunnerTest, AwaitCanMissACallbackSentButNotArrived) {
   const Program program = MustLoad(kMissed, Ordering::kNone);
-  const Report naive = Run(program, Ordering::kNone, 2000);
+  const Report naive = RunN(program, Ordering::kNone, 2000);
   EXPECT_TRUE(Outcomes(naive).count({1, 0})) << "f=1 (A already sent) yet r=0 (not arrived)";
-  const Report ordered = Run(MustLoad(kMissed), Ordering::kCallbacks, 2000);
+  const Report ordered = RunN(MustLoad(kMissed), Ordering::kCallbacks, 2000);
   for (const auto& values : Outcomes(ordered)) EXPECT_EQ(values[1], 7);
 }
 
 TEST(LocalRunnerTest, SameSeedSameReportWhateverTheThreads) {
   const Program program = MustLoad(kTransfer, Ordering::kNone);
-  const std::string one = ReportToJson(Run(program, Ordering::kNone, 300, 42, 1));
-  const std::string two = ReportToJson(Run(program, Ordering::kNone, 300, 42, 2));
-  const std::string again = ReportToJson(Run(program, Ordering::kNone, 300, 42, 2));
+  const std::string one = ReportToJson(RunN(program, Ordering::kNone, 300, 42, 1));
+  const std::string two = ReportToJson(RunN(program, Ordering::kNone, 300, 42, 2));
+  const std::string again = ReportToJson(RunN(program, Ordering::kNone, 300, 42, 2));
   EXPECT_EQ(one, two);
   EXPECT_EQ(two, again);
-  EXPECT_NE(one, ReportToJson(Run(program, Ordering::kNone, 300, 43, 2)));
+  EXPECT_NE(one, ReportToJson(RunN(program, Ordering::kNone, 300, 43, 2)));
 }
 
 TEST(LocalRunnerTest, SameSeedSameScheduleDifferentSeedDifferentSchedule) {
@@ -157,7 +157,7 @@ stack B:
     set q 100
     div q d
 )");
-  const Report report = Run(program, Ordering::kCallbacks, 200);
+  const Report report = RunN(program, Ordering::kCallbacks, 200);
   EXPECT_GT(report.run_errors, 0u);
   EXPECT_LT(report.run_errors, 200u);
   EXPECT_EQ(TotalCount(report) + report.run_errors, 200u);
@@ -201,7 +201,7 @@ TEST(LocalRunnerTest, ChainOfTenThousandStacksOnTwoThreads) {
   const Program program = MustLoad(text);
   rusage before{};
   getrusage(RUSAGE_SELF, &before);
-  const Report report = Run(program, Ordering::kCallbacks, 1, 1, 2);
+  const Report report = RunN(program, Ordering::kCallbacks, 1, 1, 2);
   rusage after{};
   getrusage(RUSAGE_SELF, &after);
   ASSERT_EQ(report.outcomes.size(), 1u);
@@ -223,7 +223,7 @@ TEST(LocalRunnerTest, SleepingStacksResumeOnTimers) {
   }
   text += "outcome C.total\n";
   const Program program = MustLoad(text);
-  const Report report = Run(program, Ordering::kCallbacks, 2, 1, 1);
+  const Report report = RunN(program, Ordering::kCallbacks, 2, 1, 1);
   ASSERT_EQ(report.outcomes.size(), 1u);
   EXPECT_EQ(report.outcomes[0].values[0], 299 * 300 / 2);
   EXPECT_EQ(report.outcomes[0].count, 2u);

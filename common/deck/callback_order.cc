@@ -1,0 +1,191 @@
+#include "common/deck/callback_order.h"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace cardflow {
+namespace {
+
+constexpr ChannelId kNoChannel = std::numeric_limits<ChannelId>::max();
+constexpr StackId kNoStack = std::numeric_limits<StackId>::max();
+
+std::string Times(size_t n) {
+  if (n == 1) return "once";
+  if (n == 2) return "twice";
+  return std::to_string(n) + " times";
+}
+
+// "(line 4)", "(lines 4 and 7)", "(lines 4, 7 and 9)", "(lines 4, 7, 9, 11, 12, ...)".
+std::string LineList(const std::vector<int>& lines) {
+  constexpr size_t kShown = 5;
+  std::string out = lines.size() == 1 ? "(line " : "(lines ";
+  for (size_t i = 0; i < lines.size() && i < kShown; ++i) {
+    if (i > 0) out += i + 1 == lines.size() ? " and " : ", ";
+    out += std::to_string(lines[i]);
+  }
+  if (lines.size() > kShown) out += ", ...";
+  return out + ")";
+}
+
+class CallbackOrder {
+ public:
+  CallbackOrder(const Deck& deck, const SymbolTable& symbols, DiagnosticSink& sink)
+      : deck_(deck), channels_(symbols.channels()), sink_(sink) {
+    const size_t channel_count = channels_.size();
+    notifies_.resize(channel_count);
+    awaits_.resize(channel_count);
+    card_channel_.resize(deck.stacks.size());
+    for (StackId id = 0; id < deck.stacks.size(); ++id) {
+      const std::vector<Card>& cards = deck.stacks[id].cards;
+      card_channel_[id].assign(cards.size(), kNoChannel);
+      for (uint32_t i = 0; i < cards.size(); ++i) {
+        const Card& card = cards[i];
+        if (card.op != Op::kNotify && card.op != Op::kAwait) continue;
+        const std::optional<StackId> peer = symbols.FindStack(card.target.text);
+        if (!peer || *peer == id) continue;
+        const bool notify = card.op == Op::kNotify;
+        const ChannelId c = *symbols.FindChannel(notify ? id : *peer, notify ? *peer : id);
+        card_channel_[id][i] = c;
+        (notify ? notifies_ : awaits_)[c].push_back(i);
+      }
+    }
+  }
+
+  void Run() {
+    ReportUnmatchedAwaits();
+    RunSymbolically();
+    ReportCycles();
+  }
+
+ private:
+  const std::string& StackName(StackId id) const { return deck_.stacks[id].name.text; }
+  const Card& CardAt(StackId stack, uint32_t index) const {
+    return deck_.stacks[stack].cards[index];
+  }
+
+  void ReportUnmatchedAwaits();
+  void RunSymbolically();
+  void ReportCycles();
+  void ReportCycle(std::vector<StackId> cycle);
+
+  const Deck& deck_;
+  const std::vector<Channel>& channels_;
+  DiagnosticSink& sink_;
+  std::vector<std::vector<uint32_t>> notifies_;       // by channel: card indices in the sender
+  std::vector<std::vector<uint32_t>> awaits_;         // by channel: card indices in the receiver
+  std::vector<std::vector<ChannelId>> card_channel_;  // by stack and card
+  std::vector<uint32_t> pc_;                          // by stack, after RunSymbolically()
+  std::vector<ChannelId> waiting_;                    // by stack: the channel it is stuck on
+  std::vector<uint32_t> received_;                    // by channel
+};
+
+void CallbackOrder::ReportUnmatchedAwaits() {
+  for (ChannelId c = 0; c < channels_.size(); ++c) {
+    const size_t sent = notifies_[c].size();
+    if (awaits_[c].size() <= sent) continue;
+    const std::string& sender = StackName(channels_[c].from);
+    const std::string& receiver = StackName(channels_[c].to);
+    std::string message = receiver + " awaits " + sender + " " + Times(awaits_[c].size()) + " but ";
+    if (sent == 0) {
+      message += sender + " never notifies " + receiver;
+    } else {
+      std::vector<int> lines;
+      for (uint32_t i : notifies_[c]) lines.push_back(CardAt(channels_[c].from, i).pos.line);
+      message += sender + " notifies " + receiver + " " + Times(sent) + " " + LineList(lines);
+    }
+    sink_.Error(CardAt(channels_[c].to, awaits_[c][sent]).pos, std::move(message));
+  }
+}
+
+void CallbackOrder::RunSymbolically() {
+  const size_t stack_count = deck_.stacks.size();
+  pc_.assign(stack_count, 0);
+  waiting_.assign(stack_count, kNoChannel);
+  received_.assign(channels_.size(), 0);
+  std::vector<uint32_t> sent(channels_.size(), 0);
+  std::vector<StackId> ready(stack_count);
+  for (StackId id = 0; id < stack_count; ++id) ready[id] = id;
+  while (!ready.empty()) {
+    const StackId id = ready.back();
+    ready.pop_back();
+    const std::vector<Card>& cards = deck_.stacks[id].cards;
+    for (uint32_t& pc = pc_[id]; pc < cards.size(); ++pc) {
+      const ChannelId c = card_channel_[id][pc];
+      if (c == kNoChannel) continue;
+      if (cards[pc].op == Op::kAwait) {
+        if (received_[c] == sent[c]) {
+          waiting_[id] = c;
+          break;
+        }
+        ++received_[c];
+      } else {
+        ++sent[c];
+        const StackId receiver = channels_[c].to;
+        if (waiting_[receiver] == c) {
+          waiting_[receiver] = kNoChannel;
+          ready.push_back(receiver);
+        }
+      }
+    }
+  }
+}
+
+void CallbackOrder::ReportCycles() {
+  // Each stuck stack waits for one notify of one other stack, which is stuck
+  // before it; unless its await is unmatched (already reported). Following
+  // these links from any stuck stack ends at such an await or in a cycle.
+  const size_t stack_count = deck_.stacks.size();
+  std::vector<StackId> next(stack_count, kNoStack);
+  for (StackId id = 0; id < stack_count; ++id) {
+    const ChannelId c = waiting_[id];
+    if (c != kNoChannel && received_[c] < notifies_[c].size()) next[id] = channels_[c].from;
+  }
+  enum : uint8_t { kNew, kOnPath, kDone };
+  std::vector<uint8_t> state(stack_count, kNew);
+  std::vector<StackId> path;
+  for (StackId start = 0; start < stack_count; ++start) {
+    path.clear();
+    StackId id = start;
+    while (id != kNoStack && state[id] == kNew) {
+      state[id] = kOnPath;
+      path.push_back(id);
+      id = next[id];
+    }
+    if (id != kNoStack && state[id] == kOnPath) {
+      ReportCycle({std::find(path.begin(), path.end(), id), path.end()});
+    }
+    for (StackId on_path : path) state[on_path] = kDone;
+  }
+}
+
+void CallbackOrder::ReportCycle(std::vector<StackId> cycle) {
+  const auto await_line = [&](StackId id) { return CardAt(id, pc_[id]).pos.line; };
+  std::rotate(cycle.begin(),
+              std::min_element(cycle.begin(), cycle.end(),
+                               [&](StackId a, StackId b) { return await_line(a) < await_line(b); }),
+              cycle.end());
+  constexpr size_t kShown = 6;
+  std::string message = "deadlock: ";
+  for (size_t i = 0; i < cycle.size() && i < kShown; ++i) {
+    const StackId waiter = cycle[i];
+    const StackId sender = cycle[(i + 1) % cycle.size()];
+    const ChannelId c = waiting_[waiter];
+    const int notify_line = CardAt(sender, notifies_[c][received_[c]]).pos.line;
+    if (i > 0) message += i + 1 == cycle.size() ? ", and " : ", ";
+    message += StackName(waiter) + " waits at line " + std::to_string(await_line(waiter)) +
+               " for " + StackName(sender) + "'s notify at line " + std::to_string(notify_line);
+  }
+  if (cycle.size() > kShown) message += ", ... (" + std::to_string(cycle.size()) + " stacks)";
+  message += "; each waits before it notifies, so none can go on";
+  sink_.Error(CardAt(cycle[0], pc_[cycle[0]]).pos, std::move(message));
+}
+
+}  // namespace
+
+void CheckCallbackOrder(const Deck& deck, const SymbolTable& symbols, DiagnosticSink& sink) {
+  CallbackOrder(deck, symbols, sink).Run();
+}
+
+}  // namespace cardflow

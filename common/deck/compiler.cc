@@ -1,0 +1,147 @@
+#include "common/deck/compiler.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "common/deck/symbol_table.h"
+
+namespace cardflow {
+namespace {
+
+const char* CompareOpText(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq:
+      return "==";
+    case CompareOp::kNe:
+      return "!=";
+    case CompareOp::kLt:
+      return "<";
+    case CompareOp::kLe:
+      return "<=";
+    case CompareOp::kGt:
+      return ">";
+    case CompareOp::kGe:
+      return ">=";
+  }
+  return "?";
+}
+
+class Compiler {
+ public:
+  explicit Compiler(const Deck& deck) : deck_(deck), symbols_(deck) {}
+
+  Program Run() && {
+    program_.file = deck_.file;
+    for (const SharedDecl& decl : deck_.shared) {
+      program_.shared.push_back(SharedVar{decl.name.text, decl.initial});
+    }
+    for (StackId id = 0; id < deck_.stacks.size(); ++id) CompileStack(id);
+    program_.channels = symbols_.channels();
+    CompileOutcome();
+    for (const ExpectDecl& expect : deck_.expects) CompileExpect(expect);
+    return std::move(program_);
+  }
+
+ private:
+  void CompileStack(StackId id);
+  Instr CompileCard(StackId id, const Card& card) const;
+  Operand CompileValue(StackId id, const Value& value) const;
+  void CompileOutcome();
+  void CompileExpect(const ExpectDecl& expect);
+  TermRef Resolve(const Term& term) const { return symbols_.Resolve(term).ref.value_or(TermRef{}); }
+
+  const Deck& deck_;
+  SymbolTable symbols_;
+  Program program_;
+};
+
+void Compiler::CompileStack(StackId id) {
+  const StackDecl& decl = deck_.stacks[id];
+  StackProgram& stack = program_.stacks.emplace_back();
+  stack.name = decl.name.text;
+  stack.node_hint = decl.node.text;
+  for (const Name* reg : symbols_.Registers(id)) stack.registers.push_back(reg->text);
+  stack.code.reserve(decl.cards.size());
+  stack.card_text.reserve(decl.cards.size());
+  for (const Card& card : decl.cards) {
+    stack.code.push_back(CompileCard(id, card));
+    stack.card_text.push_back(card.text);
+  }
+}
+
+Operand Compiler::CompileValue(StackId id, const Value& value) const {
+  Operand operand;
+  operand.is_register = value.is_register;
+  operand.literal = value.literal;
+  if (value.is_register) operand.reg = symbols_.FindRegister(id, value.reg.text).value_or(0);
+  return operand;
+}
+
+Instr Compiler::CompileCard(StackId id, const Card& card) const {
+  Instr instr;
+  instr.op = card.op;
+  instr.line = card.pos.line;
+  instr.column = card.pos.column;
+  instr.has_reg = card.has_reg;
+  if (card.has_reg) instr.reg = symbols_.FindRegister(id, card.reg.text).value_or(0);
+  if (card.has_value) instr.value = CompileValue(id, card.value);
+  switch (card.op) {
+    case Op::kRead:
+    case Op::kWrite:
+      instr.var = symbols_.FindShared(card.target.text).value_or(0);
+      break;
+    case Op::kNotify:
+    case Op::kAwait: {
+      instr.peer = symbols_.FindStack(card.target.text).value_or(0);
+      const bool notify = card.op == Op::kNotify;
+      instr.channel =
+          symbols_.FindChannel(notify ? id : instr.peer, notify ? instr.peer : id).value_or(0);
+      break;
+    }
+    default:
+      break;
+  }
+  return instr;
+}
+
+void Compiler::CompileOutcome() {
+  if (!deck_.outcomes.empty()) {
+    for (const Term& term : deck_.outcomes.front().terms) {
+      program_.outcome.push_back(Resolve(term));
+    }
+    return;
+  }
+  for (VarId var = 0; var < program_.shared.size(); ++var) {
+    program_.outcome.push_back(TermRef{TermRef::Kind::kShared, 0, var, program_.shared[var].name});
+  }
+  for (StackId id = 0; id < program_.stacks.size(); ++id) {
+    const StackProgram& stack = program_.stacks[id];
+    for (RegId reg = 0; reg < stack.registers.size(); ++reg) {
+      program_.outcome.push_back(
+          TermRef{TermRef::Kind::kRegister, id, reg, stack.name + "." + stack.registers[reg]});
+    }
+  }
+}
+
+void Compiler::CompileExpect(const ExpectDecl& decl) {
+  Expectation expect;
+  expect.lhs = Resolve(decl.lhs);
+  expect.op = decl.op;
+  expect.rhs_is_term = decl.rhs_is_term;
+  if (decl.rhs_is_term) {
+    expect.rhs_term = Resolve(decl.rhs_term);
+  } else {
+    expect.rhs_literal = decl.rhs_literal;
+  }
+  expect.text = expect.lhs.label + " " + CompareOpText(decl.op) + " " +
+                (decl.rhs_is_term ? expect.rhs_term.label : std::to_string(decl.rhs_literal));
+  expect.line = decl.pos.line;
+  program_.expects.push_back(std::move(expect));
+}
+
+}  // namespace
+
+Program CompileDeck(const Deck& deck) { return Compiler(deck).Run(); }
+
+}  // namespace cardflow

@@ -1,0 +1,29 @@
+// cardflow-coordinator: parses the command line and runs the command. The
+// only place that touches the process's real streams and exit status.
+#include <unistd.h>
+
+#include <iostream>
+#include <variant>
+
+#include "coordinator/cli.h"
+#include "coordinator/console.h"
+#include "coordinator/demo_command.h"
+#include "coordinator/run_command.h"
+
+int main(int argc, char** argv) {
+  using cardflow::CliExit;
+  using cardflow::DemoOptions;
+  using cardflow::RunOptions;
+
+  cardflow::Console console{std::cout, std::cerr, isatty(STDERR_FILENO) != 0};
+  const cardflow::CliRequest request = cardflow::ParseCommandLine(argc, argv);
+  if (const auto* exit = std::get_if<CliExit>(&request)) {
+    std::cout << exit->out << std::flush;
+    std::cerr << exit->err << std::flush;
+    return exit->code;
+  }
+  if (const auto* run = std::get_if<RunOptions>(&request)) {
+    return cardflow::RunCommand(*run, console);
+  }
+  return cardflow::DemoCommand(std::get<DemoOptions>(request), console);
+}

@@ -1,0 +1,54 @@
+// ProgressBar: "runs [██████▌      ] 1200/2000  60%" redrawn in place on a
+// terminal, so a long `run` shows it is alive. It draws nothing for the first
+// kQuietPeriod (short runs never flash a bar) and then at most every
+// kRedrawPeriod, and erases itself when done, leaving the stream as it was.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <ostream>
+
+namespace cardflow {
+
+class ProgressBar {
+ public:
+  static constexpr std::chrono::milliseconds kQuietPeriod{300};
+  static constexpr std::chrono::milliseconds kRedrawPeriod{100};
+
+  // Draws on `out` (normally stderr) only when `enabled`; a disabled bar
+  // makes every call a no-op. Pass enabled = Wanted(...).
+  ProgressBar(std::ostream& out, uint64_t total, bool enabled);
+  ~ProgressBar();  // Clear()
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
+
+  // True when a bar helps: the stream is a terminal and there is more than one run.
+  static bool Wanted(bool is_terminal, uint64_t total);
+
+  // `done` runs finished. Any thread, concurrently; cheap when not redrawing
+  // (one clock read), and never blocks on another thread's redraw.
+  void Update(uint64_t done);
+
+  // Erases the bar if one was drawn. Call once no Update() can still run.
+  // Idempotent.
+  void Clear();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  void Draw(uint64_t done);
+
+  // Constant after construction.
+  std::ostream& out_;
+  const uint64_t total_;
+  const bool enabled_;
+  const Clock::time_point start_;
+
+  std::atomic<int64_t> next_draw_ns_;  // since start_; no draw before it
+  std::mutex draw_mutex_;              // one drawer at a time (try_lock only)
+  bool drawn_ = false;                 // guarded by draw_mutex_
+};
+
+}  // namespace cardflow

@@ -1,0 +1,111 @@
+#include "coordinator/cli.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace cardflow {
+namespace {
+
+using testing::HasSubstr;
+
+CliRequest Parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "cardflow-coordinator");
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  return ParseCommandLine(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(CliTest, RunDefaultsToLocalCallbacksText) {
+  const CliRequest request = Parse({"run", "x.deck"});
+  const auto* run = std::get_if<RunOptions>(&request);
+  ASSERT_NE(run, nullptr);
+  EXPECT_EQ(run->deck_path, "x.deck");
+  EXPECT_TRUE(run->placement.Local());
+  EXPECT_FALSE(run->placement.local_flag);
+  EXPECT_EQ(run->ordering, Ordering::kCallbacks);
+  EXPECT_EQ(run->runs, 100u);
+  EXPECT_EQ(run->seed, 1u);
+  EXPECT_GE(run->threads, 1);
+  EXPECT_EQ(run->format, OutputFormat::kText);
+}
+
+TEST(CliTest, RunTakesEveryOption) {
+  const CliRequest request =
+      Parse({"run", "--local", "--ordering", "none", "--runs", "2000", "--seed",
+             "18446744073709551615", "--threads", "3", "--format", "json", "t.deck"});
+  const auto* run = std::get_if<RunOptions>(&request);
+  ASSERT_NE(run, nullptr);
+  EXPECT_EQ(run->deck_path, "t.deck");
+  EXPECT_TRUE(run->placement.local_flag);
+  EXPECT_EQ(run->ordering, Ordering::kNone);
+  EXPECT_EQ(run->runs, 2000u);
+  EXPECT_EQ(run->seed, 18446744073709551615u);
+  EXPECT_EQ(run->threads, 3);
+  EXPECT_EQ(run->format, OutputFormat::kJson);
+}
+
+TEST(CliTest, Demo) {
+  const CliRequest request = Parse({"demo", "--local"});
+  const auto* demo = std::get_if<DemoOptions>(&request);
+  ASSERT_NE(demo, nullptr);
+  EXPECT_TRUE(demo->placement.local_flag);
+  EXPECT_TRUE(std::holds_alternative<DemoOptions>(Parse({"demo"})));
+}
+
+TEST(CliTest, HelpIsExit0OnStdout) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"-h"}, {"run", "--help"}, {"demo", "--help"}}) {
+    const CliRequest request = Parse(args);
+    const auto* exit = std::get_if<CliExit>(&request);
+    ASSERT_NE(exit, nullptr) << args[0];
+    EXPECT_EQ(exit->code, 0);
+    EXPECT_THAT(exit->out, HasSubstr("Usage"));
+    EXPECT_EQ(exit->err, "");
+  }
+  const CliExit top = std::get<CliExit>(Parse({"--help"}));
+  EXPECT_THAT(top.out, HasSubstr("A deck is a text file"));
+  EXPECT_THAT(top.out, HasSubstr("cardflow-coordinator demo"));
+  const CliExit run = std::get<CliExit>(Parse({"run", "--help"}));
+  EXPECT_THAT(run.out, HasSubstr("--ordering"));
+  EXPECT_THAT(run.out, HasSubstr("no node is named"));
+}
+
+TEST(CliTest, VersionIsExit0) {
+  const CliExit exit = std::get<CliExit>(Parse({"--version"}));
+  EXPECT_EQ(exit.code, 0);
+  EXPECT_THAT(exit.out, HasSubstr("cardflow-coordinator "));
+}
+
+struct BadCase {
+  std::vector<std::string> args;
+  const char* says;  // part of the message
+};
+
+class BadArgumentsTest : public testing::TestWithParam<BadCase> {};
+
+TEST_P(BadArgumentsTest, Exit2WithAMessageOnStderr) {
+  const CliRequest request = Parse(GetParam().args);
+  const auto* exit = std::get_if<CliExit>(&request);
+  ASSERT_NE(exit, nullptr);
+  EXPECT_EQ(exit->code, 2);
+  EXPECT_EQ(exit->out, "");
+  EXPECT_THAT(exit->err, HasSubstr(GetParam().says));
+  EXPECT_THAT(exit->err, HasSubstr("--help"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadArgumentsTest,
+    testing::Values(BadCase{{}, "subcommand"}, BadCase{{"fly"}, "fly"}, BadCase{{"run"}, "deck"},
+                    BadCase{{"run", "d", "--ordering", "sideways"}, "sideways"},
+                    BadCase{{"run", "d", "--runs", "0"}, "--runs"},
+                    BadCase{{"run", "d", "--runs", "lots"}, "--runs"},
+                    BadCase{{"run", "d", "--seed", "-3"}, "--seed"},
+                    BadCase{{"run", "d", "--threads", "0"}, "--threads"},
+                    BadCase{{"run", "d", "--format", "xml"}, "xml"},
+                    BadCase{{"run", "d", "e"}, "e"}, BadCase{{"run", "d", "--bogus"}, "--bogus"}));
+
+}  // namespace
+}  // namespace cardflow

@@ -1,0 +1,26 @@
+// RunProcess: start a program, wait for it, and keep what it printed — for
+// tests that drive the real binaries.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace cardflow::testutil {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1 when it did not exit normally (signal, spawn failure)
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] (a path) with `argv`, stdin from /dev/null, stdout and stderr
+// captured through temporary files (so neither pipe can fill up and block).
+ProcessResult RunProcess(const std::vector<std::string>& argv);
+
+// $CARDFLOW_BIN/cardflow-coordinator, as cardflow_test() sets it.
+std::string CoordinatorBinary();
+
+// $CARDFLOW_SOURCE/examples/NAME.
+std::string ExampleDeck(const std::string& name);
+
+}  // namespace cardflow::testutil
