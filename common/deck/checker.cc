@@ -1,7 +1,9 @@
 #include "common/deck/checker.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <utility>
 

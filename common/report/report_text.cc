@@ -78,11 +78,10 @@ std::string Values(const Report& report, const OutcomeCount& outcome) {
 }  // namespace
 
 std::string ReportHistogram(const Report& report) {
-  std::string out;
+  if (report.outcomes.empty()) return "no outcomes: no run completed\n";
   const uint64_t completed = report.runs - report.run_errors;
-  out += Plural(report.outcomes.size(), "outcome", "distinct outcomes") + " over " +
-         Plural(completed, "completed run", "completed runs") + ":\n";
-  if (report.outcomes.empty()) return out;
+  std::string out = Plural(report.outcomes.size(), "outcome", "distinct outcomes") + " over " +
+                    Plural(completed, "completed run", "completed runs") + ":\n";
   const uint64_t max = report.outcomes.front().count;
   const size_t count_width = std::to_string(max).size();
   const size_t shown = std::min(report.outcomes.size(), kMaxHistogramRows);

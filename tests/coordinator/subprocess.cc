@@ -73,11 +73,11 @@ ProcessResult RunProcess(const std::vector<std::string>& argv) {
 }
 
 std::string CoordinatorBinary() {
-  return EnvOr("CARDFLOW_BIN", "build/bin") + "/cardflow-coordinator";
+  return EnvOr("CARDFLOW_BIN", CARDFLOW_DEFAULT_BIN) + "/cardflow-coordinator";
 }
 
 std::string ExampleDeck(const std::string& name) {
-  return EnvOr("CARDFLOW_SOURCE", ".") + "/examples/" + name;
+  return EnvOr("CARDFLOW_SOURCE", CARDFLOW_DEFAULT_SOURCE) + "/examples/" + name;
 }
 
 }  // namespace cardflow::testutil

@@ -17,10 +17,11 @@ struct ProcessResult {
 // captured through temporary files (so neither pipe can fill up and block).
 ProcessResult RunProcess(const std::vector<std::string>& argv);
 
-// $CARDFLOW_BIN/cardflow-coordinator, as cardflow_test() sets it.
+// $CARDFLOW_BIN/cardflow-coordinator, as cardflow_test() sets it (else the
+// build's bin/ directory).
 std::string CoordinatorBinary();
 
-// $CARDFLOW_SOURCE/examples/NAME.
+// $CARDFLOW_SOURCE/examples/NAME (else the source tree's).
 std::string ExampleDeck(const std::string& name);
 
 }  // namespace cardflow::testutil

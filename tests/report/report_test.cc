@@ -276,5 +276,13 @@ TEST(ReportTextTest, LongHistogramsAreCut) {
   EXPECT_THAT(histogram, HasSubstr("24 more outcomes (120 runs)"));
 }
 
+TEST(ReportTextTest, NoCompletedRunSaysSo) {
+  Report r = SpecExample();
+  r.outcomes.clear();
+  r.run_errors = r.runs;
+  EXPECT_EQ(ReportHistogram(r), "no outcomes: no run completed\n");
+  EXPECT_EQ(ReportVerdict(r), "FAIL: 200/200 runs stopped on a run error");
+}
+
 }  // namespace
 }  // namespace cardflow

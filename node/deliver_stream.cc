@@ -1,0 +1,57 @@
+#include "node/deliver_stream.h"
+
+#include "node/node_run.h"
+#include "proto/grpc_status.h"
+#include "proto/protocol.h"
+
+namespace cardflow {
+
+DeliverStream::DeliverStream(NodeContext& node, std::string peer)
+    : node_(node),
+      peer_(std::move(peer)),
+      outbox_([this](const wire::CallbackAck* ack) { StartWrite(ack); },
+              [](wire::CallbackAck& ack) { ack.set_protocol(kProtocolVersion); },
+              /*max_items=*/1) {
+  StartRead(&batch_);
+}
+
+void DeliverStream::OnReadDone(bool ok) {
+  if (!ok) return End(grpc::Status::OK);  // the sender closed its stream
+  if (Status s = CheckProtocol(batch_.protocol(), "CallbackBatch"); !s.ok()) {
+    node_.log->warn("callback stream from {}: {}", peer_, s.message());
+    return End(ToGrpcStatus(s));
+  }
+  if (!batch_.sender().empty()) sender_ = batch_.sender();
+  for (const wire::Callback& callback : batch_.callbacks()) Deliver(callback);
+  cached_run_.reset();  // do not keep a finished run alive between batches
+  cached_id_ = 0;
+  const uint64_t delivered = batch_.batch();
+  outbox_.Add(0, [delivered](wire::CallbackAck& ack) { ack.set_batch(delivered); });
+  StartRead(&batch_);
+}
+
+void DeliverStream::Deliver(const wire::Callback& callback) {
+  if (callback.run_id() != cached_id_) {
+    cached_id_ = callback.run_id();
+    cached_run_ = node_.runs.Find(cached_id_);
+  }
+  if (!cached_run_) {
+    if (dropped_++ == 0) {
+      node_.log->debug("callback for run {:016x}, which this node no longer holds, dropped",
+                       callback.run_id());
+    }
+    return;
+  }
+  if (Status s = cached_run_->Arrive(callback); !s.ok()) {
+    const std::string sender = sender_.empty() ? peer_ : sender_;
+    cached_run_->Fault(sender, peer_, "bad callback from node " + sender + ": " + s.message());
+  }
+}
+
+void DeliverStream::OnCancel() { End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")); }
+
+void DeliverStream::End(const grpc::Status& status) {
+  outbox_.Close([this, status] { Finish(status); }, /*drain=*/true);
+}
+
+}  // namespace cardflow

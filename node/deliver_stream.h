@@ -1,0 +1,46 @@
+// DeliverStream: the receiving end of one peer's callback stream
+// (Node.Deliver). Each batch's callbacks go into their runs' inboxes, in
+// order, then the batch is acknowledged (acks are cumulative and merge while
+// one is being written). A callback for a run this node no longer holds (it
+// ended: in `none` mode callbacks may outlive their receiver) is dropped; one
+// its run rejects fails that run, naming the sender. Deletes itself in OnDone.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "node/node_context.h"
+#include "proto/cardflow.grpc.pb.h"
+#include "proto/outbox.h"
+
+namespace cardflow {
+
+class NodeRun;
+
+class DeliverStream final : public grpc::ServerBidiReactor<wire::CallbackBatch, wire::CallbackAck> {
+ public:
+  DeliverStream(NodeContext& node, std::string peer);
+
+ private:
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override { outbox_.OnWriteDone(ok); }
+  void OnCancel() override;
+  void OnDone() override { delete this; }
+  void Deliver(const wire::Callback& callback);
+  void End(const grpc::Status& status);
+
+  NodeContext& node_;
+  const std::string peer_;  // the connection's address, for logs
+  std::string sender_;      // the sending node's name, from its first batch
+  wire::CallbackBatch batch_;
+  Outbox<wire::CallbackAck> outbox_;
+  // Consecutive callbacks mostly belong to one run: look it up once.
+  uint64_t cached_id_ = 0;
+  std::shared_ptr<NodeRun> cached_run_;
+  uint64_t dropped_ = 0;
+};
+
+}  // namespace cardflow

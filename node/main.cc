@@ -1,0 +1,66 @@
+// cardflow-node: serve stacks to a coordinator.
+//
+//   cardflow-node --name X --listen HOST:PORT [--advertise HOST:PORT]
+//                 [--threads N] [--log-level info] [--drain-ms 2000]
+//
+// Prints `listening on HOST:PORT` (the bound address; port 0 picks one) on
+// stdout once it serves, logs to stderr, and on SIGINT/SIGTERM shuts down
+// gracefully (see NodeServer::Stop). Exit status: 0 after a shutdown, 1 when
+// it cannot serve, 2 for bad arguments.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <pthread.h>
+#include <string>
+
+#include "node/node_server.h"
+
+int main(int argc, char** argv) {
+  cardflow::NodeOptions options;
+  int drain_ms = 2000;
+  CLI::App app{"cardflow-node: runs the stacks a cardflow coordinator assigns to it"};
+  app.add_option("--name", options.name, "this node's name (as the coordinator's --node NAME=...)")
+      ->required();
+  app.add_option("--listen", options.listen, "HOST:PORT to serve on; port 0 picks a free one")
+      ->required();
+  app.add_option("--advertise", options.advertise,
+                 "HOST:PORT others reach this node at (default: the bound address)");
+  app.add_option("--threads", options.threads, "engine worker threads (default: one per core)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--drain-ms", drain_ms, "on shutdown, how long runs in flight may finish")
+      ->check(CLI::NonNegativeNumber);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  options.drain_grace = std::chrono::milliseconds(drain_ms);
+
+  // Signals are taken by sigwait below, never by a handler on some thread:
+  // block them before any thread starts, so every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  cardflow::NodeServer node(options);
+  const cardflow::StatusOr<std::string> address = node.Start();
+  if (!address.ok()) {
+    std::cerr << "cardflow-node: " << address.status().message() << "\n";
+    return address.status().code() == cardflow::StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  std::printf("listening on %s\n", address->c_str());
+  std::fflush(stdout);
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  std::cerr << "cardflow-node " << options.name << ": " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
+            << ", shutting down\n";
+  node.Stop();
+  return 0;
+}

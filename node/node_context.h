@@ -1,0 +1,34 @@
+// NodeContext: what every part of one node shares — its name, the executor
+// its engines run on, its runs, its peer streams, its log. Owned by
+// NodeServer, it outlives every run and every stream of the node.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <asio/any_io_executor.hpp>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "node/peer_links.h"
+#include "node/program_cache.h"
+#include "common/events/event.h"
+#include "node/run_registry.h"
+
+namespace cardflow {
+
+struct NodeContext {
+  std::string name;
+  std::string advertise;  // the address other nodes and the coordinator use
+  asio::any_io_executor executor;
+  std::shared_ptr<spdlog::logger> log;
+  std::function<void(uint64_t run_id, const Event& event)> on_event;  // may be empty
+  ProgramCache programs;
+  RunRegistry runs;
+  std::unique_ptr<PeerLinks> peers;
+  std::atomic<bool> draining{false};  // shutting down: no new runs
+};
+
+}  // namespace cardflow

@@ -1,0 +1,119 @@
+// NodeRun: one run's stacks on this node, from the Run stream's `assign`
+// until that stream is over: the compiled Program, the RemoteEffects, and the
+// Engine — the very engine local runs use — on the node's executor.
+//
+// Life: kAssigned (validated, compiled, peers' streams opened) -> Start ->
+// kRunning -> the engine goes idle -> kFinished (events and registers sent).
+// A run error in a stack -> kFailed (StackFailure sent); a broken peer stream
+// or shutdown -> kFailed (NodeFault sent); Cancel or the stream ending ->
+// kCancelled. Only kRunning reports results.
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/deck/program.h"
+#include "common/engine/engine.h"
+#include "common/status/status.h"
+#include "node/node_context.h"
+#include "node/peer_link.h"
+#include "node/remote_effects.h"
+#include "proto/cardflow.pb.h"
+
+namespace cardflow {
+
+class NodeRun final : public std::enable_shared_from_this<NodeRun>,
+                      private RemoteEffects::Transport {
+ public:
+  // Where the run's updates go: its Run stream.
+  class Updates {
+   public:
+    virtual ~Updates() = default;
+    // Adds `items` items through `fill` to the stream, merged with what is
+    // queued; false once the stream is closed.
+    virtual bool Send(size_t items, const std::function<void(wire::RunUpdate&)>& fill) = 0;
+    // The same, in a message of its own.
+    virtual bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill) = 0;
+  };
+
+  enum class State { kAssigned, kRunning, kFinished, kFailed, kCancelled };
+
+  // Most events in one RunUpdate.
+  static constexpr int kEventsPerMessage = 16384;
+
+  // Validates `assign` (INVALID_ARGUMENT naming what is wrong), compiles its
+  // deck, and opens the streams to the peers its stacks send callbacks to.
+  // `node` must outlive the run.
+  static StatusOr<std::shared_ptr<NodeRun>> Create(const wire::Assign& assign, NodeContext& node);
+
+  ~NodeRun() override;
+  NodeRun(const NodeRun&) = delete;
+  NodeRun& operator=(const NodeRun&) = delete;
+
+  uint64_t id() const { return id_; }
+  std::string Label() const;  // "run 0123456789abcdef"
+  State state() const;
+
+  // Updates go to `updates` until Detach(), which also cancels the run if it
+  // has not ended. `updates` must stay valid until Detach returns.
+  void Attach(Updates* updates);
+  void Detach();
+
+  // Starts the stacks. FAILED_PRECONDITION unless kAssigned.
+  Status Start();
+  // Stops the stacks (kAssigned/kRunning -> kCancelled); logs `why`.
+  void Cancel(std::string_view why);
+  // The node cannot carry the run: NodeFault to the coordinator naming
+  // `node` at `address`, then the stacks stop.
+  void Fault(std::string_view node, std::string_view address, std::string_view why);
+  // The callback stream to `address` broke: Fault naming the node there.
+  void PeerLost(const std::string& address, const std::string& why);
+
+  Status OnTableReply(const wire::TableReply& reply);
+  Status Arrive(const wire::Callback& callback);
+
+ private:
+  NodeRun(const wire::Assign& assign, NodeContext& node, std::shared_ptr<const Program> program,
+          std::vector<bool> mine);
+
+  // RemoteEffects::Transport
+  void SendTableRequest(StackId stack, uint32_t pc, bool write, VarId var, int64_t value,
+                        uint64_t lamport) override;
+  void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) override;
+  void StackFailed(StackId stack, uint32_t pc, const char* what) override;
+
+  void OnIdle();
+  void SendResults();
+  bool SendUpdate(size_t items, const std::function<void(wire::RunUpdate&)>& fill);
+  bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill);
+  // kAssigned/kRunning -> `to`; returns the state it left, or nullopt if the
+  // run had already ended.
+  std::optional<State> EndAs(State to);
+
+  NodeContext& node_;
+  const uint64_t id_;
+  const std::shared_ptr<const Program> program_;
+  std::vector<std::string> route_node_;     // by StackId
+  std::vector<std::string> route_address_;  // by StackId
+  std::vector<StackId> mine_;
+  std::vector<std::shared_ptr<PeerLink>> links_;  // by ChannelId; set when the receiver is remote
+  RemoteEffects effects_;
+  Engine engine_;  // declared last: destroyed first
+
+  mutable std::mutex mutex_;
+  State state_ = State::kAssigned;   // guarded by mutex_
+  Updates* updates_ = nullptr;       // guarded by mutex_
+  std::shared_ptr<NodeRun> self_;    // held while the engine runs
+};
+
+const char* NodeRunStateName(NodeRun::State state);
+
+}  // namespace cardflow

@@ -1,0 +1,159 @@
+#include "node/node_server.h"
+
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <asio/thread_pool.hpp>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "node/node_context.h"
+#include "node/node_run.h"
+#include "node/node_service.h"
+#include "proto/channel_settings.h"
+
+namespace cardflow {
+
+struct NodeServer::Impl {
+  explicit Impl(NodeOptions o) : options(std::move(o)), service(context) {}
+
+  void FailLostRuns(const std::string& address, const std::string& why,
+                    const std::vector<uint64_t>& runs) {
+    for (uint64_t id : runs) {
+      if (auto run = context.runs.Find(id)) run->PeerLost(address, why);
+    }
+  }
+
+  void Shutdown();
+
+  NodeOptions options;
+  std::string address;
+  NodeContext context;
+  NodeService service;
+  std::unique_ptr<asio::thread_pool> pool;
+  std::unique_ptr<grpc::Server> server;
+  std::mutex stop_mutex;
+  bool stopped = false;  // guarded by stop_mutex
+};
+
+namespace {
+
+std::shared_ptr<spdlog::logger> MakeLogger(const std::string& name, const std::string& level) {
+  // Not registered with spdlog: several nodes of one name may live in one
+  // process (tests, --loopback).
+  auto logger = std::make_shared<spdlog::logger>(
+      name, std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [node %n] %v");
+  logger->set_level(spdlog::level::from_str(level));
+  return logger;
+}
+
+// "0.0.0.0:0" with port 40123 bound -> "0.0.0.0:40123".
+std::string BoundAddress(const std::string& listen, int port) {
+  const size_t colon = listen.rfind(':');
+  return fmt::format("{}:{}", colon == std::string::npos ? listen : listen.substr(0, colon), port);
+}
+
+}  // namespace
+
+NodeServer::NodeServer(NodeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+NodeServer::~NodeServer() { Stop(); }
+
+const std::string& NodeServer::name() const { return impl_->options.name; }
+const std::string& NodeServer::address() const { return impl_->address; }
+size_t NodeServer::active_runs() const { return impl_->context.runs.size(); }
+
+StatusOr<std::string> NodeServer::Start() {
+  Impl& impl = *impl_;
+  const NodeOptions& options = impl.options;
+  if (options.name.empty()) return InvalidArgumentError("a node needs a name");
+  if (options.listen.find(':') == std::string::npos) {
+    return InvalidArgumentError(fmt::format("--listen {}: expected HOST:PORT", options.listen));
+  }
+  if (impl.server) return FailedPreconditionError("node already started");
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  impl.pool = std::make_unique<asio::thread_pool>(static_cast<size_t>(threads));
+
+  NodeContext& context = impl.context;
+  context.name = options.name;
+  context.executor = impl.pool->get_executor();
+  context.log = MakeLogger(options.name, options.log_level);
+  context.on_event = options.on_event;
+  context.peers = std::make_unique<PeerLinks>(
+      options.name,
+      [&impl](const std::string& address, const std::string& why,
+              const std::vector<uint64_t>& runs) { impl.FailLostRuns(address, why, runs); });
+
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&impl.service);
+  ConfigureServer(builder);
+  impl.server = builder.BuildAndStart();
+  if (!impl.server || port == 0) {
+    impl.server.reset();
+    impl.pool->join();
+    return UnavailableError(fmt::format("node {} cannot listen on {}", options.name, options.listen));
+  }
+  impl.address = BoundAddress(options.listen, port);
+  context.advertise = options.advertise.empty() ? impl.address : options.advertise;
+  context.log->info("listening on {} (advertised as {}), {} worker threads", impl.address,
+                    context.advertise, threads);
+  return impl.address;
+}
+
+void NodeServer::Stop() {
+  std::lock_guard lock(impl_->stop_mutex);
+  if (impl_->stopped || !impl_->server) return;
+  impl_->stopped = true;
+  impl_->Shutdown();
+}
+
+void NodeServer::Impl::Shutdown() {
+  NodeContext& node = context;
+  node.draining = true;
+  const auto running = [&node] {
+    for (const auto& run : node.runs.All()) {
+      const NodeRun::State state = run->state();
+      if (state == NodeRun::State::kAssigned || state == NodeRun::State::kRunning) return false;
+    }
+    return true;
+  };
+  const auto held = node.runs.All();
+  node.log->info("shutting down: {} runs held, waiting up to {} ms for those in flight", held.size(),
+                 options.drain_grace.count());
+  node.runs.WaitUntil(std::chrono::steady_clock::now() + options.drain_grace, running);
+
+  std::vector<std::string> finished;
+  std::vector<std::string> cancelled;
+  for (const auto& run : node.runs.All()) {
+    const NodeRun::State state = run->state();
+    if (state == NodeRun::State::kAssigned || state == NodeRun::State::kRunning) {
+      run->Fault(node.name, node.advertise, fmt::format("node {} is shutting down", node.name));
+      cancelled.push_back(run->Label());
+    } else {
+      finished.push_back(fmt::format("{} ({})", run->Label(), NodeRunStateName(state)));
+    }
+  }
+  node.log->info("shutdown: {} runs ended before it{}{}; {} cancelled{}{}", finished.size(),
+                 finished.empty() ? "" : ": ", fmt::join(finished, ", "), cancelled.size(),
+                 cancelled.empty() ? "" : ": ", fmt::join(cancelled, ", "));
+
+  // Calls still open after the deadline are cancelled; every reactor then finishes.
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  server->Wait();
+  node.peers->Shutdown();
+  pool->join();
+  node.log->info("stopped");
+}
+
+}  // namespace cardflow

@@ -1,0 +1,66 @@
+// NodeServer: a cardflow node — the gRPC Node service (cardflow.proto) and
+// the engine that runs the stacks the coordinator assigns to it, on a pool
+// of worker threads. `cardflow-node` is main() around one; the coordinator
+// embeds several for `--loopback N`.
+//
+//   NodeServer node({.name = "X", .listen = "127.0.0.1:0"});
+//   StatusOr<std::string> address = node.Start();  // "127.0.0.1:40123"
+//   ...
+//   node.Stop();  // or let the destructor do it
+//
+// Thread-safety: Start and Stop from one thread; the accessors from any.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/events/event.h"
+#include "common/status/status.h"
+
+namespace cardflow {
+
+struct NodeOptions {
+  std::string name;                    // required: the node's name in logs and pings
+  std::string listen = "127.0.0.1:0";  // HOST:PORT; port 0 picks a free one
+  std::string advertise;               // what Ping reports; default: the bound address
+  int threads = 0;                     // engine worker threads; 0: one per core
+  // Stop() lets runs in flight finish for this long, then cancels the rest.
+  std::chrono::milliseconds drain_grace{2000};
+  std::string log_level = "info";  // spdlog level name: trace, debug, info, warn, error, off
+  // Sees every callback event (send, arrive, await) and print as it is
+  // recorded, on the recording thread, under a lock: keep it cheap. For
+  // benchmarks and live traces; may be empty.
+  std::function<void(uint64_t run_id, const Event& event)> on_event;
+};
+
+class NodeServer {
+ public:
+  explicit NodeServer(NodeOptions options);
+  ~NodeServer();  // Stop()
+  NodeServer(const NodeServer&) = delete;
+  NodeServer& operator=(const NodeServer&) = delete;
+
+  // Listens and serves. Returns the bound address ("HOST:PORT", the port
+  // resolved); INVALID_ARGUMENT for bad options, UNAVAILABLE when it cannot
+  // listen on `listen`. Call once.
+  StatusOr<std::string> Start();
+
+  // Graceful shutdown: takes no new runs, lets runs in flight finish for up
+  // to drain_grace, fails the rest (the coordinator hears this node is
+  // shutting down), logs which runs finished and which were cancelled, then
+  // stops serving and joins the workers. Idempotent; blocks until done.
+  void Stop();
+
+  const std::string& name() const;
+  const std::string& address() const;  // the bound address, after Start
+  size_t active_runs() const;          // runs assigned and not yet over
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cardflow

@@ -1,0 +1,85 @@
+#include "node/peer_link.h"
+
+#include <algorithm>
+
+#include "proto/protocol.h"
+
+namespace cardflow {
+
+PeerLink::PeerLink(std::string address, std::string self_name, DoneFn on_done)
+    : address_(std::move(address)),
+      self_name_(std::move(self_name)),
+      on_done_(std::move(on_done)),
+      outbox_([this](const wire::CallbackBatch* batch) { StartWrite(batch); },
+              [this](wire::CallbackBatch& batch) {
+                batch.set_protocol(kProtocolVersion);
+                batch.set_batch(++next_batch_);
+                if (next_batch_ == 1) batch.set_sender(self_name_);
+              },
+              kMaxBatch) {}
+
+std::shared_ptr<PeerLink> PeerLink::Open(wire::Node::Stub& stub, std::string address,
+                                         std::string self_name,
+                                         std::chrono::system_clock::time_point deadline,
+                                         DoneFn on_done) {
+  std::shared_ptr<PeerLink> link(
+      new PeerLink(std::move(address), std::move(self_name), std::move(on_done)));
+  link->self_ = link;
+  link->started_ = std::chrono::steady_clock::now();
+  link->context_.set_deadline(deadline);
+  stub.async()->Deliver(&link->context_, link.get());
+  link->AddHold();  // writes start from other threads; released when the outbox closes
+  link->StartRead(&link->ack_);
+  link->StartCall();
+  return link;
+}
+
+bool PeerLink::Send(uint64_t run_id, ChannelId channel, uint64_t seq, int64_t value,
+                    uint64_t lamport) {
+  return outbox_.Add(1, [&](wire::CallbackBatch& batch) {
+    wire::Callback* callback = batch.add_callbacks();
+    callback->set_run_id(run_id);
+    callback->set_channel(channel);
+    callback->set_seq(seq);
+    callback->set_value(value);
+    callback->set_lamport(lamport);
+    const std::pair<uint64_t, uint64_t> entry(batch.batch(), run_id);
+    std::lock_guard lock(unacked_mutex_);
+    if (unacked_.empty() || unacked_.back() != entry) unacked_.push_back(entry);
+  });
+}
+
+void PeerLink::Close() {
+  outbox_.Close(
+      [this] {
+        StartWritesDone();
+        RemoveHold();
+      },
+      /*drain=*/true);
+}
+
+void PeerLink::OnReadDone(bool ok) {
+  if (!ok) {  // the stream is over: stop writing and let OnDone come
+    outbox_.Close([this] { RemoveHold(); }, /*drain=*/false);
+    return;
+  }
+  {
+    std::lock_guard lock(unacked_mutex_);
+    while (!unacked_.empty() && unacked_.front().first <= ack_.batch()) unacked_.pop_front();
+  }
+  StartRead(&ack_);
+}
+
+void PeerLink::OnDone(const grpc::Status& status) {
+  std::vector<uint64_t> lost;
+  {
+    std::lock_guard lock(unacked_mutex_);
+    for (const auto& [batch, run] : unacked_) lost.push_back(run);
+  }
+  std::sort(lost.begin(), lost.end());
+  lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
+  on_done_(this, status, std::move(lost));
+  auto self = std::move(self_);  // may destroy *this: the last thing done
+}
+
+}  // namespace cardflow

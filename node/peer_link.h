@@ -1,0 +1,85 @@
+// PeerLink: this node's callback stream to one other node (Node.Deliver),
+// shared by every run that sends callbacks there.
+//
+// Callbacks go out in the order Send is called (so each channel stays FIFO),
+// batched by the Outbox while a write is in flight. The receiver acknowledges
+// batches cumulatively; a callback counts as delivered once acknowledged.
+// When the stream ends other than by Close(), the runs with callbacks not
+// acknowledged may have lost some: `on_done` names them, and those runs fail.
+//
+// Lifetime: a PeerLink keeps itself alive from Open() until its OnDone.
+// Thread-safety: Send, Close, Cancel may be called from any thread.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/deck/program.h"
+#include "proto/cardflow.grpc.pb.h"
+#include "proto/outbox.h"
+
+namespace cardflow {
+
+class PeerLink final : public grpc::ClientBidiReactor<wire::CallbackBatch, wire::CallbackAck> {
+ public:
+  // Called once, from a gRPC thread, when the stream is over: its status and
+  // the runs whose callbacks may be lost (empty after a clean Close).
+  using DoneFn =
+      std::function<void(PeerLink* link, const grpc::Status& status, std::vector<uint64_t> lost)>;
+
+  // Most callbacks one batch carries.
+  static constexpr size_t kMaxBatch = 4096;
+
+  // Opens a stream through `stub` (which must outlive it) with `deadline`.
+  static std::shared_ptr<PeerLink> Open(wire::Node::Stub& stub, std::string address,
+                                        std::string self_name,
+                                        std::chrono::system_clock::time_point deadline,
+                                        DoneFn on_done);
+
+  // Queues one callback. Never blocks. False when the stream is closed or
+  // broken: the callback was not sent.
+  bool Send(uint64_t run_id, ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport);
+
+  // Half-closes once what is queued is written; the receiver then ends the stream.
+  void Close();
+  // Ends the stream now; unacknowledged callbacks may be lost.
+  void Cancel() { context_.TryCancel(); }
+
+  // False once the stream is closing or broken: use a new link.
+  bool usable() const { return !outbox_.closed(); }
+  const std::string& address() const { return address_; }
+  std::chrono::steady_clock::time_point started() const { return started_; }
+
+ private:
+  PeerLink(std::string address, std::string self_name, DoneFn on_done);
+
+  void OnWriteDone(bool ok) override { outbox_.OnWriteDone(ok); }
+  void OnReadDone(bool ok) override;
+  void OnDone(const grpc::Status& status) override;
+
+  const std::string address_;
+  const std::string self_name_;
+  const DoneFn on_done_;
+  std::chrono::steady_clock::time_point started_;
+  grpc::ClientContext context_;
+  std::shared_ptr<PeerLink> self_;  // set by Open, released in OnDone
+  uint64_t next_batch_ = 0;         // guarded by the outbox's lock (its init)
+  Outbox<wire::CallbackBatch> outbox_;
+  wire::CallbackAck ack_;
+
+  std::mutex unacked_mutex_;
+  // (batch, run) for every run with callbacks in a batch not yet acknowledged,
+  // in batch order; guarded by unacked_mutex_.
+  std::deque<std::pair<uint64_t, uint64_t>> unacked_;
+};
+
+}  // namespace cardflow

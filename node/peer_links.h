@@ -1,0 +1,63 @@
+// PeerLinks: this node's callback streams to other nodes, one per receiver
+// address: opened on first use, replaced when one breaks or grows old.
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "node/peer_link.h"
+#include "proto/cardflow.grpc.pb.h"
+
+namespace cardflow {
+
+class PeerLinks {
+ public:
+  // Told, from a gRPC thread, which runs may have lost callbacks when the
+  // stream to `address` broke, and why.
+  using LostFn = std::function<void(const std::string& address, const std::string& why,
+                                    const std::vector<uint64_t>& runs)>;
+
+  // A stream is used for new runs until it is this old; its deadline is
+  // twice that, so a run that started on it has kStreamLifetime to finish.
+  static constexpr std::chrono::hours kStreamLifetime{12};
+
+  PeerLinks(std::string self_name, LostFn on_lost);
+  ~PeerLinks();  // Shutdown()
+  PeerLinks(const PeerLinks&) = delete;
+  PeerLinks& operator=(const PeerLinks&) = delete;
+
+  // The usable stream to `address`, opened if there is none. Null after Shutdown.
+  std::shared_ptr<PeerLink> Get(const std::string& address);
+
+  // Closes every stream and waits (up to `grace`, then cancels them) until
+  // each has ended. Idempotent; Get returns null afterwards.
+  void Shutdown(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+
+ private:
+  struct Peer {
+    std::unique_ptr<wire::Node::Stub> stub;
+    std::shared_ptr<PeerLink> link;  // the current one; may be unusable
+  };
+  void OnLinkDone(PeerLink* link, const grpc::Status& status, std::vector<uint64_t> lost);
+
+  const std::string self_name_;
+  const LostFn on_lost_;
+
+  std::mutex mutex_;
+  std::condition_variable ended_;
+  std::unordered_map<std::string, Peer> peers_;  // by address; guarded by mutex_
+  std::vector<std::weak_ptr<PeerLink>> open_;    // every link not yet done; guarded by mutex_
+  size_t live_ = 0;                              // links not yet done; guarded by mutex_
+  bool shut_down_ = false;                       // guarded by mutex_
+};
+
+}  // namespace cardflow

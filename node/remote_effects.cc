@@ -1,0 +1,202 @@
+#include "node/remote_effects.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace cardflow {
+
+RemoteEffects::RemoteEffects(const Program& program, Ordering ordering, std::vector<bool> mine,
+                             Transport& transport, EventObserver observer)
+    : program_(program),
+      ordering_(ordering),
+      mine_(std::move(mine)),
+      transport_(transport),
+      observer_(std::move(observer)),
+      stacks_(program.stacks.size()),
+      inboxes_(program.channels.size()),
+      sent_(program.channels.size(), 0) {}
+
+void RemoteEffects::Read(Continuation k, uint32_t pc, VarId var) {
+  AskTable(k, pc, false, var, 0);
+}
+
+void RemoteEffects::Write(Continuation k, uint32_t pc, VarId var, int64_t value) {
+  AskTable(k, pc, true, var, value);
+}
+
+void RemoteEffects::AskTable(Continuation k, uint32_t pc, bool write, VarId var, int64_t value) {
+  uint64_t lamport;
+  {
+    std::lock_guard lock(mutex_);
+    StackState& stack = stacks_[k.stack()];
+    stack.pending = k;  // before sending: the reply may come back on another thread at once
+    stack.pending_pc = pc;
+    lamport = stack.clock;
+  }
+  transport_.SendTableRequest(k.stack(), pc, write, var, value, lamport);
+}
+
+Status RemoteEffects::OnTableReply(StackId stack, uint32_t pc, int64_t value, uint64_t lamport) {
+  Wakeup wakeup;
+  {
+    std::lock_guard lock(mutex_);
+    if (stack >= stacks_.size() || !mine_[stack] || !stacks_[stack].pending ||
+        stacks_[stack].pending_pc != pc) {
+      return InvalidArgumentError(
+          fmt::format("table reply for stack {} card {}, which asked nothing", stack, pc + 1));
+    }
+    StackState& state = stacks_[stack];
+    state.clock = std::max(state.clock, lamport);
+    wakeup.k = std::exchange(state.pending, std::nullopt);
+    wakeup.value = value;
+  }
+  wakeup.Run();
+  return Status::Ok();
+}
+
+void RemoteEffects::Notify(Continuation k, uint32_t pc, ChannelId channel, int64_t value) {
+  const Channel& ends = program_.channels[channel];
+  Wakeup receiver;
+  uint64_t seq;
+  uint64_t lamport;
+  {
+    std::lock_guard lock(mutex_);
+    lamport = ++stacks_[ends.from].clock;
+    seq = ++sent_[channel];
+    Event event;
+    event.kind = EventKind::kSend;
+    event.stack = ends.from;
+    event.peer = ends.to;
+    event.value = value;
+    event.seq = seq;
+    event.channel = channel;
+    event.lamport = lamport;
+    event.pc = pc;
+    Record(event);
+    if (mine_[ends.to]) ArriveLocked(channel, seq, value, lamport, receiver);
+  }
+  if (!mine_[ends.to]) transport_.SendCallback(channel, seq, value, lamport);
+  receiver.Run();
+  k.Resume(std::nullopt);
+}
+
+Status RemoteEffects::Arrive(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) {
+  Wakeup receiver;
+  {
+    std::lock_guard lock(mutex_);
+    if (channel >= inboxes_.size() || !mine_[program_.channels[channel].to]) {
+      return InvalidArgumentError(
+          fmt::format("callback on channel {}, whose receiver is not on this node", channel));
+    }
+    const Inbox& inbox = inboxes_[channel];
+    if (seq != inbox.arrived + 1) {
+      const Channel& ends = program_.channels[channel];
+      return InvalidArgumentError(fmt::format("callback #{} from {} to {} arrived after #{}", seq,
+                                              program_.stacks[ends.from].name,
+                                              program_.stacks[ends.to].name, inbox.arrived));
+    }
+    ArriveLocked(channel, seq, value, lamport, receiver);
+  }
+  receiver.Run();
+  return Status::Ok();
+}
+
+void RemoteEffects::ArriveLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
+                                 Wakeup& wakeup) {
+  Inbox& inbox = inboxes_[channel];
+  const Channel& ends = program_.channels[channel];
+  inbox.arrived = seq;
+  inbox.last_lamport = std::max(inbox.last_lamport, lamport) + 1;
+  inbox.messages.push_back(Message{value, seq, inbox.last_lamport});
+  Event event;
+  event.kind = EventKind::kArrive;
+  event.stack = ends.to;
+  event.peer = ends.from;
+  event.value = value;
+  event.seq = seq;
+  event.channel = channel;
+  event.lamport = inbox.last_lamport;
+  Record(event);
+  if (inbox.parked) {
+    wakeup.value = Consume(ends.to, inbox.parked_pc, channel);
+    wakeup.k = std::exchange(inbox.parked, std::nullopt);
+  }
+}
+
+void RemoteEffects::Await(Continuation k, uint32_t pc, ChannelId channel) {
+  std::optional<int64_t> value;
+  {
+    std::lock_guard lock(mutex_);
+    Inbox& inbox = inboxes_[channel];
+    if (!inbox.messages.empty()) {
+      value = Consume(k.stack(), pc, channel);
+    } else if (ordering_ == Ordering::kCallbacks) {
+      inbox.parked = k;  // Arrive resumes it
+      inbox.parked_pc = pc;
+      return;
+    } else {
+      Event event;  // none mode: the await goes on without the callback
+      event.kind = EventKind::kAwait;
+      event.stack = k.stack();
+      event.peer = program_.channels[channel].from;
+      event.channel = channel;
+      event.lamport = ++stacks_[k.stack()].clock;
+      event.pc = pc;
+      Record(event);
+    }
+  }
+  k.Resume(value);
+}
+
+int64_t RemoteEffects::Consume(StackId stack, uint32_t pc, ChannelId channel) {
+  Inbox& inbox = inboxes_[channel];
+  const Message message = inbox.messages.front();
+  inbox.messages.pop_front();
+  uint64_t& clock = stacks_[stack].clock;
+  clock = std::max(clock, message.lamport) + 1;
+  Event event;
+  event.kind = EventKind::kAwait;
+  event.stack = stack;
+  event.peer = program_.channels[channel].from;
+  event.value = message.value;
+  event.seq = message.seq;
+  event.channel = channel;
+  event.lamport = clock;
+  event.pc = pc;
+  Record(event);
+  return message.value;
+}
+
+void RemoteEffects::Print(Continuation k, uint32_t pc, int64_t value) {
+  {
+    std::lock_guard lock(mutex_);
+    Event event;
+    event.kind = EventKind::kPrint;
+    event.stack = k.stack();
+    event.value = value;
+    event.lamport = ++stacks_[k.stack()].clock;
+    event.pc = pc;
+    Record(event);
+  }
+  k.Resume(std::nullopt);
+}
+
+void RemoteEffects::Done(StackId) {}  // the run reports results once its engine is idle
+
+void RemoteEffects::Failed(StackId stack, uint32_t pc, const char* what) {
+  transport_.StackFailed(stack, pc, what);
+}
+
+std::vector<Event> RemoteEffects::TakeEvents() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(events_, {});
+}
+
+void RemoteEffects::Record(Event event) {
+  if (observer_) observer_(event);
+  events_.push_back(event);
+}
+
+}  // namespace cardflow

@@ -1,0 +1,62 @@
+#include "node/run_registry.h"
+
+namespace cardflow {
+
+bool RunRegistry::Add(uint64_t id, std::shared_ptr<NodeRun> run) {
+  std::lock_guard lock(mutex_);
+  return runs_.emplace(id, std::move(run)).second;
+}
+
+void RunRegistry::Remove(uint64_t id) {
+  std::shared_ptr<NodeRun> run;  // released outside the lock
+  {
+    std::lock_guard lock(mutex_);
+    auto it = runs_.find(id);
+    if (it == runs_.end()) return;
+    run = std::move(it->second);
+    runs_.erase(it);
+    ++generation_;
+  }
+  changed_.notify_all();
+}
+
+std::shared_ptr<NodeRun> RunRegistry::Find(uint64_t id) const {
+  std::lock_guard lock(mutex_);
+  auto it = runs_.find(id);
+  return it == runs_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<NodeRun>> RunRegistry::All() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<NodeRun>> all;
+  all.reserve(runs_.size());
+  for (const auto& [id, run] : runs_) all.push_back(run);
+  return all;
+}
+
+size_t RunRegistry::size() const {
+  std::lock_guard lock(mutex_);
+  return runs_.size();
+}
+
+void RunRegistry::Changed() {
+  {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+  }
+  changed_.notify_all();
+}
+
+bool RunRegistry::WaitUntil(std::chrono::steady_clock::time_point deadline,
+                            const std::function<bool()>& done) {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    const uint64_t seen = generation_;
+    lock.unlock();
+    if (done()) return true;
+    lock.lock();
+    if (!changed_.wait_until(lock, deadline, [&] { return generation_ != seen; })) return false;
+  }
+}
+
+}  // namespace cardflow

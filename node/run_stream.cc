@@ -1,0 +1,123 @@
+#include "node/run_stream.h"
+
+#include <fmt/format.h>
+
+#include "proto/grpc_status.h"
+#include "proto/protocol.h"
+
+namespace cardflow {
+
+namespace {
+
+// Table requests merged into one update at most.
+constexpr size_t kMaxTableBatch = 4096;
+
+}  // namespace
+
+RunStream::RunStream(NodeContext& node)
+    : node_(node),
+      outbox_([this](const wire::RunUpdate* update) { StartWrite(update); },
+              [](wire::RunUpdate& update) { update.set_protocol(kProtocolVersion); },
+              kMaxTableBatch) {
+  StartRead(&control_);
+}
+
+std::shared_ptr<NodeRun> RunStream::run() const {
+  std::lock_guard lock(mutex_);
+  return run_;
+}
+
+void RunStream::OnReadDone(bool ok) {
+  if (!ok) {
+    // The coordinator half-closed: the run is over for it (finished, failed
+    // elsewhere, or abandoned). A run still going has nobody to report to.
+    if (auto run = this->run()) run->Cancel("the coordinator closed the run");
+    End(grpc::Status::OK);
+    return;
+  }
+  const Status status = Handle(control_);
+  if (!status.ok()) {
+    auto run = this->run();
+    node_.log->warn("{}: {}", run ? run->Label() : "Run call", status.message());
+    if (run) run->Cancel(status.message());
+    End(ToGrpcStatus(status));
+    return;  // no more reads: the call is over
+  }
+  StartRead(&control_);
+}
+
+Status RunStream::Handle(const wire::RunControl& control) {
+  if (Status s = CheckProtocol(control.protocol(), "RunControl"); !s.ok()) return s;
+  if (control.has_assign()) return Assign(control.assign());
+  auto run = this->run();
+  if (!run) return InvalidArgumentError("the first RunControl of a Run call must assign a run");
+  for (const wire::TableReply& reply : control.table()) {
+    if (Status s = run->OnTableReply(reply); !s.ok()) return s;
+  }
+  if (control.start()) {
+    if (Status s = run->Start(); !s.ok()) return s;
+  }
+  if (control.cancel()) run->Cancel("cancelled by the coordinator");
+  return Status::Ok();
+}
+
+Status RunStream::Assign(const wire::Assign& assign) {
+  if (this->run()) return InvalidArgumentError("a Run call assigns one run, this one assigned two");
+  if (node_.draining.load()) {
+    return UnavailableError(fmt::format("node {} is shutting down", node_.name));
+  }
+  auto created = NodeRun::Create(assign, node_);
+  if (!created.ok()) return created.status();
+  std::shared_ptr<NodeRun> run = *std::move(created);
+  {
+    std::lock_guard lock(mutex_);
+    run_ = run;
+  }
+  if (!node_.runs.Add(run->id(), run)) {
+    return InvalidArgumentError(fmt::format("{} is already assigned to node {}", run->Label(),
+                                            node_.name));
+  }
+  {
+    std::lock_guard lock(mutex_);
+    registered_ = true;
+  }
+  run->Attach(this);
+  node_.log->debug("{}: assigned (deck {}, ordering {})", run->Label(), assign.deck_name(),
+                   assign.ordering() == wire::ORDERING_NONE ? "none" : "callbacks");
+  outbox_.AddSeparate([](wire::RunUpdate& update) { update.set_ready(true); });
+  return Status::Ok();
+}
+
+void RunStream::OnCancel() {
+  if (auto run = this->run()) run->Cancel("the Run call was cancelled");
+  End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+}
+
+void RunStream::End(const grpc::Status& status) {
+  outbox_.Close([this, status] { Finish(status); }, /*drain=*/true);
+}
+
+void RunStream::OnDone() {
+  std::shared_ptr<NodeRun> run;
+  bool registered;
+  {
+    std::lock_guard lock(mutex_);
+    run = std::move(run_);
+    registered = registered_;
+  }
+  if (run) {
+    run->Detach();  // after this no update reaches this reactor
+    if (registered) node_.runs.Remove(run->id());
+  }
+  delete this;
+}
+
+bool RunStream::Send(size_t items, const std::function<void(wire::RunUpdate&)>& fill) {
+  return outbox_.Add(items, fill);
+}
+
+bool RunStream::SendSeparate(const std::function<void(wire::RunUpdate&)>& fill) {
+  return outbox_.AddSeparate(fill);
+}
+
+}  // namespace cardflow
