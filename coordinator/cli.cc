@@ -2,8 +2,6 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <limits>
-#include <map>
 #include <sstream>
 #include <thread>
 
@@ -19,7 +17,8 @@ the stacks run at the same time and their cards are shuffled together in a
 different order on every run. Stacks that depend on each other say so with
 callbacks: `notify B` sends one, `await A` waits for it. `expect` lines say
 what every run must end in. README.md shows the language; examples/ holds
-decks to start from.)";
+decks to start from.
+)";
 
 constexpr char kFooter[] = R"(Examples:
   cardflow-coordinator demo
@@ -33,34 +32,40 @@ constexpr char kFooter[] = R"(Examples:
 Exit status: 0 every run met every expect; 1 some run did not (or an await
 missed its callback, or a run error); 2 bad deck or bad arguments.)";
 
-constexpr char kRunDescription[] =
-    R"(Run a deck N times, each run with its own seed, and report its outcomes.
+constexpr char kRunDescription[] = "Run a deck N times, shuffled by seed, and report its outcomes";
 
-Every run starts fresh and interleaves the stacks' cards in an order chosen
-by its seed, so the same --seed always gives the same report. The report
-counts each distinct outcome, checks the deck's `expect` lines, and counts
-awaits that missed their callback. Stacks run in this process (--local);
-that is also what happens when no node is named.)";
+constexpr char kRunFooter[] =
+    R"(Every run starts fresh and interleaves the stacks' cards in an order
+chosen by its seed, so the same --seed always gives the same report. The
+report counts each distinct outcome, checks the deck's `expect` lines, and
+counts awaits that missed their callback. Stacks run in this process
+(--local); that is also what happens when no node is named.
 
-constexpr char kRunFooter[] = R"(Examples:
+Examples:
   cardflow-coordinator run examples/transfer.deck
   cardflow-coordinator run examples/transfer.deck --ordering none --runs 2000 --seed 7
   cardflow-coordinator run examples/parallel.deck --threads 1 --runs 5 --format json)";
 
-constexpr char kDemoDescription[] =
-    R"(Tell cardflow's story in one screen, with the built-in example decks:
-the transfer deck shuffled without callbacks (several outcomes, lost
-updates) and with them (one outcome), then the parallel deck on 1 and 2
-worker threads (wall time and speed-up). Runs locally (--local is the
-default until nodes can be named).)";
+constexpr char kDemoDescription[] = "Show what cardflow is for, in one screen";
+
+constexpr char kDemoFooter[] = R"(Tells the story with the example decks built into the program: the
+transfer deck shuffled without callbacks (several outcomes, lost updates)
+and with them (one outcome), then the parallel deck on 1 and 2 worker
+threads (wall time and speed-up). Runs locally (--local is the default
+until nodes can be named).
+
+Example:
+  cardflow-coordinator demo --local)";
 
 // CLI11 reads "-3" into an unsigned option as 2^64 - 3; a seed or count is
 // never negative.
-const CLI::Validator kNotNegative(
-    [](std::string& value) {
-      return value.find('-') == std::string::npos ? std::string() : "must not be negative";
-    },
-    "NONNEGATIVE");
+CLI::Validator NotNegative() {
+  return CLI::Validator(
+      [](std::string& value) {
+        return value.find('-') == std::string::npos ? std::string() : "must not be negative";
+      },
+      "NONNEGATIVE");
+}
 
 int DefaultThreads() {
   const unsigned cores = std::thread::hardware_concurrency();
@@ -75,48 +80,50 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "cardflow-coordinator " CARDFLOW_VERSION);
 
-  const std::map<std::string, Ordering> orderings{{"callbacks", Ordering::kCallbacks},
-                                                  {"none", Ordering::kNone}};
-  const std::map<std::string, OutputFormat> formats{{"text", OutputFormat::kText},
-                                                    {"json", OutputFormat::kJson}};
+  // Read as words and checked with IsMember, whose message ("sideways not in
+  // {callbacks,none}") reads better than an enum transformer's.
+  std::string ordering = "callbacks";
+  std::string format = "text";
 
   RunOptions run;
   run.threads = DefaultThreads();
   CLI::App* run_cmd = app.add_subcommand("run", kRunDescription);
   run_cmd->footer(kRunFooter);
   run_cmd->add_option("deck", run.deck_path, "The deck file to run, e.g. examples/transfer.deck")
-      ->required();
+      ->required()
+      ->option_text("FILE REQUIRED");
   run_cmd->add_flag("--local", run.placement.local_flag,
                     "Run every stack in this process (the default while no node is named)");
   run_cmd
-      ->add_option("--ordering", run.ordering,
+      ->add_option("--ordering", ordering,
                    "callbacks: `await` waits for its callback (the real program);\n"
                    "none: `await` takes a callback only if one has already arrived\n"
                    "(the same deck written without caring about order)")
-      ->transform(CLI::CheckedTransformer(orderings))
-      ->default_str("callbacks");
+      ->check(CLI::IsMember({"callbacks", "none"}))
+      ->option_text("callbacks|none (default: callbacks)");
   run_cmd->add_option("--runs", run.runs, "How many runs, each from fresh state")
-      ->check(kNotNegative)
+      ->check(NotNegative())
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
-      ->capture_default_str();
+      ->option_text("N (default: " + std::to_string(run.runs) + ")");
   run_cmd->add_option("--seed", run.seed, "Seed of the first run; run i uses seed + i")
-      ->check(kNotNegative)
-      ->capture_default_str();
+      ->check(NotNegative())
+      ->option_text("S (default: " + std::to_string(run.seed) + ")");
   run_cmd
       ->add_option("--threads", run.threads,
-                   "Worker threads that run the cards (default: this machine's cores);\n"
-                   "the report does not depend on it, only the wall time does")
+                   "Worker threads that run the cards; the report does not\n"
+                   "depend on it, only the wall time does")
       ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
+      ->option_text("T (default: " + std::to_string(run.threads) + ", the cores here)");
   run_cmd
-      ->add_option("--format", run.format,
+      ->add_option("--format", format,
                    "text: a histogram of outcomes and a verdict;\n"
                    "json: one object with the same facts, for programs (see README.md)")
-      ->transform(CLI::CheckedTransformer(formats))
-      ->default_str("text");
+      ->check(CLI::IsMember({"text", "json"}))
+      ->option_text("text|json (default: text)");
 
   DemoOptions demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", kDemoDescription);
+  demo_cmd->footer(kDemoFooter);
   demo_cmd->add_flag("--local", demo.placement.local_flag,
                      "Run every stack in this process (the default)");
 
@@ -138,7 +145,11 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
     // for every bad command line.
     return CliExit{code == 0 ? 0 : 2, out.str(), err.str()};
   }
-  if (run_cmd->parsed()) return run;
+  if (run_cmd->parsed()) {
+    run.ordering = ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;
+    run.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
+    return run;
+  }
   return demo;
 }
 

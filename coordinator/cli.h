@@ -35,7 +35,7 @@ struct RunOptions {
   Ordering ordering = Ordering::kCallbacks;
   uint64_t runs = 100;
   uint64_t seed = 1;  // run i uses seed + i
-  int threads = 2;    // worker threads of the local engine; default: the machine's cores
+  int threads = 2;    // worker threads of the local engine (the command line: the cores)
   OutputFormat format = OutputFormat::kText;
 };
 

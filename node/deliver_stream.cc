@@ -6,13 +6,36 @@
 
 namespace cardflow {
 
+void DeliverStreams::Add(DeliverStream* stream) {
+  std::lock_guard lock(mutex_);
+  open_.insert(stream);
+}
+
+void DeliverStreams::Remove(DeliverStream* stream) {
+  std::lock_guard lock(mutex_);
+  open_.erase(stream);
+}
+
+void DeliverStreams::EndAll(const std::string& why) {
+  // Held throughout: a stream's OnDone (which deletes it) waits in Remove
+  // until this has stopped touching it.
+  std::lock_guard lock(mutex_);
+  for (DeliverStream* stream : open_) stream->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, why));
+}
+
 DeliverStream::DeliverStream(NodeContext& node, std::string peer)
     : node_(node),
       peer_(std::move(peer)),
       outbox_([this](const wire::CallbackAck* ack) { StartWrite(ack); },
               [](wire::CallbackAck& ack) { ack.set_protocol(kProtocolVersion); },
               /*max_items=*/1) {
+  node_.deliveries.Add(this);
   StartRead(&batch_);
+}
+
+void DeliverStream::OnDone() {
+  node_.deliveries.Remove(this);
+  delete this;
 }
 
 void DeliverStream::OnReadDone(bool ok) {

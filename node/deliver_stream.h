@@ -24,13 +24,15 @@ class DeliverStream final : public grpc::ServerBidiReactor<wire::CallbackBatch, 
  public:
   DeliverStream(NodeContext& node, std::string peer);
 
+  // Ends the stream (shutdown): the sender sees `status`.
+  void End(const grpc::Status& status);
+
  private:
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override { outbox_.OnWriteDone(ok); }
   void OnCancel() override;
-  void OnDone() override { delete this; }
+  void OnDone() override;
   void Deliver(const wire::Callback& callback);
-  void End(const grpc::Status& status);
 
   NodeContext& node_;
   const std::string peer_;  // the connection's address, for logs

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "node/peer_links.h"
@@ -18,6 +20,22 @@
 #include "node/run_registry.h"
 
 namespace cardflow {
+
+class DeliverStream;
+
+// The callback streams other nodes have open to this one. They last as long
+// as their senders want, so shutdown ends them itself.
+class DeliverStreams {
+ public:
+  void Add(DeliverStream* stream);
+  void Remove(DeliverStream* stream);
+  // Ends every open stream with UNAVAILABLE `why`.
+  void EndAll(const std::string& why);
+
+ private:
+  std::mutex mutex_;
+  std::set<DeliverStream*> open_;  // guarded by mutex_
+};
 
 struct NodeContext {
   std::string name;
@@ -28,6 +46,7 @@ struct NodeContext {
   ProgramCache programs;
   RunRegistry runs;
   std::unique_ptr<PeerLinks> peers;
+  DeliverStreams deliveries;
   std::atomic<bool> draining{false};  // shutting down: no new runs
 };
 

@@ -52,7 +52,7 @@ StatusOr<std::shared_ptr<NodeRun>> NodeRun::Create(const wire::Assign& assign, N
   if (!any) {
     return InvalidArgumentError(fmt::format("assign routes no stack to node {}", assign.node()));
   }
-  auto run = std::shared_ptr<NodeRun>(new NodeRun(assign, node, *std::move(program), mine));
+  auto run = std::shared_ptr<NodeRun>(new NodeRun(assign, node, std::move(program).value(), mine));
   for (ChannelId c = 0; c < p.channels.size(); ++c) {
     const Channel& channel = p.channels[c];
     if (!mine[channel.from] || mine[channel.to]) continue;

@@ -23,10 +23,10 @@ namespace cardflow {
 struct NodeServer::Impl {
   explicit Impl(NodeOptions o) : options(std::move(o)), service(context) {}
 
-  void FailLostRuns(const std::string& address, const std::string& why,
+  void FailLostRuns(const std::string& peer, const std::string& why,
                     const std::vector<uint64_t>& runs) {
     for (uint64_t id : runs) {
-      if (auto run = context.runs.Find(id)) run->PeerLost(address, why);
+      if (auto run = context.runs.Find(id)) run->PeerLost(peer, why);
     }
   }
 
@@ -90,8 +90,8 @@ StatusOr<std::string> NodeServer::Start() {
   context.on_event = options.on_event;
   context.peers = std::make_unique<PeerLinks>(
       options.name,
-      [&impl](const std::string& address, const std::string& why,
-              const std::vector<uint64_t>& runs) { impl.FailLostRuns(address, why, runs); });
+      [&impl](const std::string& peer, const std::string& why,
+              const std::vector<uint64_t>& runs) { impl.FailLostRuns(peer, why, runs); });
 
   grpc::ServerBuilder builder;
   int port = 0;
@@ -148,6 +148,8 @@ void NodeServer::Impl::Shutdown() {
                  finished.empty() ? "" : ": ", fmt::join(finished, ", "), cancelled.size(),
                  cancelled.empty() ? "" : ": ", fmt::join(cancelled, ", "));
 
+  // Peers' callback streams would stay open as long as the peers live.
+  node.deliveries.EndAll(fmt::format("node {} is shutting down", node.name));
   // Calls still open after the deadline are cancelled; every reactor then finishes.
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->Wait();

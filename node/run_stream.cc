@@ -68,7 +68,7 @@ Status RunStream::Assign(const wire::Assign& assign) {
   }
   auto created = NodeRun::Create(assign, node_);
   if (!created.ok()) return created.status();
-  std::shared_ptr<NodeRun> run = *std::move(created);
+  std::shared_ptr<NodeRun> run = std::move(created).value();
   {
     std::lock_guard lock(mutex_);
     run_ = run;

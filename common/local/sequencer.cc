@@ -42,13 +42,7 @@ void Sequencer::Await(Continuation k, uint32_t pc, ChannelId) { Submit(k, pc, 0)
 void Sequencer::Print(Continuation k, uint32_t pc, int64_t value) { Submit(k, pc, value); }
 
 void Sequencer::Submit(Continuation k, uint32_t pc, int64_t value) {
-  bool ended;
-  {
-    std::lock_guard lock(mutex_);
-    parked_[k.stack()] = Request{k, pc, value};
-    ended = Pump();
-  }
-  if (ended) on_end_();
+  Park(k.stack(), Request{k, pc, value, nullptr});
 }
 
 void Sequencer::Done(StackId stack) {
@@ -62,11 +56,21 @@ void Sequencer::Done(StackId stack) {
   if (ended) on_end_();
 }
 
+// A run error is sequenced like a visible card, so which error a run reports
+// does not depend on timing: it takes effect when the scheduler picks the
+// failed stack's next step (or, for a failure after the stack's last visible
+// card, once nothing else can run).
 void Sequencer::Failed(StackId stack, uint32_t pc, const char* what) {
+  Park(stack, Request{Continuation(nullptr, stack), pc, 0, what});
+}
+
+void Sequencer::Park(StackId stack, const Request& request) {
   bool ended;
   {
     std::lock_guard lock(mutex_);
-    ended = Fail(stack, pc, what);
+    parked_[stack] = request;
+    ++parked_count_;
+    ended = Pump();
   }
   if (ended) on_end_();
 }
@@ -77,18 +81,14 @@ bool Sequencer::Pump() {
       const StackId s = *chosen_;
       if (!parked_[s]) return false;  // picked, but still running its local cards
       const Request request = *parked_[s];
+      if (request.failure) return Fail(s, request.pc, request.failure);
       parked_[s].reset();
+      --parked_count_;
       chosen_.reset();
       Execute(s, request);
       continue;
     }
-    if (candidates_.empty()) {
-      if (running_ == 0) {
-        ended_ = true;
-        return true;
-      }
-      return Deadlocked() && Fail(DeadlockedStack(), logical_pc_[DeadlockedStack()], "");
-    }
+    if (candidates_.empty()) return EndWhenSettled();
     const uint32_t c = candidates_[random_.Below(static_cast<uint32_t>(candidates_.size()))];
     if (c & kArrival) {
       Arrive(c & ~kArrival);
@@ -96,6 +96,25 @@ bool Sequencer::Pump() {
       chosen_ = c;
       RemoveCandidate(stack_position_[c]);
     }
+  }
+  return false;
+}
+
+// Nothing can be picked. Once every unfinished stack has physically stopped
+// (parked at a card or failed), the run ends: with the first failed stack's
+// error, normally if no stack is left, or else in a deadlock — every
+// unfinished stack waits at an await whose callback can never come.
+bool Sequencer::EndWhenSettled() {
+  if (parked_count_ < running_) return false;
+  for (StackId s = 0; s < program_.stacks.size(); ++s) {
+    if (parked_[s] && parked_[s]->failure) return Fail(s, parked_[s]->pc, parked_[s]->failure);
+  }
+  if (running_ == 0) {
+    ended_ = true;
+    return true;
+  }
+  for (StackId s = 0; s < program_.stacks.size(); ++s) {
+    if (parked_[s]) return Fail(s, parked_[s]->pc, "");
   }
   return false;
 }
@@ -202,23 +221,6 @@ void Sequencer::RemoveCandidate(uint32_t& position) {
   (last & kArrival ? arrival_position_[last & ~kArrival] : stack_position_[last]) = position;
   candidates_.pop_back();
   position = kNone;
-}
-
-// Nothing can be picked, some stack is unfinished, and every unfinished stack
-// is logically at an await whose callback can never come (a stack logically
-// at its end is just finishing its local cards).
-bool Sequencer::Deadlocked() const {
-  for (StackId s = 0; s < program_.stacks.size(); ++s) {
-    if (!done_[s] && logical_pc_[s] == program_.stacks[s].code.size()) return false;
-  }
-  return true;
-}
-
-StackId Sequencer::DeadlockedStack() const {
-  for (StackId s = 0; s < program_.stacks.size(); ++s) {
-    if (!done_[s]) return s;
-  }
-  return 0;
 }
 
 bool Sequencer::Fail(StackId stack, uint32_t pc, std::string_view what) {

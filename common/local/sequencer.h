@@ -76,6 +76,7 @@ class Sequencer final : public Effects {
     Continuation k;
     uint32_t pc = 0;
     int64_t value = 0;
+    const char* failure = nullptr;  // set: the stack stopped on a run error at pc
   };
   struct Message {
     int64_t value = 0;
@@ -90,8 +91,10 @@ class Sequencer final : public Effects {
   static constexpr uint32_t kNone = 0xffff'ffffu;
 
   void Submit(Continuation k, uint32_t pc, int64_t value);
+  void Park(StackId stack, const Request& request);
   // Runs every step it can; returns true when the run just ended.
   bool Pump();
+  bool EndWhenSettled();
   void Execute(StackId stack, const Request& request);
   void Arrive(ChannelId channel);
   void Advance(StackId stack, uint32_t from_pc);
@@ -101,8 +104,6 @@ class Sequencer final : public Effects {
   // Ends the run with a run error (or a deadlock when `what` is empty);
   // returns true when this call ended it.
   bool Fail(StackId stack, uint32_t pc, std::string_view what);
-  bool Deadlocked() const;
-  StackId DeadlockedStack() const;
 
   const Program& program_;
   const VisibleCards& visible_;
@@ -121,6 +122,7 @@ class Sequencer final : public Effects {
   std::vector<uint32_t> candidates_;            // stack ids, or kArrival | channel
   std::optional<StackId> chosen_;               // picked, not yet physically there
   uint32_t running_ = 0;                        // stacks not Done
+  uint32_t parked_count_ = 0;                   // stacks with parked_ set
   bool ended_ = false;
   std::optional<std::string> error_;
   std::optional<StackId> error_stack_;

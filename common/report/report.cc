@@ -3,29 +3,26 @@
 #include <algorithm>
 #include <cstddef>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace cardflow {
-
-namespace {
-
-// Position of `name` among the deck's stacks; unknown names sort last.
-size_t StackRank(const Program& program, const std::string& name) {
-  for (size_t i = 0; i < program.stacks.size(); ++i) {
-    if (program.stacks[i].name == name) return i;
-  }
-  return program.stacks.size();
-}
-
-}  // namespace
 
 ReportBuilder::ReportBuilder(const Program& program, Ordering ordering, uint64_t seed,
                              std::vector<std::pair<std::string, std::string>> placement) {
   report_.deck = program.file;
   report_.ordering = ordering;
   report_.seed = seed;
-  std::stable_sort(placement.begin(), placement.end(), [&program](const auto& a, const auto& b) {
-    return StackRank(program, a.first) < StackRank(program, b.first);
+  // Stacks in deck order; names the deck does not have sort last.
+  std::unordered_map<std::string_view, size_t> rank;
+  for (size_t i = 0; i < program.stacks.size(); ++i) rank.emplace(program.stacks[i].name, i);
+  const auto rank_of = [&](const std::string& name) {
+    const auto it = rank.find(name);
+    return it == rank.end() ? program.stacks.size() : it->second;
+  };
+  std::stable_sort(placement.begin(), placement.end(), [&](const auto& a, const auto& b) {
+    return rank_of(a.first) < rank_of(b.first);
   });
   report_.placement = std::move(placement);
   for (const TermRef& term : program.outcome) report_.terms.push_back(term.label);

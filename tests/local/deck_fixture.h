@@ -4,10 +4,10 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <string>
 
 #include "common/deck/load.h"
+#include "tests/test_paths.h"
 
 namespace cardflow::testing {
 
@@ -20,8 +20,7 @@ inline Program MustLoad(std::string_view text, Ordering ordering = Ordering::kCa
 }
 
 inline std::string ExamplePath(const std::string& file) {
-  const char* source = std::getenv("CARDFLOW_SOURCE");
-  return std::string(source ? source : ".") + "/examples/" + file;
+  return SourceDir() + "/examples/" + file;
 }
 
 inline Program MustLoadExample(const std::string& file, Ordering ordering = Ordering::kCallbacks) {

@@ -182,6 +182,31 @@ stack B:
   EXPECT_NE(result.error->message.find("line "), std::string::npos);
 }
 
+TEST(LocalRunnerTest, WhichRunErrorARunReportsDependsOnTheSeedNotOnTiming) {
+  const Program program = MustLoad(R"(shared x
+stack A:
+    write 1 -> x
+    set a 9223372036854775807
+    add a 1
+    write 2 -> x
+stack B:
+    write 3 -> x
+    set b 1
+    div b 0
+    write 4 -> x
+)");
+  std::set<std::string> seen;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    const RunResult one = RunLocalOnce(program, Ordering::kCallbacks, seed, 1);
+    const RunResult two = RunLocalOnce(program, Ordering::kCallbacks, seed, 2);
+    ASSERT_TRUE(one.error && two.error);
+    EXPECT_EQ(one.error->message, two.error->message) << "seed " << seed;
+    EXPECT_EQ(one.events, two.events) << "seed " << seed;
+    seen.insert(one.error->message);
+  }
+  EXPECT_EQ(seen.size(), 2u) << "both stacks' errors are reachable";
+}
+
 TEST(LocalRunnerTest, RuntimeDeadlockIsAnErrorNotAHang) {
   // Loaded unchecked (none mode skips the deadlock check), run with callbacks.
   const Program program = MustLoad("stack A:\n    await B\nstack B:\n    await A\n", Ordering::kNone);

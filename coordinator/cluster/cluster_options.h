@@ -1,0 +1,50 @@
+// What a remote (cluster) run of a deck needs to know: which nodes, where
+// stacks go, how many runs — the remote counterpart of LocalOptions.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/deck/program.h"
+
+namespace cardflow {
+
+// `--node NAME=HOST:PORT`.
+struct NodeAddress {
+  std::string name;
+  std::string address;
+};
+
+struct ClusterOptions {
+  // The nodes, in command-line order (round-robin placement follows it).
+  std::vector<NodeAddress> nodes;
+  // `--loopback N`: start N nodes inside this process on 127.0.0.1:0 for the
+  // duration of the call (see LoopbackNodeNames for their names). Used
+  // instead of `nodes` when > 0.
+  int loopback = 0;
+  int loopback_threads = 2;  // worker threads of each loopback node
+  // `--place STACK=NODE`, overriding the deck's `on NODE` hints.
+  std::vector<std::pair<std::string, std::string>> place;
+
+  Ordering ordering = Ordering::kCallbacks;
+  uint64_t runs = 1;
+  uint64_t seed = 1;  // run i carries seed + i (the network, not the seed, schedules it)
+  // Runs in flight at once. Runs are independent; more in flight keeps the
+  // nodes busy while each run waits on the network.
+  int in_flight = 8;
+
+  // How long a node may take to answer the first ping (it may be starting).
+  std::chrono::milliseconds connect_timeout{5000};
+  // The deadline of one run's streams: a run not over by then fails.
+  std::chrono::milliseconds run_timeout{std::chrono::minutes(30)};
+
+  // Called after each finished run with the number finished so far, from a
+  // worker thread; keep it cheap. May be empty.
+  std::function<void(uint64_t done)> on_progress;
+};
+
+}  // namespace cardflow

@@ -1,0 +1,63 @@
+// NodeCall: the coordinator's end of one Node.Run call — one node's part in
+// one run. It sends RunControl messages (batched by an Outbox) and hands
+// every RunUpdate and the call's end to its Owner.
+//
+// Lifetime: the Owner keeps the NodeCall until OnCallDone, the last thing
+// it is told; a call always gets there (deadline, error or Close).
+// Thread-safety: Start once; Send, Close, Cancel from any thread.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+
+#include "proto/cardflow.grpc.pb.h"
+#include "proto/outbox.h"
+
+namespace cardflow {
+
+class NodeCall final : public grpc::ClientBidiReactor<wire::RunControl, wire::RunUpdate> {
+ public:
+  class Owner {
+   public:
+    virtual ~Owner() = default;
+    // One update from node `index`; per call, one at a time, in order.
+    virtual void OnUpdate(size_t index, const wire::RunUpdate& update) = 0;
+    // The call is over; nothing else of it follows. The Owner may destroy
+    // the NodeCall once this returns.
+    virtual void OnCallDone(size_t index, const grpc::Status& status) = 0;
+  };
+
+  // Table replies merged into one message at most.
+  static constexpr size_t kMaxBatch = 4096;
+
+  NodeCall(Owner& owner, size_t index);
+
+  // Opens the call with `deadline` and sends `first` (the assignment).
+  void Start(wire::Node::Stub& stub, std::chrono::system_clock::time_point deadline,
+             const std::function<void(wire::RunControl&)>& first);
+
+  // Adds `items` items through `fill`, merged with what is queued. False
+  // once the call is closing.
+  bool Send(size_t items, const std::function<void(wire::RunControl&)>& fill) {
+    return outbox_.Add(items, fill);
+  }
+  // Half-closes once what is queued is written: the node then ends the call.
+  void Close();
+  void Cancel() { context_.TryCancel(); }
+
+ private:
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override { outbox_.OnWriteDone(ok); }
+  void OnDone(const grpc::Status& status) override { owner_.OnCallDone(index_, status); }
+
+  Owner& owner_;
+  const size_t index_;
+  grpc::ClientContext context_;
+  Outbox<wire::RunControl> outbox_;
+  wire::RunUpdate update_;
+};
+
+}  // namespace cardflow

@@ -1,0 +1,154 @@
+#include "coordinator/cluster/run_cluster.h"
+
+#include <fmt/format.h>
+
+#include <asio/thread_pool.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+
+#include "coordinator/cluster/cluster_run.h"
+#include "coordinator/cluster/loopback.h"
+#include "coordinator/cluster/node_connections.h"
+#include "coordinator/cluster/placement.h"
+
+namespace cardflow {
+
+namespace {
+
+Status CheckNodes(const std::vector<NodeAddress>& nodes) {
+  if (nodes.empty()) return InvalidArgumentError("no nodes given (--node NAME=HOST:PORT or --loopback N)");
+  std::set<std::string> names;
+  for (const NodeAddress& node : nodes) {
+    if (node.name.empty() || node.address.empty()) {
+      return InvalidArgumentError(fmt::format("--node {}={}: expected NAME=HOST:PORT", node.name,
+                                              node.address));
+    }
+    if (!names.insert(node.name).second) {
+      return InvalidArgumentError(fmt::format("node {} is given twice", node.name));
+    }
+  }
+  return Status::Ok();
+}
+
+RunPlan MakePlan(const Program& program, const std::string& deck_text,
+                 const ClusterOptions& options, const NodeConnections& connections,
+                 const std::vector<std::string>& placement) {
+  RunPlan plan;
+  plan.program = &program;
+  plan.deck_text = deck_text;
+  plan.ordering = options.ordering;
+  plan.connections = &connections;
+  plan.run_timeout = options.run_timeout;
+  std::vector<bool> holds(connections.size(), false);
+  for (const std::string& node : placement) {
+    const size_t index = connections.Find(node);
+    plan.stack_node.push_back(index);
+    holds[index] = true;
+  }
+  for (size_t n = 0; n < connections.size(); ++n) {
+    if (!holds[n]) continue;
+    plan.participants.push_back(n);
+    std::vector<bool> held(program.stacks.size());
+    for (StackId s = 0; s < program.stacks.size(); ++s) held[s] = plan.stack_node[s] == n;
+    plan.held.push_back(std::move(held));
+  }
+  return plan;
+}
+
+// Run ids differ between coordinators sharing nodes, and between the runs of one.
+uint64_t RunIdBase() {
+  std::random_device random;
+  const uint64_t base = (uint64_t{random()} << 32) ^ random();
+  return base == 0 ? 1 : base;
+}
+
+}  // namespace
+
+StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text,
+                            const ClusterOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<LoopbackCluster> loopback;
+  std::vector<NodeAddress> nodes = options.nodes;
+  if (options.loopback > 0) {
+    auto names = LoopbackNodeNames(program, options.loopback, options.place);
+    if (!names.ok()) return names.status();
+    auto started = LoopbackCluster::Start(*names, options.loopback_threads);
+    if (!started.ok()) return started.status();
+    loopback = std::move(started).value();
+    nodes = loopback->nodes();
+  }
+  if (Status s = CheckNodes(nodes); !s.ok()) return s;
+  std::vector<std::string> names;
+  for (const NodeAddress& node : nodes) names.push_back(node.name);
+  auto placement = PlaceStacks(program, names, options.place);
+  if (!placement.ok()) return placement.status();
+
+  NodeConnections connections(nodes);
+  if (Status s = connections.Probe(options.connect_timeout); !s.ok()) return s;
+  const RunPlan plan = MakePlan(program, deck_text, options, connections, *placement);
+
+  std::vector<std::pair<std::string, std::string>> placed;
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    placed.emplace_back(program.stacks[s].name, (*placement)[s]);
+  }
+  ReportBuilder builder(program, options.ordering, options.seed, std::move(placed));
+
+  // Results are assembled on this pool, never on gRPC's threads.
+  asio::thread_pool finisher(1);
+  const uint64_t id_base = RunIdBase();
+  std::mutex mutex;
+  std::condition_variable changed;
+  uint64_t next = 0;      // guarded by mutex
+  uint64_t active = 0;    // guarded by mutex
+  uint64_t finished = 0;  // guarded by mutex
+  Status fault;           // the first; guarded by mutex
+
+  std::function<void()> launch = [&] {
+    uint64_t i;
+    {
+      std::lock_guard lock(mutex);
+      if (!fault.ok() || next >= options.runs) return;
+      i = next++;
+      ++active;
+    }
+    LaunchClusterRun(plan, id_base + i, options.seed + i, finisher.get_executor(),
+                     [&](ClusterRunResult run) {
+                       uint64_t now;
+                       {
+                         std::lock_guard lock(mutex);
+                         if (!run.fault.ok()) {
+                           if (fault.ok()) fault = run.fault;
+                         } else {
+                           builder.Add(run.result);
+                         }
+                         now = ++finished;
+                         --active;
+                       }
+                       if (run.fault.ok() && options.on_progress) options.on_progress(now);
+                       launch();
+                       changed.notify_all();
+                     });
+  };
+  const int in_flight = std::max(1, options.in_flight);
+  for (int i = 0; i < in_flight; ++i) launch();
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return active == 0 && (next >= options.runs || !fault.ok()); });
+  }
+  finisher.join();
+  if (!fault.ok()) return fault;
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return std::move(builder).Finish(wall);
+}
+
+int ClusterExitCode(const Status& status) {
+  if (status.ok()) return 0;
+  return status.code() == StatusCode::kInvalidArgument ? 2 : 3;
+}
+
+}  // namespace cardflow

@@ -1,0 +1,37 @@
+// RunCluster: N runs of a deck on cardflow nodes, folded into the same
+// Report a local run gives — with `placement` naming the node of each stack.
+//
+// Every run assigns the stacks by PlaceStacks; callbacks travel node to node,
+// never through the coordinator; the shared variables live in a table here.
+#pragma once
+
+#include <string>
+
+#include "common/deck/program.h"
+#include "common/report/report.h"
+#include "common/status/status.h"
+#include "coordinator/cluster/cluster_options.h"
+
+namespace cardflow {
+
+// Runs `program` options.runs times on the nodes (or on options.loopback
+// in-process nodes). `deck_text` is the text `program` was compiled from:
+// each node compiles it again (with LoadDeck(deck_text, program.file,
+// options.ordering)) and gets the same Program.
+//
+// Errors, before any run: INVALID_ARGUMENT for bad placement or node lists
+// (exit status 2); UNAVAILABLE naming the node and its address when a node
+// does not answer within options.connect_timeout (exit status 3). During
+// the runs: UNAVAILABLE / DEADLINE_EXCEEDED naming the node when a node
+// vanishes, breaks a peer stream, shuts down or misses options.run_timeout
+// (exit status 3); no report then. Run errors in stacks are not errors here:
+// they are counted in the report, as locally.
+StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text,
+                            const ClusterOptions& options);
+
+// The exit status for a RunCluster error (DECK.md, "Exit status"): 2 for
+// bad arguments (INVALID_ARGUMENT), 3 when the cluster could not carry the
+// run (anything else).
+int ClusterExitCode(const Status& status);
+
+}  // namespace cardflow

@@ -1,0 +1,59 @@
+#include "coordinator/cluster/run_table.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace cardflow {
+
+RunTable::RunTable(const Program& program) : program_(program) {
+  values_.reserve(program.shared.size());
+  for (const SharedVar& var : program.shared) values_.push_back(var.initial);
+}
+
+StatusOr<wire::TableReply> RunTable::Apply(const wire::TableRequest& request,
+                                           const std::vector<bool>& allowed) {
+  const bool write = request.op() == wire::TABLE_WRITE;
+  if (request.stack() >= program_.stacks.size() || !allowed[request.stack()]) {
+    return InvalidArgumentError(
+        fmt::format("table request from stack {}, which is not on that node", request.stack()));
+  }
+  const StackProgram& stack = program_.stacks[request.stack()];
+  const Op expected = write ? Op::kWrite : Op::kRead;
+  if (request.pc() >= stack.code.size() || stack.code[request.pc()].op != expected ||
+      stack.code[request.pc()].var != request.var()) {
+    return InvalidArgumentError(fmt::format("table request from {} card {} does not match the deck",
+                                            stack.name, request.pc() + 1));
+  }
+  wire::TableReply reply;
+  reply.set_stack(request.stack());
+  reply.set_pc(request.pc());
+  Event event;
+  event.kind = write ? EventKind::kWrite : EventKind::kRead;
+  event.stack = request.stack();
+  event.var = request.var();
+  event.pc = request.pc();
+  std::lock_guard lock(mutex_);
+  int64_t& value = values_[request.var()];
+  if (write) value = request.value();
+  clock_ = std::max(clock_, request.lamport()) + 1;
+  event.value = value;
+  event.lamport = clock_;
+  events_.push_back(event);
+  reply.set_value(value);
+  reply.set_lamport(clock_);
+  return reply;
+}
+
+std::vector<int64_t> RunTable::values() const {
+  std::lock_guard lock(mutex_);
+  return values_;
+}
+
+std::vector<Event> RunTable::TakeEvents() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(events_, {});
+}
+
+}  // namespace cardflow
