@@ -1,5 +1,5 @@
 # cardflow on Debian bookworm, built with the same script and preset as a
-# native checkout. `docker compose up --build` runs the demo (compose.yaml).
+# native checkout. `docker compose up --build` runs the demo (docker-compose.yml).
 FROM debian:bookworm
 
 WORKDIR /src
