@@ -135,7 +135,8 @@ void Engine::RunCard(Stack& stack) {
   const auto& code = stack.program->code;
   if (stack.pc == code.size()) return Finish(stack);
   const Instr& instr = code[stack.pc];
-  const int64_t v = instr.value.is_register ? stack.registers[instr.value.reg] : instr.value.literal;
+  const int64_t v =
+      instr.value.is_register ? stack.registers[instr.value.reg] : instr.value.literal;
   const Continuation k(this, stack.id);
   switch (instr.op) {
     case Op::kSet:

@@ -24,15 +24,15 @@ const char* EventKindName(EventKind kind);
 struct Event {
   EventKind kind = EventKind::kRead;
   StackId stack = 0;
-  StackId peer = 0;    // kSend: receiver; kArrive/kAwait: sender
-  VarId var = 0;       // kRead/kWrite
-  int64_t value = 0;   // value read, written, sent, consumed or printed
-  uint64_t seq = 0;    // kSend/kArrive/kAwait: callback number on the channel
+  StackId peer = 0;       // kSend: receiver; kArrive/kAwait: sender
+  VarId var = 0;          // kRead/kWrite
+  int64_t value = 0;      // value read, written, sent, consumed or printed
+  uint64_t seq = 0;       // kSend/kArrive/kAwait: callback number on the channel
   ChannelId channel = 0;  // kSend/kArrive/kAwait
   // Lamport time: sorting a run's events by (lamport, stack) gives an order
   // consistent with happens-before, however they were gathered.
   uint64_t lamport = 0;
-  uint32_t pc = 0;     // index of the card in the stack (not for kArrive)
+  uint32_t pc = 0;  // index of the card in the stack (not for kArrive)
 
   bool operator==(const Event&) const = default;
 };

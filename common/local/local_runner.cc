@@ -49,7 +49,8 @@ class LocalRun {
     RunResult result;
     result.seed = seed_;
     if (sequencer_.failed()) {
-      result.error = RunError{*sequencer_.error_stack(), sequencer_.error_pc(), *sequencer_.error()};
+      result.error =
+          RunError{*sequencer_.error_stack(), sequencer_.error_pc(), *sequencer_.error()};
     } else {
       FinalState state;
       state.shared = sequencer_.table();
@@ -112,17 +113,16 @@ Report RunLocal(const Program& program, const LocalOptions& options) {
   ReportBuilder builder(program, options.ordering, options.seed, std::move(placement));
   std::mutex mutex;
   uint64_t finished = 0;
-  const uint64_t completed =
-      RunMany(program, options.ordering, options.runs, options.seed, options.threads, false,
-              [&](RunResult result) {
-                uint64_t now;
-                {
-                  std::lock_guard lock(mutex);
-                  builder.Add(result);
-                  now = ++finished;
-                }
-                if (options.on_progress) options.on_progress(now);
-              });
+  const uint64_t completed = RunMany(program, options.ordering, options.runs, options.seed,
+                                     options.threads, false, [&](RunResult result) {
+                                       uint64_t now;
+                                       {
+                                         std::lock_guard lock(mutex);
+                                         builder.Add(result);
+                                         now = ++finished;
+                                       }
+                                       if (options.on_progress) options.on_progress(now);
+                                     });
   for (uint64_t i = completed; i < options.runs; ++i) {
     // Unreachable while the engine and sequencer keep their contracts; never
     // report a run that did not finish as if it had.
@@ -138,7 +138,8 @@ Report RunLocal(const Program& program, const LocalOptions& options) {
 RunResult RunLocalOnce(const Program& program, Ordering ordering, uint64_t seed, int threads) {
   RunResult out;
   out.error = RunError{0, 0, "internal error: the run stopped before every stack finished"};
-  RunMany(program, ordering, 1, seed, threads, true, [&](RunResult result) { out = std::move(result); });
+  RunMany(program, ordering, 1, seed, threads, true,
+          [&](RunResult result) { out = std::move(result); });
   return out;
 }
 

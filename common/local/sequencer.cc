@@ -37,7 +37,9 @@ Sequencer::Sequencer(const Program& program, const VisibleCards& visible, Orderi
 
 void Sequencer::Read(Continuation k, uint32_t pc, VarId) { Submit(k, pc, 0); }
 void Sequencer::Write(Continuation k, uint32_t pc, VarId, int64_t value) { Submit(k, pc, value); }
-void Sequencer::Notify(Continuation k, uint32_t pc, ChannelId, int64_t value) { Submit(k, pc, value); }
+void Sequencer::Notify(Continuation k, uint32_t pc, ChannelId, int64_t value) {
+  Submit(k, pc, value);
+}
 void Sequencer::Await(Continuation k, uint32_t pc, ChannelId) { Submit(k, pc, 0); }
 void Sequencer::Print(Continuation k, uint32_t pc, int64_t value) { Submit(k, pc, value); }
 

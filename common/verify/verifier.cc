@@ -21,7 +21,8 @@ Verdict VerifyRun(const Program& program, const std::vector<Event>& events) {
   for (const Event& event : events) {
     if (event.kind != EventKind::kArrive) {
       if (static_cast<int64_t>(event.pc) <= last_pc[event.stack]) {
-        verdict.faults.push_back(fmt::format("program order broken: {}", DescribeEvent(program, event)));
+        verdict.faults.push_back(
+            fmt::format("program order broken: {}", DescribeEvent(program, event)));
       }
       last_pc[event.stack] = event.pc;
     }
@@ -33,20 +34,22 @@ Verdict VerifyRun(const Program& program, const std::vector<Event>& events) {
     switch (event.kind) {
       case EventKind::kSend:
         if (event.seq != ++tally.sent) {
-          verdict.faults.push_back(fmt::format("callback numbering broken: {}", DescribeEvent(program, event)));
+          verdict.faults.push_back(
+              fmt::format("callback numbering broken: {}", DescribeEvent(program, event)));
         }
         break;
       case EventKind::kArrive:
         if (event.seq != ++tally.arrived || event.seq > tally.sent) {
           verdict.faults.push_back(
-              fmt::format("callback arrived out of order or before it was sent: {}", DescribeEvent(program, event)));
+              fmt::format("callback arrived out of order or before it was sent: {}",
+                          DescribeEvent(program, event)));
         }
         break;
       case EventKind::kAwait:
         ++tally.awaited;
         if (event.seq != 0 && event.seq > tally.arrived) {
-          verdict.faults.push_back(
-              fmt::format("callback consumed before it arrived: {}", DescribeEvent(program, event)));
+          verdict.faults.push_back(fmt::format("callback consumed before it arrived: {}",
+                                               DescribeEvent(program, event)));
         }
         if (event.seq != tally.awaited) ++verdict.order_violations;
         break;

@@ -88,11 +88,13 @@ TEST(EngineTest, RunErrorReportsFailedNotDone) {
 }
 
 TEST(EngineTest, SuspendedStacksKeepItBusyUntilCancelled) {
-  const Program program = MustLoad("stack A:\n    await B\nstack B:\n    notify A\n    sleep 600000\n");
+  const Program program =
+      MustLoad("stack A:\n    await B\nstack B:\n    notify A\n    sleep 600000\n");
   ImmediateEffects effects;
   effects.swallow_awaits = true;
   asio::io_context io;
-  auto engine = std::make_unique<Engine>(program, std::vector<StackId>{}, effects, io.get_executor());
+  auto engine =
+      std::make_unique<Engine>(program, std::vector<StackId>{}, effects, io.get_executor());
   bool idle = false;
   engine->Start([&] { idle = true; });
   // Run until A is suspended in Effects and B sleeps on its timer.
@@ -106,7 +108,8 @@ TEST(EngineTest, SuspendedStacksKeepItBusyUntilCancelled) {
 }
 
 TEST(EngineTest, RunsOnlyTheStacksItIsGiven) {
-  const Program program = MustLoad("stack A:\n    set a 1\nstack B:\n    set b 2\nstack C:\n    set c 3\n");
+  const Program program =
+      MustLoad("stack A:\n    set a 1\nstack B:\n    set b 2\nstack C:\n    set c 3\n");
   ImmediateEffects effects;
   asio::io_context io;
   Engine engine(program, {2, 0}, effects, io.get_executor());

@@ -57,7 +57,7 @@ outcome B.f, B.r
 )";
 
 Report RunN(const Program& program, Ordering ordering, uint64_t runs, uint64_t seed = 1,
-           int threads = 2) {
+            int threads = 2) {
   LocalOptions options;
   options.ordering = ordering;
   options.runs = runs;
@@ -209,7 +209,8 @@ stack B:
 
 TEST(LocalRunnerTest, RuntimeDeadlockIsAnErrorNotAHang) {
   // Loaded unchecked (none mode skips the deadlock check), run with callbacks.
-  const Program program = MustLoad("stack A:\n    await B\nstack B:\n    await A\n", Ordering::kNone);
+  const Program program =
+      MustLoad("stack A:\n    await B\nstack B:\n    await A\n", Ordering::kNone);
   const RunResult result = RunLocalOnce(program, Ordering::kCallbacks, 1);
   ASSERT_TRUE(result.error.has_value());
   EXPECT_NE(result.error->message.find("deadlock"), std::string::npos) << result.error->message;
@@ -241,7 +242,8 @@ TEST(LocalRunnerTest, SleepingStacksResumeOnTimers) {
   // 300 stacks sleep at once on one worker thread, then report to a
   // collector that adds up what they send.
   std::string text = "stack C:\n";
-  for (int i = 0; i < 300; ++i) text += "    await S" + std::to_string(i) + " -> v\n    add total v\n";
+  for (int i = 0; i < 300; ++i)
+    text += "    await S" + std::to_string(i) + " -> v\n    add total v\n";
   for (int i = 0; i < 300; ++i) {
     text += "stack S" + std::to_string(i) + ":\n    sleep " + std::to_string(1 + i % 20) +
             "\n    notify C " + std::to_string(i) + "\n";
@@ -255,7 +257,9 @@ TEST(LocalRunnerTest, SleepingStacksResumeOnTimers) {
 }
 
 TEST(LocalRunnerTest, PrintsGoToTheRunLogInScheduleOrder) {
-  const Program program = MustLoad("stack A:\n    set a 4\n    print a\n    notify B a\nstack B:\n    await A -> b\n    print b\n");
+  const Program program = MustLoad(
+      "stack A:\n    set a 4\n    print a\n    notify B a\nstack B:\n    await A -> b\n    print "
+      "b\n");
   const RunResult result = RunLocalOnce(program, Ordering::kCallbacks, 3);
   EXPECT_EQ(result.log, (std::vector<std::string>{"A: 4", "B: 4"}));
 }
