@@ -6,9 +6,11 @@
 
 namespace cardflow {
 
-void DeliverStreams::Add(DeliverStream* stream) {
+bool DeliverStreams::Add(DeliverStream* stream) {
   std::lock_guard lock(mutex_);
+  if (ended_) return false;
   open_.insert(stream);
+  return true;
 }
 
 void DeliverStreams::Remove(DeliverStream* stream) {
@@ -20,6 +22,9 @@ void DeliverStreams::EndAll(const std::string& why) {
   // Held throughout: a stream's OnDone (which deletes it) waits in Remove
   // until this has stopped touching it.
   std::lock_guard lock(mutex_);
+  if (ended_) return;
+  why_ = why;
+  ended_ = true;
   for (DeliverStream* stream : open_) stream->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, why));
 }
 
@@ -29,7 +34,10 @@ DeliverStream::DeliverStream(NodeContext& node, std::string peer)
       outbox_([this](const wire::CallbackAck* ack) { StartWrite(ack); },
               [](wire::CallbackAck& ack) { ack.set_protocol(kProtocolVersion); },
               /*max_items=*/1) {
-  node_.deliveries.Add(this);
+  if (!node_.deliveries.Add(this)) {
+    End(grpc::Status(grpc::StatusCode::UNAVAILABLE, node_.deliveries.why()));
+    return;
+  }
   StartRead(&batch_);
 }
 
@@ -48,9 +56,14 @@ void DeliverStream::OnReadDone(bool ok) {
   for (const wire::Callback& callback : batch_.callbacks()) Deliver(callback);
   cached_run_.reset();  // do not keep a finished run alive between batches
   cached_id_ = 0;
-  const uint64_t delivered = batch_.batch();
-  outbox_.Add(0, [delivered](wire::CallbackAck& ack) { ack.set_batch(delivered); });
+  delivered_ = batch_.batch();
+  Ack();
   StartRead(&batch_);
+}
+
+void DeliverStream::Ack() {
+  const uint64_t delivered = delivered_;
+  outbox_.Add(0, [delivered](wire::CallbackAck& ack) { ack.set_batch(delivered); });
 }
 
 void DeliverStream::Deliver(const wire::Callback& callback) {

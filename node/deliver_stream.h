@@ -33,6 +33,7 @@ class DeliverStream final : public grpc::ServerBidiReactor<wire::CallbackBatch, 
   void OnCancel() override;
   void OnDone() override;
   void Deliver(const wire::Callback& callback);
+  void Ack();
 
   NodeContext& node_;
   const std::string peer_;  // the connection's address, for logs
@@ -43,6 +44,7 @@ class DeliverStream final : public grpc::ServerBidiReactor<wire::CallbackBatch, 
   uint64_t cached_id_ = 0;
   std::shared_ptr<NodeRun> cached_run_;
   uint64_t dropped_ = 0;
+  uint64_t delivered_ = 0;  // the latest batch delivered
 };
 
 }  // namespace cardflow

@@ -7,11 +7,12 @@
 // stdout once it serves, logs to stderr, and on SIGINT/SIGTERM shuts down
 // gracefully (see NodeServer::Stop). Exit status: 0 after a shutdown, 1 when
 // it cannot serve, 2 for bad arguments.
+#include <pthread.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <pthread.h>
 #include <string>
 
 #include "node/node_server.h"

@@ -14,9 +14,9 @@
 #include <set>
 #include <string>
 
+#include "common/events/event.h"
 #include "node/peer_links.h"
 #include "node/program_cache.h"
-#include "common/events/event.h"
 #include "node/run_registry.h"
 
 namespace cardflow {
@@ -27,14 +27,18 @@ class DeliverStream;
 // as their senders want, so shutdown ends them itself.
 class DeliverStreams {
  public:
-  void Add(DeliverStream* stream);
+  // False once EndAll has run: the new stream must end at once.
+  bool Add(DeliverStream* stream);
   void Remove(DeliverStream* stream);
-  // Ends every open stream with UNAVAILABLE `why`.
+  // Ends every open stream with UNAVAILABLE `why`, and makes Add refuse.
   void EndAll(const std::string& why);
+  const std::string& why() const { return why_; }  // after EndAll
 
  private:
   std::mutex mutex_;
   std::set<DeliverStream*> open_;  // guarded by mutex_
+  bool ended_ = false;             // guarded by mutex_
+  std::string why_;                // set once, under mutex_, before ended_
 };
 
 struct NodeContext {

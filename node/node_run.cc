@@ -11,11 +11,16 @@ namespace cardflow {
 
 const char* NodeRunStateName(NodeRun::State state) {
   switch (state) {
-    case NodeRun::State::kAssigned: return "assigned";
-    case NodeRun::State::kRunning: return "running";
-    case NodeRun::State::kFinished: return "finished";
-    case NodeRun::State::kFailed: return "failed";
-    case NodeRun::State::kCancelled: return "cancelled";
+    case NodeRun::State::kAssigned:
+      return "assigned";
+    case NodeRun::State::kRunning:
+      return "running";
+    case NodeRun::State::kFinished:
+      return "finished";
+    case NodeRun::State::kFailed:
+      return "failed";
+    case NodeRun::State::kCancelled:
+      return "cancelled";
   }
   return "?";
 }
@@ -39,12 +44,13 @@ StatusOr<std::shared_ptr<NodeRun>> NodeRun::Create(const wire::Assign& assign, N
   for (StackId s = 0; s < p.stacks.size(); ++s) {
     const wire::Route& route = assign.routes(static_cast<int>(s));
     if (route.stack() != p.stacks[s].name) {
-      return InvalidArgumentError(fmt::format("route {} names stack '{}', the deck's stack {} is {}",
-                                              s + 1, route.stack(), s + 1, p.stacks[s].name));
+      return InvalidArgumentError(
+          fmt::format("route {} names stack '{}', the deck's stack {} is {}", s + 1, route.stack(),
+                      s + 1, p.stacks[s].name));
     }
     if (route.node().empty() || route.address().empty()) {
-      return InvalidArgumentError(fmt::format("route of stack {} names no node or address",
-                                              p.stacks[s].name));
+      return InvalidArgumentError(
+          fmt::format("route of stack {} names no node or address", p.stacks[s].name));
     }
     mine[s] = route.node() == assign.node();
     any = any || mine[s];
@@ -57,7 +63,8 @@ StatusOr<std::shared_ptr<NodeRun>> NodeRun::Create(const wire::Assign& assign, N
     const Channel& channel = p.channels[c];
     if (!mine[channel.from] || mine[channel.to]) continue;
     run->links_[c] = node.peers->Get(run->route_address_[channel.to]);
-    if (!run->links_[c]) return UnavailableError(fmt::format("node {} is shutting down", node.name));
+    if (!run->links_[c])
+      return UnavailableError(fmt::format("node {} is shutting down", node.name));
   }
   return run;
 }
@@ -73,15 +80,16 @@ NodeRun::NodeRun(const wire::Assign& assign, NodeContext& node,
                  node.on_event(id, event);
                })
                              : EventObserver()),
-      engine_(*program_,
-              [&mine] {
-                std::vector<StackId> ids;
-                for (StackId s = 0; s < mine.size(); ++s) {
-                  if (mine[s]) ids.push_back(s);
-                }
-                return ids;
-              }(),
-              effects_, node.executor) {
+      engine_(
+          *program_,
+          [&mine] {
+            std::vector<StackId> ids;
+            for (StackId s = 0; s < mine.size(); ++s) {
+              if (mine[s]) ids.push_back(s);
+            }
+            return ids;
+          }(),
+          effects_, node.executor) {
   mine_ = engine_.stacks();
   for (const wire::Route& route : assign.routes()) {
     route_node_.push_back(route.node());
@@ -156,7 +164,8 @@ void NodeRun::Fault(std::string_view node, std::string_view address, std::string
 
 void NodeRun::PeerLost(const std::string& address, const std::string& why) {
   const auto it = std::find(route_address_.begin(), route_address_.end(), address);
-  const std::string name = it == route_address_.end() ? address : route_node_[it - route_address_.begin()];
+  const std::string name =
+      it == route_address_.end() ? address : route_node_[it - route_address_.begin()];
   Fault(name, address, fmt::format("node {}: {}", name, why));
 }
 

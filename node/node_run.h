@@ -109,9 +109,9 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   Engine engine_;  // declared last: destroyed first
 
   mutable std::mutex mutex_;
-  State state_ = State::kAssigned;   // guarded by mutex_
-  Updates* updates_ = nullptr;       // guarded by mutex_
-  std::shared_ptr<NodeRun> self_;    // held while the engine runs
+  State state_ = State::kAssigned;  // guarded by mutex_
+  Updates* updates_ = nullptr;      // guarded by mutex_
+  std::shared_ptr<NodeRun> self_;   // held while the engine runs
 };
 
 const char* NodeRunStateName(NodeRun::State state);

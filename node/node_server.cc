@@ -1,11 +1,10 @@
 #include "node/node_server.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <grpcpp/grpcpp.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <asio/thread_pool.hpp>
@@ -90,8 +89,9 @@ StatusOr<std::string> NodeServer::Start() {
   context.on_event = options.on_event;
   context.peers = std::make_unique<PeerLinks>(
       options.name,
-      [&impl](const std::string& peer, const std::string& why,
-              const std::vector<uint64_t>& runs) { impl.FailLostRuns(peer, why, runs); });
+      [&impl](const std::string& peer, const std::string& why, const std::vector<uint64_t>& runs) {
+        impl.FailLostRuns(peer, why, runs);
+      });
 
   grpc::ServerBuilder builder;
   int port = 0;
@@ -102,7 +102,8 @@ StatusOr<std::string> NodeServer::Start() {
   if (!impl.server || port == 0) {
     impl.server.reset();
     impl.pool->join();
-    return UnavailableError(fmt::format("node {} cannot listen on {}", options.name, options.listen));
+    return UnavailableError(
+        fmt::format("node {} cannot listen on {}", options.name, options.listen));
   }
   impl.address = BoundAddress(options.listen, port);
   context.advertise = options.advertise.empty() ? impl.address : options.advertise;
@@ -129,8 +130,8 @@ void NodeServer::Impl::Shutdown() {
     return true;
   };
   const auto held = node.runs.All();
-  node.log->info("shutting down: {} runs held, waiting up to {} ms for those in flight", held.size(),
-                 options.drain_grace.count());
+  node.log->info("shutting down: {} runs held, waiting up to {} ms for those in flight",
+                 held.size(), options.drain_grace.count());
   node.runs.WaitUntil(std::chrono::steady_clock::now() + options.drain_grace, running);
 
   std::vector<std::string> finished;

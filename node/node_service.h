@@ -14,8 +14,7 @@ class NodeService final : public wire::Node::CallbackService {
   explicit NodeService(NodeContext& node) : node_(node) {}
 
   grpc::ServerUnaryReactor* Ping(grpc::CallbackServerContext* context,
-                                 const wire::PingRequest* request,
-                                 wire::PingReply* reply) override;
+                                 const wire::PingRequest* request, wire::PingReply* reply) override;
   grpc::ServerBidiReactor<wire::RunControl, wire::RunUpdate>* Run(
       grpc::CallbackServerContext* context) override;
   grpc::ServerBidiReactor<wire::CallbackBatch, wire::CallbackAck>* Deliver(

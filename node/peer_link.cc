@@ -63,6 +63,10 @@ void PeerLink::OnReadDone(bool ok) {
     outbox_.Close([this] { RemoveHold(); }, /*drain=*/false);
     return;
   }
+  if (!CheckProtocol(ack_.protocol(), "CallbackAck").ok()) {
+    Cancel();  // a peer we cannot understand: its runs fail through OnDone
+    return;
+  }
   {
     std::lock_guard lock(unacked_mutex_);
     while (!unacked_.empty() && unacked_.front().first <= ack_.batch()) unacked_.pop_front();
@@ -72,7 +76,7 @@ void PeerLink::OnReadDone(bool ok) {
 
 void PeerLink::OnDone(const grpc::Status& status) {
   std::vector<uint64_t> lost;
-  {
+  if (!status.ok()) {
     std::lock_guard lock(unacked_mutex_);
     for (const auto& [batch, run] : unacked_) lost.push_back(run);
   }

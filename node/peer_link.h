@@ -3,9 +3,11 @@
 //
 // Callbacks go out in the order Send is called (so each channel stays FIFO),
 // batched by the Outbox while a write is in flight. The receiver acknowledges
-// batches cumulatively; a callback counts as delivered once acknowledged.
-// When the stream ends other than by Close(), the runs with callbacks not
-// acknowledged may have lost some: `on_done` names them, and those runs fail.
+// batches cumulatively; a callback counts as
+// delivered once acknowledged, or once the stream ends with OK (the receiver
+// read it to its end). When the stream breaks, the runs with callbacks not
+// acknowledged may have lost some: `on_done` names them, and those that are
+// still running fail.
 //
 // Lifetime: a PeerLink keeps itself alive from Open() until its OnDone.
 // Thread-safety: Send, Close, Cancel may be called from any thread.

@@ -18,9 +18,7 @@ RemoteEffects::RemoteEffects(const Program& program, Ordering ordering, std::vec
       inboxes_(program.channels.size()),
       sent_(program.channels.size(), 0) {}
 
-void RemoteEffects::Read(Continuation k, uint32_t pc, VarId var) {
-  AskTable(k, pc, false, var, 0);
-}
+void RemoteEffects::Read(Continuation k, uint32_t pc, VarId var) { AskTable(k, pc, false, var, 0); }
 
 void RemoteEffects::Write(Continuation k, uint32_t pc, VarId var, int64_t value) {
   AskTable(k, pc, true, var, value);

@@ -50,8 +50,7 @@ class RemoteEffects final : public Effects {
                                   uint64_t lamport) = 0;
     // Sends callback `seq` of `channel` to the node of its receiver. Calls
     // for one channel come in seq order, one at a time.
-    virtual void SendCallback(ChannelId channel, uint64_t seq, int64_t value,
-                              uint64_t lamport) = 0;
+    virtual void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) = 0;
     virtual void StackFailed(StackId stack, uint32_t pc, const char* what) = 0;
   };
 

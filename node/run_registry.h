@@ -37,7 +37,7 @@ class RunRegistry {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::unordered_map<uint64_t, std::shared_ptr<NodeRun>> runs_;  // guarded by mutex_
-  uint64_t generation_ = 0;                                         // guarded by mutex_
+  uint64_t generation_ = 0;                                      // guarded by mutex_
 };
 
 }  // namespace cardflow

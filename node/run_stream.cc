@@ -74,8 +74,8 @@ Status RunStream::Assign(const wire::Assign& assign) {
     run_ = run;
   }
   if (!node_.runs.Add(run->id(), run)) {
-    return InvalidArgumentError(fmt::format("{} is already assigned to node {}", run->Label(),
-                                            node_.name));
+    return InvalidArgumentError(
+        fmt::format("{} is already assigned to node {}", run->Label(), node_.name));
   }
   {
     std::lock_guard lock(mutex_);

@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "common/deck/program.h"
+#include "common/status/status.h"
 
 namespace cardflow {
 
@@ -19,6 +21,11 @@ struct NodeAddress {
   std::string address;
 };
 
+// "X=host:port" -> {X, host:port}; INVALID_ARGUMENT naming the flag otherwise.
+StatusOr<NodeAddress> ParseNodeFlag(std::string_view flag);
+// "A=X" (--place) -> {A, X}; INVALID_ARGUMENT otherwise.
+StatusOr<std::pair<std::string, std::string>> ParsePlaceFlag(std::string_view flag);
+
 struct ClusterOptions {
   // The nodes, in command-line order (round-robin placement follows it).
   std::vector<NodeAddress> nodes;
@@ -26,7 +33,9 @@ struct ClusterOptions {
   // duration of the call (see LoopbackNodeNames for their names). Used
   // instead of `nodes` when > 0.
   int loopback = 0;
-  int loopback_threads = 2;  // worker threads of each loopback node
+  // Worker threads of each loopback node. One: then a node is one unit of
+  // parallelism, and N loopback nodes run N stacks at once.
+  int loopback_threads = 1;
   // `--place STACK=NODE`, overriding the deck's `on NODE` hints.
   std::vector<std::pair<std::string, std::string>> place;
 

@@ -76,6 +76,9 @@ class ClusterRun final : private NodeCall::Owner {
     }
   }
 
+  // "run 0123456789abcdef (seed 8)": the id is what the nodes' logs say.
+  std::string Label() const { return fmt::format("run {:016x} (seed {})", run_id_, seed_); }
+
   const NodeAddress& Node(size_t index) const {
     return plan_.connections->node(plan_.participants[index]);
   }
@@ -107,13 +110,14 @@ class ClusterRun final : private NodeCall::Owner {
           failure.pc() >= program_.stacks[s].code.size()) {
         return Fault(index, "sent a malformed run error");
       }
-      error_ = RunError{s, failure.pc(), DescribeRunError(program_, s, failure.pc(), failure.what())};
+      error_ =
+          RunError{s, failure.pc(), DescribeRunError(program_, s, failure.pc(), failure.what())};
       return End(/*cancel=*/true);
     }
     if (update.has_fault()) {
       const wire::NodeFault& fault = update.fault();
-      fault_ = UnavailableError(fmt::format("{} (reported by node {})", fault.message(),
-                                            Node(index).name));
+      fault_ = UnavailableError(
+          fmt::format("{} (reported by node {})", fault.message(), Node(index).name));
       return End(/*cancel=*/true);
     }
     if (update.done()) {
@@ -179,17 +183,20 @@ class ClusterRun final : private NodeCall::Owner {
     const NodeAddress& node = Node(index);
     switch (status.error_code()) {
       case grpc::StatusCode::UNAVAILABLE:
-        return UnavailableError(fmt::format("node {} at {} vanished during run {}: {}", node.name,
-                                            node.address, run_id_, status.error_message()));
+        return UnavailableError(fmt::format("node {} at {} vanished during {}: {}", node.name,
+                                            node.address, Label(), status.error_message()));
       case grpc::StatusCode::DEADLINE_EXCEEDED:
-        return DeadlineExceededError(
-            fmt::format("node {} at {} did not finish run {} within {} s", node.name, node.address,
-                        run_id_, plan_.run_timeout.count() / 1000.0));
-      default:
-        return UnavailableError(fmt::format("node {} at {} ended run {} with error {}: {}",
-                                            node.name, node.address, run_id_,
-                                            static_cast<int>(status.error_code()),
+        return DeadlineExceededError(fmt::format("node {} at {} did not finish {} within {} s",
+                                                 node.name, node.address, Label(),
+                                                 plan_.run_timeout.count() / 1000.0));
+      case grpc::StatusCode::CANCELLED:
+        return UnavailableError(fmt::format("node {} at {} cancelled {} (shutting down?): {}",
+                                            node.name, node.address, Label(),
                                             status.error_message()));
+      default:
+        return UnavailableError(
+            fmt::format("node {} at {} ended {} with error {}: {}", node.name, node.address,
+                        Label(), static_cast<int>(status.error_code()), status.error_message()));
     }
   }
 
@@ -214,8 +221,8 @@ class ClusterRun final : private NodeCall::Owner {
       const Verdict verdict = VerifyRun(program_, events_);
       out.result.order_violation = verdict.order_violations > 0;
       if (!verdict.faults.empty()) {
-        out.fault = InternalError(fmt::format("run {} broke happens-before: {}", run_id_,
-                                              verdict.faults.front()));
+        out.fault = InternalError(
+            fmt::format("{} broke happens-before: {}", Label(), verdict.faults.front()));
       }
     }
     auto done = std::move(done_);
@@ -233,15 +240,15 @@ class ClusterRun final : private NodeCall::Owner {
   RunTable table_;
 
   std::mutex mutex_;
-  size_t ready_ = 0;                               // guarded by mutex_
-  std::vector<std::vector<int64_t>> registers_;    // by StackId; guarded by mutex_
-  std::vector<bool> reported_;                     // per participant: sent done; guarded by mutex_
-  std::vector<Event> events_;                      // guarded by mutex_
-  std::optional<RunError> error_;                  // guarded by mutex_
-  Status fault_;                                   // guarded by mutex_
-  bool complete_ = false;                          // every node reported; guarded by mutex_
-  bool ended_ = false;                             // guarded by mutex_
-  size_t calls_done_ = 0;                          // guarded by mutex_
+  size_t ready_ = 0;                             // guarded by mutex_
+  std::vector<std::vector<int64_t>> registers_;  // by StackId; guarded by mutex_
+  std::vector<bool> reported_;                   // per participant: sent done; guarded by mutex_
+  std::vector<Event> events_;                    // guarded by mutex_
+  std::optional<RunError> error_;                // guarded by mutex_
+  Status fault_;                                 // guarded by mutex_
+  bool complete_ = false;                        // every node reported; guarded by mutex_
+  bool ended_ = false;                           // guarded by mutex_
+  size_t calls_done_ = 0;                        // guarded by mutex_
 };
 
 }  // namespace

@@ -33,8 +33,8 @@ struct RunPlan {
   std::string deck_text;
   Ordering ordering = Ordering::kCallbacks;
   const NodeConnections* connections = nullptr;
-  std::vector<size_t> stack_node;      // node index of each stack
-  std::vector<size_t> participants;    // node indices holding stacks, ascending
+  std::vector<size_t> stack_node;       // node index of each stack
+  std::vector<size_t> participants;     // node indices holding stacks, ascending
   std::vector<std::vector<bool>> held;  // per participant: which stacks it holds
   std::chrono::milliseconds run_timeout{0};
 };
@@ -47,8 +47,7 @@ struct ClusterRunResult {
 // Starts one run. `done` is called exactly once, on `executor`, with its
 // result, after every call of the run has ended.
 void LaunchClusterRun(const RunPlan& plan, uint64_t run_id, uint64_t seed,
-                      asio::any_io_executor executor,
-                      std::function<void(ClusterRunResult)> done);
+                      asio::any_io_executor executor, std::function<void(ClusterRunResult)> done);
 
 // "stack B, card 3 `div b 0` (line 12): division by zero" — the same words a
 // local run uses for a run error.

@@ -10,7 +10,8 @@
 namespace cardflow {
 
 NodeConnections::NodeConnections(std::vector<NodeAddress> nodes) : nodes_(std::move(nodes)) {
-  for (const NodeAddress& node : nodes_) stubs_.push_back(wire::Node::NewStub(MakeChannel(node.address)));
+  for (const NodeAddress& node : nodes_)
+    stubs_.push_back(wire::Node::NewStub(MakeChannel(node.address)));
 }
 
 size_t NodeConnections::Find(const std::string& name) const {

@@ -54,13 +54,20 @@ StatusOr<std::vector<std::string>> PlaceStacks(
       const bool overridden = std::any_of(overrides.begin(), overrides.end(), [&](const auto& o) {
         return o.first == program.stacks[s].name;
       });
-      return InvalidArgumentError(fmt::format(
-          "stack {} is placed on node {} ({}), but no node {} was given (nodes: {})",
-          program.stacks[s].name, node, overridden ? "--place" : "`on` in the deck", node,
-          fmt::join(nodes, ", ")));
+      return InvalidArgumentError(
+          fmt::format("stack {} is placed on node {} ({}), but no node {} was given (nodes: {})",
+                      program.stacks[s].name, node, overridden ? "--place" : "`on` in the deck",
+                      node, fmt::join(nodes, ", ")));
     }
   }
   return placement;
+}
+
+std::vector<std::pair<std::string, std::string>> PlaceAllOn(const Program& program,
+                                                            const std::string& node) {
+  std::vector<std::pair<std::string, std::string>> place;
+  for (const StackProgram& stack : program.stacks) place.emplace_back(stack.name, node);
+  return place;
 }
 
 StatusOr<std::vector<std::string>> LoopbackNodeNames(
@@ -74,8 +81,9 @@ StatusOr<std::vector<std::string>> LoopbackNodeNames(
     if (!node.empty() && !Contains(names, node)) names.push_back(node);
   }
   if (names.size() > static_cast<size_t>(count)) {
-    return InvalidArgumentError(fmt::format("the placement names {} nodes ({}), --loopback {} starts {}",
-                                            names.size(), fmt::join(names, ", "), count, count));
+    return InvalidArgumentError(
+        fmt::format("the placement names {} nodes ({}), --loopback {} starts {}", names.size(),
+                    fmt::join(names, ", "), count, count));
   }
   for (int i = 1; names.size() < static_cast<size_t>(count); ++i) {
     std::string name = fmt::format("n{}", i);

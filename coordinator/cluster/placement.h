@@ -19,6 +19,11 @@ StatusOr<std::vector<std::string>> PlaceStacks(
     const Program& program, const std::vector<std::string>& nodes,
     const std::vector<std::pair<std::string, std::string>>& overrides);
 
+// `--place` overrides that put every stack of `program` on `node` (the
+// demo's "all on one node").
+std::vector<std::pair<std::string, std::string>> PlaceAllOn(const Program& program,
+                                                            const std::string& node);
+
 // The names of `count` loopback nodes for `program`: first every node the
 // placement names (overrides, then hints, in deck order) so that decks with
 // `on X` / `on Y` run on `--loopback 2` unchanged, then n1, n2, ... for the

@@ -20,12 +20,13 @@ namespace cardflow {
 namespace {
 
 Status CheckNodes(const std::vector<NodeAddress>& nodes) {
-  if (nodes.empty()) return InvalidArgumentError("no nodes given (--node NAME=HOST:PORT or --loopback N)");
+  if (nodes.empty())
+    return InvalidArgumentError("no nodes given (--node NAME=HOST:PORT or --loopback N)");
   std::set<std::string> names;
   for (const NodeAddress& node : nodes) {
     if (node.name.empty() || node.address.empty()) {
-      return InvalidArgumentError(fmt::format("--node {}={}: expected NAME=HOST:PORT", node.name,
-                                              node.address));
+      return InvalidArgumentError(
+          fmt::format("--node {}={}: expected NAME=HOST:PORT", node.name, node.address));
     }
     if (!names.insert(node.name).second) {
       return InvalidArgumentError(fmt::format("node {} is given twice", node.name));

@@ -7,9 +7,10 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include "tests/test_paths.h"
 
 extern char** environ;
 
@@ -17,10 +18,7 @@ namespace cardflow::testing {
 
 namespace {
 
-std::string NodeBinary() {
-  const char* bin = std::getenv("CARDFLOW_BIN");
-  return std::string(bin ? bin : ".") + "/cardflow-node";
-}
+std::string NodeBinary() { return BinDir() + "/cardflow-node"; }
 
 // Reads from `fd` until a whole line has come, or `deadline`.
 bool ReadLine(int fd, std::chrono::steady_clock::time_point deadline, std::string* line) {

@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "common/report/report.h"
+#include "tests/test_paths.h"
 
 namespace cardflow::testing {
 
@@ -96,10 +96,7 @@ inline std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-inline std::string SourcePath(const std::string& relative) {
-  const char* source = std::getenv("CARDFLOW_SOURCE");
-  return std::string(source ? source : ".") + "/" + relative;
-}
+inline std::string SourcePath(const std::string& relative) { return SourceDir() + "/" + relative; }
 
 // The report's JSON with "placement" removed: what must match between a
 // local run and a remote one.

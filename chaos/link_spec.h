@@ -1,0 +1,32 @@
+// LinkSpec: one proxied link as given by `--link`.
+//
+//   --link NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT
+//
+// e.g. `--link node_a=127.0.0.1:0:127.0.0.1:7001`. NAME is 1-64 characters
+// of [A-Za-z0-9_.-] (it appears in control URLs). IPv6 hosts go in brackets:
+// `--link v6=[::1]:9000:[::1]:7001`. LISTEN_PORT 0 picks a free port.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "chaos/host_port.h"
+#include "chaos/status.h"
+
+namespace cardflow::chaos {
+
+struct LinkSpec {
+  std::string name;
+  HostPort listen;
+  HostPort upstream;  // port 1..65535
+
+  friend bool operator==(const LinkSpec&, const LinkSpec&) = default;
+};
+
+// Parses the text of one --link; InvalidArgument saying what is wrong.
+StatusOr<LinkSpec> ParseLinkSpec(std::string_view text);
+
+// Whether `name` may name a link or a toxic: 1-64 of [A-Za-z0-9_.-].
+bool IsValidName(std::string_view name);
+
+}  // namespace cardflow::chaos

@@ -1,0 +1,130 @@
+// cardflow-chaos: a fault-injection TCP proxy with an HTTP control API.
+//
+//   cardflow-chaos --link NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT ...
+//                  [--control HOST:PORT] [--seed S] [--log-level info]
+//
+// Prints `link NAME listening on HOST:PORT` per link and then
+// `control listening on HOST:PORT` on stdout once it serves (port 0 picks a
+// free port), logs to stderr, and on SIGINT/SIGTERM closes everything and
+// exits 0. Exit status 1 when it cannot serve, 2 for bad arguments.
+// docs/chaos.md describes the toxics and the control API.
+#include <pthread.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <random>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <string>
+#include <vector>
+
+#include "chaos/control_server.h"
+#include "chaos/host_port.h"
+#include "chaos/link_spec.h"
+#include "chaos/proxy.h"
+
+namespace {
+
+constexpr char kDescription[] = R"(cardflow-chaos: a TCP proxy that injects faults on purpose.
+
+Each --link NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT forwards
+connections made to the listen address on to the upstream address, through
+the toxics set on link NAME with the HTTP control API:
+
+  GET    /links                       every link, with its toxics
+  GET    /links/NAME                  one link
+  POST   /links/NAME                  {"enabled": false} refuses connections ("down")
+  GET    /links/NAME/toxics           its toxics
+  POST   /links/NAME/toxics           add {"name","type","stream","toxicity","attributes"}
+  GET    /links/NAME/toxics/TOXIC     one toxic
+  POST   /links/NAME/toxics/TOXIC     change {"toxicity", "attributes"}
+  DELETE /links/NAME/toxics/TOXIC     remove it
+  POST   /reset                       every link enabled, every toxic removed
+
+Toxic types (attributes): latency (latency ms, jitter ms), bandwidth (rate
+KB/s), slicer (average_size, size_variation bytes, delay us), reset_peer
+(timeout ms), timeout (timeout ms, 0 = never close). stream is "upstream"
+(client to server) or "downstream" (server to client).
+Example: --link node_a=127.0.0.1:0:127.0.0.1:7001 --control 127.0.0.1:8474)";
+
+int Fail(int code, const std::string& message) {
+  spdlog::error("{}", message);
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> link_texts;
+  std::string control_text = "127.0.0.1:8474";
+  uint64_t seed = std::random_device{}();
+  std::string log_level = "info";
+  CLI::App app{kDescription};
+  app.add_option("--link", link_texts,
+                 "NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT; repeat for more "
+                 "links; IPv6 hosts in brackets")
+      ->required();
+  app.add_option("--control", control_text, "HOST:PORT of the HTTP control API; port 0 picks one")
+      ->capture_default_str();
+  app.add_option("--seed", seed, "seed of every random draw (jitter, slices, toxicity); "
+                                 "default: random, logged at start");
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  spdlog::set_default_logger(spdlog::stderr_color_mt("cardflow-chaos"));
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  std::vector<cardflow::chaos::LinkSpec> links;
+  for (const std::string& text : link_texts) {
+    cardflow::chaos::StatusOr<cardflow::chaos::LinkSpec> link = cardflow::chaos::ParseLinkSpec(text);
+    if (!link.ok()) return Fail(2, link.status().message());
+    links.push_back(*std::move(link));
+  }
+  const cardflow::chaos::StatusOr<cardflow::chaos::HostPort> control =
+      cardflow::chaos::ParseHostPort(control_text, "--control");
+  if (!control.ok()) return Fail(2, control.status().message());
+
+  // Signals are taken by sigwait below, never by a handler on some thread:
+  // block them before any thread starts, so every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  spdlog::info("seed {}", seed);
+  cardflow::chaos::Proxy proxy(seed);
+  std::vector<std::string> ready;
+  for (const cardflow::chaos::LinkSpec& link : links) {
+    const auto endpoint = proxy.AddLink(link);
+    if (!endpoint.ok()) {
+      return Fail(endpoint.status().code() == cardflow::chaos::StatusCode::kInvalidArgument ? 2 : 1,
+                  "link " + link.name + ": " + endpoint.status().message());
+    }
+    ready.push_back("link " + link.name + " listening on " +
+                    cardflow::chaos::EndpointToString(*endpoint));
+    spdlog::info("link {}: {} -> {}", link.name, cardflow::chaos::EndpointToString(*endpoint),
+                 link.upstream.ToString());
+  }
+  proxy.Start();
+  cardflow::chaos::ControlServer server(proxy);
+  const auto bound = server.Start(*control);
+  if (!bound.ok()) return Fail(1, bound.status().message());
+  ready.push_back("control listening on " + bound->ToString());
+  for (const std::string& line : ready) std::printf("%s\n", line.c_str());
+  std::fflush(stdout);
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("{}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  server.Stop();
+  proxy.Stop();
+  return 0;
+}

@@ -1,0 +1,44 @@
+#include "chaos/proxy.h"
+
+namespace cardflow::chaos {
+
+Proxy::Proxy(uint64_t seed) : seed_(seed) {}
+
+Proxy::~Proxy() { Stop(); }
+
+StatusOr<asio::ip::tcp::endpoint> Proxy::AddLink(const LinkSpec& spec) {
+  if (links_.count(spec.name) != 0) {
+    return InvalidArgumentError("two links are named " + spec.name);
+  }
+  auto link = std::make_unique<Link>(io_.get_executor(), spec, seed_);
+  StatusOr<asio::ip::tcp::endpoint> endpoint = link->Listen();
+  if (endpoint.ok()) links_.emplace(spec.name, std::move(link));
+  return endpoint;
+}
+
+void Proxy::Start() {
+  if (thread_.joinable() || stopped_) return;
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void Proxy::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  const auto close_all = [this] {
+    for (auto& [name, link] : links_) link->Stop();
+    io_.stop();
+  };
+  if (thread_.joinable()) {
+    asio::post(io_, close_all);
+    thread_.join();
+  } else {
+    close_all();
+  }
+}
+
+Link* Proxy::FindLink(std::string_view name) {
+  const auto it = links_.find(name);
+  return it == links_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace cardflow::chaos

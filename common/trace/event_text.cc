@@ -1,0 +1,55 @@
+#include "common/trace/event_text.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace cardflow {
+
+std::string EventTitle(const Program& program, const Event& event) {
+  const std::string& peer = program.stacks[event.peer].name;
+  switch (event.kind) {
+    case EventKind::kRead:
+      return "read " + program.shared[event.var].name;
+    case EventKind::kWrite:
+      return "write " + program.shared[event.var].name;
+    case EventKind::kSend:
+      return "notify " + peer;
+    case EventKind::kArrive:
+      return fmt::format("arrive #{}", event.seq);
+    case EventKind::kAwait:
+      return event.seq == 0 ? "await " + peer + " (missed)" : "await " + peer;
+    case EventKind::kPrint:
+      return "print";
+  }
+  return "?";
+}
+
+std::string CardSource(const Program& program, const Event& event) {
+  if (event.kind == EventKind::kArrive) return {};
+  const StackProgram& stack = program.stacks[event.stack];
+  if (event.pc >= stack.code.size()) return {};
+  const std::string text = event.pc < stack.card_text.size() ? stack.card_text[event.pc] : "";
+  return fmt::format("line {}: {}", stack.code[event.pc].line, text);
+}
+
+std::string EventCaption(const Program& program, const Event& event) {
+  const std::string source = CardSource(program, event);
+  const std::string description = DescribeEvent(program, event);
+  return source.empty() ? description : description + " — " + source;
+}
+
+std::string ClockJson(const Program& program, const VectorClock& clock) {
+  // Built by hand to keep lane order (nlohmann's object sorts its keys);
+  // names are deck names, but escape them through nlohmann all the same.
+  std::string out = "{";
+  for (size_t lane = 0; lane < clock.size(); ++lane) {
+    if (clock[lane] == 0) continue;
+    if (out.size() > 1) out += ',';
+    out += nlohmann::json(LaneName(program, lane)).dump();
+    out += ':' + std::to_string(clock[lane]);
+  }
+  return out + "}";
+}
+
+}  // namespace cardflow

@@ -1,0 +1,37 @@
+#include "coordinator/cluster/cluster_options.h"
+
+#include <fmt/format.h>
+
+namespace cardflow {
+
+namespace {
+
+// "LEFT=RIGHT" with both sides non-empty and no space.
+bool Split(std::string_view flag, std::string* left, std::string* right) {
+  const size_t eq = flag.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == flag.size()) return false;
+  if (flag.find(' ') != std::string_view::npos) return false;
+  *left = std::string(flag.substr(0, eq));
+  *right = std::string(flag.substr(eq + 1));
+  return true;
+}
+
+}  // namespace
+
+StatusOr<NodeAddress> ParseNodeFlag(std::string_view flag) {
+  NodeAddress node;
+  if (!Split(flag, &node.name, &node.address) || node.address.find(':') == std::string::npos) {
+    return InvalidArgumentError(fmt::format("--node {}: expected NAME=HOST:PORT", flag));
+  }
+  return node;
+}
+
+StatusOr<std::pair<std::string, std::string>> ParsePlaceFlag(std::string_view flag) {
+  std::pair<std::string, std::string> place;
+  if (!Split(flag, &place.first, &place.second)) {
+    return InvalidArgumentError(fmt::format("--place {}: expected STACK=NODE", flag));
+  }
+  return place;
+}
+
+}  // namespace cardflow

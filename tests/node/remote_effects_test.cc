@@ -1,0 +1,161 @@
+// RemoteEffects under the real Engine, with the network replaced by a
+// recording Transport.
+#include "node/remote_effects.h"
+
+#include <gtest/gtest.h>
+
+#include <asio/io_context.hpp>
+
+#include "common/engine/engine.h"
+#include "tests/local/deck_fixture.h"
+
+namespace cardflow {
+namespace {
+
+using testing::MustLoad;
+
+struct FakeTransport : RemoteEffects::Transport {
+  struct Table {
+    StackId stack;
+    uint32_t pc;
+    bool write;
+    int64_t value;
+    uint64_t lamport;
+  };
+  struct Sent {
+    ChannelId channel;
+    uint64_t seq;
+    int64_t value;
+    uint64_t lamport;
+  };
+  void SendTableRequest(StackId stack, uint32_t pc, bool write, VarId, int64_t value,
+                        uint64_t lamport) override {
+    table.push_back({stack, pc, write, value, lamport});
+  }
+  void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) override {
+    sent.push_back({channel, seq, value, lamport});
+  }
+  void StackFailed(StackId, uint32_t, const char* what) override { failed = what; }
+  std::vector<Table> table;
+  std::vector<Sent> sent;
+  std::string failed;
+};
+
+// One node's share of a run: the stacks `mine` of `program`.
+class Harness {
+ public:
+  Harness(const Program& program, Ordering ordering, std::vector<bool> mine)
+      : effects_(program, ordering, mine, transport_, nullptr),
+        engine_(program, Ids(mine), effects_, io_.get_executor()) {
+    engine_.Start([this] { idle_ = true; });
+  }
+  // Runs every handler that is ready; returns whether the engine is idle.
+  bool Drain() {
+    io_.restart();
+    io_.run();
+    return idle_;
+  }
+  RemoteEffects& effects() { return effects_; }
+  FakeTransport& transport() { return transport_; }
+  const std::vector<int64_t>& Registers(StackId s) { return engine_.Registers(s); }
+
+ private:
+  static std::vector<StackId> Ids(const std::vector<bool>& mine) {
+    std::vector<StackId> ids;
+    for (StackId s = 0; s < mine.size(); ++s) {
+      if (mine[s]) ids.push_back(s);
+    }
+    return ids;
+  }
+  asio::io_context io_;
+  FakeTransport transport_;
+  RemoteEffects effects_;
+  Engine engine_;
+  bool idle_ = false;
+};
+
+constexpr char kPair[] = R"(
+stack A:
+    notify B 5
+    notify B 6
+stack B:
+    await A -> r
+    await A -> q
+)";
+
+TEST(RemoteEffectsTest, SenderResumesAtOnceAndCallbacksCarryItsClock) {
+  const Program program = MustLoad(kPair);
+  Harness node(program, Ordering::kCallbacks, {true, false});
+  EXPECT_TRUE(node.Drain());
+  ASSERT_EQ(node.transport().sent.size(), 2u);
+  EXPECT_EQ(node.transport().sent[0].seq, 1u);
+  EXPECT_EQ(node.transport().sent[1].value, 6);
+  EXPECT_LT(node.transport().sent[0].lamport, node.transport().sent[1].lamport);
+}
+
+TEST(RemoteEffectsTest, AwaitParksWithoutAThreadUntilTheCallbackArrives) {
+  const Program program = MustLoad(kPair);
+  Harness node(program, Ordering::kCallbacks, {false, true});
+  EXPECT_FALSE(node.Drain());  // B is parked; nothing runs
+  ASSERT_TRUE(node.effects().Arrive(0, 1, 5, 10).ok());
+  EXPECT_FALSE(node.Drain());
+  ASSERT_TRUE(node.effects().Arrive(0, 2, 6, 11).ok());
+  EXPECT_TRUE(node.Drain());
+  EXPECT_EQ(node.Registers(1), (std::vector<int64_t>{5, 6}));
+  const std::vector<Event> events = node.effects().TakeEvents();
+  ASSERT_EQ(events.size(), 4u);  // arrive, await, arrive, await
+  EXPECT_EQ(events[0].kind, EventKind::kArrive);
+  EXPECT_EQ(events[0].lamport, 11u);  // send + 1
+  EXPECT_EQ(events[1].kind, EventKind::kAwait);
+  EXPECT_GT(events[1].lamport, events[0].lamport);
+  EXPECT_GT(events[3].lamport, events[2].lamport);
+}
+
+TEST(RemoteEffectsTest, OutOfOrderOrForeignCallbacksAreRejected) {
+  const Program program = MustLoad(kPair);
+  Harness node(program, Ordering::kCallbacks, {false, true});
+  node.Drain();
+  EXPECT_EQ(node.effects().Arrive(0, 2, 6, 1).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(node.effects().Arrive(5, 1, 6, 1).code(), StatusCode::kInvalidArgument);
+  Harness sender(program, Ordering::kCallbacks, {true, false});
+  EXPECT_EQ(sender.effects().Arrive(0, 1, 6, 1).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(RemoteEffectsTest, InNoneModeAnAwaitThatFindsNothingGoesOn) {
+  const Program program = MustLoad(kPair, Ordering::kNone);
+  Harness node(program, Ordering::kNone, {false, true});
+  EXPECT_TRUE(node.Drain());
+  EXPECT_EQ(node.Registers(1), (std::vector<int64_t>{0, 0}));
+  const std::vector<Event> events = node.effects().TakeEvents();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].seq, 0u);  // missed
+}
+
+TEST(RemoteEffectsTest, SameNodeCallbacksGoStraightToTheInbox) {
+  const Program program = MustLoad(kPair);
+  Harness node(program, Ordering::kCallbacks, {true, true});
+  EXPECT_TRUE(node.Drain());
+  EXPECT_TRUE(node.transport().sent.empty());
+  EXPECT_EQ(node.Registers(1), (std::vector<int64_t>{5, 6}));
+}
+
+TEST(RemoteEffectsTest, TableOperationsSuspendUntilTheirReply) {
+  const Program program = MustLoad("shared s\nstack A:\n    read s -> a\n    write a -> s\n");
+  Harness node(program, Ordering::kCallbacks, {true});
+  EXPECT_FALSE(node.Drain());
+  ASSERT_EQ(node.transport().table.size(), 1u);
+  EXPECT_FALSE(node.transport().table[0].write);
+  EXPECT_EQ(node.effects().OnTableReply(0, 1, 42, 3).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(node.effects().OnTableReply(0, 0, 42, 3).ok());
+  EXPECT_FALSE(node.Drain());
+  ASSERT_EQ(node.transport().table.size(), 2u);
+  EXPECT_TRUE(node.transport().table[1].write);
+  EXPECT_EQ(node.transport().table[1].value, 42);
+  EXPECT_EQ(node.transport().table[1].lamport, 3u);  // the clock took the table's time
+  ASSERT_TRUE(node.effects().OnTableReply(0, 1, 42, 4).ok());
+  EXPECT_TRUE(node.Drain());
+  EXPECT_EQ(node.Registers(0), std::vector<int64_t>{42});
+}
+
+}  // namespace
+}  // namespace cardflow

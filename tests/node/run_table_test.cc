@@ -1,0 +1,68 @@
+#include "coordinator/cluster/run_table.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/local/deck_fixture.h"
+
+namespace cardflow {
+namespace {
+
+using testing::MustLoad;
+
+constexpr char kDeck[] = R"(
+shared s = 5
+stack A:
+    read s -> a
+    write 7 -> s
+stack B:
+    read s -> b
+)";
+
+wire::TableRequest Request(StackId stack, uint32_t pc, bool write, int64_t value,
+                           uint64_t lamport) {
+  wire::TableRequest request;
+  request.set_stack(stack);
+  request.set_pc(pc);
+  request.set_op(write ? wire::TABLE_WRITE : wire::TABLE_READ);
+  request.set_value(value);
+  request.set_lamport(lamport);
+  return request;
+}
+
+TEST(RunTableTest, OperationsAreAtomicAndStampedAfterTheirStackAndEachOther) {
+  const Program program = MustLoad(kDeck);
+  RunTable table(program);
+  const std::vector<bool> all = {true, true};
+  auto read = table.Apply(Request(0, 0, false, 0, 10), all);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->value(), 5);
+  EXPECT_EQ(read->lamport(), 11u);
+  auto write = table.Apply(Request(0, 1, true, 7, 11), all);
+  ASSERT_TRUE(write.ok());
+  EXPECT_EQ(write->lamport(), 12u);
+  auto other = table.Apply(Request(1, 0, false, 0, 1), all);  // an earlier clock still comes after
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->value(), 7);
+  EXPECT_EQ(other->lamport(), 13u);
+  EXPECT_EQ(table.values(), std::vector<int64_t>{7});
+  const std::vector<Event> events = table.TakeEvents();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1].kind, EventKind::kWrite);
+  EXPECT_EQ(events[1].value, 7);
+  EXPECT_EQ(events[2].lamport, 13u);
+}
+
+TEST(RunTableTest, RequestsThatDoNotMatchTheDeckAreRejected) {
+  const Program program = MustLoad(kDeck);
+  RunTable table(program);
+  const std::vector<bool> only_a = {true, false};
+  EXPECT_EQ(table.Apply(Request(1, 0, false, 0, 0), only_a).status().code(),
+            StatusCode::kInvalidArgument);                             // B is not on that node
+  EXPECT_FALSE(table.Apply(Request(0, 0, true, 1, 0), only_a).ok());   // card 1 reads
+  EXPECT_FALSE(table.Apply(Request(0, 9, false, 0, 0), only_a).ok());  // no card 10
+  EXPECT_FALSE(table.Apply(Request(7, 0, false, 0, 0), only_a).ok());  // no stack 7
+  EXPECT_EQ(table.values(), std::vector<int64_t>{5});
+}
+
+}  // namespace
+}  // namespace cardflow

@@ -1,0 +1,150 @@
+// The HTML report as text: the expected elements are there, it refers to
+// nothing outside itself, and every piece of text is escaped.
+#include "common/trace/html_report.h"
+
+#include <gtest/gtest.h>
+
+#include "common/trace/space_time_svg.h"
+#include "tests/trace/event_builder.h"
+#include "tests/trace/trace_fixture.h"
+
+namespace cardflow {
+namespace {
+
+using testing::MustLoad;
+using testing::MustLoadExample;
+using testing::NaiveAndCallbacks;
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+void ExpectSelfContained(const std::string& html) {
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);
+  EXPECT_EQ(html.find("url(http"), std::string::npos);
+}
+
+TEST(HtmlReportTest, TransferNaiveAndCallbacksSideBySide) {
+  const Program program = MustLoadExample("transfer.deck");
+  const std::vector<HtmlSection> sections = NaiveAndCallbacks("transfer.deck");
+  const std::string html = HtmlReport(program, sections);
+
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+  ExpectSelfContained(html);
+  EXPECT_NE(html.find("<main class=\"sections cols-2\">"), std::string::npos);
+  EXPECT_EQ(Count(html, "<section class=\"report-section\""), 2u);
+  EXPECT_NE(html.find("--ordering none (naive)"), std::string::npos);
+  EXPECT_NE(html.find("--ordering callbacks"), std::string::npos);
+
+  // One diagram per section, one lane per stack in each, one table lane.
+  EXPECT_EQ(Count(html, "<svg class=\"space-time"), 2u);
+  EXPECT_EQ(Count(html, "<g class=\"lane\""), 2 * program.stacks.size());
+  EXPECT_EQ(Count(html, "<g class=\"lane\" data-lane=\"A\">"), 2u);
+  EXPECT_EQ(Count(html, "<g class=\"lane\" data-lane=\"B\">"), 2u);
+  EXPECT_EQ(Count(html, "<g class=\"table-lane\" data-lane=\"balance\">"), 2u);
+  // Marker ids are distinct per diagram.
+  EXPECT_EQ(Count(html, "id=\"st1-send\""), 1u);
+  EXPECT_EQ(Count(html, "id=\"st2-send\""), 1u);
+
+  // A histogram row per outcome of each report; naive has wrong outcomes.
+  size_t outcomes = 0;
+  for (const HtmlSection& s : sections) outcomes += s.report.outcomes.size();
+  EXPECT_EQ(Count(html, "<tr class=\"outcome "), outcomes);
+  EXPECT_GT(sections[0].report.outcomes.size(), 1u);
+  EXPECT_EQ(sections[1].report.outcomes.size(), 1u);
+  EXPECT_NE(html.find("<code>balance=300</code>"), std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"outcome fail\">"), std::string::npos);
+  EXPECT_NE(html.find("<p class=\"verdict fail\">FAIL"), std::string::npos);
+  EXPECT_NE(html.find("<p class=\"verdict pass\">PASS"), std::string::npos);
+
+  // The callbacks sample shows the callback travelling and being consumed.
+  EXPECT_GE(Count(html, "class=\"callback travel\""), 2u);
+  EXPECT_GE(Count(html, "class=\"callback consume\""), 1u);
+  EXPECT_GE(Count(html, "<g class=\"access-mark write\">"), 4u);
+}
+
+TEST(HtmlReportTest, EscapesEveryText) {
+  Program program = MustLoad(R"(
+shared v
+stack A:
+    write 1 -> v
+    print 2
+)");
+  program.file = "<b>evil & \"deck\".deck";
+  HtmlSection section;
+  section.title = "<script>alert('x')</script>";
+  section.report.deck = program.file;
+  section.report.runs = 1;
+  section.report.placement = {{"A", "<node>"}};
+  section.report.terms = {"v"};
+  section.report.expects = {"v < 2"};
+  section.report.outcomes = {{{1}, 1, true}};
+  section.report.errors = {"run 1: <boom>"};
+  RunResult run = RunLocalOnce(program, Ordering::kCallbacks, 1);
+  run.log = {"A: <2>"};
+  section.sample = run;
+  const std::string html = HtmlReport(program, {section});
+  ExpectSelfContained(html);
+  EXPECT_EQ(html.find("<b>evil"), std::string::npos);
+  EXPECT_NE(html.find("&lt;b&gt;evil &amp; &quot;deck&quot;.deck"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("node &lt;node&gt;"), std::string::npos);
+  EXPECT_NE(html.find("<code>v &lt; 2</code>"), std::string::npos);
+  EXPECT_NE(html.find("run 1: &lt;boom&gt;"), std::string::npos);
+  EXPECT_NE(html.find("A: &lt;2&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<node>"), std::string::npos);
+  EXPECT_EQ(html.find("<boom>"), std::string::npos);
+  EXPECT_EQ(html.find("class=\"sections cols-2\""), std::string::npos);  // one column
+}
+
+TEST(HtmlReportTest, NoSectionsStillMakesAPage) {
+  const Program program = MustLoadExample("ring.deck");
+  const std::string html = HtmlReport(program, {});
+  ExpectSelfContained(html);
+  EXPECT_NE(html.find("Nothing to show"), std::string::npos);
+  EXPECT_NE(html.find("stack A:"), std::string::npos);  // the deck is still listed
+}
+
+TEST(SpaceTimeSvgTest, LanesGroupedByNodeAndMissedAwaitMarked) {
+  const Program program = MustLoad(R"(
+shared flag
+stack A:
+    notify B 7
+    write 1 -> flag
+stack B:
+    read flag -> f
+    await A -> r
+outcome B.f, B.r
+)",
+                                   Ordering::kNone);
+  EventBuilder b(program);
+  RunResult run;
+  run.events = {b.Read("B", "flag", 0, 0), b.Await("B", "A", 0, 0, 1), b.Send("A", "B", 1, 7, 0),
+                b.Write("A", "flag", 1, 1), b.Arrive("A", "B", 1, 7)};
+  const std::string svg = SpaceTimeSvg(program, {{"A", "X"}, {"B", "Y"}}, run);
+  EXPECT_EQ(svg.rfind("<svg class=\"space-time", 0), 0u);
+  EXPECT_EQ(Count(svg, "<g class=\"node\" data-node=\"X\">"), 1u);
+  EXPECT_EQ(Count(svg, "<g class=\"node\" data-node=\"Y\">"), 1u);
+  EXPECT_EQ(Count(svg, "<g class=\"lane\""), 2u);
+  EXPECT_EQ(Count(svg, "<g class=\"ev "), 5u);
+  EXPECT_EQ(Count(svg, ">missed</text>"), 1u);
+  EXPECT_EQ(Count(svg, "class=\"callback travel\""), 1u);
+  EXPECT_EQ(Count(svg, "class=\"callback consume\""), 0u);
+  EXPECT_EQ(svg.find("http"), std::string::npos);
+
+  SpaceTimeOptions options;
+  options.max_events = 2;
+  const std::string clipped = SpaceTimeSvg(program, {}, run, options);
+  EXPECT_EQ(Count(clipped, "<g class=\"ev "), 2u);
+  EXPECT_NE(clipped.find("first 2 of 5 events shown"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cardflow
