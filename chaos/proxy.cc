@@ -1,5 +1,7 @@
 #include "chaos/proxy.h"
 
+#include <pthread.h>
+
 namespace cardflow::chaos {
 
 Proxy::Proxy(uint64_t seed) : seed_(seed) {}
@@ -18,7 +20,10 @@ StatusOr<asio::ip::tcp::endpoint> Proxy::AddLink(const LinkSpec& spec) {
 
 void Proxy::Start() {
   if (thread_.joinable() || stopped_) return;
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "chaos-io");  // for top -H and perf
+    io_.run();
+  });
 }
 
 void Proxy::Stop() {

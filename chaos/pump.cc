@@ -92,14 +92,23 @@ void Pump::SpliceIn() {
   // toxic may have come while the wait was pending: then the bytes take the
   // user-space path (the pipe still empties first).
   for (int round = 0; round < kSpliceRounds && Splicing() && !source_ended_; ++round) {
-    const KernelPipe::Moved moved = pipe_->Fill(source_.native_handle());
-    if (moved.error) return Fail(moved.error);
-    source_ended_ = moved.eof;
+    // Fill the pipe as far as the source allows before draining it: fewer,
+    // larger sends wake the receiver less often.
+    bool drained_source = false;
+    while (!pipe_->full() && !source_ended_) {
+      const KernelPipe::Moved moved = pipe_->Fill(source_.native_handle());
+      if (moved.error) return Fail(moved.error);
+      source_ended_ = moved.eof;
+      if (moved.would_block) {
+        drained_source = true;
+        break;
+      }
+    }
     if (!DrainPipe()) {
       if (stopped_) return;
       break;  // the sink is full: its wait resumes reading
     }
-    if (moved.would_block) break;
+    if (drained_source) break;
   }
   StartWrite();
   StartRead();

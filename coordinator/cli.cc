@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -30,7 +31,8 @@ constexpr char kFooter[] = R"(Examples:
   cardflow-coordinator run examples/store_buffering.deck --runs 2000 --format json
 
 Exit status: 0 every run met every expect; 1 some run did not (or an await
-missed its callback, or a run error); 2 bad deck or bad arguments.)";
+missed its callback, or a run error); 2 bad deck or bad arguments; 3 the
+cluster could not carry the run (a node unreachable or lost).)";
 
 constexpr char kRunDescription[] = "Run a deck N times, shuffled by seed, and report its outcomes";
 
@@ -39,23 +41,30 @@ constexpr char kRunFooter[] =
 chosen by its seed, so the same --seed always gives the same report. The
 report counts each distinct outcome, checks the deck's `expect` lines, and
 counts awaits that missed their callback. Stacks run in this process
-(--local); that is also what happens when no node is named.
+(--local, the default when no node is named), on cardflow-node processes
+(--node X=HOST:PORT, repeated; callbacks then go node to node), or on N
+nodes embedded in this process (--loopback N).
 
 Examples:
   cardflow-coordinator run examples/transfer.deck
   cardflow-coordinator run examples/transfer.deck --ordering none --runs 2000 --seed 7
-  cardflow-coordinator run examples/parallel.deck --threads 1 --runs 5 --format json)";
+  cardflow-coordinator run examples/parallel.deck --threads 1 --runs 5 --format json
+  cardflow-coordinator run examples/transfer.deck --node X=10.0.0.2:7001 --node Y=10.0.0.3:7001
+  cardflow-coordinator run examples/transfer.deck --loopback 2 --runs 500)";
 
 constexpr char kDemoDescription[] = "Show what cardflow is for, in one screen";
 
 constexpr char kDemoFooter[] = R"(Tells the story with the example decks built into the program: the
 transfer deck shuffled without callbacks (several outcomes, lost updates)
 and with them (one outcome), then the parallel deck on 1 and 2 worker
-threads (wall time and speed-up). Runs locally (--local is the default
-until nodes can be named).
+threads (wall time and speed-up). With --node (two nodes) or --loopback 2
+the stacks run on worker nodes instead: A on the first node, B on the
+second, and the parallel deck on one node vs two.
 
-Example:
-  cardflow-coordinator demo --local)";
+Examples:
+  cardflow-coordinator demo --local
+  cardflow-coordinator demo --loopback 2
+  cardflow-coordinator demo --node X=127.0.0.1:7001 --node Y=127.0.0.1:7002)";
 
 // CLI11 reads "-3" into an unsigned option as 2^64 - 3; a seed or count is
 // never negative.
@@ -65,6 +74,52 @@ CLI::Validator NotNegative() {
         return value.find('-') == std::string::npos ? std::string() : "must not be negative";
       },
       "NONNEGATIVE");
+}
+
+// The placement flags `run` and `demo` share. The raw words are parsed
+// after CLI11 is done, so a bad `--node` gets the cluster's own message.
+struct PlacementFlags {
+  std::vector<std::string> nodes;
+  std::vector<std::string> place;
+};
+
+void AddPlacementFlags(CLI::App* cmd, PlacementOptions& placement, PlacementFlags& flags) {
+  cmd->add_flag("--local", placement.local_flag,
+                "Run every stack in this process (the default while no node is named)");
+  cmd->add_option("--node", flags.nodes,
+                  "A cardflow-node to run stacks on, as NAME=HOST:PORT; repeat it\n"
+                  "for each node. A stack goes to the node its `on NAME` names,\n"
+                  "otherwise stacks are spread over the nodes in this order")
+      ->option_text("NAME=HOST:PORT ...");
+  cmd->add_option("--loopback", placement.loopback,
+                  "Start N nodes inside this process on 127.0.0.1 (an embedded\n"
+                  "cluster, no setup); they take the names the deck's `on` hints use")
+      ->check(CLI::Range(1, 64))
+      ->option_text("N");
+  cmd->add_option("--place", flags.place, "Put stack A on node X, overriding the deck's hint")
+      ->option_text("A=X ...");
+}
+
+// Turns the placement words into options; the message on failure.
+std::optional<std::string> ResolvePlacement(const PlacementFlags& flags,
+                                            PlacementOptions& placement) {
+  for (const std::string& word : flags.nodes) {
+    StatusOr<NodeAddress> node = ParseNodeFlag(word);
+    if (!node.ok()) return node.status().message();
+    placement.nodes.push_back(*std::move(node));
+  }
+  for (const std::string& word : flags.place) {
+    auto place = ParsePlaceFlag(word);
+    if (!place.ok()) return place.status().message();
+    placement.place.push_back(*std::move(place));
+  }
+  const int ways = (placement.local_flag ? 1 : 0) + (placement.nodes.empty() ? 0 : 1) +
+                   (placement.loopback > 0 ? 1 : 0);
+  if (ways > 1) return std::string("choose one placement: --local, --node or --loopback");
+  if (!placement.place.empty() && placement.Local()) {
+    return std::string("--place needs nodes (--node or --loopback)");
+  }
+  return std::nullopt;
 }
 
 int DefaultThreads() {
@@ -92,8 +147,8 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   run_cmd->add_option("deck", run.deck_path, "The deck file to run, e.g. examples/transfer.deck")
       ->required()
       ->option_text("FILE REQUIRED");
-  run_cmd->add_flag("--local", run.placement.local_flag,
-                    "Run every stack in this process (the default while no node is named)");
+  PlacementFlags run_flags;
+  AddPlacementFlags(run_cmd, run.placement, run_flags);
   run_cmd
       ->add_option("--ordering", ordering,
                    "callbacks: `await` waits for its callback (the real program);\n"
@@ -124,8 +179,8 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   DemoOptions demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", kDemoDescription);
   demo_cmd->footer(kDemoFooter);
-  demo_cmd->add_flag("--local", demo.placement.local_flag,
-                     "Run every stack in this process (the default)");
+  PlacementFlags demo_flags;
+  AddPlacementFlags(demo_cmd, demo.placement, demo_flags);
 
   // CLI11 would only say "A subcommand is required" for `cardflow-coordinator fly`.
   if (argc >= 2 && argv[1][0] != '-' && !run_cmd->check_name(argv[1]) &&
@@ -145,7 +200,12 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
     // for every bad command line.
     return CliExit{code == 0 ? 0 : 2, out.str(), err.str()};
   }
-  if (run_cmd->parsed()) {
+  const bool is_run = run_cmd->parsed();
+  if (auto problem = ResolvePlacement(is_run ? run_flags : demo_flags,
+                                      is_run ? run.placement : demo.placement)) {
+    return CliExit{2, "", *problem + "\nRun with --help for more information.\n"};
+  }
+  if (is_run) {
     run.ordering = ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;
     run.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
     return run;

@@ -1,8 +1,9 @@
 // The command line of cardflow-coordinator, parsed into plain options.
 //
-//   cardflow-coordinator run DECK [--local] [--ordering callbacks|none]
+//   cardflow-coordinator run DECK [--local | --node X=HOST:PORT... | --loopback N]
+//                              [--place A=X...] [--ordering callbacks|none]
 //                              [--runs N] [--seed S] [--threads T] [--format text|json]
-//   cardflow-coordinator demo [--local]
+//   cardflow-coordinator demo [--local | --node X=HOST:PORT --node Y=HOST:PORT | --loopback 2]
 //
 // Parsing never prints and never exits: it returns what to do, and main()
 // does it. Every bad argument is exit status 2 (DECK.md, "Exit status").
@@ -10,22 +11,28 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "common/deck/program.h"
+#include "coordinator/cluster/cluster_options.h"
 
 namespace cardflow {
 
 enum class OutputFormat { kText, kJson };
 
-// Where a run's stacks go. Today every stack runs in the coordinator's own
-// process. Remote placement (`--node X=HOST:PORT`, `--loopback N`,
-// `--place A=X`) adds its fields here; Local() stays true exactly when none
-// of them names a node, so `run` without `--local` keeps meaning local.
+// Where a run's stacks go: in the coordinator's own process (`--local`, and
+// the default when no node is named), on `cardflow-node` processes
+// (`--node X=HOST:PORT`, repeated), or on N nodes embedded in this process
+// (`--loopback N`). `--place A=X` overrides the deck's `on NODE` hints.
 struct PlacementOptions {
   bool local_flag = false;  // `--local` was given
+  std::vector<NodeAddress> nodes;
+  int loopback = 0;
+  std::vector<std::pair<std::string, std::string>> place;
 
-  bool Local() const { return true; }
+  bool Local() const { return nodes.empty() && loopback == 0; }
 };
 
 // `run DECK ...`: N runs of one deck, one report.

@@ -1,6 +1,10 @@
 #include "coordinator/demo_command.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -10,6 +14,8 @@
 #include "common/report/report.h"
 #include "common/status/status.h"
 #include "coordinator/embedded_decks.h"
+#include "coordinator/cluster/loopback.h"
+#include "coordinator/cluster/run_cluster.h"
 #include "coordinator/run_command.h"
 
 namespace cardflow {
@@ -17,25 +23,52 @@ namespace cardflow {
 namespace {
 
 constexpr uint64_t kTransferRuns = 2000;
+constexpr uint64_t kRemoteTransferRuns = 500;
 constexpr uint64_t kParallelRuns = 3;
 constexpr uint64_t kSeed = 1;
 
-StatusOr<Program> LoadEmbedded(const char* file, Ordering ordering) {
+// An embedded example deck, compiled for one ordering.
+struct DemoDeck {
+  std::string text;
+  Program program;
+};
+
+StatusOr<DemoDeck> LoadEmbedded(const char* file, Ordering ordering) {
   const EmbeddedDeck* deck = FindEmbeddedDeck(file);
   if (deck == nullptr) return InternalError(std::string(file) + " is not compiled in");
   LoadResult loaded = LoadDeck(deck->text, deck->file, ordering);
   if (!loaded.program.has_value()) return InternalError(FormatDiagnostics(loaded.errors));
-  return std::move(*loaded.program);
+  return DemoDeck{std::string(deck->text), std::move(*loaded.program)};
 }
 
-Report Run(const Program& program, Ordering ordering, uint64_t runs, int threads) {
-  RunOptions options;
-  options.ordering = ordering;
-  options.runs = runs;
-  options.seed = kSeed;
-  options.threads = threads;
-  return ExecuteRuns(program, options, nullptr);
-}
+// Where the demo runs its decks: this process, or two worker nodes.
+class DemoStage {
+ public:
+  explicit DemoStage(std::vector<NodeAddress> nodes) : nodes_(std::move(nodes)) {}
+  bool remote() const { return !nodes_.empty(); }
+  const std::vector<NodeAddress>& nodes() const { return nodes_; }
+
+  // `place`: stack -> index into nodes(); ignored locally, where `threads`
+  // worker threads run every stack.
+  StatusOr<Report> Run(const DemoDeck& deck, Ordering ordering, uint64_t runs, int threads,
+                       const std::vector<std::pair<std::string, size_t>>& place) const {
+    RunOptions options;
+    options.ordering = ordering;
+    options.runs = runs;
+    options.seed = kSeed;
+    options.threads = threads;
+    options.placement.nodes = nodes_;
+    if (remote()) {
+      for (const auto& [stack, node] : place) {
+        options.placement.place.emplace_back(stack, nodes_[node].name);
+      }
+    }
+    return ExecuteRuns(deck.program, deck.text, options, nullptr);
+  }
+
+ private:
+  std::vector<NodeAddress> nodes_;
+};
 
 // Every line of `text` with `prefix` in front.
 std::string Indent(const std::string& text, const std::string& prefix) {
@@ -59,27 +92,80 @@ std::string Seconds(double s) {
 
 }  // namespace
 
-// Local is the only placement so far, so `options` changes nothing yet.
-int DemoCommand(const DemoOptions& /*options*/, Console& console) {
+// The nodes the demo runs on, when it runs remotely: the named ones, or a
+// loopback cluster it starts and keeps in `loopback` for the demo's length.
+StatusOr<std::vector<NodeAddress>> DemoNodes(const PlacementOptions& placement,
+                                             std::unique_ptr<LoopbackCluster>& loopback) {
+  if (placement.Local()) return std::vector<NodeAddress>{};
+  if (!placement.nodes.empty()) {
+    if (placement.nodes.size() < 2) {
+      return InvalidArgumentError("demo needs two nodes: --node X=HOST:PORT --node Y=HOST:PORT");
+    }
+    return placement.nodes;
+  }
+  if (placement.loopback < 2) return InvalidArgumentError("demo needs --loopback 2 (or more)");
+  std::vector<std::string> names;
+  for (int i = 0; i < placement.loopback; ++i) {
+    names.push_back(i < 2 ? std::string(1, static_cast<char>('X' + i)) : "n" + std::to_string(i + 1));
+  }
+  auto cluster = LoopbackCluster::Start(names, 1);
+  if (!cluster.ok()) return cluster.status();
+  loopback = std::move(cluster).value();
+  return loopback->nodes();
+}
+
+int DemoCommand(const DemoOptions& options, Console& console) {
   std::ostream& out = console.out;
   const int cores = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
 
-  StatusOr<Program> naive_deck = LoadEmbedded("transfer.deck", Ordering::kNone);
-  StatusOr<Program> ordered_deck = LoadEmbedded("transfer.deck", Ordering::kCallbacks);
-  StatusOr<Program> parallel_deck = LoadEmbedded("parallel.deck", Ordering::kCallbacks);
+  StatusOr<DemoDeck> naive_deck = LoadEmbedded("transfer.deck", Ordering::kNone);
+  StatusOr<DemoDeck> ordered_deck = LoadEmbedded("transfer.deck", Ordering::kCallbacks);
+  StatusOr<DemoDeck> parallel_deck = LoadEmbedded("parallel.deck", Ordering::kCallbacks);
   for (const auto* loaded : {&naive_deck, &ordered_deck, &parallel_deck}) {
     if (!loaded->ok()) {
       console.err << "demo: " << loaded->status().message() << "\n";
       return 2;
     }
   }
+  std::unique_ptr<LoopbackCluster> loopback;
+  StatusOr<std::vector<NodeAddress>> nodes = DemoNodes(options.placement, loopback);
+  if (!nodes.ok()) {
+    console.err << "demo: " << nodes.status().message() << "\n";
+    return ClusterExitCode(nodes.status());
+  }
+  const DemoStage stage(std::move(nodes).value());
+  const uint64_t transfer_runs = stage.remote() ? kRemoteTransferRuns : kTransferRuns;
+  // Every stage either gives its report or ends the demo with exit 3.
+  std::optional<int> failed;
+  const auto run = [&](const DemoDeck& deck, Ordering ordering, uint64_t runs, int threads,
+                       const std::vector<std::pair<std::string, size_t>>& place) {
+    StatusOr<Report> report = stage.Run(deck, ordering, runs, threads, place);
+    if (report.ok()) return *std::move(report);
+    if (!failed) {
+      console.err << "demo: " << report.status().message() << "\n";
+      failed = ClusterExitCode(report.status());
+    }
+    return Report{};
+  };
 
-  out << "cardflow demo: every run deals the stacks' cards in a new shuffled order.\n"
-         "All stacks run in this process (local placement), seeds from "
-      << kSeed << ".\n\n";
+  out << "cardflow demo: every run deals the stacks' cards in a new shuffled order.\n";
+  if (stage.remote()) {
+    out << "Stacks run on worker nodes " << stage.nodes()[0].name << " ("
+        << stage.nodes()[0].address << ") and " << stage.nodes()[1].name << " ("
+        << stage.nodes()[1].address << "); callbacks go node to node.\n\n";
+  } else {
+    out << "All stacks run in this process (local placement), seeds from " << kSeed << ".\n\n";
+  }
 
-  out << "1. transfer.deck: A deposits 50, then B doubles the balance. 100 → 300?\n\n";
-  const Report naive = Run(*naive_deck, Ordering::kNone, kTransferRuns, cores);
+  const std::vector<std::pair<std::string, size_t>> a_on_x_b_on_y{{"A", 0}, {"B", 1}};
+  out << "1. transfer.deck: A deposits 50, then B doubles the balance. 100 → 300?\n";
+  if (stage.remote()) {
+    out << "   A runs on " << stage.nodes()[0].name << ", B on " << stage.nodes()[1].name
+        << ".\n";
+  }
+  out << "\n";
+  const Report naive = run(*naive_deck, Ordering::kNone, transfer_runs, cores, a_on_x_b_on_y);
+  if (failed) return *failed;
   out << "   Without callbacks (--ordering none): B's `await A` does not wait.\n"
       << Indent(ReportHistogram(naive), "   ");
   const uint64_t naive_ok = RunsMeetingExpect(naive);
@@ -87,20 +173,38 @@ int DemoCommand(const DemoOptions& /*options*/, Console& console) {
       << " runs end in 300: the others lost an update or did them in the\n"
          "     wrong order.\n\n";
 
-  const Report ordered = Run(*ordered_deck, Ordering::kCallbacks, kTransferRuns, cores);
+  const Report ordered =
+      run(*ordered_deck, Ordering::kCallbacks, transfer_runs, cores, a_on_x_b_on_y);
+  if (failed) return *failed;
   out << "   With callbacks (--ordering callbacks): B reads only after A's callback.\n"
       << Indent(ReportHistogram(ordered), "   ");
   out << "   → " << ReportVerdict(ordered) << "\n\n";
 
   out << "2. parallel.deck: two stacks of CPU work, joined by a third through callbacks.\n";
-  const Report one = Run(*parallel_deck, Ordering::kCallbacks, kParallelRuns, 1);
-  const Report two = Run(*parallel_deck, Ordering::kCallbacks, kParallelRuns, 2);
+  Report one;
+  Report two;
+  std::string one_label;
+  std::string two_label;
+  if (stage.remote()) {
+    one = run(*parallel_deck, Ordering::kCallbacks, kParallelRuns, 1,
+              {{"left", 0}, {"right", 0}, {"join", 0}});
+    two = run(*parallel_deck, Ordering::kCallbacks, kParallelRuns, 1,
+              {{"left", 0}, {"right", 1}, {"join", 0}});
+    one_label = "on 1 node (" + stage.nodes()[0].name + "):   ";
+    two_label = "on 2 nodes (" + stage.nodes()[0].name + ", " + stage.nodes()[1].name + "):";
+  } else {
+    one = run(*parallel_deck, Ordering::kCallbacks, kParallelRuns, 1, {});
+    two = run(*parallel_deck, Ordering::kCallbacks, kParallelRuns, 2, {});
+    one_label = "on 1 worker thread: ";
+    two_label = "on 2 worker threads:";
+  }
+  if (failed) return *failed;
   char speedup[32];
   std::snprintf(speedup, sizeof speedup, "%.2f×",
                 two.wall_seconds > 0 ? one.wall_seconds / two.wall_seconds : 0.0);
-  out << "   " << kParallelRuns << " runs on 1 worker thread:  " << Seconds(one.wall_seconds)
+  out << "   " << kParallelRuns << " runs " << one_label << " " << Seconds(one.wall_seconds)
       << "\n"
-      << "   " << kParallelRuns << " runs on 2 worker threads: " << Seconds(two.wall_seconds)
+      << "   " << kParallelRuns << " runs " << two_label << " " << Seconds(two.wall_seconds)
       << "   speed-up " << speedup
       << (std::thread::hardware_concurrency() < 2 ? " (this machine has one core)" : "") << "\n"
       << "   → a stack waiting for a callback holds no thread, so the two independent\n"

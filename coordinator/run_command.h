@@ -3,22 +3,29 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "common/deck/program.h"
 #include "common/report/report.h"
+#include "common/status/status.h"
 #include "coordinator/cli.h"
 #include "coordinator/console.h"
 
 namespace cardflow {
 
-// Runs `program` as `options` place it and returns the report; `on_progress`
-// (may be empty) is called from worker threads with the runs finished so far.
-// Today every placement is local; remote placement plugs in here.
-Report ExecuteRuns(const Program& program, const RunOptions& options,
-                   std::function<void(uint64_t done)> on_progress);
+// Runs `program` (compiled from `deck_text`) as `options` place it — in this
+// process, or on the named or loopback nodes — and returns the report;
+// `on_progress` (may be empty) is called from worker threads with the runs
+// finished so far. Fails only for remote placement: INVALID_ARGUMENT for a
+// placement that names nothing (exit 2), anything else when the cluster could
+// not carry the run (exit 3, see ClusterExitCode).
+StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_text,
+                             const RunOptions& options,
+                             std::function<void(uint64_t done)> on_progress);
 
 // The whole command. A deck that does not load: every diagnostic on
 // console.err (`FILE:LINE:COL: error: ...`), nothing run, returns 2.
+// A cluster that cannot carry the run: one message naming the node, 3.
 // Otherwise the report goes to console.out in options.format, with a
 // progress bar on console.err when it is a terminal, and the return value is
 // ReportExitCode (0 all runs fine, 1 otherwise).

@@ -1,0 +1,135 @@
+// End to end through the command line: `run` and `demo` with real
+// cardflow-node processes (--node) and embedded ones (--loopback), and the
+// exit statuses the spec gives a cluster that cannot carry the run.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/coordinator/subprocess.h"
+#include "tests/integration/node_process.h"
+
+namespace cardflow {
+namespace {
+
+using ::cardflow::testing::NodeProcess;
+using ::cardflow::testutil::CoordinatorBinary;
+using ::cardflow::testutil::ExampleDeck;
+using ::cardflow::testutil::ProcessResult;
+using ::cardflow::testutil::RunProcess;
+using ::testing::HasSubstr;
+
+ProcessResult Coordinator(std::vector<std::string> args) {
+  args.insert(args.begin(), CoordinatorBinary());
+  return RunProcess(args);
+}
+
+// The report without `placement`, which is the one field allowed to differ.
+nlohmann::json WithoutPlacement(const std::string& json) {
+  nlohmann::json report = nlohmann::json::parse(json, nullptr, false);
+  EXPECT_FALSE(report.is_discarded()) << json;
+  report.erase("placement");
+  return report;
+}
+
+class RemoteCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    x_ = NodeProcess::Start("X", &error);
+    ASSERT_NE(x_, nullptr) << error;
+    y_ = NodeProcess::Start("Y", &error);
+    ASSERT_NE(y_, nullptr) << error;
+  }
+  std::vector<std::string> Nodes() const {
+    return {"--node", "X=" + x_->address(), "--node", "Y=" + y_->address()};
+  }
+  std::unique_ptr<NodeProcess> x_;
+  std::unique_ptr<NodeProcess> y_;
+};
+
+TEST_F(RemoteCliTest, TransferOnTwoNodesReportsLikeLocalWithNodesAsPlacement) {
+  std::vector<std::string> args = {"run", ExampleDeck("transfer.deck"), "--runs", "300",
+                                   "--format", "json"};
+  const ProcessResult local = Coordinator(args);
+  std::vector<std::string> remote_args = args;
+  for (const std::string& a : Nodes()) remote_args.push_back(a);
+  const ProcessResult remote = Coordinator(remote_args);
+  ASSERT_EQ(remote.exit_code, 0) << remote.err;
+  EXPECT_EQ(WithoutPlacement(remote.out), WithoutPlacement(local.out));
+  const auto placement = nlohmann::json::parse(remote.out)["placement"];
+  EXPECT_EQ(placement["A"], "X");
+  EXPECT_EQ(placement["B"], "Y");
+}
+
+TEST_F(RemoteCliTest, PlaceOverridesTheDecksHints) {
+  std::vector<std::string> args = {"run",    ExampleDeck("transfer.deck"), "--runs", "20",
+                                   "--format", "json", "--place", "A=Y", "--place", "B=X"};
+  for (const std::string& a : Nodes()) args.push_back(a);
+  const ProcessResult r = Coordinator(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto placement = nlohmann::json::parse(r.out)["placement"];
+  EXPECT_EQ(placement["A"], "Y");
+  EXPECT_EQ(placement["B"], "X");
+}
+
+TEST_F(RemoteCliTest, NaiveTransferOnNodesFailsItsExpectAsLocally) {
+  std::vector<std::string> args = {"run", ExampleDeck("transfer.deck"), "--runs", "400",
+                                   "--ordering", "none", "--format", "json"};
+  for (const std::string& a : Nodes()) args.push_back(a);
+  const ProcessResult r = Coordinator(args);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  for (const auto& outcome : nlohmann::json::parse(r.out)["outcomes"]) {
+    const int64_t balance = outcome["values"]["balance"].get<int64_t>();
+    EXPECT_TRUE(balance == 150 || balance == 200 || balance == 250 || balance == 300) << balance;
+  }
+}
+
+TEST_F(RemoteCliTest, DemoOnTwoNodesTellsTheStory) {
+  std::vector<std::string> args = {"demo"};
+  for (const std::string& a : Nodes()) args.push_back(a);
+  const ProcessResult r = Coordinator(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("A runs on X, B on Y"));
+  EXPECT_THAT(r.out, HasSubstr("on 2 nodes (X, Y)"));
+}
+
+TEST(RemoteCliErrorsTest, UnreachableNodeIsExit3NamingIt) {
+  // Port 1 on loopback: nothing listens there.
+  const ProcessResult r = Coordinator({"run", ExampleDeck("transfer.deck"), "--node",
+                                       "X=127.0.0.1:1", "--node", "Y=127.0.0.1:1"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("127.0.0.1:1"));
+  EXPECT_THAT(r.err, ::testing::AnyOf(HasSubstr("node X"), HasSubstr("node Y")));
+}
+
+TEST(RemoteCliErrorsTest, BadPlacementArgumentsAreExit2) {
+  const std::string deck = ExampleDeck("transfer.deck");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"run", deck, "--node", "nonsense"},
+           {"run", deck, "--node", "X=127.0.0.1:1", "--loopback", "2"},
+           {"run", deck, "--place", "A=X"},
+           {"run", deck, "--loopback", "0"},
+           {"run", deck, "--node", "X=127.0.0.1:1", "--node", "Y=127.0.0.1:1", "--place", "A=Nowhere"},
+           {"demo", "--loopback", "1"}}) {
+    const ProcessResult r = Coordinator(args);
+    EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(args) << "\n" << r.err;
+    EXPECT_FALSE(r.err.empty());
+  }
+}
+
+TEST(RemoteCliErrorsTest, LoopbackRunsTheExamplesLikeLocal) {
+  for (const char* deck : {"transfer.deck", "ring.deck", "fan_in.deck", "producer_consumer.deck"}) {
+    std::vector<std::string> args = {"run", ExampleDeck(deck), "--runs", "50", "--format", "json"};
+    const ProcessResult local = Coordinator(args);
+    args.insert(args.end(), {"--loopback", "2"});
+    const ProcessResult remote = Coordinator(args);
+    EXPECT_EQ(remote.exit_code, local.exit_code) << deck << ": " << remote.err;
+    EXPECT_EQ(WithoutPlacement(remote.out), WithoutPlacement(local.out)) << deck;
+  }
+}
+
+}  // namespace
+}  // namespace cardflow
