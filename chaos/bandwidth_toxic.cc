@@ -15,8 +15,9 @@ void BandwidthToxic::Transform(Chunk chunk, std::vector<Chunk>& out) {
   for (size_t offset = 0; offset < chunk.bytes.size(); offset += piece) {
     const size_t size = std::min(piece, chunk.bytes.size() - offset);
     sent += size;
-    const auto elapsed = std::chrono::nanoseconds(static_cast<int64_t>(
-        static_cast<long double>(sent) * 1'000'000'000.0L / static_cast<long double>(bytes_per_second)));
+    const auto elapsed = std::chrono::nanoseconds(
+        static_cast<int64_t>(static_cast<long double>(sent) * 1'000'000'000.0L /
+                             static_cast<long double>(bytes_per_second)));
     Chunk out_piece;
     out_piece.due = start + elapsed;
     if (offset == 0 && size == chunk.bytes.size()) {

@@ -43,11 +43,11 @@ void Connection::Start(std::span<const ToxicEntry> toxics) {
 }
 
 void Connection::ConnectUpstream(const asio::ip::tcp::resolver::results_type& endpoints) {
-  asio::async_connect(upstream_, endpoints,
-                      [self = shared_from_this()](const std::error_code& error,
-                                                  const asio::ip::tcp::endpoint&) {
-                        self->OnConnected(error);
-                      });
+  asio::async_connect(
+      upstream_, endpoints,
+      [self = shared_from_this()](const std::error_code& error, const asio::ip::tcp::endpoint&) {
+        self->OnConnected(error);
+      });
 }
 
 void Connection::OnConnected(const std::error_code& error) {
@@ -79,10 +79,10 @@ void Connection::ScheduleTermination() {
   termination_timer_.cancel();
   if (!first) return;
   termination_timer_.expires_at(first->at);
-  termination_timer_.async_wait([self = shared_from_this(), generation,
-                                 reset = first->reset](const std::error_code& error) {
-    if (!error && generation == self->termination_generation_) self->Close(reset);
-  });
+  termination_timer_.async_wait(
+      [self = shared_from_this(), generation, reset = first->reset](const std::error_code& error) {
+        if (!error && generation == self->termination_generation_) self->Close(reset);
+      });
 }
 
 void Connection::Close(bool reset) {

@@ -66,7 +66,8 @@ ApiReply ControlApi::WithToxic(const std::string& name, const std::string& toxic
   return WithLink(name, [&](Link& link) {
     const ToxicSpec* spec = link.FindToxic(toxic);
     if (spec == nullptr) {
-      return ApiReply::FromError(NotFoundError("the link " + name + " has no toxic named " + toxic));
+      return ApiReply::FromError(
+          NotFoundError("the link " + name + " has no toxic named " + toxic));
     }
     return fn(link, *spec);
   });
@@ -108,8 +109,9 @@ ApiReply ControlApi::AddToxic(const std::string& name, const json& body) const {
 }
 
 ApiReply ControlApi::GetToxic(const std::string& name, const std::string& toxic) const {
-  return WithToxic(name, toxic,
-                   [](Link&, const ToxicSpec& spec) { return ApiReply{200, ToxicSpecToJson(spec)}; });
+  return WithToxic(name, toxic, [](Link&, const ToxicSpec& spec) {
+    return ApiReply{200, ToxicSpecToJson(spec)};
+  });
 }
 
 ApiReply ControlApi::UpdateToxic(const std::string& name, const std::string& toxic,

@@ -60,18 +60,20 @@ void ControlServer::AddRoutes() {
     Answer(res, [link = req.matches[1].str()](const ControlApi& api) { return api.GetLink(link); });
   });
   server_.Post(kLink, [this](const Request& req, Response& res) {
-    AnswerWithBody(req, res, [link = req.matches[1].str()](const ControlApi& api, const json& body) {
-      return api.SetLink(link, body);
-    });
+    AnswerWithBody(req, res,
+                   [link = req.matches[1].str()](const ControlApi& api, const json& body) {
+                     return api.SetLink(link, body);
+                   });
   });
   server_.Get(kToxics, [this](const Request& req, Response& res) {
     Answer(res,
            [link = req.matches[1].str()](const ControlApi& api) { return api.ListToxics(link); });
   });
   server_.Post(kToxics, [this](const Request& req, Response& res) {
-    AnswerWithBody(req, res, [link = req.matches[1].str()](const ControlApi& api, const json& body) {
-      return api.AddToxic(link, body);
-    });
+    AnswerWithBody(req, res,
+                   [link = req.matches[1].str()](const ControlApi& api, const json& body) {
+                     return api.AddToxic(link, body);
+                   });
   });
   server_.Get(kToxic, [this](const Request& req, Response& res) {
     Answer(res, [link = req.matches[1].str(), toxic = req.matches[2].str()](const ControlApi& api) {
@@ -96,10 +98,8 @@ void ControlServer::AddRoutes() {
 }
 
 void ControlServer::Answer(httplib::Response& response, Operation operation) {
-  std::future<ApiReply> reply =
-      proxy_.Run([operation = std::move(operation)](Proxy& proxy) {
-        return operation(ControlApi(proxy));
-      });
+  std::future<ApiReply> reply = proxy_.Run(
+      [operation = std::move(operation)](Proxy& proxy) { return operation(ControlApi(proxy)); });
   if (reply.wait_for(kAnswerTimeout) != std::future_status::ready) {
     return Write(response,
                  ApiReply::FromError(DeadlineExceededError("the proxy did not answer in time")));

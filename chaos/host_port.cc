@@ -16,8 +16,8 @@ std::string HostPort::ToString() const { return Bracketed(host) + ":" + std::to_
 
 StatusOr<HostPort> ParseHostPort(std::string_view text, std::string_view what) {
   const auto bad = [&](std::string_view why) {
-    return InvalidArgumentError(std::string(what) + " '" + std::string(text) + "': " +
-                                std::string(why) + " (expected HOST:PORT)");
+    return InvalidArgumentError(std::string(what) + " '" + std::string(text) +
+                                "': " + std::string(why) + " (expected HOST:PORT)");
   };
   HostPort result;
   std::string_view port_text;
@@ -36,7 +36,8 @@ StatusOr<HostPort> ParseHostPort(std::string_view text, std::string_view what) {
   }
   if (result.host.empty()) return bad("empty host");
   unsigned port = 0;
-  const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [end, error] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (port_text.empty() || error != std::errc() || end != port_text.data() + port_text.size() ||
       port > 65535) {
     return bad("the port is not a number in 0..65535");

@@ -73,17 +73,19 @@ void Link::OnAccepted(uint64_t generation, const std::error_code& error,
   if (error) {
     // Out of descriptors and the like: try again shortly rather than spin.
     retry_timer_.expires_after(kAcceptRetry);
-    retry_timer_.async_wait([alive = std::weak_ptr<Link*>(alive_), current](const std::error_code& e) {
-      if (const auto link = alive.lock(); link && !e && current()) (*link)->Accept();
-    });
+    retry_timer_.async_wait(
+        [alive = std::weak_ptr<Link*>(alive_), current](const std::error_code& e) {
+          if (const auto link = alive.lock(); link && !e && current()) (*link)->Accept();
+        });
     return;
   }
   const uint64_t number = next_connection_++;
   const ConnectionSeed seed{seed_, StableHash(spec_.name), number};
-  auto connection = std::make_shared<Connection>(
-      std::move(socket), spec_.upstream, seed, [alive = std::weak_ptr<Link*>(alive_), number] {
-        if (const auto link = alive.lock()) (*link)->connections_.erase(number);
-      });
+  auto connection = std::make_shared<Connection>(std::move(socket), spec_.upstream, seed,
+                                                 [alive = std::weak_ptr<Link*>(alive_), number] {
+                                                   if (const auto link = alive.lock())
+                                                     (*link)->connections_.erase(number);
+                                                 });
   connections_.emplace(number, connection);
   connection->Start(toxics_);
   Accept();

@@ -9,13 +9,13 @@
 // exits 0. Exit status 1 when it cannot serve, 2 for bad arguments.
 // docs/chaos.md describes the toxics and the control API.
 #include <pthread.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <random>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 #include <string>
 #include <vector>
 
@@ -67,8 +67,9 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--control", control_text, "HOST:PORT of the HTTP control API; port 0 picks one")
       ->capture_default_str();
-  app.add_option("--seed", seed, "seed of every random draw (jitter, slices, toxicity); "
-                                 "default: random, logged at start");
+  app.add_option("--seed", seed,
+                 "seed of every random draw (jitter, slices, toxicity); "
+                 "default: random, logged at start");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
@@ -83,7 +84,8 @@ int main(int argc, char** argv) {
 
   std::vector<cardflow::chaos::LinkSpec> links;
   for (const std::string& text : link_texts) {
-    cardflow::chaos::StatusOr<cardflow::chaos::LinkSpec> link = cardflow::chaos::ParseLinkSpec(text);
+    cardflow::chaos::StatusOr<cardflow::chaos::LinkSpec> link =
+        cardflow::chaos::ParseLinkSpec(text);
     if (!link.ok()) return Fail(2, link.status().message());
     links.push_back(*std::move(link));
   }

@@ -78,11 +78,9 @@ void Pump::StartRead() {
   if (queued_bytes_ >= kMaxQueuedBytes) return;  // OnWritten reads again
   reading_ = true;
   if (read_buffer_.capacity() == 0) read_buffer_ = TakeBuffer();
-  source_.async_read_some(
-      asio::buffer(read_buffer_.data(), read_buffer_.capacity()),
-      [this, keep = owner_.KeepAlive()](const std::error_code& error, size_t size) {
-        OnRead(error, size);
-      });
+  source_.async_read_some(asio::buffer(read_buffer_.data(), read_buffer_.capacity()),
+                          [this, keep = owner_.KeepAlive()](const std::error_code& error,
+                                                            size_t size) { OnRead(error, size); });
 }
 
 void Pump::SpliceIn() {
@@ -196,7 +194,8 @@ void Pump::OnWritten(const std::error_code& error) {
   for (size_t i = 0; i < writing_chunks_; ++i) {
     Bytes& bytes = queue_.front().bytes;
     queued_bytes_ -= bytes.size();
-    if (bytes.capacity() == kReadSize && spare_.size() < kMaxSpare) spare_.push_back(std::move(bytes));
+    if (bytes.capacity() == kReadSize && spare_.size() < kMaxSpare)
+      spare_.push_back(std::move(bytes));
     queue_.pop_front();
   }
   writing_chunks_ = 0;

@@ -90,12 +90,12 @@ class Pump {
   asio::steady_timer due_timer_;
   std::unique_ptr<KernelPipe> pipe_;  // null: splice unavailable, user space only
 
-  std::deque<Chunk> queue_;         // read, through the toxics, not yet written
-  size_t queued_bytes_ = 0;         // bytes in queue_
-  size_t writing_chunks_ = 0;       // the first queue_ entries a write has in hand
-  std::vector<Chunk> staged_;       // the chain's output for one read
+  std::deque<Chunk> queue_;                 // read, through the toxics, not yet written
+  size_t queued_bytes_ = 0;                 // bytes in queue_
+  size_t writing_chunks_ = 0;               // the first queue_ entries a write has in hand
+  std::vector<Chunk> staged_;               // the chain's output for one read
   std::vector<asio::const_buffer> gather_;  // what the pending write sends
-  std::vector<Bytes> spare_;        // written read buffers, for reuse
+  std::vector<Bytes> spare_;                // written read buffers, for reuse
   Bytes read_buffer_;
 
   bool started_ = false;

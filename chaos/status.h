@@ -14,11 +14,11 @@ namespace cardflow::chaos {
 
 enum class StatusCode {
   kOk,
-  kInvalidArgument,    // the request or argument is malformed: HTTP 400
-  kNotFound,           // no such link or toxic: HTTP 404
-  kAlreadyExists,      // a toxic of that name exists: HTTP 409
-  kUnavailable,        // the operating system refused (bind, listen): HTTP 503
-  kDeadlineExceeded,   // the proxy did not answer in time: HTTP 504
+  kInvalidArgument,   // the request or argument is malformed: HTTP 400
+  kNotFound,          // no such link or toxic: HTTP 404
+  kAlreadyExists,     // a toxic of that name exists: HTTP 409
+  kUnavailable,       // the operating system refused (bind, listen): HTTP 503
+  kDeadlineExceeded,  // the proxy did not answer in time: HTTP 504
 };
 
 class [[nodiscard]] Status {

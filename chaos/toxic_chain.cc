@@ -9,9 +9,9 @@ namespace cardflow::chaos {
 ToxicChain::ToxicChain(Stream stream, const ConnectionSeed& seed) : stream_(stream), seed_(seed) {}
 
 ToxicChain::Slot ToxicChain::MakeSlot(const ToxicEntry& entry, Clock::time_point now) const {
-  Random random(SeedFor({seed_.proxy_seed, seed_.link_hash, seed_.connection,
-                         static_cast<uint64_t>(stream_), StableHash(entry.spec.name),
-                         entry.revision}));
+  Random random(
+      SeedFor({seed_.proxy_seed, seed_.link_hash, seed_.connection, static_cast<uint64_t>(stream_),
+               StableHash(entry.spec.name), entry.revision}));
   Slot slot{entry.spec.name, entry.revision, nullptr, std::nullopt};
   if (random.Unit() < entry.spec.toxicity) {
     slot.toxic = MakeToxic(entry.spec.params, random);
@@ -59,7 +59,8 @@ std::optional<Termination> ToxicChain::NextTermination() const {
 }
 
 size_t ToxicChain::acting() const {
-  return std::count_if(slots_.begin(), slots_.end(), [](const Slot& s) { return s.toxic != nullptr; });
+  return std::count_if(slots_.begin(), slots_.end(),
+                       [](const Slot& s) { return s.toxic != nullptr; });
 }
 
 }  // namespace cardflow::chaos

@@ -48,7 +48,8 @@ Status ReadAttributes(const json& attributes, std::string_view type, P& params) 
     }
     if (attribute == nullptr) {
       std::string names;
-      for (const Attribute<P>& a : known) names += (names.empty() ? "" : ", ") + std::string(a.name);
+      for (const Attribute<P>& a : known)
+        names += (names.empty() ? "" : ", ") + std::string(a.name);
       return InvalidArgumentError("unknown attribute '" + key + "' for a " + std::string(type) +
                                   " toxic (it has: " + names + ")");
     }
@@ -72,7 +73,8 @@ Status CheckKeys(const json& body, std::initializer_list<std::string_view> allow
 
 StatusOr<std::string> StringField(const json& body, const char* key) {
   const json& value = body.at(key);
-  if (!value.is_string()) return InvalidArgumentError(std::string("'") + key + "' must be a string");
+  if (!value.is_string())
+    return InvalidArgumentError(std::string("'") + key + "' must be a string");
   return value.get<std::string>();
 }
 

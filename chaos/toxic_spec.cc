@@ -33,8 +33,12 @@ Status CheckParams(const SlicerParams& p) {
   }
   return CheckRange("delay", p.delay_us, 0, kMaxMs * 1000);
 }
-Status CheckParams(const ResetPeerParams& p) { return CheckRange("timeout", p.timeout_ms, 0, kMaxMs); }
-Status CheckParams(const TimeoutParams& p) { return CheckRange("timeout", p.timeout_ms, 0, kMaxMs); }
+Status CheckParams(const ResetPeerParams& p) {
+  return CheckRange("timeout", p.timeout_ms, 0, kMaxMs);
+}
+Status CheckParams(const TimeoutParams& p) {
+  return CheckRange("timeout", p.timeout_ms, 0, kMaxMs);
+}
 
 struct TypeNameOf {
   std::string_view operator()(const LatencyParams&) const { return "latency"; }
@@ -75,7 +79,9 @@ std::optional<Stream> StreamFromName(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view ToxicTypeName(const ToxicParams& params) { return std::visit(TypeNameOf{}, params); }
+std::string_view ToxicTypeName(const ToxicParams& params) {
+  return std::visit(TypeNameOf{}, params);
+}
 
 std::optional<ToxicParams> DefaultToxicParams(std::string_view type) {
   // Every alternative, default-constructed, matched by its name: the variant
@@ -86,7 +92,8 @@ std::optional<ToxicParams> DefaultToxicParams(std::string_view type) {
           ? void(found = ToxicParams(std::in_place_index<I>))
           : void()),
      ...);
-  }(std::make_index_sequence<std::variant_size_v<ToxicParams>>());
+  }
+  (std::make_index_sequence<std::variant_size_v<ToxicParams>>());
   return found;
 }
 

@@ -3,9 +3,42 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <mutex>
+
+#include "proto/cardflow.grpc.pb.h"
+
 namespace cardflow {
 
+namespace {
+
+// gRPC 1.51 runs callback-API completions on a process-wide pool of
+// "nexting" threads (CallbackAlternativeCQ) that it starts on the first
+// reference and tears down — joining its own threads — when the last
+// channel or server using it goes. If that last one dies inside a callback,
+// the teardown runs on a nexting thread, cannot join itself, and frees the
+// queue under its own feet (the abort `grpc_cq_internal_unref ... prior > 0`
+// seen when clusters start and stop in one process; upstream grpc/grpc
+// #32584). Holding one reference for the life of the process means the pool
+// is never torn down while the process runs.
+void PinCallbackQueue() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Leaked on purpose: they must outlive every other channel and server.
+    auto* channel = new std::shared_ptr<grpc::Channel>(
+        grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials()));
+    auto* stub = wire::Node::NewStub(*channel).release();
+    auto* context = new grpc::ClientContext;
+    context->set_deadline(std::chrono::system_clock::now());  // fails at once, never connects
+    auto* request = new wire::PingRequest;
+    auto* reply = new wire::PingReply;
+    stub->async()->Ping(context, request, reply, [](const grpc::Status&) {});
+  });
+}
+
+}  // namespace
+
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+  PinCallbackQueue();
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
@@ -23,6 +56,7 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
 }
 
 void ConfigureServer(grpc::ServerBuilder& builder) {
+  PinCallbackQueue();
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, static_cast<int>(kKeepaliveTime.count()));

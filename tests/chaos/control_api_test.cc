@@ -43,8 +43,8 @@ TEST_F(ControlApiTest, AToxicRoundTripsThroughAddListUpdateAndDelete) {
   EXPECT_EQ(control_->Get("/links/echo").body["toxics"], json::array({toxic}));
   EXPECT_EQ(control_->Get("/links/echo/toxics/lag").body, toxic);
 
-  const ControlClient::Reply updated =
-      control_->Post("/links/echo/toxics/lag", {{"toxicity", 0.5}, {"attributes", {{"jitter", 0}}}});
+  const ControlClient::Reply updated = control_->Post(
+      "/links/echo/toxics/lag", {{"toxicity", 0.5}, {"attributes", {{"jitter", 0}}}});
   ASSERT_EQ(updated.status, 200) << updated.body.dump();
   json want = toxic;
   want["toxicity"] = 0.5;

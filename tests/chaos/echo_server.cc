@@ -14,20 +14,19 @@ class Session : public std::enable_shared_from_this<Session> {
   explicit Session(asio::ip::tcp::socket socket) : socket_(std::move(socket)), buffer_(64 * 1024) {}
 
   void Read() {
-    socket_.async_read_some(asio::buffer(buffer_),
-                            [self = shared_from_this()](const std::error_code& error, size_t n) {
-                              std::error_code ignored;
-                              if (error == asio::error::eof) {
-                                self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send,
-                                                       ignored);
-                                return;
-                              }
-                              if (error) return;
-                              asio::async_write(self->socket_, asio::buffer(self->buffer_, n),
-                                                [self](const std::error_code& e, size_t) {
-                                                  if (!e) self->Read();
-                                                });
+    socket_.async_read_some(
+        asio::buffer(buffer_), [self = shared_from_this()](const std::error_code& error, size_t n) {
+          std::error_code ignored;
+          if (error == asio::error::eof) {
+            self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+            return;
+          }
+          if (error) return;
+          asio::async_write(self->socket_, asio::buffer(self->buffer_, n),
+                            [self](const std::error_code& e, size_t) {
+                              if (!e) self->Read();
                             });
+        });
   }
 
  private:

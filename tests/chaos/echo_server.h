@@ -13,7 +13,7 @@ namespace cardflow::chaos::testing {
 
 class EchoServer {
  public:
-  EchoServer();  // listening on 127.0.0.1, a free port
+  EchoServer();   // listening on 127.0.0.1, a free port
   ~EchoServer();  // stops and joins
   EchoServer(const EchoServer&) = delete;
   EchoServer& operator=(const EchoServer&) = delete;

@@ -1,6 +1,10 @@
 // End to end: the real cardflow-chaos process between a test client and a
 // loopback echo server, faults set through its control API.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <random>
@@ -32,7 +36,8 @@ milliseconds Since(Clock::time_point start) {
 }
 
 // Sends `data` from a second thread while this one reads the echo.
-std::string EchoThrough(TestSocket& socket, const std::string& data, seconds timeout = seconds(20)) {
+std::string EchoThrough(TestSocket& socket, const std::string& data,
+                        seconds timeout = seconds(20)) {
   std::thread sender([&] { EXPECT_TRUE(socket.Send(data)); });
   TestSocket::ReadResult echo = socket.Read(data.size(), timeout);
   sender.join();
@@ -235,6 +240,46 @@ TEST_F(ProxyTest, SlicerDeliversEveryByteInOrder) {
   EXPECT_TRUE(EchoThrough(*socket, data) == data);
 }
 
+TEST_F(ProxyTest, ToxicsComingAndGoingMidStreamKeepEveryByteInOrder) {
+  // Each change moves the stream between the splice path (no toxic) and the
+  // user-space path (a toxic acts): the order must survive every switch.
+  std::unique_ptr<TestSocket> socket = Connect();
+  const std::string data = RandomBytes(32 << 20, 5);
+  std::string echoed;
+  std::thread echo([&] { echoed = EchoThrough(*socket, data, seconds(60)); });
+  for (int i = 0; i < 10; ++i) {
+    AddToxic({{"name", "lag"}, {"type", "latency"}, {"stream", "upstream"}});
+    AddToxic({{"name", "slices"},
+              {"type", "slicer"},
+              {"stream", "downstream"},
+              {"attributes", {{"average_size", 4096}, {"size_variation", 2048}}}});
+    RemoveToxic("lag");
+    RemoveToxic("slices");
+  }
+  echo.join();
+  EXPECT_TRUE(echoed == data) << echoed.size() << " of " << data.size() << " bytes came back";
+}
+
+TEST(ProxyProcessTest, AnUnreachableUpstreamResetsTheClient) {
+  // A bound socket that does not listen: connecting to it is refused.
+  const int unused = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  ASSERT_EQ(bind(unused, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(getsockname(unused, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::string upstream = "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  std::string error;
+  std::unique_ptr<ChaosProcess> proxy =
+      ChaosProcess::Start({"--link", "nowhere=127.0.0.1:0:" + upstream}, &error);
+  ASSERT_NE(proxy, nullptr) << error;
+  std::unique_ptr<TestSocket> client = TestSocket::Connect(proxy->link("nowhere"), &error);
+  ASSERT_NE(client, nullptr) << error;
+  EXPECT_EQ(client->ReadToEnd(seconds(5)).end, TestSocket::End::kReset);
+  close(unused);
+}
+
 TEST(ProxyProcessTest, ServesSeveralLinksWithTheirOwnToxics) {
   EchoServer echo;
   std::string error;
@@ -245,9 +290,10 @@ TEST(ProxyProcessTest, ServesSeveralLinksWithTheirOwnToxics) {
   ASSERT_NE(proxy->link("a"), "");
   ASSERT_NE(proxy->link("b"), "");
   ControlClient control(proxy->control_host(), proxy->control_port());
-  ASSERT_EQ(control.Post("/links/a/toxics", {{"type", "latency"}, {"attributes", {{"latency", 500}}}})
-                .status,
-            200);
+  ASSERT_EQ(
+      control.Post("/links/a/toxics", {{"type", "latency"}, {"attributes", {{"latency", 500}}}})
+          .status,
+      200);
   std::unique_ptr<TestSocket> a = TestSocket::Connect(proxy->link("a"), &error);
   std::unique_ptr<TestSocket> b = TestSocket::Connect(proxy->link("b"), &error);
   ASSERT_TRUE(a && b) << error;

@@ -24,8 +24,8 @@ Clock::duration DelayOf(ToxicChain& chain, Clock::time_point arrival) {
 
 TEST(ToxicChainTest, TakesOnlyItsStreamAndComposesInOrder) {
   ToxicChain chain(Stream::kDownstream, {1, 2, 3});
-  const std::vector<ToxicEntry> toxics = {Latency("a", 10, 1), Latency("b", 1000, 2, Stream::kUpstream),
-                                          Latency("c", 5, 3)};
+  const std::vector<ToxicEntry> toxics = {
+      Latency("a", 10, 1), Latency("b", 1000, 2, Stream::kUpstream), Latency("c", 5, 3)};
   chain.Sync(toxics, kT0);
   EXPECT_EQ(chain.acting(), 2u);
   EXPECT_EQ(DelayOf(chain, kT0), milliseconds(15));

@@ -32,13 +32,14 @@ TEST(ToxicJsonTest, FillsDefaults) {
 }
 
 TEST(ToxicJsonTest, EveryTypeRoundTrips) {
-  for (const char* text : {
-           R"({"name":"a","type":"latency","stream":"downstream","toxicity":1.0,"attributes":{"latency":1,"jitter":0}})",
-           R"({"name":"b","type":"bandwidth","stream":"upstream","toxicity":0.0,"attributes":{"rate":64}})",
-           R"({"name":"c","type":"slicer","stream":"upstream","toxicity":1.0,"attributes":{"average_size":8,"size_variation":3,"delay":50}})",
-           R"({"name":"d","type":"reset_peer","stream":"downstream","toxicity":0.25,"attributes":{"timeout":300}})",
-           R"({"name":"e","type":"timeout","stream":"downstream","toxicity":1.0,"attributes":{"timeout":0}})",
-       }) {
+  for (
+      const char* text : {
+          R"({"name":"a","type":"latency","stream":"downstream","toxicity":1.0,"attributes":{"latency":1,"jitter":0}})",
+          R"({"name":"b","type":"bandwidth","stream":"upstream","toxicity":0.0,"attributes":{"rate":64}})",
+          R"({"name":"c","type":"slicer","stream":"upstream","toxicity":1.0,"attributes":{"average_size":8,"size_variation":3,"delay":50}})",
+          R"({"name":"d","type":"reset_peer","stream":"downstream","toxicity":0.25,"attributes":{"timeout":300}})",
+          R"({"name":"e","type":"timeout","stream":"downstream","toxicity":1.0,"attributes":{"timeout":0}})",
+      }) {
     const json body = json::parse(text);
     const StatusOr<ToxicSpec> spec = ToxicSpecFromJson(body);
     ASSERT_TRUE(spec.ok()) << text << ": " << spec.status().message();
@@ -94,8 +95,8 @@ TEST(ToxicJsonTest, UpdatesToxicityAndSomeAttributes) {
 
 TEST(ToxicJsonTest, AnUpdateCannotChangeWhatTheToxicIs) {
   const ToxicSpec current{"lag", Stream::kDownstream, 1.0, LatencyParams{100, 10}};
-  for (const char* body : {R"({"type": "timeout"})", R"({"stream": "upstream"})",
-                           R"({"name": "other"})"}) {
+  for (const char* body :
+       {R"({"type": "timeout"})", R"({"stream": "upstream"})", R"({"name": "other"})"}) {
     const StatusOr<ToxicSpec> updated = UpdateToxicSpec(current, json::parse(body));
     ASSERT_FALSE(updated.ok()) << body;
     EXPECT_NE(updated.status().message().find("cannot change"), std::string::npos);

@@ -43,7 +43,8 @@ std::vector<Clock::duration> LatencyDelays(const LatencyParams& params, uint64_t
 }
 
 TEST(LatencyToxicTest, DelaysByTheLatency) {
-  for (const Clock::duration delay : LatencyDelays({100, 0}, 1, 5)) EXPECT_EQ(delay, milliseconds(100));
+  for (const Clock::duration delay : LatencyDelays({100, 0}, 1, 5))
+    EXPECT_EQ(delay, milliseconds(100));
 }
 
 TEST(LatencyToxicTest, JitterStaysWithinItsRangeAndVaries) {
@@ -67,7 +68,8 @@ TEST(LatencyToxicTest, JitterIsReproducibleBySeed) {
 TEST(LatencyToxicTest, KeepsOrderWhenALaterDrawIsSmaller) {
   LatencyToxic toxic({10, 10}, Random(3));
   std::vector<Chunk> out;
-  for (int i = 0; i < 1000; ++i) toxic.Transform(ChunkOf(std::to_string(i), kT0 + microseconds(i)), out);
+  for (int i = 0; i < 1000; ++i)
+    toxic.Transform(ChunkOf(std::to_string(i), kT0 + microseconds(i)), out);
   for (size_t i = 1; i < out.size(); ++i) EXPECT_GE(out[i].due, out[i - 1].due);
 }
 
