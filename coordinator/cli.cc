@@ -176,6 +176,21 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->option_text("text|json (default: text)");
 
+  run_cmd
+      ->add_option("--trace", run.exports.trace,
+                   "Write one run's events as a Chrome trace (open in Perfetto or\n"
+                   "chrome://tracing): the first run that failed, else the first")
+      ->option_text("FILE.json");
+  run_cmd
+      ->add_option("--shiviz", run.exports.shiviz,
+                   "Write the same run as a ShiViz log (vector clocks per stack)")
+      ->option_text("FILE.log");
+  run_cmd
+      ->add_option("--report", run.exports.html,
+                   "Write an HTML page: the outcome histogram and a space-time\n"
+                   "diagram of that run (self-contained, works offline)")
+      ->option_text("FILE.html");
+
   DemoOptions demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", kDemoDescription);
   demo_cmd->footer(kDemoFooter);
@@ -204,6 +219,11 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   if (auto problem = ResolvePlacement(is_run ? run_flags : demo_flags,
                                       is_run ? run.placement : demo.placement)) {
     return CliExit{2, "", *problem + "\nRun with --help for more information.\n"};
+  }
+  if (is_run && run.exports.any() && !run.placement.Local()) {
+    return CliExit{2, "",
+                   "--trace, --shiviz and --report need local placement for now (the run "
+                   "they draw is replayed locally)\nRun with --help for more information.\n"};
   }
   if (is_run) {
     run.ordering = ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;

@@ -17,6 +17,7 @@
 
 #include "common/deck/program.h"
 #include "coordinator/cluster/cluster_options.h"
+#include "coordinator/run_exports.h"
 
 namespace cardflow {
 
@@ -44,6 +45,7 @@ struct RunOptions {
   uint64_t seed = 1;  // run i uses seed + i
   int threads = 2;    // worker threads of the local engine (the command line: the cores)
   OutputFormat format = OutputFormat::kText;
+  ExportPaths exports;  // --trace / --shiviz / --report files (local runs)
 };
 
 // `demo`: the story of the seed in one screen.

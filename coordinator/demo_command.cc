@@ -1,21 +1,21 @@
 #include "coordinator/demo_command.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <optional>
-#include <utility>
-#include <vector>
-#include <cstdio>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "common/deck/load.h"
 #include "common/report/report.h"
 #include "common/status/status.h"
-#include "coordinator/embedded_decks.h"
 #include "coordinator/cluster/loopback.h"
 #include "coordinator/cluster/run_cluster.h"
+#include "coordinator/embedded_decks.h"
 #include "coordinator/run_command.h"
 
 namespace cardflow {
@@ -106,7 +106,8 @@ StatusOr<std::vector<NodeAddress>> DemoNodes(const PlacementOptions& placement,
   if (placement.loopback < 2) return InvalidArgumentError("demo needs --loopback 2 (or more)");
   std::vector<std::string> names;
   for (int i = 0; i < placement.loopback; ++i) {
-    names.push_back(i < 2 ? std::string(1, static_cast<char>('X' + i)) : "n" + std::to_string(i + 1));
+    names.push_back(i < 2 ? std::string(1, static_cast<char>('X' + i))
+                          : "n" + std::to_string(i + 1));
   }
   auto cluster = LoopbackCluster::Start(names, 1);
   if (!cluster.ok()) return cluster.status();
@@ -160,8 +161,7 @@ int DemoCommand(const DemoOptions& options, Console& console) {
   const std::vector<std::pair<std::string, size_t>> a_on_x_b_on_y{{"A", 0}, {"B", 1}};
   out << "1. transfer.deck: A deposits 50, then B doubles the balance. 100 → 300?\n";
   if (stage.remote()) {
-    out << "   A runs on " << stage.nodes()[0].name << ", B on " << stage.nodes()[1].name
-        << ".\n";
+    out << "   A runs on " << stage.nodes()[0].name << ", B on " << stage.nodes()[1].name << ".\n";
   }
   out << "\n";
   const Report naive = run(*naive_deck, Ordering::kNone, transfer_runs, cores, a_on_x_b_on_y);
@@ -202,8 +202,7 @@ int DemoCommand(const DemoOptions& options, Console& console) {
   char speedup[32];
   std::snprintf(speedup, sizeof speedup, "%.2f×",
                 two.wall_seconds > 0 ? one.wall_seconds / two.wall_seconds : 0.0);
-  out << "   " << kParallelRuns << " runs " << one_label << " " << Seconds(one.wall_seconds)
-      << "\n"
+  out << "   " << kParallelRuns << " runs " << one_label << " " << Seconds(one.wall_seconds) << "\n"
       << "   " << kParallelRuns << " runs " << two_label << " " << Seconds(two.wall_seconds)
       << "   speed-up " << speedup
       << (std::thread::hardware_concurrency() < 2 ? " (this machine has one core)" : "") << "\n"

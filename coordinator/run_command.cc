@@ -10,6 +10,7 @@
 #include "common/local/local_runner.h"
 #include "coordinator/cluster/run_cluster.h"
 #include "coordinator/progress.h"
+#include "coordinator/run_exports.h"
 
 namespace cardflow {
 
@@ -73,6 +74,10 @@ int RunCommand(const RunOptions& options, Console& console) {
   console.out << (options.format == OutputFormat::kJson ? ReportToJson(*report)
                                                         : ReportToText(*report))
               << std::flush;
+  if (Status written = WriteExports(*loaded.program, *report, options.exports); !written.ok()) {
+    console.err << "cardflow-coordinator: " << written.message() << "\n" << std::flush;
+    return 2;
+  }
   return ReportExitCode(*report);
 }
 

@@ -51,8 +51,8 @@ class RemoteCliTest : public ::testing::Test {
 };
 
 TEST_F(RemoteCliTest, TransferOnTwoNodesReportsLikeLocalWithNodesAsPlacement) {
-  std::vector<std::string> args = {"run", ExampleDeck("transfer.deck"), "--runs", "300",
-                                   "--format", "json"};
+  std::vector<std::string> args = {"run", ExampleDeck("transfer.deck"), "--runs", "300", "--format",
+                                   "json"};
   const ProcessResult local = Coordinator(args);
   std::vector<std::string> remote_args = args;
   for (const std::string& a : Nodes()) remote_args.push_back(a);
@@ -65,8 +65,11 @@ TEST_F(RemoteCliTest, TransferOnTwoNodesReportsLikeLocalWithNodesAsPlacement) {
 }
 
 TEST_F(RemoteCliTest, PlaceOverridesTheDecksHints) {
-  std::vector<std::string> args = {"run",    ExampleDeck("transfer.deck"), "--runs", "20",
-                                   "--format", "json", "--place", "A=Y", "--place", "B=X"};
+  std::vector<std::string> args = {"run",      ExampleDeck("transfer.deck"),
+                                   "--runs",   "20",
+                                   "--format", "json",
+                                   "--place",  "A=Y",
+                                   "--place",  "B=X"};
   for (const std::string& a : Nodes()) args.push_back(a);
   const ProcessResult r = Coordinator(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -76,8 +79,9 @@ TEST_F(RemoteCliTest, PlaceOverridesTheDecksHints) {
 }
 
 TEST_F(RemoteCliTest, NaiveTransferOnNodesFailsItsExpectAsLocally) {
-  std::vector<std::string> args = {"run", ExampleDeck("transfer.deck"), "--runs", "400",
-                                   "--ordering", "none", "--format", "json"};
+  std::vector<std::string> args = {
+      "run", ExampleDeck("transfer.deck"), "--runs", "400", "--ordering", "none", "--format",
+      "json"};
   for (const std::string& a : Nodes()) args.push_back(a);
   const ProcessResult r = Coordinator(args);
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -98,8 +102,8 @@ TEST_F(RemoteCliTest, DemoOnTwoNodesTellsTheStory) {
 
 TEST(RemoteCliErrorsTest, UnreachableNodeIsExit3NamingIt) {
   // Port 1 on loopback: nothing listens there.
-  const ProcessResult r = Coordinator({"run", ExampleDeck("transfer.deck"), "--node",
-                                       "X=127.0.0.1:1", "--node", "Y=127.0.0.1:1"});
+  const ProcessResult r = Coordinator(
+      {"run", ExampleDeck("transfer.deck"), "--node", "X=127.0.0.1:1", "--node", "Y=127.0.0.1:1"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_THAT(r.err, HasSubstr("127.0.0.1:1"));
   EXPECT_THAT(r.err, ::testing::AnyOf(HasSubstr("node X"), HasSubstr("node Y")));
@@ -112,7 +116,8 @@ TEST(RemoteCliErrorsTest, BadPlacementArgumentsAreExit2) {
            {"run", deck, "--node", "X=127.0.0.1:1", "--loopback", "2"},
            {"run", deck, "--place", "A=X"},
            {"run", deck, "--loopback", "0"},
-           {"run", deck, "--node", "X=127.0.0.1:1", "--node", "Y=127.0.0.1:1", "--place", "A=Nowhere"},
+           {"run", deck, "--node", "X=127.0.0.1:1", "--node", "Y=127.0.0.1:1", "--place",
+            "A=Nowhere"},
            {"demo", "--loopback", "1"}}) {
     const ProcessResult r = Coordinator(args);
     EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(args) << "\n" << r.err;

@@ -1,0 +1,74 @@
+// `run --trace/--shiviz/--report` through the built binary: the files are
+// written, are what they claim to be, and draw a run the report counted.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "tests/coordinator/subprocess.h"
+
+namespace cardflow {
+namespace {
+
+using ::cardflow::testutil::CoordinatorBinary;
+using ::cardflow::testutil::ExampleDeck;
+using ::cardflow::testutil::ProcessResult;
+using ::cardflow::testutil::RunProcess;
+using ::testing::HasSubstr;
+
+std::string Slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(ExportsCliTest, WritesTraceShivizAndHtmlOfAFailingRun) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("cardflow-exports-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const ProcessResult r =
+      RunProcess({CoordinatorBinary(), "run", ExampleDeck("transfer.deck"), "--ordering", "none",
+                  "--runs", "200", "--trace", (dir / "t.json").string(), "--shiviz",
+                  (dir / "t.log").string(), "--report", (dir / "t.html").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+
+  const auto trace = nlohmann::json::parse(Slurp(dir / "t.json"), nullptr, false);
+  ASSERT_FALSE(trace.is_discarded());
+  ASSERT_TRUE(trace.contains("traceEvents"));
+  EXPECT_FALSE(trace["traceEvents"].empty());
+  for (const auto& event : trace["traceEvents"]) {
+    for (const char* field : {"name", "ph", "pid", "tid"}) EXPECT_TRUE(event.contains(field));
+  }
+  const std::string shiviz = Slurp(dir / "t.log");
+  EXPECT_THAT(shiviz, HasSubstr("A {\""));
+  EXPECT_THAT(shiviz, HasSubstr("B {\""));
+  const std::string html = Slurp(dir / "t.html");
+  EXPECT_THAT(html, HasSubstr("<svg"));
+  EXPECT_THAT(html, HasSubstr("balance"));
+  // The drawn run is a failing one: the page says which expect it broke.
+  EXPECT_THAT(html, HasSubstr("✗ expect"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ExportsCliTest, UnwritableFileIsExit2NamingIt) {
+  const ProcessResult r = RunProcess({CoordinatorBinary(), "run", ExampleDeck("transfer.deck"),
+                                      "--runs", "5", "--report", "/nonexistent-dir/x.html"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("/nonexistent-dir/x.html"));
+}
+
+TEST(ExportsCliTest, ExportsWithRemotePlacementAreRefused) {
+  const ProcessResult r = RunProcess({CoordinatorBinary(), "run", ExampleDeck("transfer.deck"),
+                                      "--loopback", "2", "--trace", "/tmp/never.json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("local placement"));
+}
+
+}  // namespace
+}  // namespace cardflow
