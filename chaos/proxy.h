@@ -49,7 +49,8 @@ class Proxy {
   void Stop();
 
   // Runs `fn(proxy)` on the executor; the future of its result. Any thread.
-  // After Stop() the work never runs and the future reports broken_promise.
+  // After Stop() the work never runs: its future stays unready until the
+  // Proxy is destroyed, then reports broken_promise (wait with a timeout).
   template <typename Fn>
   auto Run(Fn fn) -> std::future<std::invoke_result_t<Fn, Proxy&>> {
     using Result = std::invoke_result_t<Fn, Proxy&>;

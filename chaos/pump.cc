@@ -102,9 +102,10 @@ void Pump::SpliceIn() {
         break;
       }
     }
-    if (!DrainPipe()) {
+    // While the sink is full its wait is armed; it drains and reads again.
+    if (sink_waiting_ || !DrainPipe()) {
       if (stopped_) return;
-      break;  // the sink is full: its wait resumes reading
+      break;
     }
     if (drained_source) break;
   }

@@ -76,7 +76,7 @@ class Pump {
   void SpliceIn();
   void StartWrite();
   // Empties the pipe into the sink; false while it waits for the sink (a
-  // wait is armed) or after a failure.
+  // wait is armed) or after a failure. Not while sink_waiting_.
   bool DrainPipe();
   void OnWritten(const std::error_code& error);
   void MaybeFinish();
