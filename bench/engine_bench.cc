@@ -13,11 +13,12 @@
 
 #include "common/deck/load.h"
 #include "common/local/local_runner.h"
+#include "coordinator/embedded_decks.h"
 
 namespace cardflow {
 namespace {
 
-Program Load(const std::string& text, Ordering ordering = Ordering::kCallbacks) {
+Program Load(std::string_view text, Ordering ordering = Ordering::kCallbacks) {
   LoadResult loaded = LoadDeck(text, "bench.deck", ordering);
   if (!loaded.program) {
     fprintf(stderr, "%s", FormatDiagnostics(loaded.errors).c_str());
@@ -72,22 +73,8 @@ void BM_EngineVisibleCards(benchmark::State& state) {
 }
 BENCHMARK(BM_EngineVisibleCards)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-constexpr char kTransfer[] = R"(shared balance = 100
-stack A on X:
-    read balance -> a
-    add a 50
-    write a -> balance
-    notify B
-stack B on Y:
-    await A
-    read balance -> b
-    mul b 2
-    write b -> balance
-expect balance == 300
-)";
-
 void BM_TransferRuns(benchmark::State& state) {
-  const Program program = Load(kTransfer, Ordering::kNone);
+  const Program program = Load(FindEmbeddedDeck("transfer.deck")->text, Ordering::kNone);
   LocalOptions options;
   options.ordering = Ordering::kNone;
   options.runs = 10'000;

@@ -9,52 +9,16 @@
 #include <set>
 
 #include "common/report/report.h"
+#include "tests/litmus_decks.h"
 #include "tests/local/deck_fixture.h"
 
 namespace cardflow {
 namespace {
 
+using testing::kMissedDeck;
+using testing::kStoreBufferingDeck;
+using testing::kTransferDeck;
 using testing::MustLoad;
-
-constexpr char kTransfer[] = R"(
-shared balance = 100
-stack A on X:
-    read balance -> a
-    add a 50
-    write a -> balance
-    notify B
-stack B on Y:
-    await A
-    read balance -> b
-    mul b 2
-    write b -> balance
-expect balance == 300
-)";
-
-constexpr char kStoreBuffering[] = R"(
-shared x
-shared y
-stack A:
-    write 1 -> x
-    read y -> r
-stack B:
-    write 1 -> y
-    read x -> r
-outcome A.r, B.r
-)";
-
-// B sees flag == 1 only after A has sent its callback; B's await then
-// misses it only if it has not arrived yet.
-constexpr char kMissed[] = R"(
-shared flag
-stack A:
-    notify B 7
-    write 1 -> flag
-stack B:
-    read flag -> f
-    await A -> r
-outcome B.f, B.r
-)";
 
 Report RunN(const Program& program, Ordering ordering, uint64_t runs, uint64_t seed = 1,
             int threads = 2) {
@@ -79,7 +43,7 @@ uint64_t TotalCount(const Report& report) {
 }
 
 TEST(LocalRunnerTest, TransferNaiveReachesExactlyTheFourBalances) {
-  const Program program = MustLoad(kTransfer, Ordering::kNone);
+  const Program program = MustLoad(kTransferDeck, Ordering::kNone);
   const Report report = RunN(program, Ordering::kNone, 2000);
   std::set<int64_t> balances;
   for (const OutcomeCount& o : report.outcomes) balances.insert(o.values[0]);
@@ -90,7 +54,7 @@ TEST(LocalRunnerTest, TransferNaiveReachesExactlyTheFourBalances) {
 }
 
 TEST(LocalRunnerTest, TransferWithCallbacksAlwaysEndsAt300) {
-  const Program program = MustLoad(kTransfer);
+  const Program program = MustLoad(kTransferDeck);
   const Report report = RunN(program, Ordering::kCallbacks, 2000);
   ASSERT_EQ(report.outcomes.size(), 1u);
   EXPECT_EQ(report.outcomes[0].values[0], 300);
@@ -101,29 +65,29 @@ TEST(LocalRunnerTest, TransferWithCallbacksAlwaysEndsAt300) {
 }
 
 TEST(LocalRunnerTest, NaiveTransferHasOrderViolationsFromTheEvents) {
-  const Program program = MustLoad(kTransfer, Ordering::kNone);
+  const Program program = MustLoad(kTransferDeck, Ordering::kNone);
   const Report report = RunN(program, Ordering::kNone, 500);
   EXPECT_GT(report.order_violations, 0u);
   EXPECT_LT(report.order_violations, 500u);  // some runs do get A's callback in time
 }
 
 TEST(LocalRunnerTest, StoreBufferingGivesTheThreeScOutcomesNeverZeroZero) {
-  const Program program = MustLoad(kStoreBuffering);
+  const Program program = MustLoad(kStoreBufferingDeck);
   const Report report = RunN(program, Ordering::kCallbacks, 2000);
   const std::set<std::vector<int64_t>> expected{{0, 1}, {1, 0}, {1, 1}};
   EXPECT_EQ(Outcomes(report), expected);
 }
 
 TEST(LocalRunnerTest, AwaitCanMissACallbackSentButNotArrived) {
-  const Program program = MustLoad(kMissed, Ordering::kNone);
+  const Program program = MustLoad(kMissedDeck, Ordering::kNone);
   const Report naive = RunN(program, Ordering::kNone, 2000);
   EXPECT_TRUE(Outcomes(naive).count({1, 0})) << "f=1 (A already sent) yet r=0 (not arrived)";
-  const Report ordered = RunN(MustLoad(kMissed), Ordering::kCallbacks, 2000);
+  const Report ordered = RunN(MustLoad(kMissedDeck), Ordering::kCallbacks, 2000);
   for (const auto& values : Outcomes(ordered)) EXPECT_EQ(values[1], 7);
 }
 
 TEST(LocalRunnerTest, SameSeedSameReportWhateverTheThreads) {
-  const Program program = MustLoad(kTransfer, Ordering::kNone);
+  const Program program = MustLoad(kTransferDeck, Ordering::kNone);
   const std::string one = ReportToJson(RunN(program, Ordering::kNone, 300, 42, 1));
   const std::string two = ReportToJson(RunN(program, Ordering::kNone, 300, 42, 2));
   const std::string again = ReportToJson(RunN(program, Ordering::kNone, 300, 42, 2));

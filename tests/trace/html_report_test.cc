@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/trace/space_time_svg.h"
+#include "tests/litmus_decks.h"
 #include "tests/trace/event_builder.h"
 #include "tests/trace/trace_fixture.h"
 
@@ -113,17 +114,7 @@ TEST(HtmlReportTest, NoSectionsStillMakesAPage) {
 }
 
 TEST(SpaceTimeSvgTest, LanesGroupedByNodeAndMissedAwaitMarked) {
-  const Program program = MustLoad(R"(
-shared flag
-stack A:
-    notify B 7
-    write 1 -> flag
-stack B:
-    read flag -> f
-    await A -> r
-outcome B.f, B.r
-)",
-                                   Ordering::kNone);
+  const Program program = MustLoad(testing::kMissedDeck, Ordering::kNone);
   EventBuilder b(program);
   RunResult run;
   run.events = {b.Read("B", "flag", 0, 0), b.Await("B", "A", 0, 0, 1), b.Send("A", "B", 1, 7, 0),

@@ -9,32 +9,19 @@
 #include <random>
 
 #include "common/local/local_runner.h"
+#include "tests/litmus_decks.h"
 #include "tests/local/deck_fixture.h"
 #include "tests/trace/event_builder.h"
 
 namespace cardflow {
 namespace {
 
+using testing::kTransferDeck;
 using testing::MustLoad;
 using testing::MustLoadExample;
 
-constexpr char kTransfer[] = R"(
-shared balance = 100
-stack A:
-    read balance -> a
-    add a 50
-    write a -> balance
-    notify B
-stack B:
-    await A
-    read balance -> b
-    mul b 2
-    write b -> balance
-expect balance == 300
-)";
-
 TEST(VectorClockTest, TransferWithCallbackHasExactClocks) {
-  const Program program = MustLoad(kTransfer);
+  const Program program = MustLoad(kTransferDeck);
   EventBuilder b(program);
   const std::vector<Event> events = {
       b.Read("A", "balance", 100, 0),   // 0
@@ -178,7 +165,7 @@ stack B:
 }
 
 TEST(VectorClockTest, ResultDoesNotDependOnTheOrderEventsAreGiven) {
-  const Program program = MustLoad(kTransfer);
+  const Program program = MustLoad(kTransferDeck);
   EventBuilder b(program);
   const std::vector<Event> events = {
       b.Read("A", "balance", 100, 0), b.Write("A", "balance", 150, 2),
@@ -201,7 +188,7 @@ TEST(VectorClockTest, ResultDoesNotDependOnTheOrderEventsAreGiven) {
 }
 
 TEST(VectorClockTest, BrokenHistoriesAreReportedNotFatal) {
-  const Program program = MustLoad(kTransfer);
+  const Program program = MustLoad(kTransferDeck);
   EventBuilder b(program);
   std::vector<Event> events = {
       b.Arrive("A", "B", 1, 0),        // 0: arrives before it is sent
