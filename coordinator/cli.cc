@@ -122,6 +122,20 @@ std::optional<std::string> ResolvePlacement(const PlacementFlags& flags,
   return std::nullopt;
 }
 
+// The logging flags `run` and `demo` share: how this process (and its
+// loopback nodes) log to stderr. The report itself goes to stdout.
+// `format` is read as a word (see `ordering` below) and turned into
+// log.format once parsing is done.
+void AddLogFlags(CLI::App* cmd, LogOptions& log, std::string& format) {
+  cmd->add_option("--log-level", log.level, "Log lines on stderr at this level and above")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->option_text("trace|debug|info|warn|error|off (default: warn)");
+  cmd->add_option("--log-format", format,
+                  "text: human lines; json: one object per line (time, level, message)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->option_text("text|json (default: text)");
+}
+
 int DefaultThreads() {
   const unsigned cores = std::thread::hardware_concurrency();
   return static_cast<int>(std::clamp(cores, 1u, 64u));
@@ -139,6 +153,7 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   // {callbacks,none}") reads better than an enum transformer's.
   std::string ordering = "callbacks";
   std::string format = "text";
+  std::string log_format = "text";  // of whichever subcommand runs
 
   RunOptions run;
   run.threads = DefaultThreads();
@@ -149,6 +164,7 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
       ->option_text("FILE REQUIRED");
   PlacementFlags run_flags;
   AddPlacementFlags(run_cmd, run.placement, run_flags);
+  AddLogFlags(run_cmd, run.log, log_format);
   run_cmd
       ->add_option("--ordering", ordering,
                    "callbacks: `await` waits for its callback (the real program);\n"
@@ -196,6 +212,7 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   demo_cmd->footer(kDemoFooter);
   PlacementFlags demo_flags;
   AddPlacementFlags(demo_cmd, demo.placement, demo_flags);
+  AddLogFlags(demo_cmd, demo.log, log_format);
 
   // CLI11 would only say "A subcommand is required" for `cardflow-coordinator fly`.
   if (argc >= 2 && argv[1][0] != '-' && !run_cmd->check_name(argv[1]) &&
@@ -216,6 +233,7 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
     return CliExit{code == 0 ? 0 : 2, out.str(), err.str()};
   }
   const bool is_run = run_cmd->parsed();
+  (is_run ? run.log : demo.log).format = *ParseLogFormat(log_format);
   if (auto problem = ResolvePlacement(is_run ? run_flags : demo_flags,
                                       is_run ? run.placement : demo.placement)) {
     return CliExit{2, "", *problem + "\nRun with --help for more information.\n"};

@@ -3,6 +3,7 @@
 //   cardflow-coordinator run DECK [--local | --node X=HOST:PORT... | --loopback N]
 //                              [--place A=X...] [--ordering callbacks|none]
 //                              [--runs N] [--seed S] [--threads T] [--format text|json]
+//                              [--log-level warn] [--log-format text|json]
 //   cardflow-coordinator demo [--local | --node X=HOST:PORT --node Y=HOST:PORT | --loopback 2]
 //
 // Parsing never prints and never exits: it returns what to do, and main()
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "common/deck/program.h"
+#include "common/logging/logger.h"
 #include "coordinator/cluster/cluster_options.h"
 #include "coordinator/run_exports.h"
 
@@ -45,12 +47,14 @@ struct RunOptions {
   uint64_t seed = 1;  // run i uses seed + i
   int threads = 2;    // worker threads of the local engine (the command line: the cores)
   OutputFormat format = OutputFormat::kText;
-  ExportPaths exports;  // --trace / --shiviz / --report files (local runs)
+  ExportPaths exports;              // --trace / --shiviz / --report files (local runs)
+  LogOptions log{.level = "warn"};  // --log-level / --log-format (stderr)
 };
 
 // `demo`: the story of the seed in one screen.
 struct DemoOptions {
   PlacementOptions placement;
+  LogOptions log{.level = "warn"};  // --log-level / --log-format (stderr)
 };
 
 // Nothing to run: print `out` to stdout and `err` to stderr, exit `code`.

@@ -95,6 +95,7 @@ std::string Seconds(double s) {
 // The nodes the demo runs on, when it runs remotely: the named ones, or a
 // loopback cluster it starts and keeps in `loopback` for the demo's length.
 StatusOr<std::vector<NodeAddress>> DemoNodes(const PlacementOptions& placement,
+                                             const LogOptions& log,
                                              std::unique_ptr<LoopbackCluster>& loopback) {
   if (placement.Local()) return std::vector<NodeAddress>{};
   if (!placement.nodes.empty()) {
@@ -109,7 +110,7 @@ StatusOr<std::vector<NodeAddress>> DemoNodes(const PlacementOptions& placement,
     names.push_back(i < 2 ? std::string(1, static_cast<char>('X' + i))
                           : "n" + std::to_string(i + 1));
   }
-  auto cluster = LoopbackCluster::Start(names, 1);
+  auto cluster = LoopbackCluster::Start(names, 1, log);
   if (!cluster.ok()) return cluster.status();
   loopback = std::move(cluster).value();
   return loopback->nodes();
@@ -129,7 +130,7 @@ int DemoCommand(const DemoOptions& options, Console& console) {
     }
   }
   std::unique_ptr<LoopbackCluster> loopback;
-  StatusOr<std::vector<NodeAddress>> nodes = DemoNodes(options.placement, loopback);
+  StatusOr<std::vector<NodeAddress>> nodes = DemoNodes(options.placement, options.log, loopback);
   if (!nodes.ok()) {
     console.err << "demo: " << nodes.status().message() << "\n";
     return ClusterExitCode(nodes.status());

@@ -1,10 +1,12 @@
 // cardflow-coordinator: parses the command line and runs the command. The
 // only place that touches the process's real streams and exit status.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <iostream>
 #include <variant>
 
+#include "common/logging/logger.h"
 #include "coordinator/cli.h"
 #include "coordinator/console.h"
 #include "coordinator/demo_command.h"
@@ -22,7 +24,13 @@ int main(int argc, char** argv) {
     std::cerr << exit->err << std::flush;
     return exit->code;
   }
-  if (const auto* run = std::get_if<RunOptions>(&request)) {
+  const auto* run = std::get_if<RunOptions>(&request);
+  const cardflow::LogOptions& log = run ? run->log : std::get<DemoOptions>(request).log;
+  // gRPC's own lines (and any spdlog::info) in the format asked for.
+  auto logger = cardflow::MakeStderrLogger("program", "cardflow-coordinator", log);
+  cardflow::RouteGrpcLogsTo(logger);
+  spdlog::set_default_logger(std::move(logger));
+  if (run) {
     return cardflow::RunCommand(*run, console);
   }
   return cardflow::DemoCommand(std::get<DemoOptions>(request), console);

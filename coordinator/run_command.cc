@@ -45,6 +45,7 @@ StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_tex
   cluster.nodes = options.placement.nodes;
   cluster.loopback = options.placement.loopback;
   cluster.place = options.placement.place;
+  cluster.loopback_log = options.log;
   cluster.ordering = options.ordering;
   cluster.runs = options.runs;
   cluster.seed = options.seed;

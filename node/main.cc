@@ -1,10 +1,12 @@
 // cardflow-node: serve stacks to a coordinator.
 //
 //   cardflow-node --name X --listen HOST:PORT [--advertise HOST:PORT]
-//                 [--threads N] [--log-level info] [--drain-ms 2000]
+//                 [--threads N] [--log-level info] [--log-format text|json]
+//                 [--metrics HOST:PORT] [--drain-ms 2000]
 //
 // Prints `listening on HOST:PORT` (the bound address; port 0 picks one) on
-// stdout once it serves, logs to stderr, and on SIGINT/SIGTERM shuts down
+// stdout once it serves, logs to stderr (with --log-format json, every
+// stderr line is one JSON object), and on SIGINT/SIGTERM shuts down
 // gracefully (see NodeServer::Stop). Exit status: 0 after a shutdown, 1 when
 // it cannot serve, 2 for bad arguments.
 #include <pthread.h>
@@ -12,14 +14,15 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
-#include <iostream>
 #include <string>
 
+#include "common/logging/logger.h"
 #include "node/node_server.h"
 
 int main(int argc, char** argv) {
   cardflow::NodeOptions options;
   int drain_ms = 2000;
+  std::string log_format = "text";
   CLI::App app{"cardflow-node: runs the stacks a cardflow coordinator assigns to it"};
   app.add_option("--name", options.name, "this node's name (as the coordinator's --node NAME=...)")
       ->required();
@@ -31,6 +34,10 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--log-format", log_format, "text, or json: one object per line")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--metrics", options.metrics,
+                 "HOST:PORT to serve Prometheus metrics on (/metrics); port 0 picks one");
   app.add_option("--drain-ms", drain_ms, "on shutdown, how long runs in flight may finish")
       ->check(CLI::NonNegativeNumber);
   try {
@@ -40,6 +47,11 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   options.drain_grace = std::chrono::milliseconds(drain_ms);
+  options.log_format = *cardflow::ParseLogFormat(log_format);
+  // This process's own lines (and gRPC's) look like the node's.
+  const auto log =
+      cardflow::MakeStderrLogger("node", options.name, {options.log_level, options.log_format});
+  cardflow::RouteGrpcLogsTo(log);
 
   // Signals are taken by sigwait below, never by a handler on some thread:
   // block them before any thread starts, so every thread inherits the mask.
@@ -52,7 +64,7 @@ int main(int argc, char** argv) {
   cardflow::NodeServer node(options);
   const cardflow::StatusOr<std::string> address = node.Start();
   if (!address.ok()) {
-    std::cerr << "cardflow-node: " << address.status().message() << "\n";
+    log->error("{}", address.status().message());
     return address.status().code() == cardflow::StatusCode::kInvalidArgument ? 2 : 1;
   }
   std::printf("listening on %s\n", address->c_str());
@@ -60,8 +72,7 @@ int main(int argc, char** argv) {
 
   int signal = 0;
   sigwait(&signals, &signal);
-  std::cerr << "cardflow-node " << options.name << ": " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
-            << ", shutting down\n";
+  log->info("{}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
   node.Stop();
   return 0;
 }

@@ -22,6 +22,7 @@
 namespace cardflow {
 
 class DeliverStream;
+class NodeMetrics;
 
 // The callback streams other nodes have open to this one. They last as long
 // as their senders want, so shutdown ends them itself.
@@ -47,6 +48,7 @@ struct NodeContext {
   asio::any_io_executor executor;
   std::shared_ptr<spdlog::logger> log;
   std::function<void(uint64_t run_id, const Event& event)> on_event;  // may be empty
+  NodeMetrics* metrics = nullptr;  // owned by NodeServer; null without --metrics
   ProgramCache programs;
   RunRegistry runs;
   std::unique_ptr<PeerLinks> peers;

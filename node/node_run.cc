@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "node/node_metrics.h"
 #include "proto/convert.h"
 
 namespace cardflow {
@@ -76,10 +77,12 @@ NodeRun::NodeRun(const wire::Assign& assign, NodeContext& node,
       program_(std::move(program)),
       links_(program_->channels.size()),
       effects_(*program_, FromWire(assign.ordering()), mine, *this,
-               node.on_event ? EventObserver([&node, id = assign.run_id()](const Event& event) {
-                 node.on_event(id, event);
-               })
-                             : EventObserver()),
+               node.on_event || node.metrics
+                   ? EventObserver([&node, id = assign.run_id()](const Event& event) {
+                       if (node.metrics) node.metrics->Observe(event);
+                       if (node.on_event) node.on_event(id, event);
+                     })
+                   : EventObserver()),
       engine_(
           *program_,
           [&mine] {
@@ -222,6 +225,11 @@ void NodeRun::OnIdle() {
     }
   }
   if (finished) {
+    if (node_.metrics) {
+      uint64_t cards = 0;
+      for (StackId s : mine_) cards += program_->stacks[s].code.size();
+      node_.metrics->RunFinished(cards);
+    }
     SendResults();
     node_.log->debug("{}: finished", Label());
   }

@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "node/node_context.h"
+#include "node/node_metrics.h"
 #include "node/node_run.h"
 #include "node/node_service.h"
 #include "proto/channel_settings.h"
@@ -32,6 +34,7 @@ struct NodeServer::Impl {
   void Shutdown();
 
   NodeOptions options;
+  std::unique_ptr<NodeMetrics> metrics;  // outlives the context, whose runs count in it
   std::string address;
   NodeContext context;
   NodeService service;
@@ -42,16 +45,6 @@ struct NodeServer::Impl {
 };
 
 namespace {
-
-std::shared_ptr<spdlog::logger> MakeLogger(const std::string& name, const std::string& level) {
-  // Not registered with spdlog: several nodes of one name may live in one
-  // process (tests, --loopback).
-  auto logger = std::make_shared<spdlog::logger>(
-      name, std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [node %n] %v");
-  logger->set_level(spdlog::level::from_str(level));
-  return logger;
-}
 
 // "0.0.0.0:0" with port 40123 bound -> "0.0.0.0:40123".
 std::string BoundAddress(const std::string& listen, int port) {
@@ -67,6 +60,9 @@ NodeServer::~NodeServer() { Stop(); }
 
 const std::string& NodeServer::name() const { return impl_->options.name; }
 const std::string& NodeServer::address() const { return impl_->address; }
+std::string NodeServer::metrics_address() const {
+  return impl_->metrics ? impl_->metrics->address() : std::string();
+}
 size_t NodeServer::active_runs() const { return impl_->context.runs.size(); }
 
 StatusOr<std::string> NodeServer::Start() {
@@ -77,6 +73,13 @@ StatusOr<std::string> NodeServer::Start() {
     return InvalidArgumentError(fmt::format("--listen {}: expected HOST:PORT", options.listen));
   }
   if (impl.server) return FailedPreconditionError("node already started");
+  if (!options.metrics.empty()) {
+    StatusOr<std::unique_ptr<NodeMetrics>> metrics =
+        NodeMetrics::Start(options.metrics, options.name);
+    if (!metrics.ok()) return metrics.status();
+    impl.metrics = std::move(metrics).value();
+    impl.context.metrics = impl.metrics.get();
+  }
   const int threads = options.threads > 0
                           ? options.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -85,7 +88,7 @@ StatusOr<std::string> NodeServer::Start() {
   NodeContext& context = impl.context;
   context.name = options.name;
   context.executor = impl.pool->get_executor();
-  context.log = MakeLogger(options.name, options.log_level);
+  context.log = MakeStderrLogger("node", options.name, {options.log_level, options.log_format});
   context.on_event = options.on_event;
   context.peers = std::make_unique<PeerLinks>(
       options.name,
@@ -93,6 +96,10 @@ StatusOr<std::string> NodeServer::Start() {
         impl.FailLostRuns(peer, why, runs);
       });
 
+  // grpc.health.v1 (for cardflow-probe and Docker healthchecks) and server
+  // reflection (for grpcurl) are process-wide switches read by the builder.
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
@@ -105,10 +112,14 @@ StatusOr<std::string> NodeServer::Start() {
     return UnavailableError(
         fmt::format("node {} cannot listen on {}", options.name, options.listen));
   }
+  if (auto* health = impl.server->GetHealthCheckService()) health->SetServingStatus(true);
   impl.address = BoundAddress(options.listen, port);
   context.advertise = options.advertise.empty() ? impl.address : options.advertise;
   context.log->info("listening on {} (advertised as {}), {} worker threads", impl.address,
                     context.advertise, threads);
+  if (impl.metrics) {
+    context.log->info("metrics on http://{}/metrics", impl.metrics->address());
+  }
   return impl.address;
 }
 
@@ -122,6 +133,8 @@ void NodeServer::Stop() {
 void NodeServer::Impl::Shutdown() {
   NodeContext& node = context;
   node.draining = true;
+  // Health checks say NOT_SERVING while runs drain, so no one sends new work.
+  if (auto* health = server->GetHealthCheckService()) health->SetServingStatus(false);
   const auto running = [&node] {
     for (const auto& run : node.runs.All()) {
       const NodeRun::State state = run->state();

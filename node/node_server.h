@@ -18,6 +18,7 @@
 #include <string>
 
 #include "common/events/event.h"
+#include "common/logging/logger.h"
 #include "common/status/status.h"
 
 namespace cardflow {
@@ -30,6 +31,10 @@ struct NodeOptions {
   // Stop() lets runs in flight finish for this long, then cancels the rest.
   std::chrono::milliseconds drain_grace{2000};
   std::string log_level = "info";  // spdlog level name: trace, debug, info, warn, error, off
+  LogFormat log_format = LogFormat::kText;  // --log-format text|json
+  // HOST:PORT to serve Prometheus metrics on (/metrics, see node_metrics.h);
+  // port 0 picks a free one; empty: no metrics.
+  std::string metrics;
   // Sees every callback event (send, arrive, await) and print as it is
   // recorded, on the recording thread, under a lock: keep it cheap. For
   // benchmarks and live traces; may be empty.
@@ -56,7 +61,9 @@ class NodeServer {
 
   const std::string& name() const;
   const std::string& address() const;  // the bound address, after Start
-  size_t active_runs() const;          // runs assigned and not yet over
+  // The bound metrics address after Start; empty without options.metrics.
+  std::string metrics_address() const;
+  size_t active_runs() const;  // runs assigned and not yet over
 
  private:
   struct Impl;

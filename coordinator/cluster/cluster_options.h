@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/deck/program.h"
+#include "common/logging/logger.h"
 #include "common/status/status.h"
 
 namespace cardflow {
@@ -36,6 +37,9 @@ struct ClusterOptions {
   // Worker threads of each loopback node. One: then a node is one unit of
   // parallelism, and N loopback nodes run N stacks at once.
   int loopback_threads = 1;
+  // How loopback nodes log (to this process's stderr): warnings and errors
+  // unless the command line says otherwise.
+  LogOptions loopback_log{.level = "warn"};
   // `--place STACK=NODE`, overriding the deck's `on NODE` hints.
   std::vector<std::pair<std::string, std::string>> place;
 

@@ -5,14 +5,15 @@
 namespace cardflow {
 
 StatusOr<std::unique_ptr<LoopbackCluster>> LoopbackCluster::Start(
-    const std::vector<std::string>& names, int threads) {
+    const std::vector<std::string>& names, int threads, const LogOptions& log) {
   std::unique_ptr<LoopbackCluster> cluster(new LoopbackCluster());
   for (const std::string& name : names) {
     NodeOptions options;
     options.name = name;
     options.listen = "127.0.0.1:0";
     options.threads = threads;
-    options.log_level = "warn";
+    options.log_level = log.level;
+    options.log_format = log.format;
     options.drain_grace = std::chrono::milliseconds(0);  // the coordinator is done with them
     auto server = std::make_unique<NodeServer>(std::move(options));
     StatusOr<std::string> address = server->Start();

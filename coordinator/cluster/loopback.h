@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/logging/logger.h"
 #include "common/status/status.h"
 #include "coordinator/cluster/cluster_options.h"
 
@@ -18,9 +19,9 @@ class NodeServer;
 class LoopbackCluster {
  public:
   // Starts one node per name, each with `threads` worker threads, logging
-  // only warnings and errors. UNAVAILABLE if one cannot listen.
+  // as `log` says. UNAVAILABLE if one cannot listen.
   static StatusOr<std::unique_ptr<LoopbackCluster>> Start(const std::vector<std::string>& names,
-                                                          int threads);
+                                                          int threads, const LogOptions& log);
   ~LoopbackCluster();
   LoopbackCluster(const LoopbackCluster&) = delete;
   LoopbackCluster& operator=(const LoopbackCluster&) = delete;

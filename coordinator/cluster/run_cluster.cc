@@ -77,7 +77,7 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   if (options.loopback > 0) {
     auto names = LoopbackNodeNames(program, options.loopback, options.place);
     if (!names.ok()) return names.status();
-    auto started = LoopbackCluster::Start(*names, options.loopback_threads);
+    auto started = LoopbackCluster::Start(*names, options.loopback_threads, options.loopback_log);
     if (!started.ok()) return started.status();
     loopback = std::move(started).value();
     nodes = loopback->nodes();

@@ -47,6 +47,20 @@ TEST(CliTest, RunTakesEveryOption) {
   EXPECT_EQ(run->format, OutputFormat::kJson);
 }
 
+TEST(CliTest, LogFlags) {
+  const CliRequest run_request = Parse({"run", "x.deck"});
+  const auto* run = std::get_if<RunOptions>(&run_request);
+  ASSERT_NE(run, nullptr);
+  EXPECT_EQ(run->log.level, "warn");
+  EXPECT_EQ(run->log.format, LogFormat::kText);
+  const CliRequest demo_request =
+      Parse({"demo", "--loopback", "2", "--log-level", "debug", "--log-format", "json"});
+  const auto* demo = std::get_if<DemoOptions>(&demo_request);
+  ASSERT_NE(demo, nullptr);
+  EXPECT_EQ(demo->log.level, "debug");
+  EXPECT_EQ(demo->log.format, LogFormat::kJson);
+}
+
 TEST(CliTest, Demo) {
   const CliRequest request = Parse({"demo", "--local"});
   const auto* demo = std::get_if<DemoOptions>(&request);
@@ -105,6 +119,8 @@ INSTANTIATE_TEST_SUITE_P(
                     BadCase{{"run", "d", "--seed", "-3"}, "--seed"},
                     BadCase{{"run", "d", "--threads", "0"}, "--threads"},
                     BadCase{{"run", "d", "--format", "xml"}, "xml"},
+                    BadCase{{"run", "d", "--log-level", "loud"}, "loud"},
+                    BadCase{{"run", "d", "--log-format", "yaml"}, "yaml"},
                     BadCase{{"run", "d", "e"}, "e"}, BadCase{{"run", "d", "--bogus"}, "--bogus"}));
 
 }  // namespace

@@ -1,0 +1,44 @@
+// Loggers to stderr in the format the command line asks for: `--log-format
+// text` (human lines) or `json` (one object per line, for log shippers):
+//
+//   2026-11-23 21:40:01.123 info  [node X] listening on 127.0.0.1:7001
+//   {"time":"2026-11-23T21:40:01.123Z","level":"info","node":"X","message":"listening on ..."}
+//
+//   auto log = MakeStderrLogger("node", "X", {.level = "info", .format = LogFormat::kJson});
+//
+// Only main() and the RPC boundary log (STYLE.md); they all get their
+// loggers here, so every line of one process has the same shape.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cardflow {
+
+enum class LogFormat { kText, kJson };
+
+struct LogOptions {
+  std::string level = "info";  // spdlog level name: trace, debug, info, warn, error, off
+  LogFormat format = LogFormat::kText;
+};
+
+// "text" / "json"; nullopt for anything else.
+std::optional<LogFormat> ParseLogFormat(std::string_view word);
+
+// A logger writing to stderr, not registered with spdlog (several nodes of
+// one name may live in one process: tests, --loopback). Every line names
+// the component and its name: "[node X]" in text, "node":"X" in JSON.
+std::shared_ptr<spdlog::logger> MakeStderrLogger(const std::string& component,
+                                                 const std::string& name,
+                                                 const LogOptions& options);
+
+// Sends gRPC's own log lines (connection errors and the like, which gRPC
+// writes to stderr itself) to `logger`, so a JSON log stays all JSON. Call
+// from main() before any gRPC object exists; the logger lives until exit.
+void RouteGrpcLogsTo(std::shared_ptr<spdlog::logger> logger);
+
+}  // namespace cardflow

@@ -1,0 +1,76 @@
+#include "node/node_metrics.h"
+
+#include <fmt/format.h>
+#include <prometheus/counter.h>
+#include <prometheus/exposer.h>
+#include <prometheus/registry.h>
+
+#include <exception>
+
+namespace cardflow {
+
+struct NodeMetrics::Impl {
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<prometheus::Exposer> exposer;
+  std::string address;
+  prometheus::Counter* cards_run = nullptr;
+  prometheus::Counter* callbacks_sent = nullptr;
+  prometheus::Counter* callbacks_received = nullptr;
+  prometheus::Counter* runs_finished = nullptr;
+};
+
+namespace {
+
+prometheus::Counter& AddCounter(prometheus::Registry& registry, const std::string& name,
+                                const std::string& help, const std::string& node) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add({{"node", node}});
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<NodeMetrics>> NodeMetrics::Start(const std::string& listen,
+                                                          const std::string& node) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    return InvalidArgumentError(fmt::format("--metrics {}: expected HOST:PORT", listen));
+  }
+  auto impl = std::make_unique<Impl>();
+  try {
+    // prometheus-cpp (CivetWeb) reports a port it cannot bind by throwing.
+    impl->exposer = std::make_unique<prometheus::Exposer>(listen);
+  } catch (const std::exception& e) {
+    return UnavailableError(
+        fmt::format("node {} cannot serve metrics on {}: {}", node, listen, e.what()));
+  }
+  const std::vector<int> ports = impl->exposer->GetListeningPorts();
+  impl->address = fmt::format("{}:{}", listen.substr(0, colon), ports.empty() ? 0 : ports.front());
+  Impl& m = *impl;
+  m.cards_run = &AddCounter(*m.registry, "cardflow_node_cards_run_total",
+                            "Cards run by stacks that finished on this node", node);
+  m.callbacks_sent = &AddCounter(*m.registry, "cardflow_node_callbacks_sent_total",
+                                 "Callbacks sent by stacks on this node", node);
+  m.callbacks_received = &AddCounter(*m.registry, "cardflow_node_callbacks_received_total",
+                                     "Callbacks that arrived at stacks on this node", node);
+  m.runs_finished = &AddCounter(*m.registry, "cardflow_node_runs_finished_total",
+                                "Runs whose stacks on this node all finished", node);
+  m.exposer->RegisterCollectable(m.registry);
+  return std::unique_ptr<NodeMetrics>(new NodeMetrics(std::move(impl)));
+}
+
+NodeMetrics::NodeMetrics(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+NodeMetrics::~NodeMetrics() = default;
+
+void NodeMetrics::Observe(const Event& event) {
+  if (event.kind == EventKind::kSend) impl_->callbacks_sent->Increment();
+  if (event.kind == EventKind::kArrive) impl_->callbacks_received->Increment();
+}
+
+void NodeMetrics::RunFinished(uint64_t cards) {
+  impl_->cards_run->Increment(static_cast<double>(cards));
+  impl_->runs_finished->Increment();
+}
+
+const std::string& NodeMetrics::address() const { return impl_->address; }
+
+}  // namespace cardflow

@@ -1,0 +1,58 @@
+// cardflow-probe: is the cardflow node at HOST:PORT serving?
+//
+//   cardflow-probe HOST:PORT [--timeout SECONDS]
+//
+// Calls grpc.health.v1.Health/Check once, with a deadline of --timeout
+// (default 2 s). Exit status: 0 when the node answers SERVING (and says so
+// on stdout); 1 when it answers anything else, cannot be reached, or does
+// not answer in time (the reason on stderr); 2 for bad arguments. Meant for
+// Docker healthchecks: `HEALTHCHECK CMD cardflow-probe 127.0.0.1:7001`.
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <string>
+
+#include "common/status/status.h"
+#include "proto/channel_settings.h"
+#include "proto/grpc_status.h"
+#include "proto/health.grpc.pb.h"
+
+int main(int argc, char** argv) {
+  using grpc::health::v1::HealthCheckResponse;
+
+  std::string address;
+  double timeout_seconds = 2.0;
+  CLI::App app{"cardflow-probe: exit 0 if the cardflow node at HOST:PORT is serving"};
+  app.add_option("address", address, "the node's HOST:PORT")->required();
+  app.add_option("--timeout", timeout_seconds, "seconds to wait for the answer (default: 2)")
+      ->check(CLI::PositiveNumber);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  auto stub = grpc::health::v1::Health::NewStub(cardflow::MakeChannel(address));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::duration<double>(timeout_seconds)));
+  grpc::health::v1::HealthCheckRequest request;  // service "": the server as a whole
+  HealthCheckResponse response;
+  const grpc::Status status = stub->Check(&context, request, &response);
+  if (!status.ok()) {
+    fmt::print(stderr, "cardflow-probe: {}: health check failed (timeout {} s): {}\n", address,
+               timeout_seconds, cardflow::FromGrpcStatus(status).ToString());
+    return 1;
+  }
+  const std::string serving = HealthCheckResponse::ServingStatus_Name(response.status());
+  if (response.status() != HealthCheckResponse::SERVING) {
+    fmt::print(stderr, "cardflow-probe: {}: {}\n", address, serving);
+    return 1;
+  }
+  fmt::print("{}: {}\n", address, serving);
+  return 0;
+}

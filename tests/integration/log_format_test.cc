@@ -1,0 +1,66 @@
+// --log-format json: every line a program writes to stderr is one JSON
+// object with time, level and message — a node process from start to
+// shutdown, and a coordinator with loopback nodes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <csignal>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "tests/integration/node_process.h"
+#include "tests/test_paths.h"
+
+namespace cardflow::testing {
+namespace {
+
+// Checks each line of `log` and returns how many there were.
+int ExpectJsonLines(const std::string& log, const std::string& component) {
+  std::istringstream lines(log);
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    ++count;
+    const nlohmann::json object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    EXPECT_TRUE(object.is_object()) << "not a JSON object: " << line;
+    if (!object.is_object()) continue;
+    for (const char* field : {"time", "level", "message"}) {
+      EXPECT_TRUE(object.contains(field) && object[field].is_string())
+          << "no string \"" << field << "\": " << line;
+    }
+    EXPECT_TRUE(object.contains(component)) << line;
+  }
+  return count;
+}
+
+TEST(LogFormatTest, NodeLogsOneJsonObjectPerLine) {
+  std::string error;
+  auto node = NodeProcess::Start("X", &error, {"--log-format", "json", "--log-level", "debug"});
+  ASSERT_TRUE(node) << error;
+  node->Signal(SIGTERM);
+  ASSERT_EQ(node->Wait(std::chrono::seconds(10)), 0) << node->Log();
+  const std::string log = node->Log();
+  EXPECT_GE(ExpectJsonLines(log, "node"), 3) << log;  // listening, shutting down, stopped
+  EXPECT_NE(log.find(R"("node":"X")"), std::string::npos) << log;
+  EXPECT_NE(log.find("SIGTERM, shutting down"), std::string::npos) << log;
+}
+
+TEST(LogFormatTest, CoordinatorLoopbackNodesLogJson) {
+  const std::string command = BinDir() + "/cardflow-coordinator run " + SourceDir() +
+                              "/examples/transfer.deck --loopback 2 --runs 5"
+                              " --log-level debug --log-format json 2>&1 >/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string log;
+  std::array<char, 4096> buffer;
+  while (fgets(buffer.data(), buffer.size(), pipe)) log += buffer.data();
+  const int status = pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
+  EXPECT_GE(ExpectJsonLines(log, "node"), 2) << log;
+}
+
+}  // namespace
+}  // namespace cardflow::testing
