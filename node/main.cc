@@ -64,7 +64,12 @@ int main(int argc, char** argv) {
   cardflow::NodeServer node(options);
   const cardflow::StatusOr<std::string> address = node.Start();
   if (!address.ok()) {
-    log->error("{}", address.status().message());
+    // Said even with --log-level off: a node that will not serve must say why.
+    if (log->should_log(spdlog::level::err)) {
+      log->error("{}", address.status().message());
+    } else {
+      std::fprintf(stderr, "cardflow-node: %s\n", address.status().message().c_str());
+    }
     return address.status().code() == cardflow::StatusCode::kInvalidArgument ? 2 : 1;
   }
   std::printf("listening on %s\n", address->c_str());
