@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/child_process.h"
+
 namespace cardflow::chaos::testing {
 
 // The cardflow-chaos binary: $CARDFLOW_BIN or the build's bin directory.
@@ -32,7 +34,7 @@ class ChaosProcess {
   static int RunToExit(const std::vector<std::string>& args, std::string* log,
                        std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-  ~ChaosProcess();  // SIGKILL and reap, if still running
+  ~ChaosProcess() = default;  // SIGKILL and reap, if still running
   ChaosProcess(const ChaosProcess&) = delete;
   ChaosProcess& operator=(const ChaosProcess&) = delete;
 
@@ -54,10 +56,7 @@ class ChaosProcess {
   std::map<std::string, std::string> links_;
   std::string control_host_;
   int control_port_ = 0;
-  std::string log_path_;
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
-  bool reaped_ = false;
+  std::unique_ptr<cardflow::testing::ChildProcess> child_;
 };
 
 }  // namespace cardflow::chaos::testing

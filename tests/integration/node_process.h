@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/child_process.h"
+
 namespace cardflow::testing {
 
 class NodeProcess {
@@ -21,13 +23,13 @@ class NodeProcess {
       const std::string& name, std::string* error, const std::vector<std::string>& extra = {},
       std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-  ~NodeProcess();  // SIGKILL and reap, if still running
+  ~NodeProcess() = default;  // SIGKILL and reap, if still running
   NodeProcess(const NodeProcess&) = delete;
   NodeProcess& operator=(const NodeProcess&) = delete;
 
   const std::string& name() const { return name_; }
   const std::string& address() const { return address_; }  // "127.0.0.1:PORT"
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_->pid(); }
 
   void Signal(int signal);
   // Waits for the process to end, up to `timeout`; its exit status, or -1
@@ -40,10 +42,7 @@ class NodeProcess {
   NodeProcess() = default;
   std::string name_;
   std::string address_;
-  std::string log_path_;
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
-  bool reaped_ = false;
+  std::unique_ptr<ChildProcess> child_;
 };
 
 }  // namespace cardflow::testing

@@ -54,17 +54,7 @@ TEST(VectorClockTest, TransferWithCallbackHasExactClocks) {
 }
 
 TEST(VectorClockTest, IndependentWritesAreConcurrent) {
-  const Program program = MustLoad(R"(
-shared x
-shared y
-stack A:
-    write 1 -> x
-    read y -> r
-stack B:
-    write 1 -> y
-    read x -> r
-outcome A.r, B.r
-)");
+  const Program program = MustLoad(testing::kStoreBufferingDeck);
   EventBuilder b(program);
   const std::vector<Event> events = {
       b.Write("A", "x", 1, 0),  // 0
