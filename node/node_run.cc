@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <asio/steady_timer.hpp>
 #include <utility>
 
 #include "node/node_metrics.h"
@@ -60,12 +61,11 @@ StatusOr<std::shared_ptr<NodeRun>> NodeRun::Create(const wire::Assign& assign, N
     return InvalidArgumentError(fmt::format("assign routes no stack to node {}", assign.node()));
   }
   auto run = std::shared_ptr<NodeRun>(new NodeRun(assign, node, std::move(program).value(), mine));
+  // Open the streams the stacks here will send on now, not at the first callback.
   for (ChannelId c = 0; c < p.channels.size(); ++c) {
     const Channel& channel = p.channels[c];
     if (!mine[channel.from] || mine[channel.to]) continue;
-    run->links_[c] = node.peers->Get(run->route_address_[channel.to]);
-    if (!run->links_[c])
-      return UnavailableError(fmt::format("node {} is shutting down", node.name));
+    if (!run->LinkFor(c)) return UnavailableError(fmt::format("node {} is shutting down", node.name));
   }
   return run;
 }
@@ -74,8 +74,8 @@ NodeRun::NodeRun(const wire::Assign& assign, NodeContext& node,
                  std::shared_ptr<const Program> program, std::vector<bool> mine)
     : node_(node),
       id_(assign.run_id()),
+      self_name_(assign.node()),
       program_(std::move(program)),
-      links_(program_->channels.size()),
       effects_(*program_, FromWire(assign.ordering()), mine, *this,
                node.on_event || node.metrics
                    ? EventObserver([&node, id = assign.run_id()](const Event& event) {
@@ -83,17 +83,12 @@ NodeRun::NodeRun(const wire::Assign& assign, NodeContext& node,
                        if (node.on_event) node.on_event(id, event);
                      })
                    : EventObserver()),
-      engine_(
-          *program_,
-          [&mine] {
-            std::vector<StackId> ids;
-            for (StackId s = 0; s < mine.size(); ++s) {
-              if (mine[s]) ids.push_back(s);
-            }
-            return ids;
-          }(),
-          effects_, node.executor) {
-  mine_ = engine_.stacks();
+      engine_of_(program_->stacks.size(), 0),
+      links_(program_->channels.size()) {
+  for (StackId s = 0; s < mine.size(); ++s) {
+    if (mine[s]) mine_.push_back(s);
+  }
+  engines_.push_back(std::make_unique<Engine>(*program_, mine_, effects_, node.executor));
   for (const wire::Route& route : assign.routes()) {
     route_node_.push_back(route.node());
     route_address_.push_back(route.address());
@@ -130,11 +125,24 @@ Status NodeRun::Start() {
           fmt::format("{} cannot start: it is {}", Label(), NodeRunStateName(state_)));
     }
     state_ = State::kRunning;
-    self_ = shared_from_this();  // released by OnIdle
+    self_ = shared_from_this();  // released by the OnIdle of the last engine
+    running_ = engines_.size();
+    node_.log->debug("{}: starting {} stacks", Label(), mine_.size());
   }
-  node_.log->debug("{}: starting {} stacks", Label(), mine_.size());
-  engine_.Start([this] { OnIdle(); });
+  // engines_ only grows under mutex_ and its engines live as long as the run.
+  std::vector<Engine*> engines;
+  {
+    std::lock_guard lock(mutex_);
+    engines = EnginesLocked();
+  }
+  for (size_t i = 0; i < engines.size(); ++i) engines[i]->Start([this, i] { OnIdle(i); });
   return Status::Ok();
+}
+
+std::vector<Engine*> NodeRun::EnginesLocked() const {
+  std::vector<Engine*> engines;
+  for (const auto& engine : engines_) engines.push_back(engine.get());
+  return engines;
 }
 
 std::optional<NodeRun::State> NodeRun::EndAs(State to) {
@@ -147,7 +155,14 @@ void NodeRun::Cancel(std::string_view why) {
   const auto was = EndAs(State::kCancelled);
   if (!was) return;
   node_.log->info("{}: cancelled while {}: {}", Label(), NodeRunStateName(*was), why);
-  if (*was == State::kRunning) engine_.Cancel();
+  if (*was == State::kRunning) {
+    std::vector<Engine*> engines;
+    {
+      std::lock_guard lock(mutex_);
+      engines = EnginesLocked();
+    }
+    for (Engine* engine : engines) engine->Cancel();
+  }
   node_.runs.Changed();
 }
 
@@ -161,15 +176,112 @@ void NodeRun::Fault(std::string_view node, std::string_view address, std::string
     fault->set_address(std::string(address));
     fault->set_message(std::string(why));
   });
-  if (*was == State::kRunning) engine_.Cancel();
+  if (*was == State::kRunning) {
+    std::vector<Engine*> engines;
+    {
+      std::lock_guard lock(mutex_);
+      engines = EnginesLocked();
+    }
+    for (Engine* engine : engines) engine->Cancel();
+  }
   node_.runs.Changed();
 }
 
 void NodeRun::PeerLost(const std::string& address, const std::string& why) {
-  const auto it = std::find(route_address_.begin(), route_address_.end(), address);
-  const std::string name =
-      it == route_address_.end() ? address : route_node_[it - route_address_.begin()];
-  Fault(name, address, fmt::format("node {}: {}", name, why));
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ != State::kRunning && state_ != State::kFinished) return;
+  }
+  int breaks;
+  {
+    std::lock_guard lock(links_mutex_);
+    breaks = ++breaks_[address];
+  }
+  const auto backoff = std::min(kMaxResendBackoff, kFirstResendBackoff * (1 << std::min(breaks, 10)));
+  node_.log->info("{}: {}; sending its callbacks again in {} ms", Label(), why, backoff.count());
+  auto timer = std::make_shared<asio::steady_timer>(node_.executor, backoff);
+  timer->async_wait([timer, run = weak_from_this(), address](const std::error_code& error) {
+    if (error) return;
+    if (auto self = run.lock()) self->ResendTo(address);
+  });
+}
+
+void NodeRun::ResendTo(const std::string& address) {
+  std::vector<StackId> receivers;
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ != State::kRunning && state_ != State::kFinished) return;
+    for (StackId s = 0; s < route_address_.size(); ++s) {
+      if (route_address_[s] == address) receivers.push_back(s);
+    }
+  }
+  for (StackId s : receivers) ResendTo(s);
+}
+
+void NodeRun::ResendTo(StackId receiver) {
+  if (effects_.IsMine(receiver)) return;
+  for (const RemoteEffects::SentCallback& sent : effects_.SentTo(receiver)) {
+    SendCallback(sent.channel, sent.seq, sent.value, sent.lamport);
+  }
+}
+
+Status NodeRun::Reroute(const wire::Reroute& reroute) {
+  const Program& p = *program_;
+  if (static_cast<size_t>(reroute.routes_size()) != p.stacks.size()) {
+    return InvalidArgumentError(fmt::format("reroute routes {} stacks, the deck has {}",
+                                            reroute.routes_size(), p.stacks.size()));
+  }
+  std::vector<StackId> moved;
+  std::vector<StackId> adopted;
+  Engine* start = nullptr;
+  size_t start_index = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (StackId s = 0; s < p.stacks.size(); ++s) {
+      const wire::Route& route = reroute.routes(static_cast<int>(s));
+      if (route.stack() != p.stacks[s].name || route.node().empty() || route.address().empty()) {
+        return InvalidArgumentError(fmt::format("reroute of stack {} is malformed", s + 1));
+      }
+      if (route.node() == route_node_[s] && route.address() == route_address_[s]) continue;
+      if (route_node_[s] == self_name_) {
+        return InvalidArgumentError(fmt::format(
+            "reroute moves stack {} away from node {}, which holds it", p.stacks[s].name, self_name_));
+      }
+      moved.push_back(s);
+      route_node_[s] = route.node();
+      route_address_[s] = route.address();
+      if (route.node() == self_name_) adopted.push_back(s);
+    }
+    if (state_ != State::kAssigned && state_ != State::kRunning && state_ != State::kFinished) {
+      return Status::Ok();  // over: nothing to carry on
+    }
+    if (!adopted.empty()) {
+      effects_.Adopt(adopted);
+      engines_.push_back(std::make_unique<Engine>(*program_, adopted, effects_, node_.executor));
+      for (StackId s : adopted) {
+        engine_of_[s] = engines_.size() - 1;
+        mine_.push_back(s);
+      }
+      if (state_ != State::kAssigned) {  // else Start starts it with the others
+        state_ = State::kRunning;
+        if (running_++ == 0) self_ = shared_from_this();
+        start = engines_.back().get();
+        start_index = engines_.size() - 1;
+      }
+    }
+  }
+  {
+    std::lock_guard lock(links_mutex_);
+    for (ChannelId c = 0; c < p.channels.size(); ++c) {
+      if (std::find(moved.begin(), moved.end(), p.channels[c].to) != moved.end()) links_[c].reset();
+    }
+  }
+  for (StackId s : adopted) {
+    node_.log->info("{}: took over stack {} (starting it over)", Label(), p.stacks[s].name);
+  }
+  if (start) start->Start([this, start_index] { OnIdle(start_index); });
+  for (StackId s : moved) ResendTo(s);
+  return Status::Ok();
 }
 
 Status NodeRun::OnTableReply(const wire::TableReply& reply) {
@@ -193,10 +305,23 @@ void NodeRun::SendTableRequest(StackId stack, uint32_t pc, bool write, VarId var
   });
 }
 
+std::shared_ptr<PeerLink> NodeRun::LinkFor(ChannelId channel) {
+  std::string address;
+  {
+    std::lock_guard lock(mutex_);
+    address = route_address_[program_->channels[channel].to];
+  }
+  std::lock_guard lock(links_mutex_);
+  std::shared_ptr<PeerLink>& link = links_[channel];
+  if (!link || !link->usable() || link->address() != address) link = node_.peers->Get(address);
+  return link;
+}
+
 void NodeRun::SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) {
-  PeerLink& link = *links_[channel];
-  if (!link.Send(id_, channel, seq, value, lamport)) {
-    PeerLost(link.address(), fmt::format("callback stream to {} is closed", link.address()));
+  std::shared_ptr<PeerLink> link = LinkFor(channel);
+  if (!link) return;  // shutting down: the run ends with a fault
+  if (!link->Send(id_, channel, seq, value, lamport)) {
+    PeerLost(link->address(), fmt::format("callback stream to {} is closed", link->address()));
   }
 }
 
@@ -210,34 +335,47 @@ void NodeRun::StackFailed(StackId stack, uint32_t pc, const char* what) {
     failure->set_pc(pc);
     failure->set_what(what);
   });
-  engine_.Cancel();  // from inside an engine handler: the engine is not idle yet
+  std::vector<Engine*> engines;
+  {
+    std::lock_guard lock(mutex_);
+    engines = EnginesLocked();
+  }
+  // From inside a handler of one of them: that engine is not idle yet.
+  for (Engine* engine : engines) engine->Cancel();
   node_.runs.Changed();
 }
 
-// The engine is idle: every stack here ended, or the run was stopped.
-void NodeRun::OnIdle() {
+// Engine `index` is idle: its stacks ended, or the run was stopped.
+void NodeRun::OnIdle(size_t index) {
   bool finished = false;
+  std::vector<StackId> stacks;
+  std::vector<Engine*> engines;
+  std::shared_ptr<NodeRun> self;
   {
     std::lock_guard lock(mutex_);
-    if (state_ == State::kRunning) {
-      state_ = State::kFinished;
-      finished = true;
+    if (--running_ == 0) {
+      if (state_ == State::kRunning) {
+        state_ = State::kFinished;
+        finished = true;
+        stacks = mine_;  // every engine of these is idle
+        engines = EnginesLocked();
+      }
+      self = std::move(self_);  // may destroy *this: released last
     }
   }
   if (finished) {
     if (node_.metrics) {
       uint64_t cards = 0;
-      for (StackId s : mine_) cards += program_->stacks[s].code.size();
+      for (StackId s : stacks) cards += program_->stacks[s].code.size();
       node_.metrics->RunFinished(cards);
     }
-    SendResults();
-    node_.log->debug("{}: finished", Label());
+    SendResults(stacks, engines);
+    node_.log->debug("{}: finished (engine {})", Label(), index);
   }
   node_.runs.Changed();
-  auto self = std::move(self_);  // may destroy *this (and the engine): the last thing done
 }
 
-void NodeRun::SendResults() {
+void NodeRun::SendResults(const std::vector<StackId>& stacks, const std::vector<Engine*>& engines) {
   std::vector<Event> events = effects_.TakeEvents();
   for (size_t first = 0; first < events.size(); first += kEventsPerMessage) {
     const size_t last = std::min(events.size(), first + kEventsPerMessage);
@@ -246,11 +384,16 @@ void NodeRun::SendResults() {
       for (size_t i = first; i < last; ++i) ToWire(events[i], update.add_events());
     });
   }
+  std::vector<size_t> engine_of;
+  {
+    std::lock_guard lock(mutex_);
+    engine_of = engine_of_;
+  }
   SendSeparate([&](wire::RunUpdate& update) {
-    for (StackId s : mine_) {
+    for (StackId s : stacks) {
       wire::StackResult* result = update.add_results();
       result->set_stack(s);
-      const std::vector<int64_t>& registers = engine_.Registers(s);
+      const std::vector<int64_t>& registers = engines[engine_of[s]]->Registers(s);
       result->mutable_registers()->Add(registers.begin(), registers.end());
     }
     update.set_done(true);

@@ -1,16 +1,24 @@
 // NodeRun: one run's stacks on this node, from the Run stream's `assign`
 // until that stream is over: the compiled Program, the RemoteEffects, and the
-// Engine — the very engine local runs use — on the node's executor.
+// Engines — the very engine local runs use — on the node's executor.
 //
 // Life: kAssigned (validated, compiled, peers' streams opened) -> Start ->
-// kRunning -> the engine goes idle -> kFinished (events and registers sent).
-// A run error in a stack -> kFailed (StackFailure sent); a broken peer stream
-// or shutdown -> kFailed (NodeFault sent); Cancel or the stream ending ->
-// kCancelled. Only kRunning reports results.
+// kRunning -> every engine goes idle -> kFinished (events and registers
+// sent). A Reroute that gives the node stacks of a dead node starts them in
+// an engine of their own (kFinished -> kRunning again; results are sent
+// again once it is idle). A run error in a stack -> kFailed (StackFailure
+// sent); shutdown -> kFailed (NodeFault sent); Cancel or the stream ending
+// -> kCancelled. Only kRunning reports results.
+//
+// A broken callback stream does not fail the run: the callbacks sent to the
+// stacks behind it are sent again on a new stream, after a backoff that
+// grows with each break (the receiver drops what it has). If the node there
+// died, the coordinator reroutes its stacks and they go to the new holder.
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -18,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/deck/program.h"
@@ -48,6 +57,10 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
 
   // Most events in one RunUpdate.
   static constexpr int kEventsPerMessage = 16384;
+  // Callbacks go out again after 2 x this after a stream broke, doubling
+  // with each further break up to kMaxResendBackoff.
+  static constexpr std::chrono::milliseconds kFirstResendBackoff{10};
+  static constexpr std::chrono::milliseconds kMaxResendBackoff{1000};
 
   // Validates `assign` (INVALID_ARGUMENT naming what is wrong), compiles its
   // deck, and opens the streams to the peers its stacks send callbacks to.
@@ -74,11 +87,15 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   // The node cannot carry the run: NodeFault to the coordinator naming
   // `node` at `address`, then the stacks stop.
   void Fault(std::string_view node, std::string_view address, std::string_view why);
-  // The callback stream to `address` broke: Fault naming the node there.
+  // The callback stream to `address` broke: after a backoff, every callback
+  // sent to the stacks routed there goes out again on a new stream.
   void PeerLost(const std::string& address, const std::string& why);
 
   Status OnTableReply(const wire::TableReply& reply);
   Status Arrive(const wire::Callback& callback);
+  // Recovery: the run's new routing table. INVALID_ARGUMENT when it does not
+  // fit the deck or takes a stack away from this node.
+  Status Reroute(const wire::Reroute& reroute);
 
  private:
   NodeRun(const wire::Assign& assign, NodeContext& node, std::shared_ptr<const Program> program,
@@ -90,8 +107,15 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) override;
   void StackFailed(StackId stack, uint32_t pc, const char* what) override;
 
-  void OnIdle();
-  void SendResults();
+  // Engine `index` is idle.
+  void OnIdle(size_t index);
+  void SendResults(const std::vector<StackId>& stacks, const std::vector<Engine*>& engines);
+  // Every callback sent to a stack routed to `address` goes out again.
+  void ResendTo(const std::string& address);
+  void ResendTo(StackId receiver);
+  // The stream for callbacks of `channel`, opened if needed; null at shutdown.
+  std::shared_ptr<PeerLink> LinkFor(ChannelId channel);
+  std::vector<Engine*> EnginesLocked() const;
   bool SendUpdate(size_t items, const std::function<void(wire::RunUpdate&)>& fill);
   bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill);
   // kAssigned/kRunning -> `to`; returns the state it left, or nullopt if the
@@ -100,18 +124,29 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
 
   NodeContext& node_;
   const uint64_t id_;
+  const std::string self_name_;  // this node's name in the routes
   const std::shared_ptr<const Program> program_;
-  std::vector<std::string> route_node_;     // by StackId
-  std::vector<std::string> route_address_;  // by StackId
-  std::vector<StackId> mine_;
-  std::vector<std::shared_ptr<PeerLink>> links_;  // by ChannelId; set when the receiver is remote
   RemoteEffects effects_;
-  Engine engine_;  // declared last: destroyed first
 
   mutable std::mutex mutex_;
-  State state_ = State::kAssigned;  // guarded by mutex_
-  Updates* updates_ = nullptr;      // guarded by mutex_
-  std::shared_ptr<NodeRun> self_;   // held while the engine runs
+  State state_ = State::kAssigned;          // guarded by mutex_
+  Updates* updates_ = nullptr;              // guarded by mutex_
+  std::vector<std::string> route_node_;     // by StackId; guarded by mutex_
+  std::vector<std::string> route_address_;  // by StackId; guarded by mutex_
+  std::vector<StackId> mine_;               // the stacks held here; guarded by mutex_
+  // Engines in the order they were made (the first runs the assigned
+  // stacks, each later one the stacks of one Reroute); destroyed with the
+  // run, never before it is idle. engine_of_ by StackId. Guarded by mutex_.
+  std::vector<std::unique_ptr<Engine>> engines_;
+  std::vector<size_t> engine_of_;
+  size_t running_ = 0;             // engines started and not idle; guarded by mutex_
+  std::shared_ptr<NodeRun> self_;  // held while an engine runs; guarded by mutex_
+
+  std::mutex links_mutex_;
+  // By ChannelId: the stream last used for it; guarded by links_mutex_.
+  std::vector<std::shared_ptr<PeerLink>> links_;
+  // Breaks seen per peer address, for the backoff; guarded by links_mutex_.
+  std::unordered_map<std::string, int> breaks_;
 };
 
 const char* NodeRunStateName(NodeRun::State state);

@@ -11,12 +11,12 @@ RemoteEffects::RemoteEffects(const Program& program, Ordering ordering, std::vec
                              Transport& transport, EventObserver observer)
     : program_(program),
       ordering_(ordering),
-      mine_(std::move(mine)),
       transport_(transport),
       observer_(std::move(observer)),
+      mine_(std::move(mine)),
       stacks_(program.stacks.size()),
       inboxes_(program.channels.size()),
-      sent_(program.channels.size(), 0) {}
+      sent_(program.channels.size()) {}
 
 void RemoteEffects::Read(Continuation k, uint32_t pc, VarId var) { AskTable(k, pc, false, var, 0); }
 
@@ -59,10 +59,13 @@ void RemoteEffects::Notify(Continuation k, uint32_t pc, ChannelId channel, int64
   Wakeup receiver;
   uint64_t seq;
   uint64_t lamport;
+  bool local;
   {
     std::lock_guard lock(mutex_);
     lamport = ++stacks_[ends.from].clock;
-    seq = ++sent_[channel];
+    std::vector<Early>& sent = sent_[channel];
+    sent.push_back(Early{value, lamport});
+    seq = sent.size();
     Event event;
     event.kind = EventKind::kSend;
     event.stack = ends.from;
@@ -73,32 +76,43 @@ void RemoteEffects::Notify(Continuation k, uint32_t pc, ChannelId channel, int64
     event.lamport = lamport;
     event.pc = pc;
     Record(event);
-    if (mine_[ends.to]) ArriveLocked(channel, seq, value, lamport, receiver);
+    local = mine_[ends.to];
+    if (local) DeliverLocked(channel, seq, value, lamport, receiver);
   }
-  if (!mine_[ends.to]) transport_.SendCallback(channel, seq, value, lamport);
+  if (!local) transport_.SendCallback(channel, seq, value, lamport);
   receiver.Run();
   k.Resume(std::nullopt);
 }
 
 Status RemoteEffects::Arrive(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) {
+  if (channel >= inboxes_.size() || seq == 0) {
+    return InvalidArgumentError(
+        fmt::format("callback #{} on channel {}, which the deck lacks", seq, channel));
+  }
   Wakeup receiver;
   {
     std::lock_guard lock(mutex_);
-    if (channel >= inboxes_.size() || !mine_[program_.channels[channel].to]) {
-      return InvalidArgumentError(
-          fmt::format("callback on channel {}, whose receiver is not on this node", channel));
-    }
-    const Inbox& inbox = inboxes_[channel];
-    if (seq != inbox.arrived + 1) {
-      const Channel& ends = program_.channels[channel];
-      return InvalidArgumentError(fmt::format("callback #{} from {} to {} arrived after #{}", seq,
-                                              program_.stacks[ends.from].name,
-                                              program_.stacks[ends.to].name, inbox.arrived));
-    }
-    ArriveLocked(channel, seq, value, lamport, receiver);
+    DeliverLocked(channel, seq, value, lamport, receiver);
   }
   receiver.Run();
   return Status::Ok();
+}
+
+void RemoteEffects::DeliverLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
+                                  Wakeup& wakeup) {
+  Inbox& inbox = inboxes_[channel];
+  if (seq <= inbox.arrived) return;  // sent again: taken already
+  if (seq > inbox.arrived + 1) {
+    inbox.early.emplace(seq, Early{value, lamport});
+    return;
+  }
+  ArriveLocked(channel, seq, value, lamport, wakeup);
+  // Only the first arrival can wake the parked await; the rest just queue.
+  for (auto it = inbox.early.begin(); it != inbox.early.end() && it->first == inbox.arrived + 1;
+       it = inbox.early.erase(it)) {
+    Wakeup none;
+    ArriveLocked(channel, it->first, it->second.value, it->second.lamport, none);
+  }
 }
 
 void RemoteEffects::ArriveLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
@@ -185,6 +199,48 @@ void RemoteEffects::Done(StackId) {}  // the run reports results once its engine
 
 void RemoteEffects::Failed(StackId stack, uint32_t pc, const char* what) {
   transport_.StackFailed(stack, pc, what);
+}
+
+void RemoteEffects::Adopt(const std::vector<StackId>& stacks) {
+  std::vector<Wakeup> wakeups;  // none in fact: adopted stacks have not started
+  {
+    std::lock_guard lock(mutex_);
+    for (StackId s : stacks) {
+      mine_[s] = true;
+      stacks_[s] = StackState{};
+    }
+    for (ChannelId c = 0; c < program_.channels.size(); ++c) {
+      const Channel& ends = program_.channels[c];
+      if (!mine_[ends.from] ||
+          std::find(stacks.begin(), stacks.end(), ends.to) == stacks.end()) {
+        continue;
+      }
+      const std::vector<Early>& sent = sent_[c];
+      for (uint64_t i = 0; i < sent.size(); ++i) {
+        wakeups.emplace_back();
+        DeliverLocked(c, i + 1, sent[i].value, sent[i].lamport, wakeups.back());
+      }
+    }
+  }
+  for (Wakeup& w : wakeups) w.Run();
+}
+
+std::vector<RemoteEffects::SentCallback> RemoteEffects::SentTo(StackId receiver) const {
+  std::vector<SentCallback> out;
+  std::lock_guard lock(mutex_);
+  for (ChannelId c = 0; c < program_.channels.size(); ++c) {
+    if (program_.channels[c].to != receiver) continue;
+    const std::vector<Early>& sent = sent_[c];
+    for (uint64_t i = 0; i < sent.size(); ++i) {
+      out.push_back(SentCallback{c, i + 1, sent[i].value, sent[i].lamport});
+    }
+  }
+  return out;
+}
+
+bool RemoteEffects::IsMine(StackId stack) const {
+  std::lock_guard lock(mutex_);
+  return mine_[stack];
 }
 
 std::vector<Event> RemoteEffects::TakeEvents() {

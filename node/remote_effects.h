@@ -10,6 +10,14 @@
 //    the inbox (no thread held) and Arrive resumes it; in none mode it
 //    resumes at once, with the callback or without.
 //
+// Recovery. Every callback this node's stacks send is kept for the life of
+// the run, so that it can be sent again (SentTo) when its stream broke or
+// its receiver moved to another node; inboxes take each `seq` once, in
+// order, dropping one they have and putting one that comes early aside. A
+// stack adopted from a dead node (Adopt) starts over with a fresh clock: fed
+// the same table replies (the coordinator answers from its history) and the
+// same callbacks, it recomputes the same values and Lamport times.
+//
 // Every step is recorded as an Event with a Lamport time: each stack has a
 // clock; a send carries the sender's time, an arrival takes max(previous
 // arrival on the channel, send) + 1, the await that consumes it max(own,
@@ -24,6 +32,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -48,14 +57,13 @@ class RemoteEffects final : public Effects {
     // answer must come back through OnTableReply.
     virtual void SendTableRequest(StackId stack, uint32_t pc, bool write, VarId var, int64_t value,
                                   uint64_t lamport) = 0;
-    // Sends callback `seq` of `channel` to the node of its receiver. Calls
-    // for one channel come in seq order, one at a time.
+    // Sends callback `seq` of `channel` to the node of its receiver.
     virtual void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) = 0;
     virtual void StackFailed(StackId stack, uint32_t pc, const char* what) = 0;
   };
 
-  // `mine[s]` tells whether stack s runs on this node. `program` and
-  // `transport` must outlive this object.
+  // `mine[s]` tells whether stack s runs on this node at first. `program`
+  // and `transport` must outlive this object.
   RemoteEffects(const Program& program, Ordering ordering, std::vector<bool> mine,
                 Transport& transport, EventObserver observer);
 
@@ -71,9 +79,26 @@ class RemoteEffects final : public Effects {
   // INVALID_ARGUMENT when no such request is outstanding.
   Status OnTableReply(StackId stack, uint32_t pc, int64_t value, uint64_t lamport);
 
-  // Callback `seq` of `channel` arrived from another node. INVALID_ARGUMENT
-  // when the channel's receiver is not here or `seq` is not the next one.
+  // Callback `seq` of `channel` arrived from another node. A `seq` already
+  // taken is dropped; one that comes early waits for those before it. The
+  // receiver need not be here yet (a Reroute giving it to this node may come
+  // after its callbacks). INVALID_ARGUMENT for an unknown channel or seq 0.
   Status Arrive(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport);
+
+  // Recovery: `stacks` (not here so far) now run here, from their first
+  // card. The callbacks this node's stacks sent them go into their inboxes.
+  void Adopt(const std::vector<StackId>& stacks);
+
+  struct SentCallback {
+    ChannelId channel = 0;
+    uint64_t seq = 0;
+    int64_t value = 0;
+    uint64_t lamport = 0;
+  };
+  // Every callback this node's stacks have sent to `receiver` so far, in
+  // seq order per channel: to send again to the receiver's node.
+  std::vector<SentCallback> SentTo(StackId receiver) const;
+  bool IsMine(StackId stack) const;
 
   // The events recorded so far, handed over (the internal list is emptied).
   std::vector<Event> TakeEvents();
@@ -84,8 +109,13 @@ class RemoteEffects final : public Effects {
     uint64_t seq = 0;
     uint64_t lamport = 0;  // of its arrival
   };
-  struct Inbox {  // of a channel whose receiver is here
+  struct Early {  // a callback that came before the one preceding it
+    int64_t value = 0;
+    uint64_t lamport = 0;  // of its send
+  };
+  struct Inbox {  // of a channel whose receiver is (or may become) here
     std::deque<Message> messages;
+    std::map<uint64_t, Early> early;  // by seq, all > arrived + 1
     uint64_t arrived = 0;
     uint64_t last_lamport = 0;  // of the latest arrival
     std::optional<Continuation> parked;
@@ -108,21 +138,27 @@ class RemoteEffects final : public Effects {
   void AskTable(Continuation k, uint32_t pc, bool write, VarId var, int64_t value);
   // The following run with mutex_ held.
   void Record(Event event);
+  // Takes callback `seq` into its inbox if it is the next one (then any
+  // early ones that follow), keeps it aside if early, drops it if taken.
+  void DeliverLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
+                     Wakeup& wakeup);
   void ArriveLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
                     Wakeup& wakeup);
   int64_t Consume(StackId stack, uint32_t pc, ChannelId channel);
 
   const Program& program_;
   const Ordering ordering_;
-  const std::vector<bool> mine_;
   Transport& transport_;
   const EventObserver observer_;
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  std::vector<bool> mine_;          // by StackId; guarded by mutex_
   std::vector<StackState> stacks_;  // by StackId; guarded by mutex_
   std::vector<Inbox> inboxes_;      // by ChannelId; guarded by mutex_
-  std::vector<uint64_t> sent_;      // by ChannelId; guarded by mutex_
-  std::vector<Event> events_;       // guarded by mutex_
+  // Every callback sent on each channel by a stack here, seq = index + 1;
+  // by ChannelId; guarded by mutex_.
+  std::vector<std::vector<Early>> sent_;
+  std::vector<Event> events_;  // guarded by mutex_
 };
 
 }  // namespace cardflow

@@ -54,6 +54,9 @@ Status RunStream::Handle(const wire::RunControl& control) {
   for (const wire::TableReply& reply : control.table()) {
     if (Status s = run->OnTableReply(reply); !s.ok()) return s;
   }
+  if (control.has_reroute()) {
+    if (Status s = run->Reroute(control.reroute()); !s.ok()) return s;
+  }
   if (control.start()) {
     if (Status s = run->Start(); !s.ok()) return s;
   }

@@ -8,6 +8,9 @@
 #include <mutex>
 #include <optional>
 
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
 #include "common/report/outcome.h"
 #include "common/verify/verifier.h"
 #include "coordinator/cluster/node_call.h"
@@ -38,10 +41,19 @@ class ClusterRun final : private NodeCall::Owner {
         executor_(std::move(executor)),
         done_(std::move(done)),
         table_(program_),
+        stack_node_(plan.stack_node),
+        held_(plan.held),
+        alive_(plan.participants.size(), true),
+        ready_(plan.participants.size(), false),
         registers_(program_.stacks.size()),
-        reported_(plan.participants.size(), false) {
+        have_result_(program_.stacks.size(), false),
+        reported_(plan.participants.size(), false),
+        events_(plan.participants.size()) {
     for (size_t i = 0; i < plan.participants.size(); ++i) {
-      calls_.push_back(std::make_unique<NodeCall>(static_cast<NodeCall::Owner&>(*this), i));
+      const NodeConnections& nodes = *plan.connections;
+      calls_.push_back(std::make_unique<NodeCall>(static_cast<NodeCall::Owner&>(*this), i,
+                                                  nodes.observer(),
+                                                  nodes.node(plan.participants[i]).name));
     }
   }
 
@@ -67,12 +79,16 @@ class ClusterRun final : private NodeCall::Owner {
     assign->set_deck_text(plan_.deck_text);
     assign->set_ordering(ToWire(plan_.ordering));
     assign->set_seed(seed_);
+    FillRoutes(*assign->mutable_routes());
+  }
+
+  // Unlocked only before the calls start.
+  void FillRoutes(google::protobuf::RepeatedPtrField<wire::Route>& routes) const {
     for (StackId s = 0; s < program_.stacks.size(); ++s) {
-      const NodeAddress& holder = plan_.connections->node(plan_.stack_node[s]);
-      wire::Route* route = assign->add_routes();
+      wire::Route* route = routes.Add();
       route->set_stack(program_.stacks[s].name);
-      route->set_node(holder.name);
-      route->set_address(holder.address);
+      route->set_node(plan_.connections->node(stack_node_[s]).name);
+      route->set_address(plan_.connections->route_address(stack_node_[s]));
     }
   }
 
@@ -85,28 +101,30 @@ class ClusterRun final : private NodeCall::Owner {
 
   void OnUpdate(size_t index, const wire::RunUpdate& update) override {
     std::lock_guard lock(mutex_);
-    if (ended_) return;
+    if (ended_ || !alive_[index]) return;  // a node given up for dead may still talk
     if (Status s = CheckProtocol(update.protocol(), "RunUpdate"); !s.ok()) {
       return Fault(index, s.message());
     }
-    if (update.ready() && ++ready_ == calls_.size()) {
-      for (auto& call : calls_) call->Send(0, [](wire::RunControl& c) { c.set_start(true); });
+    if (update.ready()) {
+      ready_[index] = true;
+      StartIfReady();
     }
     if (update.table_size() > 0) ServeTable(index, update);
     if (ended_) return;
-    for (const wire::Event& event : update.events()) events_.push_back(FromWire(event));
+    for (const wire::Event& event : update.events()) events_[index].push_back(FromWire(event));
     for (const wire::StackResult& result : update.results()) {
       const StackId s = result.stack();
-      if (s >= program_.stacks.size() || !plan_.held[index][s] ||
+      if (s >= program_.stacks.size() || !held_[index][s] ||
           static_cast<size_t>(result.registers_size()) != program_.stacks[s].registers.size()) {
         return Fault(index, fmt::format("sent a malformed result for stack {}", s));
       }
       registers_[s].assign(result.registers().begin(), result.registers().end());
+      have_result_[s] = true;
     }
     if (update.has_failure()) {
       const wire::StackFailure& failure = update.failure();
       const StackId s = failure.stack();
-      if (s >= program_.stacks.size() || !plan_.held[index][s] ||
+      if (s >= program_.stacks.size() || !held_[index][s] ||
           failure.pc() >= program_.stacks[s].code.size()) {
         return Fault(index, "sent a malformed run error");
       }
@@ -122,11 +140,82 @@ class ClusterRun final : private NodeCall::Owner {
     }
     if (update.done()) {
       reported_[index] = true;
-      if (std::all_of(reported_.begin(), reported_.end(), [](bool r) { return r; })) {
+      if (Complete()) {
         complete_ = true;
         End(/*cancel=*/false);
       }
     }
+  }
+
+  // mutex_ held. Every live node has reported since it last got stacks, and
+  // every stack's registers came from the node holding it now.
+  bool Complete() const {
+    for (size_t i = 0; i < calls_.size(); ++i) {
+      if (alive_[i] && !reported_[i]) return false;
+    }
+    return std::all_of(have_result_.begin(), have_result_.end(), [](bool r) { return r; });
+  }
+
+  // mutex_ held. Starts the run once every live node is ready.
+  void StartIfReady() {
+    if (started_) return;
+    for (size_t i = 0; i < calls_.size(); ++i) {
+      if (alive_[i] && !ready_[i]) return;
+    }
+    started_ = true;
+    for (size_t i = 0; i < calls_.size(); ++i) {
+      if (alive_[i]) calls_[i]->Send(0, [](wire::RunControl& c) { c.set_start(true); });
+    }
+  }
+
+  // mutex_ held. The node at `index` is gone (its call broke): its stacks
+  // start over on the live node holding the fewest, and every live node
+  // learns the new routes. False when no live node is left.
+  bool Recover(size_t index, const std::string& why) {
+    alive_[index] = false;
+    events_[index].clear();  // its stacks' events come again from their replay
+    size_t target = calls_.size();
+    size_t fewest = SIZE_MAX;
+    for (size_t i = 0; i < calls_.size(); ++i) {
+      if (!alive_[i]) continue;
+      const size_t held = static_cast<size_t>(std::count(held_[i].begin(), held_[i].end(), true));
+      if (held < fewest) {
+        fewest = held;
+        target = i;
+      }
+    }
+    std::vector<std::string> stacks;
+    for (StackId s = 0; s < program_.stacks.size(); ++s) {
+      if (held_[index][s]) stacks.push_back(program_.stacks[s].name);
+    }
+    if (target == calls_.size()) {
+      fault_ = UnavailableError(fmt::format("{}; no live node is left to take over stack{} {}", why,
+                                            stacks.size() == 1 ? "" : "s",
+                                            fmt::join(stacks, ", ")));
+      return false;
+    }
+    const std::string& to = Node(target).name;
+    for (StackId s = 0; s < program_.stacks.size(); ++s) {
+      if (!held_[index][s]) continue;
+      held_[index][s] = false;
+      held_[target][s] = true;
+      stack_node_[s] = plan_.participants[target];
+      have_result_[s] = false;
+      registers_[s].clear();
+      moved_.push_back(MovedStack{program_.stacks[s].name, Node(index).name, to});
+    }
+    reported_[target] = false;
+    spdlog::warn("{}: {}; stack{} {} start{} over on node {}", Label(), why,
+                 stacks.size() == 1 ? "" : "s", fmt::join(stacks, ", "),
+                 stacks.size() == 1 ? "s" : "", to);
+    for (size_t i = 0; i < calls_.size(); ++i) {
+      if (!alive_[i]) continue;
+      calls_[i]->Send(0, [&](wire::RunControl& control) {
+        FillRoutes(*control.mutable_reroute()->mutable_routes());
+      });
+    }
+    StartIfReady();  // the dead node may have been the last one not ready
+    return true;
   }
 
   // mutex_ held.
@@ -134,7 +223,7 @@ class ClusterRun final : private NodeCall::Owner {
     std::vector<wire::TableReply> replies;
     replies.reserve(update.table_size());
     for (const wire::TableRequest& request : update.table()) {
-      StatusOr<wire::TableReply> reply = table_.Apply(request, plan_.held[index]);
+      StatusOr<wire::TableReply> reply = table_.Apply(request, held_[index]);
       if (!reply.ok()) return Fault(index, reply.status().message());
       replies.push_back(std::move(reply).value());
     }
@@ -165,14 +254,17 @@ class ClusterRun final : private NodeCall::Owner {
     bool last;
     {
       std::lock_guard lock(mutex_);
-      if (!complete_ && !error_ && fault_.ok()) {
-        if (!status.ok()) {
-          fault_ = CallFault(index, status);
-        } else if (!reported_[index]) {
-          fault_ = UnavailableError(fmt::format("node {} at {} ended the run before it finished",
-                                                Node(index).name, Node(index).address));
+      if (!complete_ && !error_ && fault_.ok() && alive_[index]) {
+        const bool gone = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                          status.error_code() == grpc::StatusCode::CANCELLED || status.ok();
+        Status why = status.ok() ? UnavailableError(fmt::format(
+                                       "node {} at {} ended {} before it finished",
+                                       Node(index).name, Node(index).address, Label()))
+                                 : CallFault(index, status);
+        if (!gone || !Recover(index, why.message())) {
+          if (fault_.ok()) fault_ = why;
+          End(/*cancel=*/true);
         }
-        End(/*cancel=*/true);
       }
       last = ++calls_done_ == calls_.size();
     }
@@ -205,6 +297,10 @@ class ClusterRun final : private NodeCall::Owner {
     ClusterRunResult out;
     out.result.seed = seed_;
     out.fault = fault_;
+    out.moved = std::move(moved_);
+    for (size_t i = 0; i < calls_.size(); ++i) {
+      if (!alive_[i]) out.dead.push_back(plan_.participants[i]);
+    }
     if (out.fault.ok() && error_) {
       out.result.error = *error_;
     } else if (out.fault.ok()) {
@@ -213,12 +309,14 @@ class ClusterRun final : private NodeCall::Owner {
       state.registers = std::move(registers_);
       out.result.values = OutcomeValues(program_, state);
       out.result.expect_ok = ExpectationsHold(program_, state);
-      std::vector<Event> table_events = table_.TakeEvents();
-      events_.insert(events_.end(), table_events.begin(), table_events.end());
-      std::sort(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
+      std::vector<Event> events = table_.TakeEvents();
+      for (size_t i = 0; i < calls_.size(); ++i) {
+        if (alive_[i]) events.insert(events.end(), events_[i].begin(), events_[i].end());
+      }
+      std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
         return std::tie(a.lamport, a.stack) < std::tie(b.lamport, b.stack);
       });
-      const Verdict verdict = VerifyRun(program_, events_);
+      const Verdict verdict = VerifyRun(program_, events);
       out.result.order_violation = verdict.order_violations > 0;
       if (!verdict.faults.empty()) {
         out.fault = InternalError(
@@ -240,10 +338,19 @@ class ClusterRun final : private NodeCall::Owner {
   RunTable table_;
 
   std::mutex mutex_;
-  size_t ready_ = 0;                             // guarded by mutex_
+  // Where the stacks are now: the plan's placement until recovery moves
+  // some. By StackId / per participant; guarded by mutex_.
+  std::vector<size_t> stack_node_;
+  std::vector<std::vector<bool>> held_;
+  std::vector<bool> alive_;                      // per participant; guarded by mutex_
+  std::vector<bool> ready_;                      // per participant; guarded by mutex_
+  bool started_ = false;                         // guarded by mutex_
   std::vector<std::vector<int64_t>> registers_;  // by StackId; guarded by mutex_
-  std::vector<bool> reported_;                   // per participant: sent done; guarded by mutex_
-  std::vector<Event> events_;                    // guarded by mutex_
+  std::vector<bool> have_result_;                // by StackId; guarded by mutex_
+  // Per participant: reported done since it last got stacks; guarded by mutex_.
+  std::vector<bool> reported_;
+  std::vector<std::vector<Event>> events_;  // per participant; guarded by mutex_
+  std::vector<MovedStack> moved_;           // guarded by mutex_
   std::optional<RunError> error_;                // guarded by mutex_
   Status fault_;                                 // guarded by mutex_
   bool complete_ = false;                        // every node reported; guarded by mutex_

@@ -8,9 +8,19 @@
 // sorted by (lamport, stack) and checked by VerifyRun — as a local run is.
 //
 // A run error in a stack ends the run as a RunResult with `error`, like
-// locally. A node that vanishes, breaks a peer stream, shuts down, rejects
-// the run or misses the deadline ends it with a fault instead: a Status
-// naming the node, and the cluster could not carry the run.
+// locally.
+//
+// Recovery: when a node's Run call breaks (it died, was killed, shut down,
+// or stopped answering keepalives), its stacks move to the live node of the
+// run holding the fewest, start over there from their first card, and every
+// live node is told the new routes (wire::Reroute). The RunTable answers
+// their table operations from its history and the senders send their
+// callbacks again, so the run ends with the outcome an undisturbed run
+// gives. The dead node's events are dropped: the replay records them anew.
+//
+// A node that rejects the run, sends what it should not, or misses the
+// deadline, or a death with no live node left, ends the run with a fault: a
+// Status naming the node; the cluster could not carry the run.
 #pragma once
 
 #include <asio/any_io_executor.hpp>
@@ -39,9 +49,18 @@ struct RunPlan {
   std::chrono::milliseconds run_timeout{0};
 };
 
+// A stack recovery moved from a dead node to a live one.
+struct MovedStack {
+  std::string stack;
+  std::string from;  // node names
+  std::string to;
+};
+
 struct ClusterRunResult {
   RunResult result;  // meaningful when fault is OK
   Status fault;      // not OK: the cluster could not carry the run
+  std::vector<MovedStack> moved;
+  std::vector<size_t> dead;  // node indices given up for dead during the run
 };
 
 // Starts one run. `done` is called exactly once, on `executor`, with its

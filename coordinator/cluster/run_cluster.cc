@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <map>
 #include <set>
 
 #include "coordinator/cluster/cluster_run.h"
@@ -60,6 +61,35 @@ RunPlan MakePlan(const Program& program, const std::string& deck_text,
   return plan;
 }
 
+// The placement with every stack of a dead node moved to the live node
+// holding the fewest; UNAVAILABLE when no node is alive.
+StatusOr<std::vector<std::string>> AvoidDead(const Program& program,
+                                             const std::vector<std::string>& placement,
+                                             const NodeConnections& connections,
+                                             const std::vector<bool>& dead,
+                                             std::vector<MovedStack>& moved) {
+  std::vector<size_t> load(connections.size(), 0);
+  for (const std::string& node : placement) ++load[connections.Find(node)];
+  std::vector<std::string> out = placement;
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    const size_t from = connections.Find(placement[s]);
+    if (!dead[from]) continue;
+    size_t to = connections.size();
+    for (size_t n = 0; n < connections.size(); ++n) {
+      if (!dead[n] && (to == connections.size() || load[n] < load[to])) to = n;
+    }
+    if (to == connections.size()) {
+      return UnavailableError(
+          fmt::format("every node died: no live node is left to run stack {}", program.stacks[s].name));
+    }
+    --load[from];
+    ++load[to];
+    out[s] = connections.node(to).name;
+    moved.push_back(MovedStack{program.stacks[s].name, placement[s], out[s]});
+  }
+  return out;
+}
+
 // Run ids differ between coordinators sharing nodes, and between the runs of one.
 uint64_t RunIdBase() {
   std::random_device random;
@@ -88,9 +118,20 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   auto placement = PlaceStacks(program, names, options.place);
   if (!placement.ok()) return placement.status();
 
-  NodeConnections connections(nodes);
+  // Loopback nodes live in this process and speak plaintext.
+  NodeConnections connections(nodes, loopback ? LinkSecurity() : options.links, options.observer);
   if (Status s = connections.Probe(options.connect_timeout); !s.ok()) return s;
-  const RunPlan plan = MakePlan(program, deck_text, options, connections, *placement);
+  // Runs use the plan for the nodes alive when they start: a node given up
+  // for dead during one run is left out of the runs that start after it.
+  std::map<std::vector<bool>, std::unique_ptr<RunPlan>> plans;  // by dead mask; guarded by mutex
+  std::map<std::vector<bool>, std::vector<MovedStack>> plan_moves;  // guarded by mutex
+  std::vector<bool> dead(connections.size(), false);  // guarded by mutex
+  plans[dead] = std::make_unique<RunPlan>(
+      MakePlan(program, deck_text, options, connections, *placement));
+  std::set<std::string> moved;  // "A: y -> x"; guarded by mutex
+  auto note_moves = [&moved](const std::vector<MovedStack>& moves) {
+    for (const MovedStack& m : moves) moved.insert(fmt::format("{}: {} -> {}", m.stack, m.from, m.to));
+  };
 
   std::vector<std::pair<std::string, std::string>> placed;
   for (StackId s = 0; s < program.stacks.size(); ++s) {
@@ -110,17 +151,35 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
 
   std::function<void()> launch = [&] {
     uint64_t i;
+    const RunPlan* plan;
     {
       std::lock_guard lock(mutex);
       if (!fault.ok() || next >= options.runs) return;
+      auto& slot = plans[dead];
+      if (!slot) {
+        std::vector<MovedStack> moves;
+        auto avoided = AvoidDead(program, *placement, connections, dead, moves);
+        if (!avoided.ok()) {
+          plans.erase(dead);
+          fault = avoided.status();
+          return;
+        }
+        slot = std::make_unique<RunPlan>(
+            MakePlan(program, deck_text, options, connections, *avoided));
+        plan_moves[dead] = std::move(moves);
+      }
+      note_moves(plan_moves[dead]);
+      plan = slot.get();
       i = next++;
       ++active;
     }
-    LaunchClusterRun(plan, id_base + i, options.seed + i, finisher.get_executor(),
+    LaunchClusterRun(*plan, id_base + i, options.seed + i, finisher.get_executor(),
                      [&](ClusterRunResult run) {
                        uint64_t now;
                        {
                          std::lock_guard lock(mutex);
+                         for (size_t n : run.dead) dead[n] = true;
+                         note_moves(run.moved);
                          if (!run.fault.ok()) {
                            if (fault.ok()) fault = run.fault;
                          } else {
@@ -142,6 +201,7 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   }
   finisher.join();
   if (!fault.ok()) return fault;
+  for (const std::string& m : moved) builder.AddMoved(m);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return std::move(builder).Finish(wall);

@@ -35,6 +35,15 @@ StatusOr<wire::TableReply> RunTable::Apply(const wire::TableRequest& request,
   event.var = request.var();
   event.pc = request.pc();
   std::lock_guard lock(mutex_);
+  const uint64_t key = uint64_t{request.stack()} << 32 | request.pc();
+  if (auto it = history_.find(key); it != history_.end()) {
+    if (write && it->second.request_value != request.value()) {
+      return InvalidArgumentError(fmt::format(
+          "stack {} replayed card {} writing {}, but wrote {} the first time: the replay diverged",
+          stack.name, request.pc() + 1, request.value(), it->second.request_value));
+    }
+    return it->second.reply;
+  }
   int64_t& value = values_[request.var()];
   if (write) value = request.value();
   clock_ = std::max(clock_, request.lamport()) + 1;
@@ -43,6 +52,7 @@ StatusOr<wire::TableReply> RunTable::Apply(const wire::TableRequest& request,
   events_.push_back(event);
   reply.set_value(value);
   reply.set_lamport(clock_);
+  history_.emplace(key, Applied{write ? request.value() : 0, reply});
   return reply;
 }
 

@@ -5,11 +5,18 @@
 // stack's clock and than every earlier operation, so (lamport, stack) order
 // respects both program order and the table's order.
 //
+// It is also each stack's history of table operations: a stack started over
+// on another node after its node died asks again for what it had asked, and
+// gets the reply it got the first time — the operation is not applied twice
+// — so the replayed cards see what they saw (as workflow engines replay an
+// activity's recorded result).
+//
 // Thread-safety: all methods may be called from any thread.
 #pragma once
 
 #include <cstdint>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "common/deck/program.h"
@@ -23,10 +30,12 @@ class RunTable {
  public:
   explicit RunTable(const Program& program);
 
-  // Applies one request and returns its reply. INVALID_ARGUMENT when the
-  // request does not match the deck (no such stack or card, the card is not
-  // that read/write of that variable) or `stack` is not in `allowed` (the
-  // stacks of the node that sent it).
+  // Applies one request and returns its reply; a request the stack made
+  // before (same card) gets the recorded reply and changes nothing.
+  // INVALID_ARGUMENT when the request does not match the deck (no such stack
+  // or card, the card is not that read/write of that variable), `stack` is
+  // not in `allowed` (the stacks of the node that sent it), or a replayed
+  // write writes another value than the first time (the replay diverged).
   StatusOr<wire::TableReply> Apply(const wire::TableRequest& request,
                                    const std::vector<bool>& allowed);
 
@@ -39,6 +48,12 @@ class RunTable {
   std::vector<int64_t> values_;  // by VarId; guarded by mutex_
   uint64_t clock_ = 0;           // guarded by mutex_
   std::vector<Event> events_;    // guarded by mutex_
+  struct Applied {
+    int64_t request_value = 0;  // what a write asked to write
+    wire::TableReply reply;
+  };
+  // By (stack << 32 | pc); guarded by mutex_.
+  std::unordered_map<uint64_t, Applied> history_;
 };
 
 }  // namespace cardflow
