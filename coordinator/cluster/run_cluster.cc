@@ -20,6 +20,10 @@ namespace cardflow {
 
 namespace {
 
+constexpr std::chrono::milliseconds kFirstRejoinBackoff{100};
+constexpr std::chrono::milliseconds kMaxRejoinBackoff{2000};
+constexpr std::chrono::milliseconds kRejoinPingTimeout{200};
+
 Status CheckNodes(const std::vector<NodeAddress>& nodes) {
   if (nodes.empty())
     return InvalidArgumentError("no nodes given (--node NAME=HOST:PORT or --loopback N)");
@@ -149,9 +153,35 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   uint64_t finished = 0;  // guarded by mutex
   Status fault;           // the first; guarded by mutex
 
+  // A node given up for dead is pinged again before a run starts, at most
+  // every `retry[n]` (doubling up to kMaxRejoinBackoff): once it answers,
+  // it takes its stacks back from the next run on.
+  std::vector<std::chrono::milliseconds> retry(connections.size(), kFirstRejoinBackoff);
+  std::vector<std::chrono::steady_clock::time_point> next_try(connections.size());  // guarded by mutex
+  auto rejoin = [&] {
+    std::vector<size_t> due;
+    {
+      std::lock_guard lock(mutex);
+      const auto now = std::chrono::steady_clock::now();
+      for (size_t n = 0; n < connections.size(); ++n) {
+        if (!dead[n] || now < next_try[n]) continue;
+        next_try[n] = now + retry[n];
+        retry[n] = std::min(kMaxRejoinBackoff, retry[n] * 2);
+        due.push_back(n);
+      }
+    }
+    for (size_t n : due) {
+      if (!connections.Answers(n, kRejoinPingTimeout)) continue;
+      std::lock_guard lock(mutex);
+      dead[n] = false;
+      retry[n] = kFirstRejoinBackoff;
+    }
+  };
+
   std::function<void()> launch = [&] {
     uint64_t i;
     const RunPlan* plan;
+    rejoin();
     {
       std::lock_guard lock(mutex);
       if (!fault.ok() || next >= options.runs) return;
@@ -178,7 +208,10 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
                        uint64_t now;
                        {
                          std::lock_guard lock(mutex);
-                         for (size_t n : run.dead) dead[n] = true;
+                         for (size_t n : run.dead) {
+                           if (!dead[n]) next_try[n] = std::chrono::steady_clock::now() + retry[n];
+                           dead[n] = true;
+                         }
                          note_moves(run.moved);
                          if (!run.fault.ok()) {
                            if (fault.ok()) fault = run.fault;
