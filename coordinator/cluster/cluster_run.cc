@@ -134,6 +134,14 @@ class ClusterRun final : private NodeCall::Owner {
     }
     if (update.has_fault()) {
       const wire::NodeFault& fault = update.fault();
+      if (fault.node() == Node(index).name && plan_.ordering == Ordering::kCallbacks) {
+        // The node gives up the run itself (it is shutting down): as if it died.
+        if (!Recover(index, fmt::format("node {} at {}: {}", Node(index).name,
+                                        Node(index).address, fault.message()))) {
+          End(/*cancel=*/true);
+        }
+        return;
+      }
       fault_ = UnavailableError(
           fmt::format("{} (reported by node {})", fault.message(), Node(index).name));
       return End(/*cancel=*/true);
@@ -261,7 +269,15 @@ class ClusterRun final : private NodeCall::Owner {
                                        "node {} at {} ended {} before it finished",
                                        Node(index).name, Node(index).address, Label()))
                                  : CallFault(index, status);
-        if (!gone || !Recover(index, why.message())) {
+        if (gone && plan_.ordering == Ordering::kNone) {
+          // An await in none mode takes whatever has arrived by then: a
+          // replay could take something else than the first try did.
+          why = UnavailableError(fmt::format(
+              "{}; runs with --ordering none are not recovered (an await there depends on "
+              "timing, so starting its stack over could change what it saw)",
+              why.message()));
+        }
+        if (!gone || plan_.ordering == Ordering::kNone || !Recover(index, why.message())) {
           if (fault_.ok()) fault_ = why;
           End(/*cancel=*/true);
         }

@@ -118,5 +118,29 @@ TEST(RecoveryEdgeTest, NoLiveNodeLeftIsAnUnavailableFaultNamingTheStacks) {
       << report.status().ToString();
 }
 
+TEST(RecoveryEdgeTest, ANaiveRunIsNotReplayedButFailsSayingWhy) {
+  std::string error;
+  auto x = NodeProcess::Start("X", &error);
+  ASSERT_TRUE(x) << error;
+  auto y = NodeProcess::Start("Y", &error);
+  ASSERT_TRUE(y) << error;
+  const Program program = MustLoad(testing::kTransferDeck, Ordering::kNone);
+  ClusterOptions options;
+  options.nodes = {{"X", x->address()}, {"Y", y->address()}};
+  options.ordering = Ordering::kNone;
+  options.runs = 100000;
+  std::atomic<bool> killed{false};
+  const pid_t pid = y->pid();
+  options.on_progress = [&](uint64_t done) {
+    if (done >= 5 && !killed.exchange(true)) ::kill(pid, SIGKILL);
+  };
+  StatusOr<Report> report = RunCluster(program, testing::kTransferDeck, options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(ClusterExitCode(report.status()), 3);
+  EXPECT_NE(report.status().message().find("--ordering none are not recovered"),
+            std::string::npos)
+      << report.status().ToString();
+}
+
 }  // namespace
 }  // namespace cardflow

@@ -64,5 +64,35 @@ TEST(RunTableTest, RequestsThatDoNotMatchTheDeckAreRejected) {
   EXPECT_EQ(table.values(), std::vector<int64_t>{5});
 }
 
+// A stack started over on another node asks again: it gets what it got the
+// first time, and nothing is applied twice.
+TEST(RunTableTest, ARepeatedRequestGetsTheRecordedReplyAndChangesNothing) {
+  const Program program = MustLoad(kDeck);
+  RunTable table(program);
+  const std::vector<bool> all = {true, true};
+  ASSERT_TRUE(table.Apply(Request(0, 0, false, 0, 0), all).ok());  // A reads 5
+  ASSERT_TRUE(table.Apply(Request(0, 1, true, 7, 1), all).ok());   // A writes 7
+  auto replayed_read = table.Apply(Request(0, 0, false, 0, 0), all);
+  ASSERT_TRUE(replayed_read.ok());
+  EXPECT_EQ(replayed_read->value(), 5);  // what it saw then, not the 7 there now
+  EXPECT_EQ(replayed_read->lamport(), 1u);
+  auto replayed_write = table.Apply(Request(0, 1, true, 7, 1), all);
+  ASSERT_TRUE(replayed_write.ok());
+  EXPECT_EQ(replayed_write->lamport(), 2u);
+  EXPECT_EQ(table.TakeEvents().size(), 2u);  // recorded once
+  EXPECT_EQ(table.values(), std::vector<int64_t>{7});
+}
+
+TEST(RunTableTest, AReplayThatWritesSomethingElseIsRejected) {
+  const Program program = MustLoad(kDeck);
+  RunTable table(program);
+  const std::vector<bool> all = {true, true};
+  ASSERT_TRUE(table.Apply(Request(0, 1, true, 7, 0), all).ok());
+  auto diverged = table.Apply(Request(0, 1, true, 8, 0), all);
+  EXPECT_EQ(diverged.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(diverged.status().message().find("diverged"), std::string::npos);
+  EXPECT_EQ(table.values(), std::vector<int64_t>{7});
+}
+
 }  // namespace
 }  // namespace cardflow
