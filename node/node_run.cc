@@ -285,6 +285,7 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
 }
 
 Status NodeRun::OnTableReply(const wire::TableReply& reply) {
+  table_round_trips_.Answered(reply.stack(), node_.metrics);  // before the stack resumes
   return effects_.OnTableReply(reply.stack(), reply.pc(), reply.value(), reply.lamport());
 }
 
@@ -294,6 +295,7 @@ Status NodeRun::Arrive(const wire::Callback& callback) {
 
 void NodeRun::SendTableRequest(StackId stack, uint32_t pc, bool write, VarId var, int64_t value,
                                uint64_t lamport) {
+  table_round_trips_.Asked(stack, node_.metrics);
   SendUpdate(1, [&](wire::RunUpdate& update) {
     wire::TableRequest* request = update.add_table();
     request->set_stack(stack);
@@ -323,6 +325,19 @@ void NodeRun::SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint6
   if (!link->Send(id_, channel, seq, value, lamport)) {
     PeerLost(link->address(), fmt::format("callback stream to {} is closed", link->address()));
   }
+}
+
+void NodeRun::SendAwaitDecision(StackId stack, uint32_t pc, ChannelId channel, bool took,
+                                uint64_t lamport) {
+  SendUpdate(1, [&](wire::RunUpdate& update) {
+    wire::TableRequest* request = update.add_table();
+    request->set_stack(stack);
+    request->set_pc(pc);
+    request->set_op(wire::TABLE_AWAIT);
+    request->set_var(channel);
+    request->set_value(took ? 1 : 0);
+    request->set_lamport(lamport);
+  });
 }
 
 void NodeRun::StackFailed(StackId stack, uint32_t pc, const char* what) {

@@ -33,6 +33,7 @@
 #include "common/engine/engine.h"
 #include "common/status/status.h"
 #include "node/node_context.h"
+#include "node/node_metrics.h"
 #include "node/peer_link.h"
 #include "node/remote_effects.h"
 #include "proto/cardflow.pb.h"
@@ -105,6 +106,8 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   void SendTableRequest(StackId stack, uint32_t pc, bool write, VarId var, int64_t value,
                         uint64_t lamport) override;
   void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) override;
+  void SendAwaitDecision(StackId stack, uint32_t pc, ChannelId channel, bool took,
+                         uint64_t lamport) override;
   void StackFailed(StackId stack, uint32_t pc, const char* what) override;
 
   // Engine `index` is idle.
@@ -141,6 +144,8 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   std::vector<size_t> engine_of_;
   size_t running_ = 0;             // engines started and not idle; guarded by mutex_
   std::shared_ptr<NodeRun> self_;  // held while an engine runs; guarded by mutex_
+
+  TableRoundTrips table_round_trips_;  // for node_.metrics
 
   std::mutex links_mutex_;
   // By ChannelId: the stream last used for it; guarded by links_mutex_.

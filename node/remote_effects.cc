@@ -46,12 +46,42 @@ Status RemoteEffects::OnTableReply(StackId stack, uint32_t pc, int64_t value, ui
           fmt::format("table reply for stack {} card {}, which asked nothing", stack, pc + 1));
     }
     StackState& state = stacks_[stack];
-    state.clock = std::max(state.clock, lamport);
-    wakeup.k = std::exchange(state.pending, std::nullopt);
-    wakeup.value = value;
+    Continuation k = *std::exchange(state.pending, std::nullopt);
+    if (state.pending_await) {
+      state.pending_await = false;
+      Decide(k, pc, state.pending_channel, value != 0, wakeup);
+    } else {
+      state.clock = std::max(state.clock, lamport);
+      wakeup.k = k;
+      wakeup.value = value;
+    }
   }
   wakeup.Run();
   return Status::Ok();
+}
+
+void RemoteEffects::Decide(Continuation k, uint32_t pc, ChannelId channel, bool take,
+                           Wakeup& wakeup) {
+  Inbox& inbox = inboxes_[channel];
+  if (!take) {
+    Event event;  // the await goes on without the callback
+    event.kind = EventKind::kAwait;
+    event.stack = k.stack();
+    event.peer = program_.channels[channel].from;
+    event.channel = channel;
+    event.lamport = ++stacks_[k.stack()].clock;
+    event.pc = pc;
+    Record(event);
+    wakeup.k = k;
+    return;
+  }
+  if (inbox.messages.empty()) {  // a replay: the callback taken the first time is on its way
+    inbox.parked = k;
+    inbox.parked_pc = pc;
+    return;
+  }
+  wakeup.value = Consume(k.stack(), pc, channel);
+  wakeup.k = k;
 }
 
 void RemoteEffects::Notify(Continuation k, uint32_t pc, ChannelId channel, int64_t value) {
@@ -139,25 +169,31 @@ void RemoteEffects::ArriveLocked(ChannelId channel, uint64_t seq, int64_t value,
 
 void RemoteEffects::Await(Continuation k, uint32_t pc, ChannelId channel) {
   std::optional<int64_t> value;
+  bool took;
+  uint64_t lamport;
   {
     std::lock_guard lock(mutex_);
     Inbox& inbox = inboxes_[channel];
-    if (!inbox.messages.empty()) {
+    if (ordering_ == Ordering::kCallbacks) {
+      if (inbox.messages.empty()) {
+        inbox.parked = k;  // Arrive resumes it
+        inbox.parked_pc = pc;
+        return;
+      }
       value = Consume(k.stack(), pc, channel);
-    } else if (ordering_ == Ordering::kCallbacks) {
-      inbox.parked = k;  // Arrive resumes it
-      inbox.parked_pc = pc;
-      return;
     } else {
-      Event event;  // none mode: the await goes on without the callback
-      event.kind = EventKind::kAwait;
-      event.stack = k.stack();
-      event.peer = program_.channels[channel].from;
-      event.channel = channel;
-      event.lamport = ++stacks_[k.stack()].clock;
-      event.pc = pc;
-      Record(event);
+      StackState& stack = stacks_[k.stack()];
+      stack.pending = k;  // before asking: the reply may come back on another thread at once
+      stack.pending_pc = pc;
+      stack.pending_await = true;
+      stack.pending_channel = channel;
+      took = !inbox.messages.empty();
+      lamport = stack.clock;
     }
+  }
+  if (ordering_ == Ordering::kNone) {
+    transport_.SendAwaitDecision(k.stack(), pc, channel, took, lamport);
+    return;
   }
   k.Resume(value);
 }

@@ -7,8 +7,11 @@
 //    hands it to Transport for the peer stream; the sender resumes at once;
 //  - await takes the next callback from the channel's inbox. In callbacks
 //    mode a stack whose callback has not arrived parks its Continuation in
-//    the inbox (no thread held) and Arrive resumes it; in none mode it
-//    resumes at once, with the callback or without.
+//    the inbox (no thread held) and Arrive resumes it. In none mode it goes
+//    on with the callback or without, as the coordinator decides: the node
+//    proposes what it found (Transport::SendAwaitDecision) and follows the
+//    reply — the coordinator records the decision, so a replay takes the
+//    same.
 //
 // Recovery. Every callback this node's stacks send is kept for the life of
 // the run, so that it can be sent again (SentTo) when its stream broke or
@@ -59,6 +62,11 @@ class RemoteEffects final : public Effects {
                                   uint64_t lamport) = 0;
     // Sends callback `seq` of `channel` to the node of its receiver.
     virtual void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) = 0;
+    // Ordering none: asks whether the await at `pc` takes the callback at the
+    // head of `channel`'s inbox (`took`: there was one) or goes on without;
+    // the answer must come back through OnTableReply (value 1 or 0).
+    virtual void SendAwaitDecision(StackId stack, uint32_t pc, ChannelId channel, bool took,
+                                   uint64_t lamport) = 0;
     virtual void StackFailed(StackId stack, uint32_t pc, const char* what) = 0;
   };
 
@@ -75,8 +83,8 @@ class RemoteEffects final : public Effects {
   void Done(StackId stack) override;
   void Failed(StackId stack, uint32_t pc, const char* what) override;
 
-  // The table answered the read/write that `stack` has outstanding at `pc`.
-  // INVALID_ARGUMENT when no such request is outstanding.
+  // The table answered the read/write (or await decision) that `stack` has
+  // outstanding at `pc`. INVALID_ARGUMENT when no such request is outstanding.
   Status OnTableReply(StackId stack, uint32_t pc, int64_t value, uint64_t lamport);
 
   // Callback `seq` of `channel` arrived from another node. A `seq` already
@@ -125,6 +133,8 @@ class RemoteEffects final : public Effects {
     uint64_t clock = 0;
     std::optional<Continuation> pending;  // a table request is outstanding
     uint32_t pending_pc = 0;
+    bool pending_await = false;  // it is an await decision, on pending_channel
+    ChannelId pending_channel = 0;
   };
   // What to resume once the lock is released.
   struct Wakeup {
@@ -145,6 +155,9 @@ class RemoteEffects final : public Effects {
   void ArriveLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
                     Wakeup& wakeup);
   int64_t Consume(StackId stack, uint32_t pc, ChannelId channel);
+  // Carries out the await decision for `k` at `pc`: take the head of
+  // `channel`'s inbox (parking until it arrives) or go on without.
+  void Decide(Continuation k, uint32_t pc, ChannelId channel, bool take, Wakeup& wakeup);
 
   const Program& program_;
   const Ordering ordering_;

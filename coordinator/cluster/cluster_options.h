@@ -12,9 +12,13 @@
 
 #include "common/deck/program.h"
 #include "common/logging/logger.h"
+#include "common/report/run_result.h"
 #include "common/status/status.h"
+#include "proto/link_security.h"
 
 namespace cardflow {
+
+class ClusterObserver;  // cluster_observer.h
 
 // `--node NAME=HOST:PORT`.
 struct NodeAddress {
@@ -30,6 +34,9 @@ StatusOr<std::pair<std::string, std::string>> ParsePlaceFlag(std::string_view fl
 struct ClusterOptions {
   // The nodes, in command-line order (round-robin placement follows it).
   std::vector<NodeAddress> nodes;
+  // How the links to `nodes` are secured (--tls-*, --token-file). Not used
+  // with `loopback`: those nodes live in this process and speak plaintext.
+  LinkSecurity links;
   // `--loopback N`: start N nodes inside this process on 127.0.0.1:0 for the
   // duration of the call (see LoopbackNodeNames for their names). Used
   // instead of `nodes` when > 0.
@@ -58,6 +65,13 @@ struct ClusterOptions {
   // Called after each finished run with the number finished so far, from a
   // worker thread; keep it cheap. May be empty.
   std::function<void(uint64_t done)> on_progress;
+  // Called with every run that completed (outcome or run error), events
+  // included, from a worker thread, one run at a time; for drawing a run the
+  // nodes made (exports). May be empty.
+  std::function<void(const RunResult& run)> on_result;
+  // Told how long each RPC to a node took (metrics); may be null. Must
+  // outlive the RunCluster call.
+  ClusterObserver* observer = nullptr;
 };
 
 }  // namespace cardflow

@@ -134,7 +134,7 @@ class ClusterRun final : private NodeCall::Owner {
     }
     if (update.has_fault()) {
       const wire::NodeFault& fault = update.fault();
-      if (fault.node() == Node(index).name && plan_.ordering == Ordering::kCallbacks) {
+      if (fault.node() == Node(index).name) {
         // The node gives up the run itself (it is shutting down): as if it died.
         if (!Recover(index, fmt::format("node {} at {}: {}", Node(index).name,
                                         Node(index).address, fault.message()))) {
@@ -269,15 +269,7 @@ class ClusterRun final : private NodeCall::Owner {
                                        "node {} at {} ended {} before it finished",
                                        Node(index).name, Node(index).address, Label()))
                                  : CallFault(index, status);
-        if (gone && plan_.ordering == Ordering::kNone) {
-          // An await in none mode takes whatever has arrived by then: a
-          // replay could take something else than the first try did.
-          why = UnavailableError(fmt::format(
-              "{}; runs with --ordering none are not recovered (an await there depends on "
-              "timing, so starting its stack over could change what it saw)",
-              why.message()));
-        }
-        if (!gone || plan_.ordering == Ordering::kNone || !Recover(index, why.message())) {
+        if (!gone || !Recover(index, why.message())) {
           if (fault_.ok()) fault_ = why;
           End(/*cancel=*/true);
         }
@@ -338,6 +330,7 @@ class ClusterRun final : private NodeCall::Owner {
         out.fault = InternalError(
             fmt::format("{} broke happens-before: {}", Label(), verdict.faults.front()));
       }
+      out.result.events = std::move(events);
     }
     auto done = std::move(done_);
     delete this;

@@ -17,8 +17,8 @@
 // their table operations from its history and the senders send their
 // callbacks again, so the run ends with the outcome an undisturbed run
 // gives. The dead node's events are dropped: the replay records them anew.
-// Runs with ordering `none` are not recovered: their awaits take whatever
-// has arrived, so a replay could see something else; the run faults.
+// In ordering `none` an await's take-or-go-on decision is recorded in the
+// table as well (TABLE_AWAIT), so a replay decides the same way.
 //
 // A node that rejects the run, sends what it should not, or misses the
 // deadline, or a death with no live node left, ends the run with a fault: a

@@ -217,6 +217,7 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
                            if (fault.ok()) fault = run.fault;
                          } else {
                            builder.Add(run.result);
+                           if (options.on_result) options.on_result(run.result);
                          }
                          now = ++finished;
                          --active;

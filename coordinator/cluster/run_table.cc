@@ -14,6 +14,7 @@ RunTable::RunTable(const Program& program) : program_(program) {
 
 StatusOr<wire::TableReply> RunTable::Apply(const wire::TableRequest& request,
                                            const std::vector<bool>& allowed) {
+  if (request.op() == wire::TABLE_AWAIT) return Decide(request, allowed);
   const bool write = request.op() == wire::TABLE_WRITE;
   if (request.stack() >= program_.stacks.size() || !allowed[request.stack()]) {
     return InvalidArgumentError(
@@ -54,6 +55,32 @@ StatusOr<wire::TableReply> RunTable::Apply(const wire::TableRequest& request,
   reply.set_lamport(clock_);
   history_.emplace(key, Applied{write ? request.value() : 0, reply});
   return reply;
+}
+
+StatusOr<wire::TableReply> RunTable::Decide(const wire::TableRequest& request,
+                                            const std::vector<bool>& allowed) {
+  if (request.stack() >= program_.stacks.size() || !allowed[request.stack()]) {
+    return InvalidArgumentError(
+        fmt::format("await decision of stack {}, which is not on that node", request.stack()));
+  }
+  const StackProgram& stack = program_.stacks[request.stack()];
+  if (request.pc() >= stack.code.size() || stack.code[request.pc()].op != Op::kAwait ||
+      stack.code[request.pc()].channel != request.var() || request.value() < 0 ||
+      request.value() > 1) {
+    return InvalidArgumentError(fmt::format(
+        "await decision of {} card {} does not match the deck", stack.name, request.pc() + 1));
+  }
+  const uint64_t key = uint64_t{request.stack()} << 32 | request.pc();
+  std::lock_guard lock(mutex_);
+  auto [it, first] = history_.try_emplace(key);
+  if (first) {
+    it->second.request_value = request.value();
+    it->second.reply.set_stack(request.stack());
+    it->second.reply.set_pc(request.pc());
+    it->second.reply.set_value(request.value());
+    it->second.reply.set_lamport(request.lamport());
+  }
+  return it->second.reply;
 }
 
 std::vector<int64_t> RunTable::values() const {

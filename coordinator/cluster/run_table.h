@@ -39,10 +39,17 @@ class RunTable {
   StatusOr<wire::TableReply> Apply(const wire::TableRequest& request,
                                    const std::vector<bool>& allowed);
 
+  // (TABLE_AWAIT requests, ordering none, are decisions, not operations:
+  // the first proposal for a card is recorded and every later request for
+  // it gets that; no event, no clock.)
+
   std::vector<int64_t> values() const;
   std::vector<Event> TakeEvents();
 
  private:
+  StatusOr<wire::TableReply> Decide(const wire::TableRequest& request,
+                                    const std::vector<bool>& allowed);
+
   const Program& program_;
   mutable std::mutex mutex_;
   std::vector<int64_t> values_;  // by VarId; guarded by mutex_

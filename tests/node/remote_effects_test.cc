@@ -35,7 +35,12 @@ struct FakeTransport : RemoteEffects::Transport {
   void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) override {
     sent.push_back({channel, seq, value, lamport});
   }
+  void SendAwaitDecision(StackId stack, uint32_t pc, ChannelId, bool took,
+                         uint64_t lamport) override {
+    decisions.push_back({stack, pc, took, took ? 1 : 0, lamport});
+  }
   void StackFailed(StackId, uint32_t, const char* what) override { failed = what; }
+  std::vector<Table> decisions;
   std::vector<Table> table;
   std::vector<Sent> sent;
   std::string failed;
@@ -176,14 +181,38 @@ TEST(RemoteEffectsTest, AnAdoptedStackFindsTheCallbacksSentBeforeItCame) {
   EXPECT_EQ(transport.sent.size(), 2u);  // nothing went out again
 }
 
-TEST(RemoteEffectsTest, InNoneModeAnAwaitThatFindsNothingGoesOn) {
+TEST(RemoteEffectsTest, InNoneModeAnAwaitThatFindsNothingGoesOnOnceTheDecisionIsBack) {
   const Program program = MustLoad(kPair, Ordering::kNone);
   Harness node(program, Ordering::kNone, {false, true});
+  EXPECT_FALSE(node.Drain());  // waiting for the coordinator's decision
+  ASSERT_EQ(node.transport().decisions.size(), 1u);
+  EXPECT_FALSE(node.transport().decisions[0].write);  // proposed: nothing there to take
+  ASSERT_TRUE(node.effects().OnTableReply(1, 0, 0, 0).ok());
+  EXPECT_FALSE(node.Drain());
+  ASSERT_EQ(node.transport().decisions.size(), 2u);
+  ASSERT_TRUE(node.effects().OnTableReply(1, 1, 0, 0).ok());
   EXPECT_TRUE(node.Drain());
   EXPECT_EQ(node.Registers(1), (std::vector<int64_t>{0, 0}));
   const std::vector<Event> events = node.effects().TakeEvents();
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].seq, 0u);  // missed
+}
+
+// After its node died, a stack starts over and gets the recorded decision:
+// "take it" even though the callback has not come again yet — it waits.
+TEST(RemoteEffectsTest, InNoneModeAReplayTakesWhatTheFirstTryTook) {
+  const Program program = MustLoad(kPair, Ordering::kNone);
+  Harness node(program, Ordering::kNone, {false, true});
+  EXPECT_FALSE(node.Drain());
+  ASSERT_TRUE(node.effects().OnTableReply(1, 0, 1, 0).ok());  // recorded: it took one
+  EXPECT_FALSE(node.Drain());                                  // parked until it comes
+  ASSERT_TRUE(node.effects().Arrive(0, 1, 5, 3).ok());
+  EXPECT_FALSE(node.Drain());  // the second await asks
+  ASSERT_EQ(node.transport().decisions.size(), 2u);
+  ASSERT_TRUE(node.effects().OnTableReply(1, 1, 0, 0).ok());  // recorded: it went on without
+  ASSERT_TRUE(node.effects().Arrive(0, 2, 6, 4).ok());
+  EXPECT_TRUE(node.Drain());
+  EXPECT_EQ(node.Registers(1), (std::vector<int64_t>{5, 0}));
 }
 
 TEST(RemoteEffectsTest, SameNodeCallbacksGoStraightToTheInbox) {
