@@ -147,14 +147,14 @@ RawServer::~RawServer() {
 }
 
 std::vector<double> RawPingPong(const std::string& address, int count) {
-  auto stub = wire::Node::NewStub(MakeChannel(address));
+  auto stub = wire::Node::NewStub(MakeChannel(address, LinkSecurity()));
   RawClient client(*stub, count, /*echo=*/true);
   client.Wait();
   return client.rtts;
 }
 
 double RawStreaming(const std::string& address, int count) {
-  auto stub = wire::Node::NewStub(MakeChannel(address));
+  auto stub = wire::Node::NewStub(MakeChannel(address, LinkSecurity()));
   RawClient client(*stub, count, /*echo=*/false);
   client.Wait();
   return count / client.seconds;

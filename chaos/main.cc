@@ -1,12 +1,13 @@
 // cardflow-chaos: a fault-injection TCP proxy with an HTTP control API.
 //
 //   cardflow-chaos --link NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT ...
-//                  [--control HOST:PORT] [--seed S] [--log-level info]
+//                  [--toxic LINK=JSON ...] [--control HOST:PORT] [--seed S]
+//                  [--log-level info]
 //
 // Prints `link NAME listening on HOST:PORT` per link and then
 // `control listening on HOST:PORT` on stdout once it serves (port 0 picks a
-// free port), logs to stderr, and on SIGINT/SIGTERM closes everything and
-// exits 0. Exit status 1 when it cannot serve, 2 for bad arguments.
+// free port; the --toxic toxics are in place by then), logs to stderr, and
+// on SIGINT/SIGTERM closes everything and exits 0. Exit status 1 when it cannot serve, 2 for bad arguments.
 // docs/chaos.md describes the toxics and the control API.
 #include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -23,6 +24,8 @@
 #include "chaos/host_port.h"
 #include "chaos/link_spec.h"
 #include "chaos/proxy.h"
+#include "chaos/toxic_flag.h"
+#include "chaos/toxic_json.h"
 
 namespace {
 
@@ -46,7 +49,9 @@ Toxic types (attributes): latency (latency ms, jitter ms), bandwidth (rate
 KB/s), slicer (average_size, size_variation bytes, delay us), reset_peer
 (timeout ms), timeout (timeout ms, 0 = never close). stream is "upstream"
 (client to server) or "downstream" (server to client).
-Example: --link node_a=127.0.0.1:0:127.0.0.1:7001 --control 127.0.0.1:8474)";
+--toxic LINK=JSON adds a toxic at start, JSON as in POST /links/LINK/toxics.
+Example: --link node_a=127.0.0.1:0:127.0.0.1:7001 --control 127.0.0.1:8474
+         --toxic 'node_a={"type":"latency","attributes":{"latency":20,"jitter":5}}')";
 
 int Fail(int code, const std::string& message) {
   spdlog::error("{}", message);
@@ -57,6 +62,7 @@ int Fail(int code, const std::string& message) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> link_texts;
+  std::vector<std::string> toxic_texts;
   std::string control_text = "127.0.0.1:8474";
   uint64_t seed = std::random_device{}();
   std::string log_level = "info";
@@ -65,6 +71,9 @@ int main(int argc, char** argv) {
                  "NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT; repeat for more "
                  "links; IPv6 hosts in brackets")
       ->required();
+  app.add_option("--toxic", toxic_texts,
+                 "LINK=JSON: a toxic on that link from the start, JSON as the body of "
+                 "POST /links/LINK/toxics; repeat for more, added in order");
   app.add_option("--control", control_text, "HOST:PORT of the HTTP control API; port 0 picks one")
       ->capture_default_str();
   app.add_option("--seed", seed,
@@ -88,6 +97,13 @@ int main(int argc, char** argv) {
         cardflow::chaos::ParseLinkSpec(text);
     if (!link.ok()) return Fail(2, link.status().message());
     links.push_back(*std::move(link));
+  }
+  std::vector<cardflow::chaos::ToxicFlag> toxics;
+  for (const std::string& text : toxic_texts) {
+    cardflow::chaos::StatusOr<cardflow::chaos::ToxicFlag> toxic =
+        cardflow::chaos::ParseToxicFlag(text);
+    if (!toxic.ok()) return Fail(2, toxic.status().message());
+    toxics.push_back(*std::move(toxic));
   }
   const cardflow::chaos::StatusOr<cardflow::chaos::HostPort> control =
       cardflow::chaos::ParseHostPort(control_text, "--control");
@@ -116,6 +132,21 @@ int main(int argc, char** argv) {
                  link.upstream.ToString());
   }
   proxy.Start();
+  for (cardflow::chaos::ToxicFlag& toxic : toxics) {
+    const std::string what = "--toxic " + toxic.spec.name + " on link " + toxic.link;
+    const cardflow::chaos::Status added =
+        proxy
+            .Run([&toxic](cardflow::chaos::Proxy& p) {
+              cardflow::chaos::Link* link = p.FindLink(toxic.link);
+              if (link == nullptr) {
+                return cardflow::chaos::NotFoundError("there is no --link named " + toxic.link);
+              }
+              return link->AddToxic(toxic.spec);
+            })
+            .get();
+    if (!added.ok()) return Fail(2, what + ": " + added.message());
+    spdlog::info("{}: {}", what, cardflow::chaos::ToxicSpecToJson(toxic.spec).dump());
+  }
   cardflow::chaos::ControlServer server(proxy);
   const auto bound = server.Start(*control);
   if (!bound.ok()) return Fail(1, bound.status().message());

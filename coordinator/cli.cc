@@ -6,6 +6,8 @@
 #include <sstream>
 #include <thread>
 
+#include "coordinator/cluster/node_list.h"
+
 namespace cardflow {
 
 namespace {
@@ -42,17 +44,37 @@ chosen by its seed, so the same --seed always gives the same report. The
 report counts each distinct outcome, checks the deck's `expect` lines, and
 counts awaits that missed their callback. Stacks run in this process
 (--local, the default when no node is named), on cardflow-node processes
-(--node X=HOST:PORT, repeated; callbacks then go node to node), or on N
-nodes embedded in this process (--loopback N).
+(--node X=HOST:PORT, repeated, or --nodes-file FILE; callbacks then go
+node to node), or on N nodes embedded in this process (--loopback N).
+Links to nodes run with TLS and a shared token take --tls-ca (and
+--tls-cert/--tls-key for mutual TLS) and --token-file: docs/lan.md.
 
 Examples:
   cardflow-coordinator run examples/transfer.deck
   cardflow-coordinator run examples/transfer.deck --ordering none --runs 2000 --seed 7
   cardflow-coordinator run examples/parallel.deck --threads 1 --runs 5 --format json
   cardflow-coordinator run examples/transfer.deck --node X=10.0.0.2:7001 --node Y=10.0.0.3:7001
+  cardflow-coordinator run examples/transfer.deck --nodes-file nodes.txt --tls-ca certs/ca.pem \
+      --tls-cert certs/client.pem --tls-key certs/client.key --token-file certs/token
   cardflow-coordinator run examples/transfer.deck --loopback 2 --runs 500)";
 
 constexpr char kDemoDescription[] = "Show what cardflow is for, in one screen";
+
+constexpr char kServeDescription[] = "Serve the reports in a folder over HTTP";
+
+constexpr char kServeFooter[] =
+    R"(Serves the report sets that `run --reports DIR` and `demo --reports DIR`
+leave in DIR: an index at / (newest first, with each run's deck, ordering,
+runs and verdict), the files at /reports/NAME, and /latest, which redirects
+to the newest HTML page (/latest.json and /latest.trace.json likewise).
+Reports written while it runs appear at once. Prints the address it serves
+on; stops on SIGINT or SIGTERM.
+
+Examples:
+  cardflow-coordinator run examples/transfer.deck --ordering none --reports reports
+  cardflow-coordinator serve --http :8080 --reports reports
+  CARDFLOW_REPORTS=/reports cardflow-coordinator demo && \
+      CARDFLOW_REPORTS=/reports cardflow-coordinator serve --http :8080)";
 
 constexpr char kDemoFooter[] = R"(Tells the story with the example decks built into the program: the
 transfer deck shuffled without callbacks (several outcomes, lost updates)
@@ -77,10 +99,13 @@ CLI::Validator NotNegative() {
 }
 
 // The placement flags `run` and `demo` share. The raw words are parsed
-// after CLI11 is done, so a bad `--node` gets the cluster's own message.
+// (and the files read) after CLI11 is done, so a bad `--node` gets the
+// cluster's own message.
 struct PlacementFlags {
   std::vector<std::string> nodes;
+  std::string nodes_file;
   std::vector<std::string> place;
+  LinkSecurityFiles security;
 };
 
 void AddPlacementFlags(CLI::App* cmd, PlacementOptions& placement, PlacementFlags& flags) {
@@ -91,6 +116,10 @@ void AddPlacementFlags(CLI::App* cmd, PlacementOptions& placement, PlacementFlag
                   "for each node. A stack goes to the node its `on NAME` names,\n"
                   "otherwise stacks are spread over the nodes in this order")
       ->option_text("NAME=HOST:PORT ...");
+  cmd->add_option("--nodes-file", flags.nodes_file,
+                  "Read the nodes from FILE: one NAME=HOST:PORT a line, `#` starts a\n"
+                  "comment; they come before any --node, in the file's order")
+      ->option_text("FILE");
   cmd->add_option("--loopback", placement.loopback,
                   "Start N nodes inside this process on 127.0.0.1 (an embedded\n"
                   "cluster, no setup); they take the names the deck's `on` hints use")
@@ -98,16 +127,37 @@ void AddPlacementFlags(CLI::App* cmd, PlacementOptions& placement, PlacementFlag
       ->option_text("N");
   cmd->add_option("--place", flags.place, "Put stack A on node X, overriding the deck's hint")
       ->option_text("A=X ...");
+  cmd->add_option("--tls-ca", flags.security.tls_ca,
+                  "Speak TLS to the nodes and verify them with this CA (PEM)")
+      ->option_text("FILE");
+  cmd->add_option("--tls-cert", flags.security.tls_cert,
+                  "Client certificate (PEM) for nodes that require one (mutual TLS)")
+      ->option_text("FILE");
+  cmd->add_option("--tls-key", flags.security.tls_key, "Private key (PEM) of --tls-cert")
+      ->option_text("FILE");
+  cmd->add_option("--token-file", flags.security.token_file,
+                  "Send the shared token in FILE with every call to the nodes")
+      ->option_text("FILE");
 }
 
 // Turns the placement words into options; the message on failure.
 std::optional<std::string> ResolvePlacement(const PlacementFlags& flags,
                                             PlacementOptions& placement) {
+  std::vector<NodeAddress> flagged;
   for (const std::string& word : flags.nodes) {
     StatusOr<NodeAddress> node = ParseNodeFlag(word);
     if (!node.ok()) return node.status().message();
-    placement.nodes.push_back(*std::move(node));
+    flagged.push_back(*std::move(node));
   }
+  std::vector<NodeAddress> listed;
+  if (!flags.nodes_file.empty()) {
+    StatusOr<std::vector<NodeAddress>> read = ReadNodeListFile(flags.nodes_file);
+    if (!read.ok()) return read.status().message();
+    listed = *std::move(read);
+  }
+  StatusOr<std::vector<NodeAddress>> nodes = MergeNodeLists(listed, flags.nodes_file, flagged);
+  if (!nodes.ok()) return nodes.status().message();
+  placement.nodes = *std::move(nodes);
   for (const std::string& word : flags.place) {
     auto place = ParsePlaceFlag(word);
     if (!place.ok()) return place.status().message();
@@ -115,9 +165,21 @@ std::optional<std::string> ResolvePlacement(const PlacementFlags& flags,
   }
   const int ways = (placement.local_flag ? 1 : 0) + (placement.nodes.empty() ? 0 : 1) +
                    (placement.loopback > 0 ? 1 : 0);
-  if (ways > 1) return std::string("choose one placement: --local, --node or --loopback");
+  if (ways > 1) {
+    return std::string("choose one placement: --local, --node/--nodes-file or --loopback");
+  }
   if (!placement.place.empty() && placement.Local()) {
     return std::string("--place needs nodes (--node or --loopback)");
+  }
+  if (flags.security.any()) {
+    if (placement.nodes.empty()) {
+      return std::string(
+          "--tls-ca, --tls-cert, --tls-key and --token-file secure the links to --node / "
+          "--nodes-file nodes (--loopback nodes run in this process, over plaintext)");
+    }
+    StatusOr<LinkSecurity> links = LinkSecurity::Load(flags.security);
+    if (!links.ok()) return links.status().message();
+    placement.links = *std::move(links);
   }
   return std::nullopt;
 }
@@ -139,6 +201,27 @@ void AddLogFlags(CLI::App* cmd, LogOptions& log, std::string& format) {
 int DefaultThreads() {
   const unsigned cores = std::thread::hardware_concurrency();
   return static_cast<int>(std::clamp(cores, 1u, 64u));
+}
+
+// --reports DIR, which `run`, `demo` and `serve` share; CARDFLOW_REPORTS
+// names it for all three (a container sets it once).
+CLI::Option* AddReportsFlag(CLI::App* cmd, std::string& dir, const std::string& what) {
+  return cmd->add_option("--reports", dir, what)
+      ->envname("CARDFLOW_REPORTS")
+      ->option_text("DIR (or $CARDFLOW_REPORTS)");
+}
+
+// --metrics / --metrics-linger, which `run` and `demo` share.
+void AddMetricsFlags(CLI::App* cmd, MetricsOptions& metrics) {
+  CLI::Option* listen =
+      cmd->add_option("--metrics", metrics.listen,
+                      "Serve Prometheus metrics on HOST:PORT at /metrics while this runs\n"
+                      "(port 0 picks one; the address is logged at info)")
+          ->option_text("HOST:PORT");
+  cmd->add_flag("--metrics-linger", metrics.linger,
+                "After the report, keep serving /metrics until SIGINT or SIGTERM\n"
+                "(for a last scrape); the exit status is the report's")
+      ->needs(listen);
 }
 
 }  // namespace
@@ -206,6 +289,11 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
                    "Write an HTML page: the outcome histogram and a space-time\n"
                    "diagram of that run (self-contained, works offline)")
       ->option_text("FILE.html");
+  AddReportsFlag(run_cmd, run.exports.reports,
+                 "Also leave a report set in DIR for `serve`: the HTML page, the JSON\n"
+                 "report, the trace and the ShiViz log (remote runs: the page without\n"
+                 "a diagram, and the JSON)");
+  AddMetricsFlags(run_cmd, run.metrics);
 
   DemoOptions demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", kDemoDescription);
@@ -213,13 +301,35 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   PlacementFlags demo_flags;
   AddPlacementFlags(demo_cmd, demo.placement, demo_flags);
   AddLogFlags(demo_cmd, demo.log, log_format);
+  demo_cmd
+      ->add_option("--report", demo.exports.html,
+                   "Write transfer.deck naive vs callbacks as one HTML page, side by side")
+      ->option_text("FILE.html");
+  AddReportsFlag(demo_cmd, demo.exports.reports,
+                 "Also leave that page, the JSON reports, a trace and a ShiViz log of\n"
+                 "the naive run in DIR for `serve`");
+  AddMetricsFlags(demo_cmd, demo.metrics);
+
+  ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", kServeDescription);
+  serve_cmd->footer(kServeFooter);
+  serve_cmd
+      ->add_option("--http", serve.http,
+                   "Where to listen: :PORT (every interface), HOST:PORT or [IPv6]:PORT;\n"
+                   "port 0 picks a free one (the address is printed)")
+      ->option_text("ADDR (default: :8080)");
+  AddReportsFlag(serve_cmd, serve.reports, "The reports folder to serve (made if missing)")
+      ->option_text(std::string("DIR (default: $CARDFLOW_REPORTS, else ") + kDefaultReportsDir +
+                    ")");
+  AddLogFlags(serve_cmd, serve.log, log_format);
 
   // CLI11 would only say "A subcommand is required" for `cardflow-coordinator fly`.
   if (argc >= 2 && argv[1][0] != '-' && !run_cmd->check_name(argv[1]) &&
-      !demo_cmd->check_name(argv[1])) {
+      !demo_cmd->check_name(argv[1]) && !serve_cmd->check_name(argv[1])) {
     return CliExit{2, "",
                    std::string("Unknown command: ") + argv[1] +
-                       " (the commands are run and demo)\nRun with --help for more information.\n"};
+                       " (the commands are run, demo and serve)\nRun with --help for more "
+                       "information.\n"};
   }
 
   std::ostringstream out;
@@ -231,6 +341,10 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
     // CLI11 has its own exit codes (105, 106, 109, ...); the spec has one
     // for every bad command line.
     return CliExit{code == 0 ? 0 : 2, out.str(), err.str()};
+  }
+  if (serve_cmd->parsed()) {
+    serve.log.format = *ParseLogFormat(log_format);
+    return serve;
   }
   const bool is_run = run_cmd->parsed();
   (is_run ? run.log : demo.log).format = *ParseLogFormat(log_format);

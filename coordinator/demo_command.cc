@@ -15,8 +15,10 @@
 #include "common/status/status.h"
 #include "coordinator/cluster/loopback.h"
 #include "coordinator/cluster/run_cluster.h"
+#include "coordinator/command_metrics.h"
 #include "coordinator/embedded_decks.h"
 #include "coordinator/run_command.h"
+#include "coordinator/run_exports.h"
 
 namespace cardflow {
 
@@ -44,7 +46,8 @@ StatusOr<DemoDeck> LoadEmbedded(const char* file, Ordering ordering) {
 // Where the demo runs its decks: this process, or two worker nodes.
 class DemoStage {
  public:
-  explicit DemoStage(std::vector<NodeAddress> nodes) : nodes_(std::move(nodes)) {}
+  DemoStage(std::vector<NodeAddress> nodes, LinkSecurity links, CoordinatorMetrics* metrics)
+      : nodes_(std::move(nodes)), links_(std::move(links)), metrics_(metrics) {}
   bool remote() const { return !nodes_.empty(); }
   const std::vector<NodeAddress>& nodes() const { return nodes_; }
 
@@ -58,16 +61,19 @@ class DemoStage {
     options.seed = kSeed;
     options.threads = threads;
     options.placement.nodes = nodes_;
+    options.placement.links = links_;
     if (remote()) {
       for (const auto& [stack, node] : place) {
         options.placement.place.emplace_back(stack, nodes_[node].name);
       }
     }
-    return ExecuteRuns(deck.program, deck.text, options, nullptr);
+    return ExecuteRuns(deck.program, deck.text, options, nullptr, metrics_);
   }
 
  private:
   std::vector<NodeAddress> nodes_;
+  LinkSecurity links_;           // default (plaintext) for loopback nodes
+  CoordinatorMetrics* metrics_;  // --metrics; may be null
 };
 
 // Every line of `text` with `prefix` in front.
@@ -117,6 +123,12 @@ StatusOr<std::vector<NodeAddress>> DemoNodes(const PlacementOptions& placement,
 }
 
 int DemoCommand(const DemoOptions& options, Console& console) {
+  // First: with --metrics-linger it blocks the signals before any thread starts.
+  StatusOr<std::unique_ptr<CommandMetrics>> metrics = CommandMetrics::Start(options.metrics);
+  if (!metrics.ok()) {
+    console.err << "demo: " << metrics.status().message() << "\n";
+    return 2;
+  }
   std::ostream& out = console.out;
   const int cores = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
 
@@ -135,7 +147,7 @@ int DemoCommand(const DemoOptions& options, Console& console) {
     console.err << "demo: " << nodes.status().message() << "\n";
     return ClusterExitCode(nodes.status());
   }
-  const DemoStage stage(std::move(nodes).value());
+  const DemoStage stage(std::move(nodes).value(), options.placement.links, (*metrics)->metrics());
   const uint64_t transfer_runs = stage.remote() ? kRemoteTransferRuns : kTransferRuns;
   // Every stage either gives its report or ends the demo with exit 3.
   std::optional<int> failed;
@@ -214,6 +226,14 @@ int DemoCommand(const DemoOptions& options, Console& console) {
   out << "Try one yourself:\n"
          "   cardflow-coordinator run examples/transfer.deck --ordering none --runs 2000\n";
   out.flush();
+  // --report / --reports: the transfer deck naive vs callbacks, side by side.
+  if (Status written =
+          WriteExports(ordered_deck->program, {naive, ordered}, options.exports, "demo-transfer");
+      !written.ok()) {
+    console.err << "demo: " << written.message() << "\n";
+    return 2;
+  }
+  (*metrics)->Linger();
 
   const bool held = naive.outcomes.size() > 1 && ordered.outcomes.size() == 1 &&
                     ReportExitCode(ordered) == 0 && ReportExitCode(two) == 0;

@@ -11,11 +11,13 @@
 #include "coordinator/console.h"
 #include "coordinator/demo_command.h"
 #include "coordinator/run_command.h"
+#include "coordinator/serve_command.h"
 
 int main(int argc, char** argv) {
   using cardflow::CliExit;
   using cardflow::DemoOptions;
   using cardflow::RunOptions;
+  using cardflow::ServeOptions;
 
   cardflow::Console console{std::cout, std::cerr, isatty(STDERR_FILENO) != 0};
   const cardflow::CliRequest request = cardflow::ParseCommandLine(argc, argv);
@@ -25,13 +27,19 @@ int main(int argc, char** argv) {
     return exit->code;
   }
   const auto* run = std::get_if<RunOptions>(&request);
-  const cardflow::LogOptions& log = run ? run->log : std::get<DemoOptions>(request).log;
+  const auto* serve = std::get_if<ServeOptions>(&request);
+  const cardflow::LogOptions& log = run     ? run->log
+                                    : serve ? serve->log
+                                            : std::get<DemoOptions>(request).log;
   // gRPC's own lines (and any spdlog::info) in the format asked for.
   auto logger = cardflow::MakeStderrLogger("program", "cardflow-coordinator", log);
   cardflow::RouteGrpcLogsTo(logger);
   spdlog::set_default_logger(std::move(logger));
   if (run) {
     return cardflow::RunCommand(*run, console);
+  }
+  if (serve) {
+    return cardflow::ServeCommand(*serve, console);
   }
   return cardflow::DemoCommand(std::get<DemoOptions>(request), console);
 }

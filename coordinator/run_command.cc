@@ -9,6 +9,7 @@
 #include "common/deck/load.h"
 #include "common/local/local_runner.h"
 #include "coordinator/cluster/run_cluster.h"
+#include "coordinator/command_metrics.h"
 #include "coordinator/progress.h"
 #include "coordinator/run_exports.h"
 
@@ -27,11 +28,10 @@ std::optional<std::string> ReadDeck(const std::string& path) {
   return text.str();
 }
 
-}  // namespace
-
-StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_text,
-                             const RunOptions& options,
-                             std::function<void(uint64_t done)> on_progress) {
+StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_text,
+                               const RunOptions& options,
+                               std::function<void(uint64_t done)> on_progress,
+                               ClusterObserver* observer) {
   if (options.placement.Local()) {
     LocalOptions local;
     local.ordering = options.ordering;
@@ -43,6 +43,7 @@ StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_tex
   }
   ClusterOptions cluster;
   cluster.nodes = options.placement.nodes;
+  cluster.links = options.placement.links;
   cluster.loopback = options.placement.loopback;
   cluster.place = options.placement.place;
   cluster.loopback_log = options.log;
@@ -50,10 +51,37 @@ StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_tex
   cluster.runs = options.runs;
   cluster.seed = options.seed;
   cluster.on_progress = std::move(on_progress);
+  cluster.observer = observer;
   return RunCluster(program, deck_text, cluster);
 }
 
+}  // namespace
+
+StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_text,
+                             const RunOptions& options,
+                             std::function<void(uint64_t done)> on_progress,
+                             CoordinatorMetrics* metrics) {
+  if (metrics) {
+    on_progress = [metrics, &program, ordering = options.ordering,
+                   inner = std::move(on_progress)](uint64_t done) {
+      metrics->RunFinished(program.file, ordering);
+      if (inner) inner(done);
+    };
+  }
+  StatusOr<Report> report =
+      ExecuteRunsOn(program, deck_text, options, std::move(on_progress), metrics);
+  if (metrics && report.ok()) metrics->ReportDone(*report);
+  if (metrics && !report.ok() && ClusterExitCode(report.status()) == 3) metrics->ClusterFault();
+  return report;
+}
+
 int RunCommand(const RunOptions& options, Console& console) {
+  // First: with --metrics-linger it blocks the signals before any thread starts.
+  StatusOr<std::unique_ptr<CommandMetrics>> metrics = CommandMetrics::Start(options.metrics);
+  if (!metrics.ok()) {
+    console.err << "cardflow-coordinator: " << metrics.status().message() << "\n" << std::flush;
+    return 2;
+  }
   const std::optional<std::string> text = ReadDeck(options.deck_path);
   LoadResult loaded = text ? LoadDeck(*text, options.deck_path, options.ordering)
                            : LoadDeckFile(options.deck_path, options.ordering);
@@ -65,20 +93,25 @@ int RunCommand(const RunOptions& options, Console& console) {
   }
   ProgressBar progress(console.err, options.runs,
                        ProgressBar::Wanted(console.err_is_terminal, options.runs));
-  StatusOr<Report> report = ExecuteRuns(*loaded.program, *text, options,
-                                        [&progress](uint64_t done) { progress.Update(done); });
+  StatusOr<Report> report = ExecuteRuns(
+      *loaded.program, *text, options, [&progress](uint64_t done) { progress.Update(done); },
+      (*metrics)->metrics());
   progress.Clear();
   if (!report.ok()) {
     console.err << "cardflow-coordinator: " << report.status().message() << "\n" << std::flush;
+    (*metrics)->Linger();
     return ClusterExitCode(report.status());
   }
   console.out << (options.format == OutputFormat::kJson ? ReportToJson(*report)
                                                         : ReportToText(*report))
               << std::flush;
-  if (Status written = WriteExports(*loaded.program, *report, options.exports); !written.ok()) {
+  if (Status written = WriteExports(*loaded.program, {*report}, options.exports,
+                                    ReportSetLabel(options.deck_path, options.ordering));
+      !written.ok()) {
     console.err << "cardflow-coordinator: " << written.message() << "\n" << std::flush;
     return 2;
   }
+  (*metrics)->Linger();
   return ReportExitCode(*report);
 }
 

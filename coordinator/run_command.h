@@ -10,6 +10,7 @@
 #include "common/status/status.h"
 #include "coordinator/cli.h"
 #include "coordinator/console.h"
+#include "coordinator/coordinator_metrics.h"
 
 namespace cardflow {
 
@@ -18,10 +19,13 @@ namespace cardflow {
 // `on_progress` (may be empty) is called from worker threads with the runs
 // finished so far. Fails only for remote placement: INVALID_ARGUMENT for a
 // placement that names nothing (exit 2), anything else when the cluster could
-// not carry the run (exit 3, see ClusterExitCode).
+// not carry the run (exit 3, see ClusterExitCode). `metrics` (may be null)
+// counts the runs as they finish and the report once it is complete, and
+// times the cluster's RPCs.
 StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_text,
                              const RunOptions& options,
-                             std::function<void(uint64_t done)> on_progress);
+                             std::function<void(uint64_t done)> on_progress,
+                             CoordinatorMetrics* metrics = nullptr);
 
 // The whole command. A deck that does not load: every diagnostic on
 // console.err (`FILE:LINE:COL: error: ...`), nothing run, returns 2.

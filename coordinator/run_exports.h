@@ -1,9 +1,12 @@
-// The files `run` can leave beside its report for people to look at:
-// --trace (Chrome trace-event JSON, for Perfetto / chrome://tracing),
-// --shiviz (a ShiViz log) and --report (one self-contained HTML page).
+// The files `run` and `demo` can leave beside their report for people to
+// look at: --trace (Chrome trace-event JSON, for Perfetto / chrome://tracing),
+// --shiviz (a ShiViz log), --report (one self-contained HTML page), and
+// --reports DIR (a report set in a folder `serve` serves: the page, the JSON
+// report, the trace and the ShiViz log, see reports/report_folder.h).
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/deck/program.h"
 #include "common/report/report.h"
@@ -15,14 +18,29 @@ struct ExportPaths {
   std::string trace;  // empty: not wanted
   std::string shiviz;
   std::string html;
+  std::string reports;  // --reports DIR; empty: no report set
+  // Files that draw one run: local placement only (the run is replayed here).
   bool any() const { return !trace.empty() || !shiviz.empty() || !html.empty(); }
 };
 
-// Replays one run of `report` locally with all its events — the first seed
-// whose run broke an expect, missed a callback or stopped on an error, else
-// the first seed — and writes the wanted files. A local replay with the
-// same seed is the same run (same schedule), so the pictures show a run the
-// report counted. UNAVAILABLE naming the path when a file cannot be written.
-Status WriteExports(const Program& program, const Report& report, const ExportPaths& paths);
+// Writes the wanted files for the reports of one deck — one report for
+// `run`, naive and callbacks side by side for `demo` — compiled as `program`.
+//
+// Drawn runs are replayed locally with all their events: for each report the
+// first seed whose run broke an expect, missed a callback or stopped on an
+// error, else its first seed. A local replay with the same seed is the same
+// run (same schedule), so the pictures show a run the report counted. The
+// trace and ShiViz log draw the first report's run. Reports of remote runs
+// get no drawing (the page shows their histograms and facts; a report set has
+// no trace or ShiViz log), since a local replay is not the run the nodes made.
+//
+// A report set is named after `label` (e.g. "transfer-none") and the time;
+// its JSON holds the report object, or an array of them when there are
+// several. UNAVAILABLE naming the path when a file cannot be written.
+Status WriteExports(const Program& program, const std::vector<Report>& reports,
+                    const ExportPaths& paths, const std::string& label);
+
+// "transfer-none": the label of a set of one report of `deck_path`.
+std::string ReportSetLabel(const std::string& deck_path, Ordering ordering);
 
 }  // namespace cardflow

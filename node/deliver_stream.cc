@@ -1,5 +1,6 @@
 #include "node/deliver_stream.h"
 
+#include "node/node_metrics.h"
 #include "node/node_run.h"
 #include "proto/grpc_status.h"
 #include "proto/protocol.h"
@@ -31,9 +32,16 @@ void DeliverStreams::EndAll(const std::string& why) {
 DeliverStream::DeliverStream(NodeContext& node, std::string peer)
     : node_(node),
       peer_(std::move(peer)),
-      outbox_([this](const wire::CallbackAck* ack) { StartWrite(ack); },
-              [](wire::CallbackAck& ack) { ack.set_protocol(kProtocolVersion); },
-              /*max_items=*/1) {
+      outbox_(
+          [this](const wire::CallbackAck* ack) {
+            if (node_.metrics) {
+              std::lock_guard lock(acks_mutex_);
+              ack_writing_ = ack->batch();
+            }
+            StartWrite(ack);
+          },
+          [](wire::CallbackAck& ack) { ack.set_protocol(kProtocolVersion); },
+          /*max_items=*/1) {
   if (!node_.deliveries.Add(this)) {
     End(grpc::Status(grpc::StatusCode::UNAVAILABLE, node_.deliveries.why()));
     return;
@@ -53,12 +61,28 @@ void DeliverStream::OnReadDone(bool ok) {
     return End(ToGrpcStatus(s));
   }
   if (!batch_.sender().empty()) sender_ = batch_.sender();
+  if (node_.metrics) {
+    std::lock_guard lock(acks_mutex_);
+    unacked_.emplace_back(batch_.batch(), std::chrono::steady_clock::now());
+  }
   for (const wire::Callback& callback : batch_.callbacks()) Deliver(callback);
   cached_run_.reset();  // do not keep a finished run alive between batches
   cached_id_ = 0;
   delivered_ = batch_.batch();
   Ack();
   StartRead(&batch_);
+}
+
+void DeliverStream::OnWriteDone(bool ok) {
+  if (ok && node_.metrics) {  // before the next write changes ack_writing_
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(acks_mutex_);
+    while (!unacked_.empty() && unacked_.front().first <= ack_writing_) {
+      node_.metrics->CallbackBatchAcked(now - unacked_.front().second);
+      unacked_.pop_front();
+    }
+  }
+  outbox_.OnWriteDone(ok);
 }
 
 void DeliverStream::Ack() {

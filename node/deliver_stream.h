@@ -8,9 +8,13 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include "node/node_context.h"
 #include "proto/cardflow.grpc.pb.h"
@@ -29,7 +33,7 @@ class DeliverStream final : public grpc::ServerBidiReactor<wire::CallbackBatch, 
 
  private:
   void OnReadDone(bool ok) override;
-  void OnWriteDone(bool ok) override { outbox_.OnWriteDone(ok); }
+  void OnWriteDone(bool ok) override;
   void OnCancel() override;
   void OnDone() override;
   void Deliver(const wire::Callback& callback);
@@ -45,6 +49,11 @@ class DeliverStream final : public grpc::ServerBidiReactor<wire::CallbackBatch, 
   std::shared_ptr<NodeRun> cached_run_;
   uint64_t dropped_ = 0;
   uint64_t delivered_ = 0;  // the latest batch delivered
+  // With metrics (NodeMetrics::CallbackBatchAcked): when each batch not yet
+  // acknowledged was read, and the batch the ack being written covers.
+  std::mutex acks_mutex_;
+  std::deque<std::pair<uint64_t, std::chrono::steady_clock::time_point>> unacked_;  // guarded
+  uint64_t ack_writing_ = 0;  // guarded by acks_mutex_
 };
 
 }  // namespace cardflow

@@ -3,12 +3,18 @@
 //   cardflow-node --name X --listen HOST:PORT [--advertise HOST:PORT]
 //                 [--threads N] [--log-level info] [--log-format text|json]
 //                 [--metrics HOST:PORT] [--drain-ms 2000]
+//                 [--tls-cert FILE --tls-key FILE [--tls-ca FILE]] [--token-file FILE]
 //
 // Prints `listening on HOST:PORT` (the bound address; port 0 picks one) on
 // stdout once it serves, logs to stderr (with --log-format json, every
 // stderr line is one JSON object), and on SIGINT/SIGTERM shuts down
-// gracefully (see NodeServer::Stop). Exit status: 0 after a shutdown, 1 when
-// it cannot serve, 2 for bad arguments.
+// gracefully (see NodeServer::Stop). With --tls-cert/--tls-key it serves
+// TLS, with --tls-ca too it requires client certificates signed by that CA
+// (and its streams to other nodes use the same files); with --token-file
+// every call must carry the token (proto/link_security.h, docs/lan.md).
+// Exit status: 0 after a shutdown, 1 when it cannot serve, 2 for bad
+// arguments (an unreadable or empty certificate, key, CA or token file among
+// them).
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
@@ -40,6 +46,16 @@ int main(int argc, char** argv) {
                  "HOST:PORT to serve Prometheus metrics on (/metrics); port 0 picks one");
   app.add_option("--drain-ms", drain_ms, "on shutdown, how long runs in flight may finish")
       ->check(CLI::NonNegativeNumber);
+  cardflow::LinkSecurityFiles security;
+  app.add_option("--tls-cert", security.tls_cert,
+                 "PEM certificate (chain): serve TLS, and present it to other nodes");
+  app.add_option("--tls-key", security.tls_key, "PEM private key of --tls-cert");
+  app.add_option("--tls-ca", security.tls_ca,
+                 "PEM CA: require client certificates it signed (mutual TLS), and verify "
+                 "other nodes with it");
+  app.add_option("--token-file", security.token_file,
+                 "file holding the shared token every call must carry (and that this node "
+                 "sends to other nodes)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -48,6 +64,12 @@ int main(int argc, char** argv) {
   }
   options.drain_grace = std::chrono::milliseconds(drain_ms);
   options.log_format = *cardflow::ParseLogFormat(log_format);
+  cardflow::StatusOr<cardflow::LinkSecurity> loaded = cardflow::LinkSecurity::Load(security);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "cardflow-node: %s\n", loaded.status().message().c_str());
+    return 2;
+  }
+  options.security = *std::move(loaded);
   // This process's own lines (and gRPC's) look like the node's.
   const auto log =
       cardflow::MakeStderrLogger("node", options.name, {options.log_level, options.log_format});

@@ -23,6 +23,7 @@ namespace cardflow {
 
 class DeliverStream;
 class NodeMetrics;
+class TokenGate;
 
 // The callback streams other nodes have open to this one. They last as long
 // as their senders want, so shutdown ends them itself.
@@ -49,6 +50,7 @@ struct NodeContext {
   std::shared_ptr<spdlog::logger> log;
   std::function<void(uint64_t run_id, const Event& event)> on_event;  // may be empty
   NodeMetrics* metrics = nullptr;  // owned by NodeServer; null without --metrics
+  const TokenGate* gate = nullptr;  // owned by NodeServer; null without --token-file
   ProgramCache programs;
   RunRegistry runs;
   std::unique_ptr<PeerLinks> peers;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <prometheus/counter.h>
 #include <prometheus/exposer.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 #include <exception>
@@ -17,6 +18,8 @@ struct NodeMetrics::Impl {
   prometheus::Counter* callbacks_sent = nullptr;
   prometheus::Counter* callbacks_received = nullptr;
   prometheus::Counter* runs_finished = nullptr;
+  prometheus::Histogram* table_round_trip = nullptr;
+  prometheus::Histogram* callback_batch_ack = nullptr;
 };
 
 namespace {
@@ -24,6 +27,19 @@ namespace {
 prometheus::Counter& AddCounter(prometheus::Registry& registry, const std::string& name,
                                 const std::string& help, const std::string& node) {
   return prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add({{"node", node}});
+}
+
+prometheus::Histogram& AddHistogram(prometheus::Registry& registry, const std::string& name,
+                                    const std::string& help, const std::string& node) {
+  static const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
+      1e-5,   2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2,
+      2.5e-2, 5e-2,   0.1,  0.25, 0.5,    1,    2.5,  5,      10};
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(registry).Add({{"node", node}},
+                                                                                   kLatencyBuckets);
+}
+
+double Seconds(std::chrono::nanoseconds elapsed) {
+  return std::chrono::duration<double>(elapsed).count();
 }
 
 }  // namespace
@@ -53,6 +69,12 @@ StatusOr<std::unique_ptr<NodeMetrics>> NodeMetrics::Start(const std::string& lis
                                      "Callbacks that arrived at stacks on this node", node);
   m.runs_finished = &AddCounter(*m.registry, "cardflow_node_runs_finished_total",
                                 "Runs whose stacks on this node all finished", node);
+  m.table_round_trip = &AddHistogram(
+      *m.registry, "cardflow_node_table_round_trip_seconds",
+      "From a stack's table request being sent to the coordinator until its answer", node);
+  m.callback_batch_ack = &AddHistogram(
+      *m.registry, "cardflow_node_callback_batch_ack_seconds",
+      "From a peer's callback batch being read here until its ack is written back", node);
   m.exposer->RegisterCollectable(m.registry);
   return std::unique_ptr<NodeMetrics>(new NodeMetrics(std::move(impl)));
 }
@@ -71,6 +93,33 @@ void NodeMetrics::RunFinished(uint64_t cards) {
   impl_->runs_finished->Increment();
 }
 
+void NodeMetrics::TableRoundTrip(std::chrono::nanoseconds elapsed) {
+  impl_->table_round_trip->Observe(Seconds(elapsed));
+}
+
+void NodeMetrics::CallbackBatchAcked(std::chrono::nanoseconds elapsed) {
+  impl_->callback_batch_ack->Observe(Seconds(elapsed));
+}
+
 const std::string& NodeMetrics::address() const { return impl_->address; }
+
+void TableRoundTrips::Asked(StackId stack, const NodeMetrics* metrics) {
+  if (metrics == nullptr) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  if (asked_.size() <= stack) asked_.resize(stack + 1);
+  asked_[stack] = now;
+}
+
+void TableRoundTrips::Answered(StackId stack, NodeMetrics* metrics) {
+  if (metrics == nullptr) return;
+  std::chrono::steady_clock::time_point asked;
+  {
+    std::lock_guard lock(mutex_);
+    if (stack >= asked_.size()) return;
+    asked = asked_[stack];
+  }
+  metrics->TableRoundTrip(std::chrono::steady_clock::now() - asked);
+}
 
 }  // namespace cardflow

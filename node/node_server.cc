@@ -17,6 +17,7 @@
 #include "node/node_metrics.h"
 #include "node/node_run.h"
 #include "node/node_service.h"
+#include "node/token_gate.h"
 #include "proto/channel_settings.h"
 
 namespace cardflow {
@@ -35,6 +36,7 @@ struct NodeServer::Impl {
 
   NodeOptions options;
   std::unique_ptr<NodeMetrics> metrics;  // outlives the context, whose runs count in it
+  std::unique_ptr<TokenGate> gate;       // outlives the server; null without a token
   std::string address;
   NodeContext context;
   NodeService service;
@@ -73,6 +75,9 @@ StatusOr<std::string> NodeServer::Start() {
     return InvalidArgumentError(fmt::format("--listen {}: expected HOST:PORT", options.listen));
   }
   if (impl.server) return FailedPreconditionError("node already started");
+  StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      options.security.ServerCredentials();
+  if (!credentials.ok()) return credentials.status();
   if (!options.metrics.empty()) {
     StatusOr<std::unique_ptr<NodeMetrics>> metrics =
         NodeMetrics::Start(options.metrics, options.name);
@@ -91,7 +96,7 @@ StatusOr<std::string> NodeServer::Start() {
   context.log = MakeStderrLogger("node", options.name, {options.log_level, options.log_format});
   context.on_event = options.on_event;
   context.peers = std::make_unique<PeerLinks>(
-      options.name,
+      options.name, options.security,
       [&impl](const std::string& peer, const std::string& why, const std::vector<uint64_t>& runs) {
         impl.FailLostRuns(peer, why, runs);
       });
@@ -102,9 +107,16 @@ StatusOr<std::string> NodeServer::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, *credentials, &port);
   builder.RegisterService(&impl.service);
   ConfigureServer(builder);
+  if (!options.security.token().empty()) {
+    impl.gate = std::make_unique<TokenGate>(options.security.token(), context.log);
+    context.gate = impl.gate.get();
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> gates;
+    gates.push_back(impl.gate->MakeInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(gates));
+  }
   impl.server = builder.BuildAndStart();
   if (!impl.server || port == 0) {
     impl.server.reset();
@@ -115,8 +127,8 @@ StatusOr<std::string> NodeServer::Start() {
   if (auto* health = impl.server->GetHealthCheckService()) health->SetServingStatus(true);
   impl.address = BoundAddress(options.listen, port);
   context.advertise = options.advertise.empty() ? impl.address : options.advertise;
-  context.log->info("listening on {} (advertised as {}), {} worker threads", impl.address,
-                    context.advertise, threads);
+  context.log->info("listening on {} (advertised as {}), {}, {} worker threads", impl.address,
+                    context.advertise, options.security.DescribeServer(), threads);
   if (impl.metrics) {
     context.log->info("metrics on http://{}/metrics", impl.metrics->address());
   }

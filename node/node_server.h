@@ -20,6 +20,7 @@
 #include "common/events/event.h"
 #include "common/logging/logger.h"
 #include "common/status/status.h"
+#include "proto/link_security.h"
 
 namespace cardflow {
 
@@ -35,6 +36,10 @@ struct NodeOptions {
   // HOST:PORT to serve Prometheus metrics on (/metrics, see node_metrics.h);
   // port 0 picks a free one; empty: no metrics.
   std::string metrics;
+  // How this node's links are secured (--tls-cert/--tls-key/--tls-ca,
+  // --token-file): its server, and its callback streams to other nodes.
+  // Default: plaintext, no token.
+  LinkSecurity security;
   // Sees every callback event (send, arrive, await) and print as it is
   // recorded, on the recording thread, under a lock: keep it cheap. For
   // benchmarks and live traces; may be empty.
@@ -49,8 +54,9 @@ class NodeServer {
   NodeServer& operator=(const NodeServer&) = delete;
 
   // Listens and serves. Returns the bound address ("HOST:PORT", the port
-  // resolved); INVALID_ARGUMENT for bad options, UNAVAILABLE when it cannot
-  // listen on `listen`. Call once.
+  // resolved); INVALID_ARGUMENT for bad options (a --tls-ca without a
+  // certificate among them), UNAVAILABLE when it cannot listen on `listen`.
+  // Call once.
   StatusOr<std::string> Start();
 
   // Graceful shutdown: takes no new runs, lets runs in flight finish for up

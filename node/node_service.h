@@ -1,5 +1,7 @@
 // NodeService: the gRPC Node service a cardflow-node offers (cardflow.proto),
 // on the callback API: every call gets a small reactor that never blocks.
+// A call without the node's token (NodeContext::gate) gets none: it ends at
+// once with UNAUTHENTICATED.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -21,6 +23,9 @@ class NodeService final : public wire::Node::CallbackService {
       grpc::CallbackServerContext* context) override;
 
  private:
+  // OK, or why the call may not go on (TokenGate::Check).
+  grpc::Status Admit(const grpc::CallbackServerContext& context) const;
+
   NodeContext& node_;
 };
 

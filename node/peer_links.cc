@@ -9,8 +9,10 @@
 
 namespace cardflow {
 
-PeerLinks::PeerLinks(std::string self_name, LostFn on_lost)
-    : self_name_(std::move(self_name)), on_lost_(std::move(on_lost)) {}
+PeerLinks::PeerLinks(std::string self_name, LinkSecurity security, LostFn on_lost)
+    : self_name_(std::move(self_name)),
+      security_(std::move(security)),
+      on_lost_(std::move(on_lost)) {}
 
 PeerLinks::~PeerLinks() { Shutdown(); }
 
@@ -24,7 +26,7 @@ std::shared_ptr<PeerLink> PeerLinks::Get(const std::string& address) {
         std::chrono::steady_clock::now() - peer.link->started() < kStreamLifetime) {
       return peer.link;
     }
-    if (!peer.stub) peer.stub = wire::Node::NewStub(MakeChannel(address));
+    if (!peer.stub) peer.stub = wire::Node::NewStub(MakeChannel(address, security_));
     stub = peer.stub.get();  // stubs live as long as this object
     ++live_;
   }

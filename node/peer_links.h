@@ -16,6 +16,7 @@
 
 #include "node/peer_link.h"
 #include "proto/cardflow.grpc.pb.h"
+#include "proto/link_security.h"
 
 namespace cardflow {
 
@@ -30,7 +31,8 @@ class PeerLinks {
   // twice that, so a run that started on it has kStreamLifetime to finish.
   static constexpr std::chrono::hours kStreamLifetime{12};
 
-  PeerLinks(std::string self_name, LostFn on_lost);
+  // Streams are secured as `security` says (this node's own TLS and token).
+  PeerLinks(std::string self_name, LinkSecurity security, LostFn on_lost);
   ~PeerLinks();  // Shutdown()
   PeerLinks(const PeerLinks&) = delete;
   PeerLinks& operator=(const PeerLinks&) = delete;
@@ -50,6 +52,7 @@ class PeerLinks {
   void OnLinkDone(PeerLink* link, const grpc::Status& status, std::vector<uint64_t> lost);
 
   const std::string self_name_;
+  const LinkSecurity security_;
   const LostFn on_lost_;
 
   std::mutex mutex_;

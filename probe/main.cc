@@ -1,12 +1,16 @@
 // cardflow-probe: is the cardflow node at HOST:PORT serving?
 //
 //   cardflow-probe HOST:PORT [--timeout SECONDS]
+//                  [--tls-ca FILE [--tls-cert FILE --tls-key FILE]] [--token-file FILE]
 //
 // Calls grpc.health.v1.Health/Check once, with a deadline of --timeout
 // (default 2 s). Exit status: 0 when the node answers SERVING (and says so
 // on stdout); 1 when it answers anything else, cannot be reached, or does
 // not answer in time (the reason on stderr); 2 for bad arguments. Meant for
-// Docker healthchecks: `HEALTHCHECK CMD cardflow-probe 127.0.0.1:7001`.
+// Docker healthchecks: `HEALTHCHECK CMD cardflow-probe 127.0.0.1:7001`. A
+// node running with TLS or a token needs the same flags as the coordinator
+// (proto/link_security.h); when the failure looks like a mismatch, the
+// message says which flag to check.
 #include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
 
@@ -28,6 +32,12 @@ int main(int argc, char** argv) {
   app.add_option("address", address, "the node's HOST:PORT")->required();
   app.add_option("--timeout", timeout_seconds, "seconds to wait for the answer (default: 2)")
       ->check(CLI::PositiveNumber);
+  cardflow::LinkSecurityFiles files;
+  app.add_option("--tls-ca", files.tls_ca, "PEM CA to verify the node's certificate (TLS)");
+  app.add_option("--tls-cert", files.tls_cert,
+                 "PEM client certificate, for a node that requires one (mutual TLS)");
+  app.add_option("--tls-key", files.tls_key, "PEM private key of --tls-cert");
+  app.add_option("--token-file", files.token_file, "file holding the node's shared token");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -35,7 +45,12 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
-  auto stub = grpc::health::v1::Health::NewStub(cardflow::MakeChannel(address));
+  const cardflow::StatusOr<cardflow::LinkSecurity> security = cardflow::LinkSecurity::Load(files);
+  if (!security.ok()) {
+    fmt::print(stderr, "cardflow-probe: {}\n", security.status().message());
+    return 2;
+  }
+  auto stub = grpc::health::v1::Health::NewStub(cardflow::MakeChannel(address, *security));
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -44,8 +59,12 @@ int main(int argc, char** argv) {
   HealthCheckResponse response;
   const grpc::Status status = stub->Check(&context, request, &response);
   if (!status.ok()) {
-    fmt::print(stderr, "cardflow-probe: {}: health check failed (timeout {} s): {}\n", address,
-               timeout_seconds, cardflow::FromGrpcStatus(status).ToString());
+    const std::string hint =
+        cardflow::LinkFailureHint(*security, status.error_message(),
+                                  status.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+    fmt::print(stderr, "cardflow-probe: {}: health check failed (timeout {} s): {}{}{}\n", address,
+               timeout_seconds, cardflow::FromGrpcStatus(status).ToString(),
+               hint.empty() ? "" : "\n  hint: ", hint);
     return 1;
   }
   const std::string serving = HealthCheckResponse::ServingStatus_Name(response.status());

@@ -4,7 +4,9 @@
 #include <grpcpp/security/credentials.h>
 
 #include <mutex>
+#include <vector>
 
+#include "proto/call_token.h"
 #include "proto/cardflow.grpc.pb.h"
 
 namespace cardflow {
@@ -37,7 +39,8 @@ void PinCallbackQueue() {
 
 }  // namespace
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
+                                           const LinkSecurity& security) {
   PinCallbackQueue();
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
@@ -52,7 +55,13 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
   // share a subchannel, and a node's peer streams do not queue behind its
   // control streams.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  if (security.token().empty()) {
+    return grpc::CreateCustomChannel(address, security.ChannelCredentials(), args);
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeCallTokenSender(security.token()));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, security.ChannelCredentials(), args, std::move(interceptors));
 }
 
 void ConfigureServer(grpc::ServerBuilder& builder) {

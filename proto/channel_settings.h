@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "proto/link_security.h"
+
 namespace cardflow {
 
 inline constexpr int kMaxMessageBytes = 256 << 20;
@@ -18,11 +20,15 @@ inline constexpr int kMaxMessageBytes = 256 << 20;
 inline constexpr std::chrono::milliseconds kKeepaliveTime{2000};
 inline constexpr std::chrono::milliseconds kKeepaliveTimeout{3000};
 
-// An insecure channel to `address` ("host:port") with the settings above.
-// Connecting is lazy: the first call connects.
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+// A channel to `address` ("host:port") with the settings above, secured as
+// `security` says (TLS or plaintext; the token on every call when it has
+// one). Connecting is lazy: the first call connects.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
+                                           const LinkSecurity& security);
 
-// Applies the matching server settings.
+// Applies the matching server settings. (The listening port's credentials
+// come from LinkSecurity::ServerCredentials; the token check from
+// node/token_gate.h.)
 void ConfigureServer(grpc::ServerBuilder& builder);
 
 }  // namespace cardflow

@@ -12,6 +12,15 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libcpp-httplib-dev prometheus-cpp-dev
 )
+# Tests only: HtmlBrowserTest (tests/trace) opens the HTML report in Debian's
+# headless Chromium, and skips without it. CARDFLOW_NO_BROWSER=1 leaves it out
+# (an image that only runs cardflow does not need a browser).
+if [ -z "${CARDFLOW_NO_BROWSER:-}" ]; then
+  PACKAGES+=(chromium fonts-liberation)
+fi
+# scripts/make-dev-certs.sh (TLS certificates for docs/lan.md) and the TLS
+# tests, which make their certificates with it.
+PACKAGES+=(openssl)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

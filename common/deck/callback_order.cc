@@ -60,7 +60,7 @@ class CallbackOrder {
   }
 
  private:
-  const std::string& StackName(StackId id) const { return deck_.stacks[id].name.text; }
+  std::string StackName(StackId id) const { return std::string(deck_.stacks[id].name.text); }
   const Card& CardAt(StackId stack, uint32_t index) const {
     return deck_.stacks[stack].cards[index];
   }
@@ -85,8 +85,8 @@ void CallbackOrder::ReportUnmatchedAwaits() {
   for (ChannelId c = 0; c < channels_.size(); ++c) {
     const size_t sent = notifies_[c].size();
     if (awaits_[c].size() <= sent) continue;
-    const std::string& sender = StackName(channels_[c].from);
-    const std::string& receiver = StackName(channels_[c].to);
+    const std::string sender = StackName(channels_[c].from);
+    const std::string receiver = StackName(channels_[c].to);
     std::string message = receiver + " awaits " + sender + " " + Times(awaits_[c].size()) + " but ";
     if (sent == 0) {
       message += sender + " never notifies " + receiver;

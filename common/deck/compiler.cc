@@ -29,17 +29,28 @@ const char* CompareOpText(CompareOp op) {
 
 class Compiler {
  public:
-  explicit Compiler(const Deck& deck) : deck_(deck), symbols_(deck) {}
+  // With `consumable` (the same deck), each stack's cards are freed once
+  // compiled.
+  Compiler(const Deck& deck, Deck* consumable)
+      : deck_(deck), consumable_(consumable), symbols_(deck) {}
 
   Program Run() && {
     program_.file = deck_.file;
+    program_.shared.reserve(deck_.shared.size());
     for (const SharedDecl& decl : deck_.shared) {
-      program_.shared.push_back(SharedVar{decl.name.text, decl.initial});
+      program_.shared.push_back(SharedVar{std::string(decl.name.text), decl.initial});
     }
-    for (StackId id = 0; id < deck_.stacks.size(); ++id) CompileStack(id);
-    program_.channels = symbols_.channels();
-    CompileOutcome();
+    // Terms resolve through the symbol table, which points into the cards:
+    // resolve them while every card is still there.
+    if (!deck_.outcomes.empty()) CompileOutcome();
     for (const ExpectDecl& expect : deck_.expects) CompileExpect(expect);
+    program_.stacks.reserve(deck_.stacks.size());
+    for (StackId id = 0; id < deck_.stacks.size(); ++id) {
+      CompileStack(id);
+      if (consumable_ != nullptr) std::vector<Card>().swap(consumable_->stacks[id].cards);
+    }
+    program_.channels = symbols_.channels();
+    if (deck_.outcomes.empty()) CompileOutcome();
     return std::move(program_);
   }
 
@@ -52,6 +63,7 @@ class Compiler {
   TermRef Resolve(const Term& term) const { return symbols_.Resolve(term).ref.value_or(TermRef{}); }
 
   const Deck& deck_;
+  Deck* const consumable_;
   SymbolTable symbols_;
   Program program_;
 };
@@ -61,12 +73,13 @@ void Compiler::CompileStack(StackId id) {
   StackProgram& stack = program_.stacks.emplace_back();
   stack.name = decl.name.text;
   stack.node_hint = decl.node.text;
-  for (const Name* reg : symbols_.Registers(id)) stack.registers.push_back(reg->text);
+  stack.registers.reserve(symbols_.Registers(id).size());
+  for (const Name* reg : symbols_.Registers(id)) stack.registers.emplace_back(reg->text);
   stack.code.reserve(decl.cards.size());
   stack.card_text.reserve(decl.cards.size());
   for (const Card& card : decl.cards) {
     stack.code.push_back(CompileCard(id, card));
-    stack.card_text.push_back(card.text);
+    stack.card_text.emplace_back(card.text);
   }
 }
 
@@ -112,6 +125,9 @@ void Compiler::CompileOutcome() {
     }
     return;
   }
+  size_t terms = program_.shared.size();
+  for (const StackProgram& stack : program_.stacks) terms += stack.registers.size();
+  program_.outcome.reserve(terms);
   for (VarId var = 0; var < program_.shared.size(); ++var) {
     program_.outcome.push_back(TermRef{TermRef::Kind::kShared, 0, var, program_.shared[var].name});
   }
@@ -142,6 +158,8 @@ void Compiler::CompileExpect(const ExpectDecl& decl) {
 
 }  // namespace
 
-Program CompileDeck(const Deck& deck) { return Compiler(deck).Run(); }
+Program CompileDeck(const Deck& deck) { return Compiler(deck, nullptr).Run(); }
+
+Program CompileDeck(Deck&& deck) { return Compiler(deck, &deck).Run(); }
 
 }  // namespace cardflow

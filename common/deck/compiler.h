@@ -17,4 +17,10 @@ namespace cardflow {
 
 Program CompileDeck(const Deck& deck);
 
+// The same, consuming `deck`: each stack's cards are released as soon as the
+// stack is compiled, so the syntax tree and the Program of a large deck
+// (100,000 stacks) are never both whole in memory. What is left of `deck`
+// afterwards is unspecified.
+Program CompileDeck(Deck&& deck);
+
 }  // namespace cardflow

@@ -5,10 +5,17 @@
 // text with their source positions so every later stage can point at the
 // offending token. A Deck is plain data with no invariants beyond "it came
 // from the parser": a Deck with syntax errors may be missing lines.
+//
+// Every piece of text in a Deck (names, cards) is a std::string_view into
+// Deck::source, a copy of the file the Deck shares with its copies: a deck of
+// 100,000 stacks then costs no allocation per name or card, and Card stays
+// small (the syntax tree is the largest structure of loading a big deck).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/deck/program.h"
@@ -23,7 +30,7 @@ struct SourcePos {
 
 // A name (stack, shared variable, register or node) where it was written.
 struct Name {
-  std::string text;
+  std::string_view text;  // into Deck::source
   SourcePos pos;
 };
 
@@ -49,11 +56,11 @@ struct Term {
 //   work/sleep value (a literal) print value
 struct Card {
   Op op = Op::kSet;
-  SourcePos pos;     // the card keyword
-  std::string text;  // the card as written, trimmed, comment removed
-  bool has_reg = false;
-  Name reg;
+  bool has_reg = false;  // next to op: a deck may have millions of cards
   bool has_value = false;
+  SourcePos pos;          // the card keyword
+  std::string_view text;  // the card as written, trimmed, comment removed
+  Name reg;
   Value value;
   Name target;
 };
@@ -87,6 +94,7 @@ struct OutcomeDecl {
 
 struct Deck {
   std::string file;
+  std::shared_ptr<const std::string> source;  // the text the Deck's views point into
   std::vector<SharedDecl> shared;
   std::vector<StackDecl> stacks;
   std::vector<ExpectDecl> expects;

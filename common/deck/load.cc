@@ -20,7 +20,7 @@ LoadResult LoadDeck(std::string_view text, std::string_view file_name, Ordering 
   if (!parsed.errors.empty()) return {std::nullopt, std::move(parsed.errors)};
   std::vector<Diagnostic> errors = CheckDeck(parsed.deck, ordering);
   if (!errors.empty()) return {std::nullopt, std::move(errors)};
-  return {CompileDeck(parsed.deck), {}};
+  return {CompileDeck(std::move(parsed.deck)), {}};
 }
 
 LoadResult LoadDeckFile(const std::string& path, Ordering ordering) {

@@ -53,8 +53,10 @@ constexpr std::string_view kCardList =
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string_view file) : text_(text), sink_(file) {
+  Parser(std::string_view text, std::string_view file)
+      : source_(std::make_shared<const std::string>(text)), text_(*source_), sink_(file) {
     deck_.file = std::string(file);
+    deck_.source = source_;
   }
 
   ParseResult Run() && {
@@ -84,7 +86,8 @@ class Parser {
   void ParseOutcome(TokenCursor& cursor, SourcePos pos);
   void ParseCard(TokenCursor& cursor, const CardSyntax& syntax, Card& card);
 
-  std::string_view text_;
+  const std::shared_ptr<const std::string> source_;
+  std::string_view text_;  // *source_: every view in deck_ points into it
   DiagnosticSink sink_;
   Deck deck_;
   std::vector<Token> tokens_;  // reused for every line
@@ -137,7 +140,7 @@ void Parser::ParseLine(std::string_view line, int number) {
   card.pos = pos;
   ParseCard(cursor, *syntax, card);
   if (!cursor.ExpectEnd()) return;
-  card.text = std::string(line.substr(first));
+  card.text = line.substr(first);
   deck_.stacks.back().cards.push_back(std::move(card));
 }
 

@@ -32,10 +32,11 @@ enum class Op : uint8_t {
 inline bool IsVisible(Op op) { return op >= Op::kRead; }
 
 // V in DECK.md: an integer literal or a register of the same stack.
+// Fields ordered to pack: Instr is the unit of every stack's code.
 struct Operand {
-  bool is_register = false;
   int64_t literal = 0;
   RegId reg = 0;
+  bool is_register = false;
 };
 
 struct Instr {

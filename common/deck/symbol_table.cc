@@ -13,11 +13,7 @@ SymbolTable::SymbolTable(const Deck& deck) {
     stacks_by_name_.try_emplace(deck.stacks[id].name.text, id);
     StackSymbols& symbols = stacks_[id];
     for (const Card& card : deck.stacks[id].cards) {
-      ForEachRegister(card, [&](const Name& name) {
-        const auto [it, added] =
-            symbols.registers.try_emplace(name.text, static_cast<RegId>(symbols.order.size()));
-        if (added) symbols.order.push_back(&name);
-      });
+      ForEachRegister(card, [&](const Name& name) { AddRegister(symbols, name); });
     }
   }
   for (StackId id = 0; id < deck.stacks.size(); ++id) {
@@ -49,7 +45,28 @@ std::optional<StackId> SymbolTable::FindStack(std::string_view name) const {
 }
 
 std::optional<RegId> SymbolTable::FindRegister(StackId stack, std::string_view name) const {
-  return Find(stacks_[stack].registers, name);
+  return FindIn(stacks_[stack], name);
+}
+
+std::optional<RegId> SymbolTable::FindIn(const StackSymbols& symbols, std::string_view name) {
+  if (symbols.index) return Find(*symbols.index, name);
+  for (RegId reg = 0; reg < symbols.order.size(); ++reg) {
+    if (symbols.order[reg]->text == name) return reg;
+  }
+  return std::nullopt;
+}
+
+void SymbolTable::AddRegister(StackSymbols& symbols, const Name& name) {
+  if (FindIn(symbols, name.text)) return;
+  symbols.order.push_back(&name);
+  if (symbols.index) {
+    symbols.index->try_emplace(name.text, static_cast<RegId>(symbols.order.size() - 1));
+  } else if (symbols.order.size() > kLinearRegisters) {
+    symbols.index = std::make_unique<Index>();
+    for (RegId reg = 0; reg < symbols.order.size(); ++reg) {
+      symbols.index->try_emplace(symbols.order[reg]->text, reg);
+    }
+  }
 }
 
 void SymbolTable::AddChannel(StackId from, StackId to) {
@@ -65,7 +82,7 @@ std::optional<ChannelId> SymbolTable::FindChannel(StackId from, StackId to) cons
 }
 
 ResolvedTerm SymbolTable::Resolve(const Term& term) const {
-  const std::string& name = term.name.text;
+  const std::string name(term.name.text);
   if (term.stack.text.empty()) {
     if (std::optional<VarId> var = FindShared(name)) {
       return {TermRef{TermRef::Kind::kShared, 0, *var, name}, {}, {}};
@@ -74,7 +91,7 @@ ResolvedTerm SymbolTable::Resolve(const Term& term) const {
             "unknown shared variable " + Quoted(name) +
                 " (declare it with 'shared', or write a register as STACK.REGISTER)"};
   }
-  const std::string& stack_name = term.stack.text;
+  const std::string stack_name(term.stack.text);
   const std::optional<StackId> stack = FindStack(stack_name);
   if (!stack) {
     return {std::nullopt, term.stack.pos,

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,12 +63,19 @@ class SymbolTable {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  using Index = std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>>;
+  // Keys point into the Deck's source, like every name of the Deck.
+  using Index = std::unordered_map<std::string_view, uint32_t, Hash, std::equal_to<>>;
+  // Most stacks use a handful of registers: those are found by a linear
+  // scan of `order`, and only a stack with many gets a hash index. (A map
+  // per stack cost ~150 bytes per stack; a deck may have 100,000 stacks.)
+  static constexpr size_t kLinearRegisters = 16;
   struct StackSymbols {
-    Index registers;
     std::vector<const Name*> order;
+    std::unique_ptr<Index> index;  // set once order has more than kLinearRegisters
   };
   static std::optional<uint32_t> Find(const Index& index, std::string_view name);
+  static std::optional<RegId> FindIn(const StackSymbols& symbols, std::string_view name);
+  static void AddRegister(StackSymbols& symbols, const Name& name);
   static uint64_t ChannelKey(StackId from, StackId to) { return uint64_t{from} << 32 | to; }
   void AddChannel(StackId from, StackId to);
 

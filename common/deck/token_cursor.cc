@@ -83,7 +83,7 @@ std::optional<Name> TokenCursor::TakeName(std::string_view what) {
   const Token& token = tokens_[next_];
   if (!CheckName(token.text, PosOf(token))) return std::nullopt;
   ++next_;
-  return Name{std::string(token.text), PosOf(token)};
+  return Name{token.text, PosOf(token)};
 }
 
 std::optional<int64_t> TokenCursor::ParseInteger(const Token& token) {
@@ -148,7 +148,7 @@ std::optional<Term> TokenCursor::TakeTerm(std::string_view what) {
   const SourcePos reg_pos{line_, token.column + static_cast<int>(dot) + 1};
   if (!CheckName(stack, stack_pos) || !CheckName(reg, reg_pos)) return std::nullopt;
   ++next_;
-  return Term{{std::string(stack), stack_pos}, {std::string(reg), reg_pos}, stack_pos};
+  return Term{{stack, stack_pos}, {reg, reg_pos}, stack_pos};
 }
 
 std::optional<CompareOp> TokenCursor::TakeCompare(std::string_view what) {

@@ -8,14 +8,13 @@
 
 namespace cardflow {
 
+// Kept small and in one array: a node may hold 100,000 suspended stacks.
 struct Engine::Stack {
-  StackId id = 0;
   const StackProgram* program = nullptr;
   uint32_t pc = 0;
+  StackId id = 0;
   std::vector<int64_t> registers;
-  // Only stacks that sleep get a timer; the mutex orders Sleep and Cancel.
-  std::mutex timer_mutex;
-  std::unique_ptr<asio::steady_timer> timer;
+  std::unique_ptr<asio::steady_timer> timer;  // made by the first sleep; timers_mutex_
 };
 
 void Continuation::Resume(std::optional<int64_t> value) const { engine_->OnResume(stack_, value); }
@@ -29,6 +28,14 @@ void BurnCpu(int64_t us) {
   while (std::chrono::steady_clock::now() < until) {
     for (int i = 0; i < 64; ++i) sink = sink + i;
   }
+}
+
+template <typename PoolExecutor>
+std::optional<PoolExecutor> PoolOf(const asio::any_io_executor& executor) {
+  const auto* pool = executor.target<asio::thread_pool::executor_type>();
+  if (pool == nullptr) return std::nullopt;
+  return asio::require(*pool, asio::execution::blocking.never,
+                       asio::execution::relationship.continuation);
 }
 
 // Applies register arithmetic; returns the reason on a run error.
@@ -58,17 +65,23 @@ const char* Arithmetic(Op op, int64_t& r, int64_t v) {
 
 Engine::Engine(const Program& program, std::vector<StackId> mine, Effects& effects,
                asio::any_io_executor executor)
-    : program_(program), effects_(effects), executor_(std::move(executor)), mine_(std::move(mine)) {
+    : program_(program),
+      effects_(effects),
+      executor_(std::move(executor)),
+      pool_(PoolOf<PoolExecutor>(executor_)),
+      mine_(std::move(mine)) {
   if (mine_.empty()) {
     for (StackId id = 0; id < program_.stacks.size(); ++id) mine_.push_back(id);
   }
-  stacks_.resize(program_.stacks.size());
-  for (StackId id : mine_) {
-    auto stack = std::make_unique<Stack>();
-    stack->id = id;
-    stack->program = &program_.stacks[id];
-    stack->registers.assign(stack->program->registers.size(), 0);
-    stacks_[id] = std::move(stack);
+  slot_.assign(program_.stacks.size(), kNotMine);
+  stacks_.resize(mine_.size());
+  for (uint32_t i = 0; i < mine_.size(); ++i) {
+    const StackId id = mine_[i];
+    Stack& stack = stacks_[i];
+    stack.id = id;
+    stack.program = &program_.stacks[id];
+    stack.registers.assign(stack.program->registers.size(), 0);
+    slot_[id] = i;
   }
   unfinished_ = static_cast<uint32_t>(mine_.size());
 }
@@ -78,9 +91,9 @@ Engine::~Engine() = default;
 void Engine::Start(std::function<void()> on_idle) {
   on_idle_ = std::move(on_idle);
   Acquire();  // held by Start itself, so no stack can make the engine idle early
-  for (StackId id : mine_) {
+  for (Stack& stack : stacks_) {
     Acquire();
-    Post(*stacks_[id]);
+    Post(stack);
   }
   if (mine_.empty() && !released_running_.exchange(true)) Release();
   Release();
@@ -89,18 +102,21 @@ void Engine::Start(std::function<void()> on_idle) {
 void Engine::Cancel() {
   Acquire();
   cancelled_.store(true);
-  for (StackId id : mine_) {
-    Stack& stack = *stacks_[id];
-    std::lock_guard lock(stack.timer_mutex);
-    if (stack.timer) stack.timer->cancel();
+  {
+    std::lock_guard lock(timers_mutex_);
+    for (Stack& stack : stacks_) {
+      if (stack.timer) stack.timer->cancel();
+    }
   }
   if (!released_running_.exchange(true)) Release();
   Release();
 }
 
 const std::vector<int64_t>& Engine::Registers(StackId stack) const {
-  return stacks_[stack]->registers;
+  return stacks_[slot_[stack]].registers;
 }
+
+Engine::Stack& Engine::StackOf(StackId id) { return stacks_[slot_[id]]; }
 
 void Engine::Release() {
   if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
@@ -110,7 +126,12 @@ void Engine::Release() {
 }
 
 void Engine::Post(Stack& stack) {
-  asio::post(executor_, [this, &stack] { RunCard(stack); });
+  const auto run = [this, &stack] { RunCard(stack); };
+  if (pool_) {
+    asio::execution::execute(*pool_, run);
+  } else {
+    asio::post(executor_, run);
+  }
 }
 
 void Engine::OnResume(StackId id, std::optional<int64_t> value) {
@@ -119,7 +140,7 @@ void Engine::OnResume(StackId id, std::optional<int64_t> value) {
     Release();
     return;
   }
-  Stack& stack = *stacks_[id];
+  Stack& stack = StackOf(id);
   const Instr& instr = stack.program->code[stack.pc];
   if (value && (instr.op == Op::kRead || (instr.op == Op::kAwait && instr.has_reg))) {
     stack.registers[instr.reg] = *value;
@@ -178,7 +199,7 @@ void Engine::RunCard(Stack& stack) {
 }
 
 void Engine::Sleep(Stack& stack, int64_t ms) {
-  std::lock_guard lock(stack.timer_mutex);
+  std::lock_guard lock(timers_mutex_);
   if (!stack.timer) stack.timer = std::make_unique<asio::steady_timer>(executor_);
   if (cancelled_.load()) return Release();
   stack.timer->expires_after(std::chrono::milliseconds(ms));

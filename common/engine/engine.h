@@ -18,11 +18,15 @@
 #pragma once
 
 #include <asio/any_io_executor.hpp>
+#include <asio/thread_pool.hpp>
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "common/deck/program.h"
@@ -57,6 +61,7 @@ class Engine {
   friend class Continuation;
   struct Stack;
 
+  Stack& StackOf(StackId id);
   void Post(Stack& stack);
   void RunCard(Stack& stack);
   void Sleep(Stack& stack, int64_t ms);
@@ -68,8 +73,26 @@ class Engine {
   const Program& program_;
   Effects& effects_;
   const asio::any_io_executor executor_;
+  // executor_'s target when it is a thread pool's (local runs and nodes),
+  // required never to run inline and to treat each post as the continuation
+  // of the handler that makes it: the next card of a stack is queued on the
+  // posting worker's private queue (no lock, no wake-up of an idle worker at
+  // post time) and enters the shared queue when the handler returns. Every
+  // card is one post, and posting through any_io_executor's type erasure
+  // costs about as much as the post itself (bench/README.md).
+  using PoolExecutor = std::decay_t<decltype(asio::require(
+      std::declval<asio::thread_pool::executor_type>(), asio::execution::blocking.never,
+      asio::execution::relationship.continuation))>;
+  const std::optional<PoolExecutor> pool_;
   std::vector<StackId> mine_;
-  std::vector<std::unique_ptr<Stack>> stacks_;  // by StackId; null if not mine
+  // Stacks live in one array (no allocation per stack); slot_ maps a StackId
+  // to its place there, kNotMine for stacks another engine runs.
+  static constexpr uint32_t kNotMine = 0xffff'ffffu;
+  std::vector<Stack> stacks_;  // in the order of mine_
+  std::vector<uint32_t> slot_;  // by StackId
+  // Orders Sleep's timer creation against Cancel. Only sleeping stacks and
+  // Cancel take it, so one per engine is enough.
+  std::mutex timers_mutex_;
 
   std::function<void()> on_idle_;
   std::atomic<bool> cancelled_{false};

@@ -1,5 +1,7 @@
 #include "common/local/local_runner.h"
 
+#include <fmt/format.h>
+
 #include <asio/thread_pool.hpp>
 #include <atomic>
 #include <chrono>
@@ -22,20 +24,22 @@ class LocalRun {
   using DoneFn = std::function<void(RunResult)>;
 
   static void Launch(const Program& program, const VisibleCards& visible, Ordering ordering,
-                     uint64_t seed, bool keep_events, asio::any_io_executor executor, DoneFn done) {
-    auto* run = new LocalRun(program, visible, ordering, seed, keep_events, std::move(executor),
-                             std::move(done));
+                     uint64_t seed, bool keep_events, std::unique_ptr<CallbackDelivery> delivery,
+                     asio::any_io_executor executor, DoneFn done) {
+    auto* run = new LocalRun(program, visible, ordering, seed, keep_events, std::move(delivery),
+                             std::move(executor), std::move(done));
     run->engine_.Start([run] { run->Finish(); });
   }
 
  private:
   LocalRun(const Program& program, const VisibleCards& visible, Ordering ordering, uint64_t seed,
-           bool keep_events, asio::any_io_executor executor, DoneFn done)
+           bool keep_events, std::unique_ptr<CallbackDelivery> delivery,
+           asio::any_io_executor executor, DoneFn done)
       : program_(program),
         seed_(seed),
         keep_events_(keep_events),
         done_(std::move(done)),
-        sequencer_(program, visible, ordering, seed, [this] { OnEnd(); }),
+        sequencer_(program, visible, ordering, seed, std::move(delivery), [this] { OnEnd(); }),
         engine_(program, {}, sequencer_, std::move(executor)) {}
 
   // The sequencer ended the run: on failure, stop the stacks still going.
@@ -61,7 +65,17 @@ class LocalRun {
       result.values = OutcomeValues(program_, state);
       result.expect_ok = ExpectationsHold(program_, state);
     }
-    result.order_violation = VerifyRun(program_, sequencer_.events()).order_violations > 0;
+    const Verdict verdict = VerifyRun(program_, sequencer_.events());
+    result.order_violation = verdict.order_violations > 0;
+    if (!verdict.faults.empty() && !result.error) {
+      // The runtime broke its own rules: what the run ended in means nothing.
+      result.values.clear();
+      result.expect_ok = false;
+      result.error =
+          RunError{0, 0,
+                   fmt::format("internal error: run with seed {} broke happens-before: {}", seed_,
+                               verdict.faults.front())};
+    }
     if (keep_events_) {
       result.events = std::move(sequencer_.events());
       result.log = std::move(sequencer_.log());
@@ -83,7 +97,8 @@ class LocalRun {
 // at a time, and hands each result to `sink` (from a worker thread).
 // Returns how many runs completed.
 uint64_t RunMany(const Program& program, Ordering ordering, uint64_t runs, uint64_t seed,
-                 int threads, bool keep_events, const std::function<void(RunResult)>& sink) {
+                 int threads, bool keep_events, const DeliveryFactory& delivery,
+                 const std::function<void(RunResult)>& sink) {
   const VisibleCards visible(program);
   asio::thread_pool pool(static_cast<size_t>(threads < 1 ? 1 : threads));
   std::atomic<uint64_t> next{0};
@@ -91,8 +106,8 @@ uint64_t RunMany(const Program& program, Ordering ordering, uint64_t runs, uint6
   std::function<void()> launch = [&] {
     const uint64_t i = next.fetch_add(1);
     if (i >= runs) return;
-    LocalRun::Launch(program, visible, ordering, seed + i, keep_events, pool.get_executor(),
-                     [&](RunResult result) {
+    LocalRun::Launch(program, visible, ordering, seed + i, keep_events,
+                     MakeDelivery(delivery, program), pool.get_executor(), [&](RunResult result) {
                        sink(std::move(result));
                        completed.fetch_add(1);
                        launch();
@@ -113,16 +128,17 @@ Report RunLocal(const Program& program, const LocalOptions& options) {
   ReportBuilder builder(program, options.ordering, options.seed, std::move(placement));
   std::mutex mutex;
   uint64_t finished = 0;
-  const uint64_t completed = RunMany(program, options.ordering, options.runs, options.seed,
-                                     options.threads, false, [&](RunResult result) {
-                                       uint64_t now;
-                                       {
-                                         std::lock_guard lock(mutex);
-                                         builder.Add(result);
-                                         now = ++finished;
-                                       }
-                                       if (options.on_progress) options.on_progress(now);
-                                     });
+  const uint64_t completed =
+      RunMany(program, options.ordering, options.runs, options.seed, options.threads, false,
+              options.delivery, [&](RunResult result) {
+                uint64_t now;
+                {
+                  std::lock_guard lock(mutex);
+                  builder.Add(result);
+                  now = ++finished;
+                }
+                if (options.on_progress) options.on_progress(now);
+              });
   for (uint64_t i = completed; i < options.runs; ++i) {
     // Unreachable while the engine and sequencer keep their contracts; never
     // report a run that did not finish as if it had.
@@ -135,10 +151,11 @@ Report RunLocal(const Program& program, const LocalOptions& options) {
   return std::move(builder).Finish(wall);
 }
 
-RunResult RunLocalOnce(const Program& program, Ordering ordering, uint64_t seed, int threads) {
+RunResult RunLocalOnce(const Program& program, Ordering ordering, uint64_t seed, int threads,
+                       const DeliveryFactory& delivery) {
   RunResult out;
   out.error = RunError{0, 0, "internal error: the run stopped before every stack finished"};
-  RunMany(program, ordering, 1, seed, threads, true,
+  RunMany(program, ordering, 1, seed, threads, true, delivery,
           [&](RunResult result) { out = std::move(result); });
   return out;
 }

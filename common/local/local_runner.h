@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "common/deck/program.h"
+#include "common/local/callback_delivery.h"
 #include "common/report/report.h"
 #include "common/report/run_result.h"
 
@@ -19,14 +20,24 @@ struct LocalOptions {
   // Called from a worker thread after each finished run with the number
   // finished so far; keep it cheap. May be empty.
   std::function<void(uint64_t done)> on_progress;
+  // How callbacks in flight reach their receivers; empty: FIFO per channel,
+  // the real thing. Tests put a broken one here (callback_delivery.h).
+  DeliveryFactory delivery;
 };
 
 // Runs `program` options.runs times. Same options -> same Report (apart from
 // wall_seconds), whatever the thread count.
+//
+// Every run's events go through VerifyRun: an await that missed its callback
+// is an order violation, as DECK.md counts them; a run whose events break
+// happens-before (a fault of the runtime, such as a callback that overtook
+// another) is reported as a run error "internal error: ... broke
+// happens-before: ...", never as an outcome.
 Report RunLocal(const Program& program, const LocalOptions& options);
 
 // One run with seed `seed`, keeping its events and log: for tests, traces
-// and the demo.
-RunResult RunLocalOnce(const Program& program, Ordering ordering, uint64_t seed, int threads = 1);
+// and the demo. `delivery` as in LocalOptions.
+RunResult RunLocalOnce(const Program& program, Ordering ordering, uint64_t seed, int threads = 1,
+                       const DeliveryFactory& delivery = {});
 
 }  // namespace cardflow

@@ -17,11 +17,13 @@ VisibleCards::VisibleCards(const Program& program) : next_(program.stacks.size()
 }
 
 Sequencer::Sequencer(const Program& program, const VisibleCards& visible, Ordering ordering,
-                     uint64_t seed, std::function<void()> on_end)
+                     uint64_t seed, std::unique_ptr<CallbackDelivery> delivery,
+                     std::function<void()> on_end)
     : program_(program),
       visible_(visible),
       ordering_(ordering),
       on_end_(std::move(on_end)),
+      delivery_(std::move(delivery)),
       random_(seed),
       channels_(program.channels.size()),
       logical_pc_(program.stacks.size()),
@@ -145,8 +147,8 @@ void Sequencer::Execute(StackId s, const Request& request) {
       event.kind = EventKind::kSend;
       event.value = request.value;
       event.seq = ++channel.sent;
-      channel.in_flight.push_back({request.value, event.seq});
-      if (arrival_position_[instr.channel] == kNone) {
+      delivery_->Sent(instr.channel, {request.value, event.seq});
+      if (arrival_position_[instr.channel] == kNone && delivery_->CanArrive(instr.channel)) {
         AddCandidate(kArrival | instr.channel, arrival_position_[instr.channel]);
       }
       break;
@@ -177,11 +179,10 @@ void Sequencer::Execute(StackId s, const Request& request) {
 }
 
 void Sequencer::Arrive(ChannelId c) {
-  ChannelState& channel = channels_[c];
-  const Message message = channel.in_flight.front();
-  channel.in_flight.pop_front();
-  channel.inbox.push_back(message);
-  if (channel.in_flight.empty()) RemoveCandidate(arrival_position_[c]);
+  const InFlightCallback callback = delivery_->Arrive(c);
+  const Message message{callback.value, callback.seq};
+  channels_[c].inbox.push_back(message);
+  if (!delivery_->CanArrive(c)) RemoveCandidate(arrival_position_[c]);
   const Channel& ends = program_.channels[c];
   Event event;
   event.kind = EventKind::kArrive;

@@ -14,7 +14,9 @@
 //
 // Every interleaving the spec allows can occur: any enabled step may be
 // picked next, arrivals are steps of their own (so an `await` in `none`
-// mode can miss a callback sent but not yet arrived), and channels are FIFO.
+// mode can miss a callback sent but not yet arrived), and channels are FIFO:
+// which callback an arrival brings is the CallbackDelivery's choice
+// (callback_delivery.h), FIFO per channel unless a test wraps it.
 //
 // Thread-safety: all Effects methods may be called from any thread.
 #pragma once
@@ -22,6 +24,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -31,6 +34,7 @@
 #include "common/deck/program.h"
 #include "common/engine/effects.h"
 #include "common/events/event.h"
+#include "common/local/callback_delivery.h"
 #include "common/local/seeded_random.h"
 
 namespace cardflow {
@@ -49,9 +53,10 @@ class VisibleCards {
 class Sequencer final : public Effects {
  public:
   // `on_end` is called once, outside any lock, when every stack is Done or
-  // the run has failed (run error or deadlock); see failed().
+  // the run has failed (run error or deadlock); see failed(). `delivery`
+  // (FifoDelivery for a real run) chooses which callback each arrival brings.
   Sequencer(const Program& program, const VisibleCards& visible, Ordering ordering, uint64_t seed,
-            std::function<void()> on_end);
+            std::unique_ptr<CallbackDelivery> delivery, std::function<void()> on_end);
 
   void Read(Continuation k, uint32_t pc, VarId var) override;
   void Write(Continuation k, uint32_t pc, VarId var, int64_t value) override;
@@ -83,8 +88,7 @@ class Sequencer final : public Effects {
     uint64_t seq = 0;
   };
   struct ChannelState {
-    std::deque<Message> in_flight;
-    std::deque<Message> inbox;
+    std::deque<Message> inbox;  // arrived, not yet consumed
     uint64_t sent = 0;
   };
   static constexpr uint32_t kArrival = 0x8000'0000u;  // candidate tag
@@ -111,6 +115,7 @@ class Sequencer final : public Effects {
   std::function<void()> on_end_;
 
   std::mutex mutex_;
+  std::unique_ptr<CallbackDelivery> delivery_;  // the callbacks in flight; guarded by mutex_
   SeededRandom random_;
   std::vector<int64_t> table_;
   std::vector<ChannelState> channels_;

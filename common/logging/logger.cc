@@ -35,7 +35,11 @@ class JsonFormatter final : public spdlog::formatter {
     const auto level = spdlog::level::to_string_view(msg.level);
     line["level"] = std::string(level.data(), level.size());
     line[component_] = std::string(msg.logger_name.data(), msg.logger_name.size());
-    line["message"] = std::string(msg.payload.data(), msg.payload.size());
+    const std::string_view message(msg.payload.data(), msg.payload.size());
+    const LogSubject subject = LogSubjectOf(message);
+    if (subject.run) line["run"] = *subject.run;
+    if (subject.stack) line["stack"] = *subject.stack;
+    line["message"] = std::string(message);
     const std::string text =
         line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     dest.append(text.data(), text.data() + text.size());
@@ -65,7 +69,49 @@ void LogGrpcLine(gpr_log_func_args* args) {
   logger->log(level, "grpc: {} ({}:{})", args->message, args->file, args->line);
 }
 
+bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+bool IsNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
+
+// The one word that follows `keyword` (a whole word) in `text` and fits
+// `word_end` (the length of the word at a position, 0 if none fits); nullopt
+// when none does, or when two different ones do.
+template <typename WordEnd>
+std::optional<std::string> OnlyWordAfter(std::string_view text, std::string_view keyword,
+                                         WordEnd word_end) {
+  std::optional<std::string> found;
+  for (size_t at = text.find(keyword); at != std::string_view::npos;
+       at = text.find(keyword, at + 1)) {
+    if (at > 0 && IsNameChar(text[at - 1])) continue;  // "...stack" inside a longer word
+    const size_t start = at + keyword.size();
+    const size_t length = word_end(text.substr(start));
+    if (length == 0) continue;
+    const std::string word(text.substr(start, length));
+    if (found && *found != word) return std::nullopt;
+    found = word;
+  }
+  return found;
+}
+
 }  // namespace
+
+LogSubject LogSubjectOf(std::string_view message) {
+  LogSubject subject;
+  subject.run = OnlyWordAfter(message, "run ", [](std::string_view rest) -> size_t {
+    if (rest.size() < 16) return 0;
+    for (size_t i = 0; i < 16; ++i) {
+      if (!IsHex(rest[i])) return 0;
+    }
+    return rest.size() == 16 || !IsNameChar(rest[16]) ? 16 : 0;
+  });
+  subject.stack = OnlyWordAfter(message, "stack ", [](std::string_view rest) -> size_t {
+    if (rest.empty() || !IsNameStart(rest[0])) return 0;
+    size_t n = 1;
+    while (n < rest.size() && IsNameChar(rest[n])) ++n;
+    return n;
+  });
+  return subject;
+}
 
 std::optional<LogFormat> ParseLogFormat(std::string_view word) {
   if (word == "text") return LogFormat::kText;

@@ -23,6 +23,7 @@ enum class StatusCode {
   kUnimplemented = 12,
   kInternal = 13,
   kUnavailable = 14,
+  kUnauthenticated = 16,
 };
 
 class [[nodiscard]] Status {

@@ -12,13 +12,43 @@ struct ChannelTally {
   uint64_t awaited = 0;  // awaits on this channel so far (matched or not)
 };
 
+// Whether the indices `event` carries exist in `program`.
+bool Fits(const Program& program, const Event& event) {
+  if (event.stack >= program.stacks.size() || event.peer >= program.stacks.size()) return false;
+  switch (event.kind) {
+    case EventKind::kRead:
+    case EventKind::kWrite:
+      return event.var < program.shared.size();
+    case EventKind::kSend:
+    case EventKind::kArrive:
+    case EventKind::kAwait:
+      return event.channel < program.channels.size();
+    default:
+      return true;
+  }
+}
+
 }  // namespace
 
 Verdict VerifyRun(const Program& program, const std::vector<Event>& events) {
   Verdict verdict;
   std::vector<ChannelTally> channels(program.channels.size());
   std::vector<int64_t> last_pc(program.stacks.size(), -1);
+  std::vector<int64_t> table;
+  table.reserve(program.shared.size());
+  for (const SharedVar& var : program.shared) table.push_back(var.initial);
   for (const Event& event : events) {
+    if (!Fits(program, event)) {
+      verdict.faults.push_back(fmt::format("event names nothing in the deck: {} of stack #{}",
+                                           EventKindName(event.kind), event.stack));
+      continue;
+    }
+    if (event.kind == EventKind::kRead && event.value != table[event.var]) {
+      verdict.faults.push_back(fmt::format("read does not see the latest write ({} held {}): {}",
+                                           program.shared[event.var].name, table[event.var],
+                                           DescribeEvent(program, event)));
+    }
+    if (event.kind == EventKind::kWrite) table[event.var] = event.value;
     if (event.kind != EventKind::kArrive) {
       if (static_cast<int64_t>(event.pc) <= last_pc[event.stack]) {
         verdict.faults.push_back(

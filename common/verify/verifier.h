@@ -9,9 +9,14 @@
 //  - matching: the n-th `await S` in T should consume callback n from S.
 //    An await that missed it (nothing there, `none` mode) or got another one
 //    is an *order violation* — DECK.md's `order_violations` counts runs with
-//    at least one.
-// Program-order and FIFO breaks are not order violations of the deck: they
-// are faults of the runtime and are listed in `faults`.
+//    at least one. A callback consumed before it arrived is a fault;
+//  - the shared table is sequentially consistent: every read returns the
+//    value of the latest write to its variable before it in the recorded
+//    order (or the variable's initial value).
+// Program-order, FIFO, consume-before-arrival and table breaks are not order
+// violations of the deck: they are faults of the runtime (or of whoever
+// recorded the events) and are listed in `faults`, as is an event that names
+// no stack, channel or variable of `program`.
 #pragma once
 
 #include <cstdint>

@@ -12,7 +12,9 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <string>
 
+#include "coordinator/cluster/cluster_observer.h"
 #include "proto/cardflow.grpc.pb.h"
 #include "proto/outbox.h"
 
@@ -33,7 +35,9 @@ class NodeCall final : public grpc::ClientBidiReactor<wire::RunControl, wire::Ru
   // Table replies merged into one message at most.
   static constexpr size_t kMaxBatch = 4096;
 
-  NodeCall(Owner& owner, size_t index);
+  // `observer` (may be null) is told how long the call and each batch of
+  // table requests from node `node` took.
+  NodeCall(Owner& owner, size_t index, ClusterObserver* observer = nullptr, std::string node = {});
 
   // Opens the call with `deadline` and sends `first` (the assignment).
   void Start(wire::Node::Stub& stub, std::chrono::system_clock::time_point deadline,
@@ -51,10 +55,13 @@ class NodeCall final : public grpc::ClientBidiReactor<wire::RunControl, wire::Ru
  private:
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override { outbox_.OnWriteDone(ok); }
-  void OnDone(const grpc::Status& status) override { owner_.OnCallDone(index_, status); }
+  void OnDone(const grpc::Status& status) override;
 
   Owner& owner_;
   const size_t index_;
+  ClusterObserver* const observer_;
+  const std::string node_;
+  std::chrono::steady_clock::time_point started_;  // set by Start
   grpc::ClientContext context_;
   Outbox<wire::RunControl> outbox_;
   wire::RunUpdate update_;

@@ -10,29 +10,52 @@
 #include <vector>
 
 #include "common/status/status.h"
+#include "coordinator/cluster/cluster_observer.h"
 #include "coordinator/cluster/cluster_options.h"
 #include "proto/cardflow.grpc.pb.h"
+#include "proto/link_security.h"
 
 namespace cardflow {
 
 class NodeConnections {
  public:
-  explicit NodeConnections(std::vector<NodeAddress> nodes);
+  // Channels secured as `security` says (TLS or plaintext, the token).
+  // `observer` (may be null; must outlive this) is told each Ping's latency
+  // and handed to the runs' calls (observer()).
+  NodeConnections(std::vector<NodeAddress> nodes, const LinkSecurity& security,
+                  ClusterObserver* observer = nullptr);
 
   // Pings every node at once, each with `timeout`. UNAVAILABLE naming the
-  // first node (in order) that did not answer and its address;
-  // FAILED_PRECONDITION for a node speaking another protocol version.
+  // first node (in order) that did not answer and its address — with a
+  // hint when the two ends seem to disagree on TLS or the token (a node
+  // refusing the token is UNAVAILABLE too: the cluster cannot carry the
+  // run); FAILED_PRECONDITION for a node speaking another protocol version.
   Status Probe(std::chrono::milliseconds timeout);
+
+  // One ping of node i that does not wait for a connection: whether it
+  // answers within `timeout` (a node that died and came back, say).
+  bool Answers(size_t i, std::chrono::milliseconds timeout) const;
 
   size_t size() const { return nodes_.size(); }
   const NodeAddress& node(size_t i) const { return nodes_[i]; }
   wire::Node::Stub& stub(size_t i) const { return *stubs_[i]; }
+  // Where other nodes send node i's callbacks: the address it advertised in
+  // the last Probe (a proxy link or a NAT address, say) unless that is a
+  // wildcard like 0.0.0.0:7000; else the address we reach it at.
+  const std::string& route_address(size_t i) const { return route_addresses_[i]; }
   // The index of the node named `name`, or size().
   size_t Find(const std::string& name) const;
+  ClusterObserver* observer() const { return observer_; }
 
  private:
+  // Why node i did not answer a ping that failed with `status`.
+  Status Unreachable(size_t i, const grpc::Status& status, std::chrono::milliseconds timeout);
+
   std::vector<NodeAddress> nodes_;
+  LinkSecurity security_;
   std::vector<std::unique_ptr<wire::Node::Stub>> stubs_;
+  std::vector<std::string> route_addresses_;  // written by Probe only
+  ClusterObserver* const observer_;
 };
 
 }  // namespace cardflow

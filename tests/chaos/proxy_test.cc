@@ -306,6 +306,28 @@ TEST(ProxyProcessTest, ServesSeveralLinksWithTheirOwnToxics) {
   EXPECT_GE(Since(start), milliseconds(500));
 }
 
+TEST(ProxyProcessTest, ToxicFlagsActFromTheFirstConnection) {
+  EchoServer echo;
+  std::string error;
+  std::unique_ptr<ChaosProcess> proxy = ChaosProcess::Start(
+      {"--link", "a=127.0.0.1:0:" + echo.address(), "--link", "b=127.0.0.1:0:" + echo.address(),
+       "--toxic", R"(a={"name":"lag","type":"latency","attributes":{"latency":500}})"},
+      &error);
+  ASSERT_NE(proxy, nullptr) << error;
+  ControlClient control(proxy->control_host(), proxy->control_port());
+  const ControlClient::Reply toxics = control.Get("/links/a/toxics");
+  ASSERT_EQ(toxics.status, 200);
+  ASSERT_EQ(toxics.body.size(), 1u) << toxics.body.dump();
+  EXPECT_EQ(toxics.body[0]["name"], "lag");
+  EXPECT_EQ(control.Get("/links/b/toxics").body, json::array());
+  std::unique_ptr<TestSocket> a = TestSocket::Connect(proxy->link("a"), &error);
+  ASSERT_NE(a, nullptr) << error;
+  const Clock::time_point start = Clock::now();
+  ASSERT_TRUE(a->Send("a"));
+  EXPECT_EQ(a->Read(1, seconds(5)).data, "a");
+  EXPECT_GE(Since(start), milliseconds(500));
+}
+
 TEST(ProxyProcessTest, ExitsCleanlyOnSigterm) {
   EchoServer echo;
   std::string error;
@@ -329,6 +351,12 @@ TEST(ProxyProcessTest, BadArgumentsExitWithTwoAndSayWhy) {
       {{"--link", "a=127.0.0.1:0:127.0.0.1:1", "--link", "a=127.0.0.1:0:127.0.0.1:2"},
        "two links are named a"},
       {{"--link", "a=127.0.0.1:0:127.0.0.1:1", "--control", "nowhere"}, "--control 'nowhere'"},
+      {{"--link", "a=127.0.0.1:0:127.0.0.1:1", "--toxic", "a=slow"}, "the toxic is not JSON"},
+      {{"--link", "a=127.0.0.1:0:127.0.0.1:1", "--toxic", R"(b={"type":"latency"})"},
+       "there is no --link named b"},
+      {{"--link", "a=127.0.0.1:0:127.0.0.1:1", "--toxic", R"(a={"type":"latency"})", "--toxic",
+        R"(a={"type":"latency"})"},
+       "latency_downstream"},
   };
   for (const Case& c : cases) {
     std::string log;

@@ -60,6 +60,19 @@ TEST(LogFormatTest, CoordinatorLoopbackNodesLogJson) {
   const int status = pclose(pipe);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
   EXPECT_GE(ExpectJsonLines(log, "node"), 2) << log;
+  // Lines about one run carry it as a field of its own (logger.h).
+  std::istringstream lines(log);
+  int about_a_run = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json object = nlohmann::json::parse(line, nullptr, false);
+    if (!object.is_object() || !object.contains("run")) continue;
+    ++about_a_run;
+    EXPECT_EQ(object["run"].get<std::string>().size(), 16u) << line;
+    EXPECT_NE(object["message"].get<std::string>().find(object["run"].get<std::string>()),
+              std::string::npos)
+        << line;
+  }
+  EXPECT_GE(about_a_run, 5) << log;  // every node says when it starts each run
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ class NodeServerTest : public ::testing::Test {
     node_ = std::make_unique<NodeServer>(options);
     StatusOr<std::string> address = node_->Start();
     ASSERT_TRUE(address.ok()) << address.status().ToString();
-    stub_ = wire::Node::NewStub(MakeChannel(*address));
+    stub_ = wire::Node::NewStub(MakeChannel(*address, LinkSecurity()));
   }
 
   static void SetDeadline(grpc::ClientContext& context) {

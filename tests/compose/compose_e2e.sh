@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# End to end: the Docker cluster of docker-compose.yml, as a user starts it.
+#
+#   bash tests/compose/compose_e2e.sh        (ctest runs it as compose_e2e)
+#
+# Installs docker.io and docker-compose if they are missing, starts dockerd
+# if none answers (and stops it again at the end), makes the base image if
+# it is missing (scripts/make-base-image.sh), then, under a project name of
+# its own:
+#   1. `up --build --exit-code-from coordinator`: the demo across nodes X and
+#      Y through the chaos proxy; checks the exit status, the histograms and
+#      the verdicts the coordinator printed;
+#   2. the same with DECK= a deck of its own in a mounted folder.
+# Everything it started is removed at the end (`down -v`), pass or fail.
+#
+# Exit status: 0 passed, 1 failed (with the logs), 77 skipped — only where
+# Docker cannot run at all here (no root to install or start it, or a
+# dockerd that cannot start: no kernel support, no privileges).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+readonly ROOT
+readonly SKIP=77
+
+say() { echo "compose_e2e: $*"; }
+skip() {
+  echo "compose_e2e: SKIPPED: $*" >&2
+  exit "$SKIP"
+}
+fail() {
+  echo "compose_e2e: FAILED: $*" >&2
+  exit 1
+}
+
+work=$(mktemp -d /tmp/cardflow-compose-e2e.XXXXXX)
+started_dockerd=
+project=
+compose=()
+
+cleanup() {
+  local status=$?
+  if [ -n "$project" ]; then
+    "${compose[@]}" -p "$project" down -v --remove-orphans --timeout 10 >"$work/down.log" 2>&1 ||
+      { echo "compose_e2e: down failed:" >&2; cat "$work/down.log" >&2; }
+  fi
+  if [ -n "$started_dockerd" ]; then
+    kill "$started_dockerd" 2>/dev/null || true
+    # dockerd stops its containerd and exits within a few seconds.
+    for _ in $(seq 1 150); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 0.2; done
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    sudo "$@"
+  else
+    return 1
+  fi
+}
+
+# --- Docker: the client, a compose, an engine that answers -----------------
+
+missing=()
+command -v docker >/dev/null || missing+=(docker.io)
+if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
+  missing+=(docker-compose)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing ${missing[*]}"
+  as_root true || skip "Docker is not installed (${missing[*]}) and there is no root or sudo to install it"
+  if ! { as_root apt-get update -qq &&
+    as_root env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$work/apt.log" 2>&1; then
+    tail -n 20 "$work/apt.log" >&2
+    fail "apt-get could not install ${missing[*]}"
+  fi
+fi
+if docker compose version >/dev/null 2>&1; then
+  compose=(docker compose)
+else
+  compose=(docker-compose)
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  if pgrep -x dockerd >/dev/null; then
+    say "dockerd runs but does not answer yet; waiting for it"
+  else
+    as_root true || skip "no Docker engine answers and there is no root or sudo to start dockerd"
+    say "no Docker engine answers; starting dockerd (log: $work/dockerd.log)"
+    if [ "$(id -u)" -eq 0 ]; then
+      setsid dockerd >"$work/dockerd.log" 2>&1 </dev/null &
+    else
+      setsid sudo -n dockerd >"$work/dockerd.log" 2>&1 </dev/null &
+    fi
+    started_dockerd=$!
+  fi
+  # Poll the engine itself: it answers once it is ready, not after a guess.
+  for _ in $(seq 1 300); do
+    docker info >/dev/null 2>&1 && break
+    if [ -n "$started_dockerd" ] && ! kill -0 "$started_dockerd" 2>/dev/null; then
+      tail -n 15 "$work/dockerd.log" >&2
+      started_dockerd=
+      skip "dockerd cannot run here (its log above)"
+    fi
+    sleep 0.2
+  done
+  docker info >/dev/null 2>&1 || {
+    tail -n 15 "$work/dockerd.log" >&2 2>/dev/null || true
+    skip "the Docker engine did not answer within 60 s"
+  }
+fi
+say "Docker $(docker version -f '{{.Server.Version}}'), ${compose[*]} $("${compose[@]}" version --short 2>/dev/null || true)"
+
+bash "$ROOT/scripts/make-base-image.sh" || fail "no debian:bookworm-slim image (above)"
+
+# --- the cluster ------------------------------------------------------------
+
+project="cardflow-e2e-$$-$RANDOM"
+cd "$ROOT"
+# The compose file's knobs, as a user who set none of them.
+unset DECK DECK_ARGS CARDFLOW_DECKS CARDFLOW_NODES CARDFLOW_LATENCY_MS CARDFLOW_JITTER_MS \
+  CARDFLOW_CHAOS_SEED
+
+# Runs the cluster to the coordinator's end; its output in $work/$1.out, the
+# whole compose log in $work/$1.log. The exit status is the coordinator's.
+run_cluster() {
+  local name=$1
+  local start=$SECONDS
+  local status=0
+  "${compose[@]}" -p "$project" up --build --exit-code-from coordinator \
+    >"$work/$name.log" 2>&1 || status=$?
+  # By label, not `ps`: Compose 1.x and 2.x agree on labels, not on
+  # whether `ps` lists a container that has exited.
+  local coordinator
+  coordinator=$(docker ps -a -q --filter "label=com.docker.compose.project=$project" \
+    --filter label=com.docker.compose.service=coordinator | head -n 1)
+  if [ -n "$coordinator" ]; then
+    docker logs "$coordinator" >"$work/$name.out" 2>&1 || true
+  else
+    : >"$work/$name.out"
+  fi
+  say "$name: coordinator exit status $status after $((SECONDS - start)) s"
+  return "$status"
+}
+
+# Fails, showing what the cluster printed, unless $work/$1.out has a line
+# matching the extended regular expression $2.
+expect_line() {
+  if ! grep -Eq -- "$2" "$work/$1.out"; then
+    echo "----- coordinator output ($1) -----" >&2
+    cat "$work/$1.out" >&2
+    echo "----- compose log ($1), last 60 lines -----" >&2
+    tail -n 60 "$work/$1.log" >&2
+    fail "$1: no line matches /$2/"
+  fi
+}
+
+show_and_fail() {
+  echo "----- compose log ($1) -----" >&2
+  tail -n 100 "$work/$1.log" >&2
+  fail "$2"
+}
+
+# 1. The demo: A on X, B on Y, through the latency of the chaos links.
+run_cluster demo || show_and_fail demo "the demo did not exit 0"
+expect_line demo '^Stacks run on worker nodes X \(chaos:7001\) and Y \(chaos:7002\)'
+expect_line demo '^   A runs on X, B on Y\.$'
+# Without callbacks: several outcomes, drawn as histogram rows (count,
+# percentage, bar, mark, values).
+expect_line demo '^   [2-9] distinct outcomes over 500 completed runs:$'
+expect_line demo '^ +[0-9]+ +[0-9.]+% +[^ ]+ +✗ +balance=(150|200|250) '
+expect_line demo '→ only [0-9]+ of 500 runs end in 300'
+# With callbacks: one outcome, 300, and the verdict.
+expect_line demo '^   1 outcome over 500 completed runs:$'
+expect_line demo '^ +500 100\.0% +[^ ]+ +✓ +balance=300 A\.a=150 B\.b=300$'
+expect_line demo '→ PASS: 500/500 runs ended in one outcome that meets every expect$'
+expect_line demo '^   3 runs on 2 nodes \(X, Y\): .*speed-up'
+expect_line demo '→ PASS: 3/3 runs ended in one outcome that meets every expect$'
+
+# 2. Another deck, from a mounted folder of ours, by DECK=. The container's
+# user (uid 10001) must be able to read it.
+decks="$work/decks"
+mkdir -p "$decks"
+cat >"$decks/e2e.deck" <<'EOF'
+# compose_e2e: a deck from a mounted folder. Y waits for X's callback.
+shared total = 1
+stack first on X:
+    read total -> t
+    add t 20
+    write t -> total
+    notify second
+stack second on Y:
+    await first
+    read total -> t
+    mul t 2
+    write t -> total
+expect total == 42
+EOF
+chmod 755 "$work" "$decks"
+chmod 644 "$decks/e2e.deck"
+export CARDFLOW_DECKS="$decks" DECK=/decks/e2e.deck DECK_ARGS="--runs 200"
+run_cluster deck || show_and_fail deck "the mounted deck did not exit 0"
+expect_line deck '^1 outcome over 200 completed runs:$'
+expect_line deck '^ +200 100\.0% +[^ ]+ +✓ +total=42'
+expect_line deck '^PASS: 200/200 runs ended in one outcome that meets every expect$'
+
+say "PASSED: the demo across X and Y through chaos, and a deck from a mounted folder"
