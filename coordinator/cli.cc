@@ -291,8 +291,8 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
       ->option_text("FILE.html");
   AddReportsFlag(run_cmd, run.exports.reports,
                  "Also leave a report set in DIR for `serve`: the HTML page, the JSON\n"
-                 "report, the trace and the ShiViz log (remote runs: the page without\n"
-                 "a diagram, and the JSON)");
+                 "report, the trace and the ShiViz log (of one run: for remote placement,\n"
+                 "a run the nodes made)");
   AddMetricsFlags(run_cmd, run.metrics);
 
   DemoOptions demo;
@@ -351,11 +351,6 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   if (auto problem = ResolvePlacement(is_run ? run_flags : demo_flags,
                                       is_run ? run.placement : demo.placement)) {
     return CliExit{2, "", *problem + "\nRun with --help for more information.\n"};
-  }
-  if (is_run && run.exports.any() && !run.placement.Local()) {
-    return CliExit{2, "",
-                   "--trace, --shiviz and --report need local placement for now (the run "
-                   "they draw is replayed locally)\nRun with --help for more information.\n"};
   }
   if (is_run) {
     run.ordering = ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;

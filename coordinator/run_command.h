@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "common/deck/program.h"
@@ -22,10 +23,17 @@ namespace cardflow {
 // not carry the run (exit 3, see ClusterExitCode). `metrics` (may be null)
 // counts the runs as they finish and the report once it is complete, and
 // times the cluster's RPCs.
+//
+// With `drawn` and remote placement, *drawn receives one run the nodes made,
+// with all its events, for the exports to draw: the lowest seed among the
+// runs that broke an expect, missed a callback or stopped on an error, else
+// the lowest seed. (Local runs are replayed for that instead; see
+// run_exports.h.)
 StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_text,
                              const RunOptions& options,
                              std::function<void(uint64_t done)> on_progress,
-                             CoordinatorMetrics* metrics = nullptr);
+                             CoordinatorMetrics* metrics = nullptr,
+                             std::optional<RunResult>* drawn = nullptr);
 
 // The whole command. A deck that does not load: every diagnostic on
 // console.err (`FILE:LINE:COL: error: ...`), nothing run, returns 2.

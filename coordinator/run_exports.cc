@@ -76,11 +76,16 @@ std::string ReportSetLabel(const std::string& deck_path, Ordering ordering) {
 }
 
 Status WriteExports(const Program& program, const std::vector<Report>& reports,
-                    const ExportPaths& paths, const std::string& label) {
+                    const ExportPaths& paths, const std::string& label,
+                    const std::vector<std::optional<RunResult>>& remote) {
   if (reports.empty() || (!paths.any() && paths.reports.empty())) return Status::Ok();
   std::vector<std::optional<RunResult>> samples(reports.size());
   for (size_t i = 0; i < reports.size(); ++i) {
-    if (Local(reports[i])) samples[i] = SampleRun(program, reports[i]);
+    if (i < remote.size() && remote[i]) {
+      samples[i] = remote[i];
+    } else if (Local(reports[i])) {
+      samples[i] = SampleRun(program, reports[i]);
+    }
   }
   const std::optional<RunResult>& first = samples.front();
   std::optional<std::string> trace;

@@ -5,11 +5,13 @@
 // report, the trace and the ShiViz log, see reports/report_folder.h).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/deck/program.h"
 #include "common/report/report.h"
+#include "common/report/run_result.h"
 #include "common/status/status.h"
 
 namespace cardflow {
@@ -19,26 +21,28 @@ struct ExportPaths {
   std::string shiviz;
   std::string html;
   std::string reports;  // --reports DIR; empty: no report set
-  // Files that draw one run: local placement only (the run is replayed here).
   bool any() const { return !trace.empty() || !shiviz.empty() || !html.empty(); }
 };
 
 // Writes the wanted files for the reports of one deck — one report for
 // `run`, naive and callbacks side by side for `demo` — compiled as `program`.
 //
-// Drawn runs are replayed locally with all their events: for each report the
-// first seed whose run broke an expect, missed a callback or stopped on an
-// error, else its first seed. A local replay with the same seed is the same
-// run (same schedule), so the pictures show a run the report counted. The
-// trace and ShiViz log draw the first report's run. Reports of remote runs
-// get no drawing (the page shows their histograms and facts; a report set has
-// no trace or ShiViz log), since a local replay is not the run the nodes made.
+// Each report draws one run with all its events: `remote[i]` when given
+// (a run the nodes made, kept by ExecuteRuns), else for a local report a
+// local replay of the first seed whose run broke an expect, missed a
+// callback or stopped on an error, else of its first seed. A local replay
+// with the same seed is the same run (same schedule), so the pictures show a
+// run the report counted. The trace and ShiViz log draw the first report's
+// run. A remote report without `remote[i]` gets no drawing (the page shows
+// its histograms and facts), since a local replay is not the run the nodes
+// made.
 //
 // A report set is named after `label` (e.g. "transfer-none") and the time;
 // its JSON holds the report object, or an array of them when there are
 // several. UNAVAILABLE naming the path when a file cannot be written.
 Status WriteExports(const Program& program, const std::vector<Report>& reports,
-                    const ExportPaths& paths, const std::string& label);
+                    const ExportPaths& paths, const std::string& label,
+                    const std::vector<std::optional<RunResult>>& remote = {});
 
 // "transfer-none": the label of a set of one report of `deck_path`.
 std::string ReportSetLabel(const std::string& deck_path, Ordering ordering);

@@ -65,7 +65,8 @@ StatusOr<std::shared_ptr<NodeRun>> NodeRun::Create(const wire::Assign& assign, N
   for (ChannelId c = 0; c < p.channels.size(); ++c) {
     const Channel& channel = p.channels[c];
     if (!mine[channel.from] || mine[channel.to]) continue;
-    if (!run->LinkFor(c)) return UnavailableError(fmt::format("node {} is shutting down", node.name));
+    if (!run->LinkFor(c))
+      return UnavailableError(fmt::format("node {} is shutting down", node.name));
   }
   return run;
 }
@@ -197,7 +198,8 @@ void NodeRun::PeerLost(const std::string& address, const std::string& why) {
     std::lock_guard lock(links_mutex_);
     breaks = ++breaks_[address];
   }
-  const auto backoff = std::min(kMaxResendBackoff, kFirstResendBackoff * (1 << std::min(breaks, 10)));
+  const auto backoff =
+      std::min(kMaxResendBackoff, kFirstResendBackoff * (1 << std::min(breaks, 10)));
   node_.log->info("{}: {}; sending its callbacks again in {} ms", Label(), why, backoff.count());
   auto timer = std::make_shared<asio::steady_timer>(node_.executor, backoff);
   timer->async_wait([timer, run = weak_from_this(), address](const std::error_code& error) {
@@ -244,8 +246,9 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
       }
       if (route.node() == route_node_[s] && route.address() == route_address_[s]) continue;
       if (route_node_[s] == self_name_) {
-        return InvalidArgumentError(fmt::format(
-            "reroute moves stack {} away from node {}, which holds it", p.stacks[s].name, self_name_));
+        return InvalidArgumentError(
+            fmt::format("reroute moves stack {} away from node {}, which holds it",
+                        p.stacks[s].name, self_name_));
       }
       moved.push_back(s);
       route_node_[s] = route.node();

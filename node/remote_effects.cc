@@ -247,8 +247,7 @@ void RemoteEffects::Adopt(const std::vector<StackId>& stacks) {
     }
     for (ChannelId c = 0; c < program_.channels.size(); ++c) {
       const Channel& ends = program_.channels[c];
-      if (!mine_[ends.from] ||
-          std::find(stacks.begin(), stacks.end(), ends.to) == stacks.end()) {
+      if (!mine_[ends.from] || std::find(stacks.begin(), stacks.end(), ends.to) == stacks.end()) {
         continue;
       }
       const std::vector<Early>& sent = sent_[c];

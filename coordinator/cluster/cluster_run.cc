@@ -1,15 +1,14 @@
 #include "coordinator/cluster/cluster_run.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <asio/post.hpp>
 #include <memory>
 #include <mutex>
 #include <optional>
-
-#include <fmt/ranges.h>
-#include <spdlog/spdlog.h>
 
 #include "common/report/outcome.h"
 #include "common/verify/verifier.h"
@@ -136,8 +135,8 @@ class ClusterRun final : private NodeCall::Owner {
       const wire::NodeFault& fault = update.fault();
       if (fault.node() == Node(index).name) {
         // The node gives up the run itself (it is shutting down): as if it died.
-        if (!Recover(index, fmt::format("node {} at {}: {}", Node(index).name,
-                                        Node(index).address, fault.message()))) {
+        if (!Recover(index, fmt::format("node {} at {}: {}", Node(index).name, Node(index).address,
+                                        fault.message()))) {
           End(/*cancel=*/true);
         }
         return;
@@ -197,9 +196,9 @@ class ClusterRun final : private NodeCall::Owner {
       if (held_[index][s]) stacks.push_back(program_.stacks[s].name);
     }
     if (target == calls_.size()) {
-      fault_ = UnavailableError(fmt::format("{}; no live node is left to take over stack{} {}", why,
-                                            stacks.size() == 1 ? "" : "s",
-                                            fmt::join(stacks, ", ")));
+      fault_ =
+          UnavailableError(fmt::format("{}; no live node is left to take over stack{} {}", why,
+                                       stacks.size() == 1 ? "" : "s", fmt::join(stacks, ", ")));
       return false;
     }
     const std::string& to = Node(target).name;
@@ -265,10 +264,11 @@ class ClusterRun final : private NodeCall::Owner {
       if (!complete_ && !error_ && fault_.ok() && alive_[index]) {
         const bool gone = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                           status.error_code() == grpc::StatusCode::CANCELLED || status.ok();
-        Status why = status.ok() ? UnavailableError(fmt::format(
-                                       "node {} at {} ended {} before it finished",
-                                       Node(index).name, Node(index).address, Label()))
-                                 : CallFault(index, status);
+        Status why =
+            status.ok()
+                ? UnavailableError(fmt::format("node {} at {} ended {} before it finished",
+                                               Node(index).name, Node(index).address, Label()))
+                : CallFault(index, status);
         if (!gone || !Recover(index, why.message())) {
           if (fault_.ok()) fault_ = why;
           End(/*cancel=*/true);
@@ -360,11 +360,11 @@ class ClusterRun final : private NodeCall::Owner {
   std::vector<bool> reported_;
   std::vector<std::vector<Event>> events_;  // per participant; guarded by mutex_
   std::vector<MovedStack> moved_;           // guarded by mutex_
-  std::optional<RunError> error_;                // guarded by mutex_
-  Status fault_;                                 // guarded by mutex_
-  bool complete_ = false;                        // every node reported; guarded by mutex_
-  bool ended_ = false;                           // guarded by mutex_
-  size_t calls_done_ = 0;                        // guarded by mutex_
+  std::optional<RunError> error_;           // guarded by mutex_
+  Status fault_;                            // guarded by mutex_
+  bool complete_ = false;                   // every node reported; guarded by mutex_
+  bool ended_ = false;                      // guarded by mutex_
+  size_t calls_done_ = 0;                   // guarded by mutex_
 };
 
 }  // namespace

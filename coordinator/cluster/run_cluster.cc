@@ -5,10 +5,10 @@
 #include <asio/thread_pool.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
-#include <map>
 #include <set>
 
 #include "coordinator/cluster/cluster_run.h"
@@ -83,8 +83,8 @@ StatusOr<std::vector<std::string>> AvoidDead(const Program& program,
       if (!dead[n] && (to == connections.size() || load[n] < load[to])) to = n;
     }
     if (to == connections.size()) {
-      return UnavailableError(
-          fmt::format("every node died: no live node is left to run stack {}", program.stacks[s].name));
+      return UnavailableError(fmt::format("every node died: no live node is left to run stack {}",
+                                          program.stacks[s].name));
     }
     --load[from];
     ++load[to];
@@ -129,12 +129,13 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   // for dead during one run is left out of the runs that start after it.
   std::map<std::vector<bool>, std::unique_ptr<RunPlan>> plans;  // by dead mask; guarded by mutex
   std::map<std::vector<bool>, std::vector<MovedStack>> plan_moves;  // guarded by mutex
-  std::vector<bool> dead(connections.size(), false);  // guarded by mutex
-  plans[dead] = std::make_unique<RunPlan>(
-      MakePlan(program, deck_text, options, connections, *placement));
+  std::vector<bool> dead(connections.size(), false);                // guarded by mutex
+  plans[dead] =
+      std::make_unique<RunPlan>(MakePlan(program, deck_text, options, connections, *placement));
   std::set<std::string> moved;  // "A: y -> x"; guarded by mutex
   auto note_moves = [&moved](const std::vector<MovedStack>& moves) {
-    for (const MovedStack& m : moves) moved.insert(fmt::format("{}: {} -> {}", m.stack, m.from, m.to));
+    for (const MovedStack& m : moves)
+      moved.insert(fmt::format("{}: {} -> {}", m.stack, m.from, m.to));
   };
 
   std::vector<std::pair<std::string, std::string>> placed;
@@ -157,7 +158,8 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   // every `retry[n]` (doubling up to kMaxRejoinBackoff): once it answers,
   // it takes its stacks back from the next run on.
   std::vector<std::chrono::milliseconds> retry(connections.size(), kFirstRejoinBackoff);
-  std::vector<std::chrono::steady_clock::time_point> next_try(connections.size());  // guarded by mutex
+  std::vector<std::chrono::steady_clock::time_point> next_try(
+      connections.size());  // guarded by mutex
   auto rejoin = [&] {
     std::vector<size_t> due;
     {
@@ -194,8 +196,8 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
           fault = avoided.status();
           return;
         }
-        slot = std::make_unique<RunPlan>(
-            MakePlan(program, deck_text, options, connections, *avoided));
+        slot =
+            std::make_unique<RunPlan>(MakePlan(program, deck_text, options, connections, *avoided));
         plan_moves[dead] = std::move(moves);
       }
       note_moves(plan_moves[dead]);

@@ -67,8 +67,8 @@ StatusOr<wire::TableReply> RunTable::Decide(const wire::TableRequest& request,
   if (request.pc() >= stack.code.size() || stack.code[request.pc()].op != Op::kAwait ||
       stack.code[request.pc()].channel != request.var() || request.value() < 0 ||
       request.value() > 1) {
-    return InvalidArgumentError(fmt::format(
-        "await decision of {} card {} does not match the deck", stack.name, request.pc() + 1));
+    return InvalidArgumentError(fmt::format("await decision of {} card {} does not match the deck",
+                                            stack.name, request.pc() + 1));
   }
   const uint64_t key = uint64_t{request.stack()} << 32 | request.pc();
   std::lock_guard lock(mutex_);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -63,11 +64,33 @@ TEST(ExportsCliTest, UnwritableFileIsExit2NamingIt) {
   EXPECT_THAT(r.err, HasSubstr("/nonexistent-dir/x.html"));
 }
 
-TEST(ExportsCliTest, ExportsWithRemotePlacementAreRefused) {
-  const ProcessResult r = RunProcess({CoordinatorBinary(), "run", ExampleDeck("transfer.deck"),
-                                      "--loopback", "2", "--trace", "/tmp/never.json"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("local placement"));
+// Remote placement draws a run the nodes made: a track per node, and the
+// events the nodes sent back (no local replay).
+TEST(ExportsCliTest, RemoteRunsDrawARunTheNodesMade) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("cardflow-remote-exports-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const ProcessResult r =
+      RunProcess({CoordinatorBinary(), "run", ExampleDeck("transfer.deck"), "--loopback", "2",
+                  "--runs", "20", "--trace", (dir / "t.json").string(), "--shiviz",
+                  (dir / "t.log").string(), "--report", (dir / "t.html").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto trace = nlohmann::json::parse(Slurp(dir / "t.json"), nullptr, false);
+  ASSERT_FALSE(trace.is_discarded());
+  std::set<std::string> processes;
+  size_t events = 0;
+  for (const auto& event : trace["traceEvents"]) {
+    if (event["ph"] == "M" && event["name"] == "process_name") {
+      processes.insert(event["args"]["name"].get<std::string>());
+    } else {
+      ++events;
+    }
+  }
+  EXPECT_EQ(processes, (std::set<std::string>{"node X", "node Y"}));
+  EXPECT_GT(events, 4u);
+  EXPECT_THAT(Slurp(dir / "t.log"), HasSubstr("B {\""));
+  EXPECT_THAT(Slurp(dir / "t.html"), HasSubstr("<svg"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -52,9 +52,10 @@ class FaultsTest : public ::testing::Test {
     chaos_ = ChaosProcess::Start(
         {"--link", "to_x=" + to_x + ":" + x_->address(),  //
          "--link", "to_y=" + to_y + ":" + y_->address(),  //
-         "--seed", "4",
-         "--toxic", R"(to_x={"type":"latency","stream":"upstream","attributes":{"latency":50,"jitter":30}})",
-         "--toxic", R"(to_x={"type":"latency","stream":"downstream","attributes":{"latency":50,"jitter":30}})",
+         "--seed", "4", "--toxic",
+         R"(to_x={"type":"latency","stream":"upstream","attributes":{"latency":50,"jitter":30}})",
+         "--toxic",
+         R"(to_x={"type":"latency","stream":"downstream","attributes":{"latency":50,"jitter":30}})",
          "--toxic", R"(to_y={"type":"reset_peer","attributes":{"timeout":300}})"},
         &error);
     ASSERT_TRUE(chaos_) << error;
@@ -85,9 +86,8 @@ class FaultsTest : public ::testing::Test {
 // way to X, through the resets on its way to Y.
 TEST_F(FaultsTest, RingOfFourAcrossTwoNodesGivesOneOutcomeIn200Runs) {
   const std::string deck = testing::ReadFile(testing::SourcePath("examples/ring.deck"));
-  StatusOr<Report> report =
-      Run(deck, {{"X", x_->address()}, {"Y", y_->address()}},
-          {{"A", "X"}, {"B", "Y"}, {"C", "X"}, {"D", "Y"}}, 200);
+  StatusOr<Report> report = Run(deck, {{"X", x_->address()}, {"Y", y_->address()}},
+                                {{"A", "X"}, {"B", "Y"}, {"C", "X"}, {"D", "Y"}}, 200);
   ASSERT_TRUE(report.ok()) << report.status().ToString() << Logs();
   EXPECT_EQ(testing::CompletedRuns(*report), 200u);
   ASSERT_EQ(report->outcomes.size(), 1u) << ReportToJson(*report);
@@ -103,9 +103,9 @@ TEST_F(FaultsTest, RingOfFourAcrossTwoNodesGivesOneOutcomeIn200Runs) {
 // stacks then start over on X and Y rejoins later runs. Store buffering must
 // still never give (0, 0).
 TEST_F(FaultsTest, StoreBufferingThroughTheProxyNeverGivesZeroZero) {
-  StatusOr<Report> report = Run(testing::kStoreBufferingDeck,
-                                {{"X", chaos_->link("to_x")}, {"Y", chaos_->link("to_y")}},
-                                {{"A", "X"}, {"B", "Y"}}, 200);
+  StatusOr<Report> report =
+      Run(testing::kStoreBufferingDeck, {{"X", chaos_->link("to_x")}, {"Y", chaos_->link("to_y")}},
+          {{"A", "X"}, {"B", "Y"}}, 200);
   ASSERT_TRUE(report.ok()) << report.status().ToString() << Logs();
   EXPECT_EQ(testing::CompletedRuns(*report), 200u);
   for (const auto& values : testing::OutcomeSet(*report)) {
