@@ -18,10 +18,12 @@ FROM debian:bookworm-slim AS build
 # browser the HTML-report test uses (CARDFLOW_NO_BROWSER).
 COPY scripts/install-deps.sh /tmp/install-deps.sh
 RUN CARDFLOW_NO_BROWSER=1 bash /tmp/install-deps.sh && rm -rf /var/lib/apt/lists/*
+COPY docker/build-programs.sh /usr/local/bin/
 
 # Only what the four programs are made of, folder by folder, so that an edit
-# to docs, tests, scripts or docker/ keeps the compile layer cached. A new
-# top-level source folder goes here too (CMake says so if it is missing).
+# to docs, tests, scripts or the compose files keeps the compile layer
+# cached. A new top-level source folder goes here too (CMake says so if it
+# is missing).
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY examples examples/
@@ -31,20 +33,12 @@ COPY node node/
 COPY probe probe/
 COPY coordinator coordinator/
 COPY chaos chaos/
-# Release without debug info, and a unity build (each target's sources
-# compiled as a few large files, so the gRPC and Asio headers are parsed a
-# few times rather than once per file): about a third less compile time,
-# the smallest binaries. Two files of one target that define the same name
-# in an anonymous namespace break a unity build only; rename one, or build
-# with --build-arg UNITY=OFF meanwhile.
+# A Release unity build of the four programs, stripped, into /out/bin
+# (docker/build-programs.sh: why unity, and its fallback).
+# --build-arg UNITY=OFF builds file by file, JOBS sets the parallel jobs.
 ARG JOBS=2
 ARG UNITY=ON
-RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD="${UNITY}" \
-      -DBUILD_TESTING=OFF -DCARDFLOW_BUILD_BENCH=OFF \
- && cmake --build /build -j"${JOBS}" \
-      --target cardflow-node cardflow-coordinator cardflow-probe cardflow-chaos \
- && install -D -s -t /out/bin /build/bin/cardflow-node /build/bin/cardflow-coordinator \
-      /build/bin/cardflow-probe /build/bin/cardflow-chaos
+RUN build-programs.sh "${JOBS}" "${UNITY}"
 
 # ---- runtime: shared libraries, the programs, a user that is not root --------
 FROM debian:bookworm-slim
@@ -56,7 +50,8 @@ RUN apt-get update \
       libgrpc++1.51 libprotobuf32 libspdlog1.10 libfmt9 libcpp-httplib0.11 \
       libprometheus-cpp-pull1.0 \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --user-group --home-dir /cardflow \
+ && groupadd --system --gid 10001 cardflow \
+ && useradd --system --uid 10001 --gid cardflow --home-dir /cardflow \
       --shell /usr/sbin/nologin cardflow \
  && install -d -o cardflow -g cardflow /cardflow
 

@@ -146,9 +146,12 @@ std::vector<Engine*> NodeRun::EnginesLocked() const {
   return engines;
 }
 
-std::optional<NodeRun::State> NodeRun::EndAs(State to) {
+std::optional<NodeRun::State> NodeRun::EndAs(State to, bool from_finished) {
   std::lock_guard lock(mutex_);
-  if (state_ != State::kAssigned && state_ != State::kRunning) return std::nullopt;
+  if (state_ != State::kAssigned && state_ != State::kRunning &&
+      !(from_finished && state_ == State::kFinished)) {
+    return std::nullopt;
+  }
   return std::exchange(state_, to);
 }
 
@@ -168,7 +171,8 @@ void NodeRun::Cancel(std::string_view why) {
 }
 
 void NodeRun::Fault(std::string_view node, std::string_view address, std::string_view why) {
-  const auto was = EndAs(State::kFailed);
+  // Also once finished: the callbacks it still has to deliver may be stuck.
+  const auto was = EndAs(State::kFailed, /*from_finished=*/true);
   if (!was) return;
   node_.log->warn("{}: cannot go on: {}", Label(), why);
   SendSeparate([&](wire::RunUpdate& update) {
@@ -188,15 +192,24 @@ void NodeRun::Fault(std::string_view node, std::string_view address, std::string
   node_.runs.Changed();
 }
 
-void NodeRun::PeerLost(const std::string& address, const std::string& why) {
+void NodeRun::PeerLost(const std::string& address, const std::string& why, bool permanent) {
+  std::string name = address;
   {
     std::lock_guard lock(mutex_);
     if (state_ != State::kRunning && state_ != State::kFinished) return;
+    const auto it = std::find(route_address_.begin(), route_address_.end(), address);
+    if (it != route_address_.end()) name = route_node_[it - route_address_.begin()];
   }
   int breaks;
   {
     std::lock_guard lock(links_mutex_);
     breaks = ++breaks_[address];
+  }
+  if (permanent || breaks >= kMaxBreaks) {
+    Fault(name, address,
+          fmt::format("node {}: {}{}", name, why,
+                      permanent ? "" : fmt::format(" ({} times: giving up)", breaks)));
+    return;
   }
   const auto backoff =
       std::min(kMaxResendBackoff, kFirstResendBackoff * (1 << std::min(breaks, 10)));

@@ -62,6 +62,7 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   // with each further break up to kMaxResendBackoff.
   static constexpr std::chrono::milliseconds kFirstResendBackoff{10};
   static constexpr std::chrono::milliseconds kMaxResendBackoff{1000};
+  static constexpr int kMaxBreaks = 12;  // about 7 s of backoff
 
   // Validates `assign` (INVALID_ARGUMENT naming what is wrong), compiles its
   // deck, and opens the streams to the peers its stacks send callbacks to.
@@ -89,8 +90,11 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   // `node` at `address`, then the stacks stop.
   void Fault(std::string_view node, std::string_view address, std::string_view why);
   // The callback stream to `address` broke: after a backoff, every callback
-  // sent to the stacks routed there goes out again on a new stream.
-  void PeerLost(const std::string& address, const std::string& why);
+  // sent to the stacks routed there goes out again on a new stream. When the
+  // break is `permanent` (the peer refused us), or the streams to `address`
+  // broke kMaxBreaks times in this run (a TLS name mismatch, say), the run
+  // fails instead: NodeFault naming the node there.
+  void PeerLost(const std::string& address, const std::string& why, bool permanent = false);
 
   Status OnTableReply(const wire::TableReply& reply);
   Status Arrive(const wire::Callback& callback);
@@ -121,9 +125,9 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   std::vector<Engine*> EnginesLocked() const;
   bool SendUpdate(size_t items, const std::function<void(wire::RunUpdate&)>& fill);
   bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill);
-  // kAssigned/kRunning -> `to`; returns the state it left, or nullopt if the
-  // run had already ended.
-  std::optional<State> EndAs(State to);
+  // kAssigned/kRunning (and kFinished if `from_finished`) -> `to`; returns
+  // the state it left, or nullopt if the run had already ended.
+  std::optional<State> EndAs(State to, bool from_finished = false);
 
   NodeContext& node_;
   const uint64_t id_;

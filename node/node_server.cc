@@ -26,9 +26,9 @@ struct NodeServer::Impl {
   explicit Impl(NodeOptions o) : options(std::move(o)), service(context) {}
 
   void FailLostRuns(const std::string& peer, const std::string& why,
-                    const std::vector<uint64_t>& runs) {
+                    const std::vector<uint64_t>& runs, bool permanent) {
     for (uint64_t id : runs) {
-      if (auto run = context.runs.Find(id)) run->PeerLost(peer, why);
+      if (auto run = context.runs.Find(id)) run->PeerLost(peer, why, permanent);
     }
   }
 
@@ -97,9 +97,8 @@ StatusOr<std::string> NodeServer::Start() {
   context.on_event = options.on_event;
   context.peers = std::make_unique<PeerLinks>(
       options.name, options.security,
-      [&impl](const std::string& peer, const std::string& why, const std::vector<uint64_t>& runs) {
-        impl.FailLostRuns(peer, why, runs);
-      });
+      [&impl](const std::string& peer, const std::string& why, const std::vector<uint64_t>& runs,
+              bool permanent) { impl.FailLostRuns(peer, why, runs, permanent); });
 
   // grpc.health.v1 (for cardflow-probe and Docker healthchecks) and server
   // reflection (for grpcurl) are process-wide switches read by the builder.

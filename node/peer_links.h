@@ -23,9 +23,10 @@ namespace cardflow {
 class PeerLinks {
  public:
   // Told, from a gRPC thread, which runs may have lost callbacks when the
-  // stream to `address` broke, and why.
+  // stream to `address` broke, and why. `permanent`: the peer refused the
+  // stream (token, protocol version): trying again cannot help.
   using LostFn = std::function<void(const std::string& address, const std::string& why,
-                                    const std::vector<uint64_t>& runs)>;
+                                    const std::vector<uint64_t>& runs, bool permanent)>;
 
   // A stream is used for new runs until it is this old; its deadline is
   // twice that, so a run that started on it has kStreamLifetime to finish.

@@ -16,19 +16,12 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// The node of `list` that has `node`'s name or address, or null.
-const NodeAddress* Clash(const std::vector<NodeAddress>& list, const NodeAddress& node) {
+// The node of `list` that has `node`'s name, or null.
+const NodeAddress* SameName(const std::vector<NodeAddress>& list, const NodeAddress& node) {
   for (const NodeAddress& other : list) {
-    if (other.name == node.name || other.address == node.address) return &other;
+    if (other.name == node.name) return &other;
   }
   return nullptr;
-}
-
-// "node X is named twice" or "X and Y have the same address A".
-std::string DescribeClash(const NodeAddress& first, const NodeAddress& second) {
-  if (first.name == second.name) return fmt::format("node {} is named twice", first.name);
-  return fmt::format("nodes {} and {} have the same address {}", first.name, second.name,
-                     first.address);
 }
 
 }  // namespace
@@ -49,10 +42,10 @@ StatusOr<std::vector<NodeAddress>> ParseNodeList(std::string_view text, const st
       return InvalidArgumentError(
           fmt::format("{}:{}: expected NAME=HOST:PORT, got \"{}\"", file, number, line));
     }
-    if (const NodeAddress* other = Clash(nodes, *node)) {
+    if (const NodeAddress* other = SameName(nodes, *node)) {
       const size_t first = lines[static_cast<size_t>(other - nodes.data())];
-      return InvalidArgumentError(fmt::format("{}:{}: {} (first on line {})", file, number,
-                                              DescribeClash(*other, *node), first));
+      return InvalidArgumentError(fmt::format("{}:{}: node {} is named twice (first on line {})",
+                                              file, number, node->name, first));
     }
     nodes.push_back(*std::move(node));
     lines.push_back(number);
@@ -77,10 +70,10 @@ StatusOr<std::vector<NodeAddress>> MergeNodeLists(const std::vector<NodeAddress>
                                                   const std::vector<NodeAddress>& from_flags) {
   std::vector<NodeAddress> nodes = from_file;
   for (const NodeAddress& node : from_flags) {
-    if (const NodeAddress* other = Clash(nodes, node)) {
+    if (const NodeAddress* other = SameName(nodes, node)) {
       const bool in_file = other - nodes.data() < static_cast<std::ptrdiff_t>(from_file.size());
-      return InvalidArgumentError(fmt::format("--node {}={}: {}{}", node.name, node.address,
-                                              DescribeClash(*other, node),
+      return InvalidArgumentError(fmt::format("--node {}={}: node {} is named twice{}", node.name,
+                                              node.address, node.name,
                                               in_file ? " (once in " + file + ")" : ""));
     }
     nodes.push_back(node);

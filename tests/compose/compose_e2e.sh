@@ -4,13 +4,17 @@
 #   bash tests/compose/compose_e2e.sh        (ctest runs it as compose_e2e)
 #
 # Installs docker.io and docker-compose if they are missing, starts dockerd
-# if none answers (and stops it again at the end), makes the base image if
+# if none answers (and stops it again at the end, unless other containers
+# run on it by then), makes the base image if
 # it is missing (scripts/make-base-image.sh), then, under a project name of
 # its own:
 #   1. `up --build --exit-code-from coordinator`: the demo across nodes X and
 #      Y through the chaos proxy; checks the exit status, the histograms and
 #      the verdicts the coordinator printed;
-#   2. the same with DECK= a deck of its own in a mounted folder.
+#   2. the same with DECK= a deck of its own in a mounted folder;
+#   3. that deck again with docker-compose.tls.yml: mutual TLS and the token
+#      on every link, certificates from scripts/make-dev-certs.sh (skipped,
+#      saying so, where openssl is missing).
 # Everything it started is removed at the end (`down -v`), pass or fail.
 #
 # Exit status: 0 passed, 1 failed (with the logs), 77 skipped — only where
@@ -36,6 +40,7 @@ work=$(mktemp -d /tmp/cardflow-compose-e2e.XXXXXX)
 started_dockerd=
 project=
 compose=()
+files=(-f docker-compose.yml)
 
 cleanup() {
   local status=$?
@@ -43,7 +48,9 @@ cleanup() {
     "${compose[@]}" -p "$project" down -v --remove-orphans --timeout 10 >"$work/down.log" 2>&1 ||
       { echo "compose_e2e: down failed:" >&2; cat "$work/down.log" >&2; }
   fi
-  if [ -n "$started_dockerd" ]; then
+  # The engine this test started goes too, unless someone else's containers
+  # run on it by now (a shared machine).
+  if [ -n "$started_dockerd" ] && [ -z "$(docker ps -q 2>/dev/null)" ]; then
     kill "$started_dockerd" 2>/dev/null || true
     # dockerd stops its containerd and exits within a few seconds.
     for _ in $(seq 1 150); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 0.2; done
@@ -133,7 +140,7 @@ run_cluster() {
   local name=$1
   local start=$SECONDS
   local status=0
-  "${compose[@]}" -p "$project" up --build --exit-code-from coordinator \
+  "${compose[@]}" "${files[@]}" -p "$project" up --build --exit-code-from coordinator \
     >"$work/$name.log" 2>&1 || status=$?
   # By label, not `ps`: Compose 1.x and 2.x agree on labels, not on
   # whether `ps` lists a container that has exited.
@@ -210,4 +217,20 @@ expect_line deck '^1 outcome over 200 completed runs:$'
 expect_line deck '^ +200 100\.0% +[^ ]+ +✓ +total=42'
 expect_line deck '^PASS: 200/200 runs ended in one outcome that meets every expect$'
 
-say "PASSED: the demo across X and Y through chaos, and a deck from a mounted folder"
+# 3. The same deck with TLS on (docker-compose.tls.yml).
+if command -v openssl >/dev/null; then
+  bash "$ROOT/scripts/make-dev-certs.sh" "$work/certs" node-x node-y chaos >/dev/null
+  chmod -R a+rX "$work/certs"  # the containers' user reads them
+  export CARDFLOW_CERTS="$work/certs"
+  files+=(-f docker-compose.tls.yml)
+  run_cluster tls || show_and_fail tls "the deck with TLS did not exit 0"
+  expect_line tls '^PASS: 200/200 runs ended in one outcome that meets every expect$'
+  grep -q '\[node X\] listening on .*mutual TLS, token required' "$work/tls.log" ||
+    show_and_fail tls "node X did not say it serves mutual TLS with a token"
+  tls_result="and with TLS"
+else
+  say "openssl is not installed: the TLS part is skipped"
+  tls_result="(TLS skipped: no openssl)"
+fi
+
+say "PASSED: the demo across X and Y through chaos, a deck from a mounted folder, $tls_result"
