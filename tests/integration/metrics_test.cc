@@ -10,6 +10,7 @@
 
 #include "coordinator/cluster/run_cluster.h"
 #include "tests/integration/node_process.h"
+#include "tests/integration/prometheus_text.h"
 #include "tests/local/deck_fixture.h"
 #include "tests/node/cluster_decks.h"
 
@@ -37,15 +38,6 @@ double Value(const std::string& page, const std::string& name, const std::string
   return -1;
 }
 
-std::string Scrape(const std::string& address) {
-  const size_t colon = address.rfind(':');
-  httplib::Client client(address.substr(0, colon), std::stoi(address.substr(colon + 1)));
-  client.set_read_timeout(5);
-  const auto response = client.Get("/metrics");
-  if (!response || response->status != 200) return "";
-  return response->body;
-}
-
 TEST(MetricsTest, CountersMatchTheRun) {
   std::string error;
   auto x = NodeProcess::Start("X", &error, {"--metrics", "127.0.0.1:0"});
@@ -68,8 +60,8 @@ TEST(MetricsTest, CountersMatchTheRun) {
 
   const double a_cards = static_cast<double>(program.stacks[0].code.size());
   const double b_cards = static_cast<double>(program.stacks[1].code.size());
-  const std::string x_page = Scrape(x_metrics);
-  const std::string y_page = Scrape(y_metrics);
+  const std::string x_page = testing::ScrapeMetrics(x_metrics);
+  const std::string y_page = testing::ScrapeMetrics(y_metrics);
   ASSERT_FALSE(x_page.empty());
   ASSERT_FALSE(y_page.empty());
   EXPECT_EQ(Value(x_page, "cardflow_node_runs_finished_total", "X"), runs) << x_page;

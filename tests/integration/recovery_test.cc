@@ -44,6 +44,23 @@ std::vector<RecoveryCase> Cases() {
 }
 
 constexpr uint64_t kRuns = 120;
+
+// Nodes X, Y and Z as real processes.
+struct ThreeNodes {
+  std::unique_ptr<NodeProcess> x, y, z;
+  std::vector<NodeAddress> addresses() const {
+    return {{"X", x->address()}, {"Y", y->address()}, {"Z", z->address()}};
+  }
+};
+
+::testing::AssertionResult StartThree(ThreeNodes& nodes) {
+  std::string error;
+  for (auto [name, node] : {std::pair{"X", &nodes.x}, {"Y", &nodes.y}, {"Z", &nodes.z}}) {
+    *node = NodeProcess::Start(name, &error);
+    if (!*node) return ::testing::AssertionFailure() << error;
+  }
+  return ::testing::AssertionSuccess();
+}
 constexpr int kTrials = 20;
 
 class RecoveryTest : public ::testing::TestWithParam<RecoveryCase> {};
@@ -53,23 +70,18 @@ TEST_P(RecoveryTest, KillingYMidRunLosesAndDoublesNothing) {
   const Program program = MustLoad(c.deck, Ordering::kCallbacks);
   for (int trial = 0; trial < kTrials; ++trial) {
     SCOPED_TRACE(::testing::Message() << c.name << " trial " << trial);
-    std::string error;
-    auto x = NodeProcess::Start("X", &error);
-    ASSERT_TRUE(x) << error;
-    auto y = NodeProcess::Start("Y", &error);
-    ASSERT_TRUE(y) << error;
-    auto z = NodeProcess::Start("Z", &error);
-    ASSERT_TRUE(z) << error;
+    ThreeNodes nodes;
+    ASSERT_TRUE(StartThree(nodes));
 
     // The moment: after a seeded number of finished runs, while the next
     // ones are in flight on every node.
     std::mt19937_64 random(static_cast<uint64_t>(trial) * 7919 + 17);
     const uint64_t kill_after = 1 + random() % (kRuns / 2);
     std::atomic<bool> killed{false};
-    const pid_t y_pid = y->pid();
+    const pid_t y_pid = nodes.y->pid();
 
     ClusterOptions options;
-    options.nodes = {{"X", x->address()}, {"Y", y->address()}, {"Z", z->address()}};
+    options.nodes = nodes.addresses();
     options.place = c.place;
     options.ordering = Ordering::kCallbacks;
     options.runs = kRuns;
@@ -80,8 +92,8 @@ TEST_P(RecoveryTest, KillingYMidRunLosesAndDoublesNothing) {
     StatusOr<Report> report = RunCluster(program, c.deck, options);
     ASSERT_TRUE(killed.load());
     ASSERT_TRUE(report.ok()) << report.status().ToString() << "\nX:\n"
-                             << x->Log() << "\nZ:\n"
-                             << z->Log();
+                             << nodes.x->Log() << "\nZ:\n"
+                             << nodes.z->Log();
     EXPECT_EQ(testing::CompletedRuns(*report), kRuns) << ReportToJson(*report);
     ASSERT_EQ(report->outcomes.size(), 1u) << ReportToJson(*report);
     EXPECT_EQ(report->outcomes[0].values[0], c.expected) << ReportToJson(*report);
@@ -132,21 +144,16 @@ TEST(RecoveryEdgeTest, NaiveRunsRecoverToOutcomesOfTheLocalSet) {
   const auto reachable = testing::OutcomeSet(RunLocal(program, local));
   for (int trial = 0; trial < 5; ++trial) {
     SCOPED_TRACE(::testing::Message() << "trial " << trial);
-    std::string error;
-    auto x = NodeProcess::Start("X", &error);
-    ASSERT_TRUE(x) << error;
-    auto y = NodeProcess::Start("Y", &error);
-    ASSERT_TRUE(y) << error;
-    auto z = NodeProcess::Start("Z", &error);
-    ASSERT_TRUE(z) << error;
+    ThreeNodes nodes;
+    ASSERT_TRUE(StartThree(nodes));
     ClusterOptions options;
-    options.nodes = {{"X", x->address()}, {"Y", y->address()}, {"Z", z->address()}};
+    options.nodes = nodes.addresses();
     options.place = {{"A", "X"}, {"B", "Y"}, {"C", "Z"}, {"D", "Y"}};
     options.ordering = Ordering::kNone;
     options.runs = kRuns;
     options.seed = 500 + trial;
     std::atomic<bool> killed{false};
-    const pid_t pid = y->pid();
+    const pid_t pid = nodes.y->pid();
     const uint64_t kill_after = 3 + 7 * trial;
     options.on_progress = [&](uint64_t done) {
       if (done >= kill_after && !killed.exchange(true)) ::kill(pid, SIGKILL);
