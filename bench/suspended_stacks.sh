@@ -11,6 +11,7 @@
 #
 #   bench/suspended_stacks.sh                   # build/bin, 100,000 stacks
 #   BIN=build-release/bin STACKS=10000 bench/suspended_stacks.sh
+#   DEBUG=1 bench/suspended_stacks.sh           # also prints the RSS samples
 set -euo pipefail
 
 BIN=${BIN:-build/bin}
@@ -40,7 +41,7 @@ for _ in $(seq 100); do
 done
 [[ -n $addr ]] || { echo "node did not start: $(cat "$work/node.err")" >&2; exit 1; }
 
-kib() { awk -v k="$1" '/^'"$1"':/{print $2}' "/proc/$node/status"; }
+kib() { awk '/^'"$1"':/{print $2}' "/proc/$node/status"; }  # kib VmRSS
 base=$(kib VmRSS)
 
 "$BIN/cardflow-coordinator" run "$work/fanout.deck" --runs 1 --node "n=$addr" \
@@ -68,6 +69,10 @@ total=$(kib VmHWM)
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 echo "stacks:                      $STACKS (+ G), one node, 1 worker thread"
 echo "idle node RSS:               $(mib "$base")"
-echo "peak while all suspended:    $(mib "${suspended:-0}")"
+if [[ -n $suspended ]]; then
+  echo "peak while all suspended:    $(mib "$suspended")"
+else
+  echo "peak while all suspended:    n/a (RSS never held still 10 MiB above idle)"
+fi
 echo "peak over the whole run:     $(mib "$total")"
 grep -o '· [0-9.]* s$' "$work/report" | tail -1 | sed 's/^· /run wall (report):           /'

@@ -121,8 +121,23 @@ class RemoteEffects final : public Effects {
     int64_t value = 0;
     uint64_t lamport = 0;  // of its send
   };
+  // FIFO that allocates nothing until used (std::deque allocates ~600 bytes
+  // when constructed, per channel: 60 MB for 100,000 channels).
+  struct MessageQueue {
+    std::vector<Message> items;
+    size_t head = 0;
+    bool empty() const { return head == items.size(); }
+    void push_back(const Message& m) { items.push_back(m); }
+    const Message& front() const { return items[head]; }
+    void pop_front() {
+      if (++head == items.size()) {
+        items.clear();
+        head = 0;
+      }
+    }
+  };
   struct Inbox {  // of a channel whose receiver is (or may become) here
-    std::deque<Message> messages;
+    MessageQueue messages;
     std::map<uint64_t, Early> early;  // by seq, all > arrived + 1
     uint64_t arrived = 0;
     uint64_t last_lamport = 0;  // of the latest arrival
