@@ -7,7 +7,8 @@
 // Prints `link NAME listening on HOST:PORT` per link and then
 // `control listening on HOST:PORT` on stdout once it serves (port 0 picks a
 // free port; the --toxic toxics are in place by then), logs to stderr, and
-// on SIGINT/SIGTERM closes everything and exits 0. Exit status 1 when it cannot serve, 2 for bad arguments.
+// on SIGINT/SIGTERM closes everything and exits 0. Exit status 1 when it
+// cannot serve, 2 for bad arguments.
 // docs/chaos.md describes the toxics and the control API.
 #include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>

@@ -28,10 +28,6 @@ std::optional<std::string> ReadDeck(const std::string& path) {
   return text.str();
 }
 
-bool Interesting(const RunResult& run) {
-  return run.error.has_value() || run.order_violation || !run.expect_ok;
-}
-
 StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_text,
                                const RunOptions& options,
                                std::function<void(uint64_t done)> on_progress,
@@ -61,7 +57,7 @@ StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_t
     cluster.on_result = [drawn](const RunResult& run) {
       const bool better =
           !*drawn ||
-          (Interesting(run) != Interesting(**drawn) ? Interesting(run) : run.seed < (*drawn)->seed);
+          (WentWrong(run) != WentWrong(**drawn) ? WentWrong(run) : run.seed < (*drawn)->seed);
       if (better) *drawn = run;
     };
   }

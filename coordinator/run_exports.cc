@@ -20,10 +20,6 @@ namespace {
 // Sample runs tried when looking for a failing one.
 constexpr uint64_t kMaxSampleSearch = 1000;
 
-bool Interesting(const RunResult& run) {
-  return run.error.has_value() || run.order_violation || !run.expect_ok;
-}
-
 bool Local(const Report& report) {
   return std::all_of(report.placement.begin(), report.placement.end(),
                      [](const auto& stack_node) { return stack_node.second == "local"; });
@@ -33,7 +29,7 @@ RunResult SampleRun(const Program& program, const Report& report) {
   const uint64_t tries = std::min<uint64_t>(report.runs, kMaxSampleSearch);
   for (uint64_t i = 0; i < tries; ++i) {
     RunResult run = RunLocalOnce(program, report.ordering, report.seed + i);
-    if (Interesting(run)) return run;
+    if (WentWrong(run)) return run;
   }
   return RunLocalOnce(program, report.ordering, report.seed);
 }

@@ -169,8 +169,8 @@ void RemoteEffects::ArriveLocked(ChannelId channel, uint64_t seq, int64_t value,
 
 void RemoteEffects::Await(Continuation k, uint32_t pc, ChannelId channel) {
   std::optional<int64_t> value;
-  bool took;
-  uint64_t lamport;
+  bool took = false;
+  uint64_t lamport = 0;
   {
     std::lock_guard lock(mutex_);
     Inbox& inbox = inboxes_[channel];

@@ -108,7 +108,9 @@ rm -rf "$root"/usr/share/{man,info,locale,lintian}/* "$root"/var/lib/apt/lists/*
 : >"$root/etc/resolv.conf"
 echo localhost >"$root/etc/hostname"
 
+# The official image's PATH and CMD.
 tar --numeric-owner -C "$root" -c . |
-  docker import --change 'CMD ["bash"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  docker import --change 'CMD ["bash"]' \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --message "debootstrap --variant=minbase $SUITE ($MIRROR)" - "$IMAGE" >/dev/null
 say "built $IMAGE ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1 / 1e6}')) with debootstrap"

@@ -28,4 +28,10 @@ struct RunResult {
   std::vector<std::string> log;  // `print` lines: "A: 150"
 };
 
+// A run worth drawing first: it stopped on an error, missed a callback or
+// broke an expect.
+inline bool WentWrong(const RunResult& run) {
+  return run.error.has_value() || run.order_violation || !run.expect_ok;
+}
+
 }  // namespace cardflow

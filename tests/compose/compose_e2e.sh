@@ -132,16 +132,24 @@ project="cardflow-e2e-$$-$RANDOM"
 cd "$ROOT"
 # The compose file's knobs, as a user who set none of them.
 unset DECK DECK_ARGS CARDFLOW_DECKS CARDFLOW_NODES CARDFLOW_LATENCY_MS CARDFLOW_JITTER_MS \
-  CARDFLOW_CHAOS_SEED
+  CARDFLOW_CHAOS_SEED CARDFLOW_CERTS
 
 # Runs the cluster to the coordinator's end; its output in $work/$1.out, the
 # whole compose log in $work/$1.log. The exit status is the coordinator's.
+# The first run builds the image; the others run that same image, even if
+# the sources change meanwhile. Each has a time limit well inside CTest's,
+# so that this script, not a kill from CTest, ends a stuck run and cleans up.
+build=--build
+limit=1800
 run_cluster() {
   local name=$1
   local start=$SECONDS
   local status=0
-  "${compose[@]}" "${files[@]}" -p "$project" up --build --exit-code-from coordinator \
-    >"$work/$name.log" 2>&1 || status=$?
+  timeout "$limit" "${compose[@]}" "${files[@]}" -p "$project" up $build \
+    --exit-code-from coordinator >"$work/$name.log" 2>&1 || status=$?
+  [ "$status" -ne 124 ] || say "$name: no verdict within $limit s"
+  build=--no-build
+  limit=300
   # By label, not `ps`: Compose 1.x and 2.x agree on labels, not on
   # whether `ps` lists a container that has exited.
   local coordinator
