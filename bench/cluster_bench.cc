@@ -24,8 +24,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -292,13 +292,12 @@ int Main(int argc, char** argv) {
   // four stacks on two nodes.
   const double raw_trips = RawRoundTripsPerSecond(raw.address(), 20000);
   const auto read_run = [&](int stacks) {
-    return [&, stacks](int n, double* wall) {
-      return RunDeck(ReadDeck(stacks, n), nodes, wall);
-    };
+    return [&, stacks](int n, double* wall) { return RunDeck(ReadDeck(stacks, n), nodes, wall); };
   };
   const double reads1 = Differential(nodes, 3, read_run(1), reads / 10, reads);
   const double reads4 = 4 * Differential(nodes, 3, read_run(4), reads / 40, reads / 4);
-  std::printf("shared reads    raw gRPC ping-pong   %10.0f round trips/s (one stream)\n", raw_trips);
+  std::printf("shared reads    raw gRPC ping-pong   %10.0f round trips/s (one stream)\n",
+              raw_trips);
   std::printf("                1 stack on X         %10.0f reads/s  ratio %.2fx of raw\n", reads1,
               reads1 / raw_trips);
   std::printf("                4 stacks on X, Y     %10.0f reads/s  ratio %.2fx of raw\n\n", reads4,

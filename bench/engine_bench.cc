@@ -211,9 +211,8 @@ void BM_RawLineScan(benchmark::State& state) {
   const std::string text = ParserDeck(20'000);
   for (auto _ : state) {
     size_t lines = 0;
-    for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(
-                                           p, '\n', text.data() + text.size() - p)));
-         ++p) {
+    for (const char* p = text.data();
+         (p = static_cast<const char*>(std::memchr(p, '\n', text.data() + text.size() - p))); ++p) {
       ++lines;
     }
     benchmark::DoNotOptimize(lines);

@@ -42,7 +42,7 @@ enum class OutputFormat { kText, kJson };
 // cluster/node_list.h), or on N nodes embedded in this process
 // (`--loopback N`). `--place A=X` overrides the deck's `on NODE` hints.
 struct PlacementOptions {
-  bool local_flag = false;  // `--local` was given
+  bool local_flag = false;         // `--local` was given
   std::vector<NodeAddress> nodes;  // the file's, then the flags'
   // How the links to `nodes` are secured: --tls-ca, --tls-cert/--tls-key,
   // --token-file (proto/link_security.h). Only with `nodes`.

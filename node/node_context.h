@@ -49,7 +49,7 @@ struct NodeContext {
   asio::any_io_executor executor;
   std::shared_ptr<spdlog::logger> log;
   std::function<void(uint64_t run_id, const Event& event)> on_event;  // may be empty
-  NodeMetrics* metrics = nullptr;  // owned by NodeServer; null without --metrics
+  NodeMetrics* metrics = nullptr;   // owned by NodeServer; null without --metrics
   const TokenGate* gate = nullptr;  // owned by NodeServer; null without --token-file
   ProgramCache programs;
   RunRegistry runs;

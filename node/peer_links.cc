@@ -54,11 +54,10 @@ std::shared_ptr<PeerLink> PeerLinks::Get(const std::string& address) {
 void PeerLinks::OnLinkDone(PeerLink* link, const grpc::Status& status, std::vector<uint64_t> lost) {
   if (!lost.empty()) {
     const grpc::StatusCode code = status.error_code();
-    const bool permanent = code == grpc::StatusCode::UNAUTHENTICATED ||
-                           code == grpc::StatusCode::PERMISSION_DENIED ||
-                           code == grpc::StatusCode::INVALID_ARGUMENT ||
-                           code == grpc::StatusCode::FAILED_PRECONDITION ||
-                           code == grpc::StatusCode::UNIMPLEMENTED;
+    const bool permanent =
+        code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED ||
+        code == grpc::StatusCode::INVALID_ARGUMENT ||
+        code == grpc::StatusCode::FAILED_PRECONDITION || code == grpc::StatusCode::UNIMPLEMENTED;
     on_lost_(link->address(),
              fmt::format("callback stream to {} broke: {}", link->address(),
                          status.ok() ? "closed" : status.error_message()),

@@ -91,8 +91,8 @@ void Checker::CheckCard(const StackDecl& stack, const Card& card) {
     case Op::kWrite:
       if (!symbols_.FindShared(card.target.text)) {
         sink_.Error(card.target.pos, "unknown shared variable " + Quoted(card.target.text) +
-                                         " (declare it with 'shared " + std::string(card.target.text) +
-                                         "')");
+                                         " (declare it with 'shared " +
+                                         std::string(card.target.text) + "')");
       }
       break;
     case Op::kNotify:

@@ -88,7 +88,7 @@ class Engine {
   // Stacks live in one array (no allocation per stack); slot_ maps a StackId
   // to its place there, kNotMine for stacks another engine runs.
   static constexpr uint32_t kNotMine = 0xffff'ffffu;
-  std::vector<Stack> stacks_;  // in the order of mine_
+  std::vector<Stack> stacks_;   // in the order of mine_
   std::vector<uint32_t> slot_;  // by StackId
   // Orders Sleep's timer creation against Cancel. Only sleeping stacks and
   // Cancel take it, so one per engine is enough.

@@ -205,7 +205,7 @@ TEST(RemoteEffectsTest, InNoneModeAReplayTakesWhatTheFirstTryTook) {
   Harness node(program, Ordering::kNone, {false, true});
   EXPECT_FALSE(node.Drain());
   ASSERT_TRUE(node.effects().OnTableReply(1, 0, 1, 0).ok());  // recorded: it took one
-  EXPECT_FALSE(node.Drain());                                  // parked until it comes
+  EXPECT_FALSE(node.Drain());                                 // parked until it comes
   ASSERT_TRUE(node.effects().Arrive(0, 1, 5, 3).ok());
   EXPECT_FALSE(node.Drain());  // the second await asks
   ASSERT_EQ(node.transport().decisions.size(), 2u);

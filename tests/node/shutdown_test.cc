@@ -50,7 +50,7 @@ TEST(NodeShutdownTest, StopCancelsARunInFlightAndTheCoordinatorHearsWhy) {
   std::optional<StatusOr<Report>> result;
   std::thread coordinator([&] { result = RunCluster(program, text, options); });
   sent.get_future().wait();  // A has run its first card: the run is in flight on X
-  x.Stop();  // A starts over on Y, where B still sleeps
+  x.Stop();                  // A starts over on Y, where B still sleeps
   y.Stop();
   coordinator.join();
 
