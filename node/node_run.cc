@@ -119,6 +119,8 @@ void NodeRun::Detach() {
 }
 
 Status NodeRun::Start() {
+  // engines_ only grows under mutex_ and its engines live as long as the run.
+  std::vector<Engine*> engines;
   {
     std::lock_guard lock(mutex_);
     if (state_ != State::kAssigned) {
@@ -129,15 +131,20 @@ Status NodeRun::Start() {
     self_ = shared_from_this();  // released by the OnIdle of the last engine
     running_ = engines_.size();
     node_.log->debug("{}: starting {} stacks", Label(), mine_.size());
+    engines = EnginesLocked();
   }
-  // engines_ only grows under mutex_ and its engines live as long as the run.
+  for (size_t i = 0; i < engines.size(); ++i) engines[i]->Start([this, i] { OnIdle(i); });
+  return Status::Ok();
+}
+
+void NodeRun::CancelEngines() {
   std::vector<Engine*> engines;
   {
     std::lock_guard lock(mutex_);
     engines = EnginesLocked();
   }
-  for (size_t i = 0; i < engines.size(); ++i) engines[i]->Start([this, i] { OnIdle(i); });
-  return Status::Ok();
+  // Outside the lock: a cancelled engine may go idle at once, and OnIdle locks.
+  for (Engine* engine : engines) engine->Cancel();
 }
 
 std::vector<Engine*> NodeRun::EnginesLocked() const {
@@ -159,14 +166,7 @@ void NodeRun::Cancel(std::string_view why) {
   const auto was = EndAs(State::kCancelled);
   if (!was) return;
   node_.log->info("{}: cancelled while {}: {}", Label(), NodeRunStateName(*was), why);
-  if (*was == State::kRunning) {
-    std::vector<Engine*> engines;
-    {
-      std::lock_guard lock(mutex_);
-      engines = EnginesLocked();
-    }
-    for (Engine* engine : engines) engine->Cancel();
-  }
+  if (*was == State::kRunning) CancelEngines();
   node_.runs.Changed();
 }
 
@@ -181,14 +181,7 @@ void NodeRun::Fault(std::string_view node, std::string_view address, std::string
     fault->set_address(std::string(address));
     fault->set_message(std::string(why));
   });
-  if (*was == State::kRunning) {
-    std::vector<Engine*> engines;
-    {
-      std::lock_guard lock(mutex_);
-      engines = EnginesLocked();
-    }
-    for (Engine* engine : engines) engine->Cancel();
-  }
+  if (*was == State::kRunning) CancelEngines();
   node_.runs.Changed();
 }
 
@@ -366,13 +359,7 @@ void NodeRun::StackFailed(StackId stack, uint32_t pc, const char* what) {
     failure->set_pc(pc);
     failure->set_what(what);
   });
-  std::vector<Engine*> engines;
-  {
-    std::lock_guard lock(mutex_);
-    engines = EnginesLocked();
-  }
-  // From inside a handler of one of them: that engine is not idle yet.
-  for (Engine* engine : engines) engine->Cancel();
+  CancelEngines();  // from inside a handler of one of them: that engine is not idle yet
   node_.runs.Changed();
 }
 

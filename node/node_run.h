@@ -123,6 +123,7 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   // The stream for callbacks of `channel`, opened if needed; null at shutdown.
   std::shared_ptr<PeerLink> LinkFor(ChannelId channel);
   std::vector<Engine*> EnginesLocked() const;
+  void CancelEngines();  // every engine of the run; mutex_ not held
   bool SendUpdate(size_t items, const std::function<void(wire::RunUpdate&)>& fill);
   bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill);
   // kAssigned/kRunning (and kFinished if `from_finished`) -> `to`; returns

@@ -13,6 +13,7 @@
 #include "common/report/outcome.h"
 #include "common/verify/verifier.h"
 #include "coordinator/cluster/node_call.h"
+#include "coordinator/cluster/placement.h"
 #include "coordinator/cluster/run_table.h"
 #include "proto/convert.h"
 #include "proto/protocol.h"
@@ -181,16 +182,11 @@ class ClusterRun final : private NodeCall::Owner {
   bool Recover(size_t index, const std::string& why) {
     alive_[index] = false;
     events_[index].clear();  // its stacks' events come again from their replay
-    size_t target = calls_.size();
-    size_t fewest = SIZE_MAX;
-    for (size_t i = 0; i < calls_.size(); ++i) {
-      if (!alive_[i]) continue;
-      const size_t held = static_cast<size_t>(std::count(held_[i].begin(), held_[i].end(), true));
-      if (held < fewest) {
-        fewest = held;
-        target = i;
-      }
+    std::vector<size_t> load;
+    for (const std::vector<bool>& held : held_) {
+      load.push_back(static_cast<size_t>(std::count(held.begin(), held.end(), true)));
     }
+    const size_t target = LeastLoaded(load, alive_);
     std::vector<std::string> stacks;
     for (StackId s = 0; s < program_.stacks.size(); ++s) {
       if (held_[index][s]) stacks.push_back(program_.stacks[s].name);

@@ -92,4 +92,12 @@ StatusOr<std::vector<std::string>> LoopbackNodeNames(
   return names;
 }
 
+size_t LeastLoaded(const std::vector<size_t>& load, const std::vector<bool>& live) {
+  size_t best = load.size();
+  for (size_t n = 0; n < load.size(); ++n) {
+    if (live[n] && (best == load.size() || load[n] < load[best])) best = n;
+  }
+  return best;
+}
+
 }  // namespace cardflow

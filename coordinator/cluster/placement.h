@@ -33,4 +33,9 @@ StatusOr<std::vector<std::string>> LoopbackNodeNames(
     const Program& program, int count,
     const std::vector<std::pair<std::string, std::string>>& overrides);
 
+// Recovery: the node to move stacks to — the one with the fewest stacks
+// (`load[n]`) among those `live`, the first of them on a tie; load.size()
+// when none is live.
+size_t LeastLoaded(const std::vector<size_t>& load, const std::vector<bool>& live);
+
 }  // namespace cardflow

@@ -74,14 +74,13 @@ StatusOr<std::vector<std::string>> AvoidDead(const Program& program,
                                              std::vector<MovedStack>& moved) {
   std::vector<size_t> load(connections.size(), 0);
   for (const std::string& node : placement) ++load[connections.Find(node)];
+  std::vector<bool> live(dead.size());
+  for (size_t n = 0; n < dead.size(); ++n) live[n] = !dead[n];
   std::vector<std::string> out = placement;
   for (StackId s = 0; s < program.stacks.size(); ++s) {
     const size_t from = connections.Find(placement[s]);
     if (!dead[from]) continue;
-    size_t to = connections.size();
-    for (size_t n = 0; n < connections.size(); ++n) {
-      if (!dead[n] && (to == connections.size() || load[n] < load[to])) to = n;
-    }
+    const size_t to = LeastLoaded(load, live);
     if (to == connections.size()) {
       return UnavailableError(fmt::format("every node died: no live node is left to run stack {}",
                                           program.stacks[s].name));

@@ -7,6 +7,15 @@
 
 namespace cardflow {
 
+namespace {
+
+// A stack makes at most one request per card: (stack, card) names it.
+uint64_t HistoryKey(const wire::TableRequest& request) {
+  return uint64_t{request.stack()} << 32 | request.pc();
+}
+
+}  // namespace
+
 RunTable::RunTable(const Program& program) : program_(program) {
   values_.reserve(program.shared.size());
   for (const SharedVar& var : program.shared) values_.push_back(var.initial);
@@ -36,7 +45,7 @@ StatusOr<wire::TableReply> RunTable::Apply(const wire::TableRequest& request,
   event.var = request.var();
   event.pc = request.pc();
   std::lock_guard lock(mutex_);
-  const uint64_t key = uint64_t{request.stack()} << 32 | request.pc();
+  const uint64_t key = HistoryKey(request);
   if (auto it = history_.find(key); it != history_.end()) {
     if (write && it->second.request_value != request.value()) {
       return InvalidArgumentError(fmt::format(
@@ -70,7 +79,7 @@ StatusOr<wire::TableReply> RunTable::Decide(const wire::TableRequest& request,
     return InvalidArgumentError(fmt::format("await decision of {} card {} does not match the deck",
                                             stack.name, request.pc() + 1));
   }
-  const uint64_t key = uint64_t{request.stack()} << 32 | request.pc();
+  const uint64_t key = HistoryKey(request);
   std::lock_guard lock(mutex_);
   auto [it, first] = history_.try_emplace(key);
   if (first) {
