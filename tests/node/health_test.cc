@@ -16,12 +16,17 @@ namespace {
 
 using grpc::health::v1::HealthCheckResponse;
 
-TEST(HealthTest, StartedNodeIsServing) {
+// Node X on one thread, logging nothing.
+NodeOptions QuietNode() {
   NodeOptions options;
   options.name = "X";
   options.threads = 1;
   options.log_level = "off";
-  NodeServer node(options);
+  return options;
+}
+
+TEST(HealthTest, StartedNodeIsServing) {
+  NodeServer node(QuietNode());
   StatusOr<std::string> address = node.Start();
   ASSERT_TRUE(address.ok()) << address.status().ToString();
 
@@ -36,11 +41,7 @@ TEST(HealthTest, StartedNodeIsServing) {
 }
 
 TEST(HealthTest, ReflectionListsTheServices) {
-  NodeOptions options;
-  options.name = "X";
-  options.threads = 1;
-  options.log_level = "off";
-  NodeServer node(options);
+  NodeServer node(QuietNode());
   StatusOr<std::string> address = node.Start();
   ASSERT_TRUE(address.ok()) << address.status().ToString();
 
