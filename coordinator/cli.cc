@@ -58,6 +58,27 @@ Examples:
       --tls-cert certs/client.pem --tls-key certs/client.key --token-file certs/token
   cardflow-coordinator run examples/transfer.deck --loopback 2 --runs 500)";
 
+constexpr char kCheckDescription[] =
+    "Explore every schedule of a deck and list every reachable outcome";
+
+constexpr char kCheckFooter[] =
+    R"(Where `run` samples seeded shuffles, `check` walks every schedule (pruning
+those that only reorder independent steps) and answers for all of them: each
+reachable outcome with a shortest schedule reaching it, whether the expects
+hold always, sometimes or never, whether an await can miss its callback and
+whether a run error is reachable. Each outcome that breaks an expect or
+misses a callback is told card by card; its schedule replays with
+`run DECK --schedule FILE`.
+
+Examples:
+  cardflow-coordinator check examples/transfer.deck
+  cardflow-coordinator check examples/transfer.deck --ordering none
+  cardflow-coordinator check examples/store_buffering.deck --format json
+
+Exit status: 0 the expects always hold, no await can miss its callback and no
+run error is reachable; 1 otherwise; 2 bad deck or bad arguments; 4 the
+search stopped at --max-states before it was complete.)";
+
 constexpr char kDemoDescription[] = "Show what cardflow is for, in one screen";
 
 constexpr char kServeDescription[] = "Serve the reports in a folder over HTTP";
@@ -294,6 +315,16 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
                  "report, the trace and the ShiViz log (of one run: for remote placement,\n"
                  "a run the nodes made)");
   AddMetricsFlags(run_cmd, run.metrics);
+  run_cmd
+      ->add_option("--schedule", run.schedule_path,
+                   "Replay a schedule (steps `A` and `A>B`, as `check` and every\n"
+                   "report's outcomes print them): every run takes its steps first,\n"
+                   "the seed picks the rest; checked before anything runs")
+      ->option_text("FILE");
+  run_cmd->add_flag(
+      "--no-check", [&run](int64_t) { run.check = false; },
+      "Do not compare the outcomes seen with the reachable ones (done\n"
+      "when the deck has at most 200,000 states)");
 
   DemoOptions demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", kDemoDescription);
@@ -310,6 +341,42 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
                  "the naive run in DIR for `serve`");
   AddMetricsFlags(demo_cmd, demo.metrics);
 
+  CheckCommandOptions check;
+  std::string check_ordering = "callbacks";
+  std::string check_format = "text";
+  CLI::App* check_cmd = app.add_subcommand("check", kCheckDescription);
+  check_cmd->footer(kCheckFooter);
+  check_cmd->add_option("deck", check.deck_path, "The deck file to check")
+      ->required()
+      ->option_text("FILE REQUIRED");
+  check_cmd
+      ->add_option("--ordering", check_ordering,
+                   "callbacks: `await` waits for its callback; none: it takes one\n"
+                   "only if one has already arrived")
+      ->check(CLI::IsMember({"callbacks", "none"}))
+      ->option_text("callbacks|none (default: callbacks)");
+  check_cmd
+      ->add_option("--format", check_format,
+                   "text: herd7-style states and verdict, then each bad outcome told\n"
+                   "card by card; json: one object (see README.md)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->option_text("text|json (default: text)");
+  check_cmd
+      ->add_option("--max-states", check.max_states,
+                   "Stop after N distinct states (about 50 bytes each): the answer is\n"
+                   "then partial and the exit status 4")
+      ->check(NotNegative())
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->option_text("N (default: " + std::to_string(check.max_states) + ")");
+  check_cmd->add_flag(
+      "--no-reduction", [&check](int64_t) { check.reduction = false; },
+      "Follow every enabled step from every state (the plain search)");
+  check_cmd
+      ->add_option("--report", check.report_html,
+                   "Write an HTML page: every outcome with its verdict and its\n"
+                   "witness drawn as a space-time diagram")
+      ->option_text("FILE.html");
+
   ServeOptions serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", kServeDescription);
   serve_cmd->footer(kServeFooter);
@@ -325,10 +392,11 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
 
   // CLI11 would only say "A subcommand is required" for `cardflow-coordinator fly`.
   if (argc >= 2 && argv[1][0] != '-' && !run_cmd->check_name(argv[1]) &&
-      !demo_cmd->check_name(argv[1]) && !serve_cmd->check_name(argv[1])) {
+      !demo_cmd->check_name(argv[1]) && !serve_cmd->check_name(argv[1]) &&
+      !check_cmd->check_name(argv[1])) {
     return CliExit{2, "",
                    std::string("Unknown command: ") + argv[1] +
-                       " (the commands are run, demo and serve)\nRun with --help for more "
+                       " (the commands are run, check, demo and serve)\nRun with --help for more "
                        "information.\n"};
   }
 
@@ -341,6 +409,11 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
     // CLI11 has its own exit codes (105, 106, 109, ...); the spec has one
     // for every bad command line.
     return CliExit{code == 0 ? 0 : 2, out.str(), err.str()};
+  }
+  if (check_cmd->parsed()) {
+    check.ordering = check_ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;
+    check.json = check_format == "json";
+    return check;
   }
   if (serve_cmd->parsed()) {
     serve.log.format = *ParseLogFormat(log_format);

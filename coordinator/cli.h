@@ -27,6 +27,8 @@
 
 #include "common/deck/program.h"
 #include "common/logging/logger.h"
+#include "common/schedule/step.h"
+#include "coordinator/check_command.h"
 #include "coordinator/cluster/cluster_options.h"
 #include "coordinator/command_metrics.h"
 #include "coordinator/run_exports.h"
@@ -65,6 +67,9 @@ struct RunOptions {
   ExportPaths exports;              // --trace / --shiviz / --report files (local runs), --reports
   LogOptions log{.level = "warn"};  // --log-level / --log-format (stderr)
   MetricsOptions metrics;           // --metrics HOST:PORT, --metrics-linger
+  std::string schedule_path;        // --schedule FILE: every run takes it first
+  Schedule prefix;                  // its steps, read by RunCommand
+  bool check = true;                // --no-check: skip "seen vs reachable"
 };
 
 // `demo`: the story of the seed in one screen.
@@ -84,7 +89,8 @@ struct CliExit {
   std::string err;
 };
 
-using CliRequest = std::variant<RunOptions, DemoOptions, ServeOptions, CliExit>;
+using CliRequest =
+    std::variant<RunOptions, DemoOptions, ServeOptions, CheckCommandOptions, CliExit>;
 
 // Parses argv. Help and version give CliExit{0, text}; any error gives
 // CliExit{2, "", message ending in a hint to run --help}.

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "common/logging/logger.h"
+#include "coordinator/check_command.h"
 #include "coordinator/cli.h"
 #include "coordinator/console.h"
 #include "coordinator/demo_command.h"
@@ -25,6 +26,9 @@ int main(int argc, char** argv) {
     std::cout << exit->out << std::flush;
     std::cerr << exit->err << std::flush;
     return exit->code;
+  }
+  if (const auto* check = std::get_if<cardflow::CheckCommandOptions>(&request)) {
+    return cardflow::CheckCommand(*check, console);
   }
   const auto* run = std::get_if<RunOptions>(&request);
   const auto* serve = std::get_if<ServeOptions>(&request);

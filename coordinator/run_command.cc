@@ -6,27 +6,19 @@
 #include <string>
 #include <utility>
 
+#include "common/check/reachable.h"
 #include "common/deck/load.h"
 #include "common/local/local_runner.h"
+#include "common/schedule/schedule_text.h"
 #include "coordinator/cluster/run_cluster.h"
 #include "coordinator/command_metrics.h"
+#include "coordinator/deck_source.h"
 #include "coordinator/progress.h"
 #include "coordinator/run_exports.h"
 
 namespace cardflow {
 
 namespace {
-
-// The deck file's text, or nothing when it cannot be read (LoadDeckFile
-// then says why, in the diagnostic format).
-std::optional<std::string> ReadDeck(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return text.str();
-}
 
 StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_text,
                                const RunOptions& options,
@@ -39,6 +31,7 @@ StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_t
     local.seed = options.seed;
     local.threads = options.threads;
     local.on_progress = std::move(on_progress);
+    local.prefix = options.prefix;
     return RunLocal(program, local);
   }
   ClusterOptions cluster;
@@ -84,14 +77,23 @@ StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_tex
   return report;
 }
 
-int RunCommand(const RunOptions& options, Console& console) {
+namespace {
+
+// Under this many states `run` also explores every schedule and says which
+// reachable outcomes its runs never showed (--no-check skips it).
+constexpr uint64_t kReachableBudget = 200'000;
+
+}  // namespace
+
+int RunCommand(const RunOptions& given, Console& console) {
+  RunOptions options = given;
   // First: with --metrics-linger it blocks the signals before any thread starts.
   StatusOr<std::unique_ptr<CommandMetrics>> metrics = CommandMetrics::Start(options.metrics);
   if (!metrics.ok()) {
     console.err << "cardflow-coordinator: " << metrics.status().message() << "\n" << std::flush;
     return 2;
   }
-  const std::optional<std::string> text = ReadDeck(options.deck_path);
+  const std::optional<std::string> text = ReadDeckText(options.deck_path);
   LoadResult loaded = text ? LoadDeck(*text, options.deck_path, options.ordering)
                            : LoadDeckFile(options.deck_path, options.ordering);
   if (!loaded.program.has_value()) {
@@ -99,6 +101,21 @@ int RunCommand(const RunOptions& options, Console& console) {
     if (!diagnostics.empty() && diagnostics.back() != '\n') diagnostics += '\n';
     console.err << diagnostics << std::flush;
     return 2;
+  }
+  if (!options.schedule_path.empty()) {
+    if (!options.placement.Local()) {
+      console.err << "cardflow-coordinator: --schedule replays on local placement (nodes follow "
+                     "a schedule with the seeded shuffle on every placement, not yet built)\n"
+                  << std::flush;
+      return 2;
+    }
+    StatusOr<ScheduleText> schedule =
+        LoadScheduleFile(*loaded.program, options.ordering, options.schedule_path);
+    if (!schedule.ok()) {
+      console.err << schedule.status().message() << "\n" << std::flush;
+      return 2;
+    }
+    options.prefix = std::move(schedule->steps);
   }
   ProgressBar progress(console.err, options.runs,
                        ProgressBar::Wanted(console.err_is_terminal, options.runs));
@@ -112,6 +129,10 @@ int RunCommand(const RunOptions& options, Console& console) {
     console.err << "cardflow-coordinator: " << report.status().message() << "\n" << std::flush;
     (*metrics)->Linger();
     return ClusterExitCode(report.status());
+  }
+  if (options.check) {
+    report->reachable =
+        CompareWithReachable(*loaded.program, options.ordering, *report, kReachableBudget);
   }
   console.out << (options.format == OutputFormat::kJson ? ReportToJson(*report)
                                                         : ReportToText(*report))

@@ -3,8 +3,9 @@
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
-#include <limits>
 #include <mutex>
+
+#include "common/deck/arithmetic.h"
 
 namespace cardflow {
 
@@ -36,29 +37,6 @@ std::optional<PoolExecutor> PoolOf(const asio::any_io_executor& executor) {
   if (pool == nullptr) return std::nullopt;
   return asio::require(*pool, asio::execution::blocking.never,
                        asio::execution::relationship.continuation);
-}
-
-// Applies register arithmetic; returns the reason on a run error.
-const char* Arithmetic(Op op, int64_t& r, int64_t v) {
-  switch (op) {
-    case Op::kSet:
-      r = v;
-      return nullptr;
-    case Op::kAdd:
-      return __builtin_add_overflow(r, v, &r) ? "signed 64-bit overflow" : nullptr;
-    case Op::kSub:
-      return __builtin_sub_overflow(r, v, &r) ? "signed 64-bit overflow" : nullptr;
-    case Op::kMul:
-      return __builtin_mul_overflow(r, v, &r) ? "signed 64-bit overflow" : nullptr;
-    case Op::kDiv:
-    case Op::kMod:
-      if (v == 0) return "division by zero";
-      if (r == std::numeric_limits<int64_t>::min() && v == -1) return "signed 64-bit overflow";
-      r = op == Op::kDiv ? r / v : r % v;
-      return nullptr;
-    default:
-      return "not an arithmetic card";
-  }
 }
 
 }  // namespace

@@ -23,23 +23,24 @@ class LocalRun {
  public:
   using DoneFn = std::function<void(RunResult)>;
 
-  static void Launch(const Program& program, const VisibleCards& visible, Ordering ordering,
-                     uint64_t seed, bool keep_events, std::unique_ptr<CallbackDelivery> delivery,
-                     asio::any_io_executor executor, DoneFn done) {
-    auto* run = new LocalRun(program, visible, ordering, seed, keep_events, std::move(delivery),
-                             std::move(executor), std::move(done));
+  static void Launch(const Program& program, const StepPlan& plan, Ordering ordering, uint64_t seed,
+                     bool keep_events, std::unique_ptr<CallbackDelivery> delivery,
+                     const Schedule& prefix, asio::any_io_executor executor, DoneFn done) {
+    auto* run = new LocalRun(program, plan, ordering, seed, keep_events, std::move(delivery),
+                             prefix, std::move(executor), std::move(done));
     run->engine_.Start([run] { run->Finish(); });
   }
 
  private:
-  LocalRun(const Program& program, const VisibleCards& visible, Ordering ordering, uint64_t seed,
-           bool keep_events, std::unique_ptr<CallbackDelivery> delivery,
+  LocalRun(const Program& program, const StepPlan& plan, Ordering ordering, uint64_t seed,
+           bool keep_events, std::unique_ptr<CallbackDelivery> delivery, const Schedule& prefix,
            asio::any_io_executor executor, DoneFn done)
       : program_(program),
         seed_(seed),
         keep_events_(keep_events),
         done_(std::move(done)),
-        sequencer_(program, visible, ordering, seed, std::move(delivery), [this] { OnEnd(); }),
+        sequencer_(
+            program, plan, ordering, seed, std::move(delivery), [this] { OnEnd(); }, prefix),
         engine_(program, {}, sequencer_, std::move(executor)) {}
 
   // The sequencer ended the run: on failure, stop the stacks still going.
@@ -76,6 +77,7 @@ class LocalRun {
                    fmt::format("internal error: run with seed {} broke happens-before: {}", seed_,
                                verdict.faults.front())};
     }
+    result.schedule = std::move(sequencer_.schedule());
     if (keep_events_) {
       result.events = std::move(sequencer_.events());
       result.log = std::move(sequencer_.log());
@@ -98,16 +100,17 @@ class LocalRun {
 // Returns how many runs completed.
 uint64_t RunMany(const Program& program, Ordering ordering, uint64_t runs, uint64_t seed,
                  int threads, bool keep_events, const DeliveryFactory& delivery,
-                 const std::function<void(RunResult)>& sink) {
-  const VisibleCards visible(program);
+                 const Schedule& prefix, const std::function<void(RunResult)>& sink) {
+  const StepPlan plan(program);
   asio::thread_pool pool(static_cast<size_t>(threads < 1 ? 1 : threads));
   std::atomic<uint64_t> next{0};
   std::atomic<uint64_t> completed{0};
   std::function<void()> launch = [&] {
     const uint64_t i = next.fetch_add(1);
     if (i >= runs) return;
-    LocalRun::Launch(program, visible, ordering, seed + i, keep_events,
-                     MakeDelivery(delivery, program), pool.get_executor(), [&](RunResult result) {
+    LocalRun::Launch(program, plan, ordering, seed + i, keep_events,
+                     MakeDelivery(delivery, program), prefix, pool.get_executor(),
+                     [&](RunResult result) {
                        sink(std::move(result));
                        completed.fetch_add(1);
                        launch();
@@ -130,7 +133,7 @@ Report RunLocal(const Program& program, const LocalOptions& options) {
   uint64_t finished = 0;
   const uint64_t completed =
       RunMany(program, options.ordering, options.runs, options.seed, options.threads, false,
-              options.delivery, [&](RunResult result) {
+              options.delivery, options.prefix, [&](RunResult result) {
                 uint64_t now;
                 {
                   std::lock_guard lock(mutex);
@@ -152,10 +155,10 @@ Report RunLocal(const Program& program, const LocalOptions& options) {
 }
 
 RunResult RunLocalOnce(const Program& program, Ordering ordering, uint64_t seed, int threads,
-                       const DeliveryFactory& delivery) {
+                       const DeliveryFactory& delivery, const Schedule& prefix) {
   RunResult out;
   out.error = RunError{0, 0, "internal error: the run stopped before every stack finished"};
-  RunMany(program, ordering, 1, seed, threads, true, delivery,
+  RunMany(program, ordering, 1, seed, threads, true, delivery, prefix,
           [&](RunResult result) { out = std::move(result); });
   return out;
 }

@@ -9,6 +9,7 @@
 #include "common/local/callback_delivery.h"
 #include "common/report/report.h"
 #include "common/report/run_result.h"
+#include "common/schedule/step.h"
 
 namespace cardflow {
 
@@ -23,6 +24,9 @@ struct LocalOptions {
   // How callbacks in flight reach their receivers; empty: FIFO per channel,
   // the real thing. Tests put a broken one here (callback_delivery.h).
   DeliveryFactory delivery;
+  // A schedule every run takes first (run --schedule); the seed picks the
+  // rest. Must be valid for the program (CheckSchedule).
+  Schedule prefix;
 };
 
 // Runs `program` options.runs times. Same options -> same Report (apart from
@@ -38,6 +42,6 @@ Report RunLocal(const Program& program, const LocalOptions& options);
 // One run with seed `seed`, keeping its events and log: for tests, traces
 // and the demo. `delivery` as in LocalOptions.
 RunResult RunLocalOnce(const Program& program, Ordering ordering, uint64_t seed, int threads = 1,
-                       const DeliveryFactory& delivery = {});
+                       const DeliveryFactory& delivery = {}, const Schedule& prefix = {});
 
 }  // namespace cardflow

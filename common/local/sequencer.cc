@@ -2,36 +2,31 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "common/report/outcome.h"
+#include "common/schedule/schedule_text.h"
+
 namespace cardflow {
 
-VisibleCards::VisibleCards(const Program& program) : next_(program.stacks.size()) {
-  for (StackId s = 0; s < program.stacks.size(); ++s) {
-    const auto& code = program.stacks[s].code;
-    auto& next = next_[s];
-    next.resize(code.size() + 1);
-    next[code.size()] = static_cast<uint32_t>(code.size());
-    for (size_t pc = code.size(); pc-- > 0;) {
-      next[pc] = IsVisible(code[pc].op) ? static_cast<uint32_t>(pc) : next[pc + 1];
-    }
-  }
-}
-
-Sequencer::Sequencer(const Program& program, const VisibleCards& visible, Ordering ordering,
-                     uint64_t seed, std::unique_ptr<CallbackDelivery> delivery,
-                     std::function<void()> on_end)
+Sequencer::Sequencer(const Program& program, const StepPlan& plan, Ordering ordering, uint64_t seed,
+                     std::unique_ptr<CallbackDelivery> delivery, std::function<void()> on_end,
+                     const Schedule& prefix)
     : program_(program),
-      visible_(visible),
+      plan_(plan),
       ordering_(ordering),
       on_end_(std::move(on_end)),
       delivery_(std::move(delivery)),
       random_(seed),
       channels_(program.channels.size()),
-      logical_pc_(program.stacks.size()),
+      step_(program.stacks.size(), 0),
       parked_(program.stacks.size()),
       done_(program.stacks.size(), false),
       stack_position_(program.stacks.size(), kNone),
       arrival_position_(program.channels.size(), kNone),
-      running_(static_cast<uint32_t>(program.stacks.size())) {
+      running_(static_cast<uint32_t>(program.stacks.size())),
+      steps_left_(static_cast<uint32_t>(program.stacks.size())),
+      prefix_(prefix) {
   table_.reserve(program.shared.size());
   for (const SharedVar& var : program.shared) table_.push_back(var.initial);
   for (StackId s = 0; s < program.stacks.size(); ++s) Advance(s, 0);
@@ -49,12 +44,20 @@ void Sequencer::Submit(Continuation k, uint32_t pc, int64_t value) {
   Park(k.stack(), Request{k, pc, value, nullptr});
 }
 
+// A stack with an end step (local cards after its last visible card) waits
+// for that step's turn like a card; one whose last card was visible has
+// ended with that card's step.
 void Sequencer::Done(StackId stack) {
   bool ended;
   {
     std::lock_guard lock(mutex_);
-    done_[stack] = true;
-    --running_;
+    if (step_[stack] < plan_.Steps(stack)) {
+      parked_[stack] = Request{Continuation(nullptr, stack), 0, 0, nullptr, true};
+      ++parked_count_;
+    } else {
+      done_[stack] = true;
+      --running_;
+    }
     ended = Pump();
   }
   if (ended) on_end_();
@@ -89,14 +92,35 @@ bool Sequencer::Pump() {
       parked_[s].reset();
       --parked_count_;
       chosen_.reset();
-      Execute(s, request);
+      if (request.done) {
+        done_[s] = true;
+        --running_;
+        ++step_[s];
+        --steps_left_;
+      } else {
+        Execute(s, request);
+      }
       continue;
     }
-    if (candidates_.empty()) return EndWhenSettled();
-    const uint32_t c = candidates_[random_.Below(static_cast<uint32_t>(candidates_.size()))];
+    // Once every stack has taken its last step the run is over: callbacks
+    // still in flight never arrive (DECK.md, "Schedules").
+    if (candidates_.empty() || steps_left_ == 0) return EndWhenSettled();
+    uint32_t c = 0;
+    if (!Pick(c)) {
+      // CheckSchedule accepted the prefix, so the step semantics and this
+      // sequencer disagree: never run on as if nothing happened.
+      ended_ = true;
+      error_stack_ = 0;
+      error_pc_ = 0;
+      error_ = fmt::format("internal error: step {} of the schedule ('{}') is not enabled here",
+                           prefix_taken_ + 1, FormatStep(program_, prefix_[prefix_taken_]));
+      return true;
+    }
     if (c & kArrival) {
+      schedule_.push_back(Step::Arrival(c & ~kArrival));
       Arrive(c & ~kArrival);
     } else {
+      schedule_.push_back(Step::OfStack(c));
       chosen_ = c;
       RemoveCandidate(stack_position_[c]);
     }
@@ -121,6 +145,20 @@ bool Sequencer::EndWhenSettled() {
     if (parked_[s]) return Fail(s, parked_[s]->pc, "");
   }
   return false;
+}
+
+bool Sequencer::Pick(uint32_t& candidate) {
+  if (prefix_taken_ == prefix_.size()) {
+    candidate = candidates_[random_.Below(static_cast<uint32_t>(candidates_.size()))];
+    return true;
+  }
+  const Step want = prefix_[prefix_taken_];
+  const bool enabled =
+      want.is_arrival() ? arrival_position_[want.id] != kNone : stack_position_[want.id] != kNone;
+  if (!enabled) return false;
+  ++prefix_taken_;
+  candidate = want.is_arrival() ? (kArrival | want.id) : want.id;
+  return true;
 }
 
 void Sequencer::Execute(StackId s, const Request& request) {
@@ -174,7 +212,7 @@ void Sequencer::Execute(StackId s, const Request& request) {
   }
   event.lamport = events_.size() + 1;
   events_.push_back(event);
-  Advance(s, request.pc + 1);
+  Advance(s, step_[s] + 1);
   request.k.Resume(result);  // posts; the stack continues on the engine's executor
 }
 
@@ -199,15 +237,17 @@ void Sequencer::Arrive(ChannelId c) {
   }
 }
 
-void Sequencer::Advance(StackId s, uint32_t from_pc) {
-  logical_pc_[s] = visible_.NextAtOrAfter(s, from_pc);
+void Sequencer::Advance(StackId s, uint32_t step) {
+  step_[s] = step;
+  if (step == plan_.Steps(s)) --steps_left_;
   if (Enabled(s)) AddCandidate(s, stack_position_[s]);
 }
 
 bool Sequencer::Enabled(StackId s) const {
+  if (step_[s] == plan_.Steps(s)) return false;
   const auto& code = program_.stacks[s].code;
-  const uint32_t pc = logical_pc_[s];
-  if (pc == code.size()) return false;
+  const uint32_t pc = plan_.VisiblePc(s, step_[s]);
+  if (pc == code.size()) return true;  // the end step
   const Instr& instr = code[pc];
   if (instr.op != Op::kAwait || ordering_ == Ordering::kNone) return true;
   return !channels_[instr.channel].inbox.empty();
@@ -229,17 +269,10 @@ void Sequencer::RemoveCandidate(uint32_t& position) {
 bool Sequencer::Fail(StackId stack, uint32_t pc, std::string_view what) {
   if (ended_) return false;
   ended_ = true;
-  const StackProgram& program = program_.stacks[stack];
-  const Instr& instr = program.code[pc];
   error_stack_ = stack;
   error_pc_ = pc;
-  if (what.empty()) {
-    error_ = fmt::format("deadlock: stack {} waits forever at card {} `{}` (line {})", program.name,
-                         pc + 1, program.card_text[pc], instr.line);
-  } else {
-    error_ = fmt::format("stack {}, card {} `{}` (line {}): {}", program.name, pc + 1,
-                         program.card_text[pc], instr.line, what);
-  }
+  error_ = what.empty() ? DeadlockMessage(program_, stack, pc)
+                        : RunErrorMessage(program_, stack, pc, what);
   return true;
 }
 

@@ -2,10 +2,11 @@
 // in-process callback channels, and a seeded scheduler that decides the order
 // of every visible step.
 //
-// A visible step is a stack's visible card (read, write, notify, await,
-// print) or the arrival of a travelling callback. At each point the
+// A visible step (common/schedule/step.h) is a stack's step — up to its next
+// visible card (read, write, notify, await, print), or its end step — or the
+// arrival of a travelling callback. At each point the
 // sequencer picks one enabled step uniformly at random from the *logical*
-// state: which visible card each stack will reach next (decks are
+// state: which step each stack will take next (decks are
 // straight-line, so that is known before the stack physically gets there),
 // how many callbacks are in flight, and what each inbox holds. Timing never
 // enters the choice, so one seed gives one schedule of visible effects,
@@ -36,27 +37,22 @@
 #include "common/events/event.h"
 #include "common/local/callback_delivery.h"
 #include "common/local/seeded_random.h"
+#include "common/schedule/step.h"
 
 namespace cardflow {
-
-// For each stack and pc, the first visible card at or after pc (or the
-// stack's size). Built once per Program, shared by all its runs.
-class VisibleCards {
- public:
-  explicit VisibleCards(const Program& program);
-  uint32_t NextAtOrAfter(StackId stack, uint32_t pc) const { return next_[stack][pc]; }
-
- private:
-  std::vector<std::vector<uint32_t>> next_;
-};
 
 class Sequencer final : public Effects {
  public:
   // `on_end` is called once, outside any lock, when every stack is Done or
   // the run has failed (run error or deadlock); see failed(). `delivery`
   // (FifoDelivery for a real run) chooses which callback each arrival brings.
-  Sequencer(const Program& program, const VisibleCards& visible, Ordering ordering, uint64_t seed,
-            std::unique_ptr<CallbackDelivery> delivery, std::function<void()> on_end);
+  //
+  // `prefix` (may be empty; must outlive the sequencer) is a schedule the
+  // run takes first, step by step (checked beforehand with CheckSchedule);
+  // the seed picks every step after it.
+  Sequencer(const Program& program, const StepPlan& plan, Ordering ordering, uint64_t seed,
+            std::unique_ptr<CallbackDelivery> delivery, std::function<void()> on_end,
+            const Schedule& prefix = {});
 
   void Read(Continuation k, uint32_t pc, VarId var) override;
   void Write(Continuation k, uint32_t pc, VarId var, int64_t value) override;
@@ -74,6 +70,8 @@ class Sequencer final : public Effects {
   const std::vector<int64_t>& table() const { return table_; }
   std::vector<Event>& events() { return events_; }
   std::vector<std::string>& log() { return log_; }
+  // The run's schedule: every step in the order it was taken.
+  Schedule& schedule() { return schedule_; }
 
  private:
   // A visible card a stack has physically reached, waiting for its turn.
@@ -82,6 +80,7 @@ class Sequencer final : public Effects {
     uint32_t pc = 0;
     int64_t value = 0;
     const char* failure = nullptr;  // set: the stack stopped on a run error at pc
+    bool done = false;              // the stack ran its last card; waits for its end step
   };
   struct Message {
     int64_t value = 0;
@@ -101,7 +100,11 @@ class Sequencer final : public Effects {
   bool EndWhenSettled();
   void Execute(StackId stack, const Request& request);
   void Arrive(ChannelId channel);
-  void Advance(StackId stack, uint32_t from_pc);
+  // The stack's next step: a candidate if it is enabled.
+  void Advance(StackId stack, uint32_t step);
+  // Picks the next step: the prefix's while it lasts, else a seeded draw.
+  // Returns false when the prefix names a step that is not enabled.
+  bool Pick(uint32_t& candidate);
   bool Enabled(StackId stack) const;
   void AddCandidate(uint32_t candidate, uint32_t& position);
   void RemoveCandidate(uint32_t& position);
@@ -110,7 +113,7 @@ class Sequencer final : public Effects {
   bool Fail(StackId stack, uint32_t pc, std::string_view what);
 
   const Program& program_;
-  const VisibleCards& visible_;
+  const StepPlan& plan_;
   const Ordering ordering_;
   std::function<void()> on_end_;
 
@@ -119,7 +122,7 @@ class Sequencer final : public Effects {
   SeededRandom random_;
   std::vector<int64_t> table_;
   std::vector<ChannelState> channels_;
-  std::vector<uint32_t> logical_pc_;            // next visible card per stack
+  std::vector<uint32_t> step_;                  // next step per stack (StepPlan)
   std::vector<std::optional<Request>> parked_;  // physically waiting for a turn
   std::vector<bool> done_;                      // stack reported Done
   std::vector<uint32_t> stack_position_;        // in candidates_, or kNone
@@ -127,11 +130,15 @@ class Sequencer final : public Effects {
   std::vector<uint32_t> candidates_;            // stack ids, or kArrival | channel
   std::optional<StackId> chosen_;               // picked, not yet physically there
   uint32_t running_ = 0;                        // stacks not Done
+  uint32_t steps_left_ = 0;                     // stacks that have a step left to take
   uint32_t parked_count_ = 0;                   // stacks with parked_ set
   bool ended_ = false;
   std::optional<std::string> error_;
   std::optional<StackId> error_stack_;
   uint32_t error_pc_ = 0;
+  const Schedule& prefix_;
+  size_t prefix_taken_ = 0;
+  Schedule schedule_;
   std::vector<Event> events_;
   std::vector<std::string> log_;
 };

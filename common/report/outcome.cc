@@ -1,5 +1,7 @@
 #include "common/report/outcome.h"
 
+#include <fmt/format.h>
+
 namespace cardflow {
 
 namespace {
@@ -47,6 +49,23 @@ bool ExpectationsHold(const Program& program, const FinalState& state) {
     if (!Compare(lhs, e.op, rhs)) return false;
   }
   return true;
+}
+
+}  // namespace cardflow
+
+namespace cardflow {
+
+std::string RunErrorMessage(const Program& program, StackId stack, uint32_t pc,
+                            std::string_view what) {
+  const StackProgram& s = program.stacks[stack];
+  return fmt::format("stack {}, card {} `{}` (line {}): {}", s.name, pc + 1, s.card_text[pc],
+                     s.code[pc].line, what);
+}
+
+std::string DeadlockMessage(const Program& program, StackId stack, uint32_t pc) {
+  const StackProgram& s = program.stacks[stack];
+  return fmt::format("deadlock: stack {} waits forever at card {} `{}` (line {})", s.name, pc + 1,
+                     s.card_text[pc], s.code[pc].line);
 }
 
 }  // namespace cardflow

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/deck/program.h"
@@ -28,5 +30,19 @@ std::vector<int64_t> OutcomeValues(const Program& program, const FinalState& sta
 // True when every `expect` line of `program` holds in `state` (vacuously true
 // for a deck without `expect` lines).
 bool ExpectationsHold(const Program& program, const FinalState& state);
+
+}  // namespace cardflow
+
+namespace cardflow {
+
+// How a run error reads wherever it happened (a run, a node, `check`):
+// "stack B, card 3 `div b 0` (line 12): division by zero". `pc` indexes the
+// stack's cards.
+std::string RunErrorMessage(const Program& program, StackId stack, uint32_t pc,
+                            std::string_view what);
+
+// A run in which no stack can move: "deadlock: stack B waits forever at card
+// 1 `await A` (line 11)".
+std::string DeadlockMessage(const Program& program, StackId stack, uint32_t pc);
 
 }  // namespace cardflow

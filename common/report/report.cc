@@ -7,10 +7,13 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/schedule/schedule_text.h"
+
 namespace cardflow {
 
 ReportBuilder::ReportBuilder(const Program& program, Ordering ordering, uint64_t seed,
-                             std::vector<std::pair<std::string, std::string>> placement) {
+                             std::vector<std::pair<std::string, std::string>> placement)
+    : program_(&program) {
   report_.deck = program.file;
   report_.ordering = ordering;
   report_.seed = seed;
@@ -45,7 +48,10 @@ void ReportBuilder::Add(const RunResult& result) {
       tallies_.begin(), tallies_.end(), result.values,
       [](const auto& tally, const std::vector<int64_t>& values) { return tally.first < values; });
   if (it == tallies_.end() || it->first != result.values) {
-    it = tallies_.insert(it, {result.values, Tally{0, true}});
+    it = tallies_.insert(it, {result.values, Tally{0, true, result.seed, result.schedule}});
+  } else if (result.seed < it->second.seed) {
+    it->second.seed = result.seed;
+    it->second.schedule = result.schedule;
   }
   ++it->second.count;
   it->second.expect = it->second.expect && result.expect_ok;
@@ -56,7 +62,8 @@ void ReportBuilder::AddMoved(std::string stack) { report_.moved.push_back(std::m
 Report ReportBuilder::Finish(double wall_seconds) && {
   report_.outcomes.reserve(tallies_.size());
   for (auto& [values, tally] : tallies_) {
-    report_.outcomes.push_back(OutcomeCount{std::move(values), tally.count, tally.expect});
+    report_.outcomes.push_back(OutcomeCount{std::move(values), tally.count, tally.expect,
+                                            tally.seed, FormatSchedule(*program_, tally.schedule)});
   }
   // tallies_ is sorted by values, so a stable sort by count keeps ties ascending.
   std::stable_sort(report_.outcomes.begin(), report_.outcomes.end(),
@@ -71,8 +78,9 @@ Report ReportBuilder::Finish(double wall_seconds) && {
 }
 
 int ReportExitCode(const Report& report) {
-  const bool all_fine =
-      report.expect_failures == 0 && report.order_violations == 0 && report.run_errors == 0;
+  const bool all_fine = report.expect_failures == 0 && report.order_violations == 0 &&
+                        report.run_errors == 0 &&
+                        (!report.reachable || report.reachable->impossible.empty());
   return all_fine ? 0 : 1;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,21 @@ struct OutcomeCount {
   // name a register that is not an outcome term, so runs with equal values can
   // disagree; then this is false.)
   bool expect = false;
+  // The witness: the lowest seed that produced it and that run's schedule
+  // (empty when the run did not record one), so it can be replayed.
+  uint64_t seed = 0;
+  std::string schedule;
+};
+
+// How the outcomes runs saw compare with every reachable one (`check`'s
+// answer), when the deck was small enough to check.
+struct Reachability {
+  bool complete = true;
+  uint64_t outcomes = 0;                     // reachable outcomes
+  std::vector<std::vector<int64_t>> unseen;  // reachable, no run ended in them; by values
+  // Outcomes runs ended in that `check` says no schedule reaches: always a
+  // cardflow bug.
+  std::vector<std::vector<int64_t>> impossible;
 };
 
 struct Report {
@@ -29,15 +45,16 @@ struct Report {
       placement;  // stack -> "local" / node, deck order
   uint64_t runs = 0;
   uint64_t seed = 0;
-  std::vector<std::string> terms;      // outcome term labels
-  std::vector<std::string> expects;    // text of the `expect` lines; text only
-  std::vector<OutcomeCount> outcomes;  // most frequent first, ties by values ascending
-  uint64_t expect_failures = 0;        // completed runs that broke some `expect`
-  uint64_t order_violations = 0;       // runs whose await missed its matching callback
-  uint64_t run_errors = 0;             // runs stopped by a run error; not outcomes
-  std::vector<std::string> errors;     // first few run errors by seed, "run 7 (seed 8): ..."
-  std::vector<std::string> moved;      // stacks moved by recovery, if any
-  double wall_seconds = 0;             // text only; never in JSON (it would break byte-identity)
+  std::vector<std::string> terms;         // outcome term labels
+  std::vector<std::string> expects;       // text of the `expect` lines; text only
+  std::vector<OutcomeCount> outcomes;     // most frequent first, ties by values ascending
+  uint64_t expect_failures = 0;           // completed runs that broke some `expect`
+  uint64_t order_violations = 0;          // runs whose await missed its matching callback
+  uint64_t run_errors = 0;                // runs stopped by a run error; not outcomes
+  std::vector<std::string> errors;        // first few run errors by seed, "run 7 (seed 8): ..."
+  std::vector<std::string> moved;         // stacks moved by recovery, if any
+  std::optional<Reachability> reachable;  // set by the caller after Finish
+  double wall_seconds = 0;                // text only; never in JSON (it would break byte-identity)
 };
 
 // Folds RunResults into a Report. Results may come in any order; the report
@@ -64,7 +81,10 @@ class ReportBuilder {
   struct Tally {
     uint64_t count = 0;
     bool expect = false;
+    uint64_t seed = 0;  // the lowest seed seen, and its run's schedule
+    Schedule schedule;
   };
+  const Program* program_;
   Report report_;
   std::vector<std::pair<std::vector<int64_t>, Tally>> tallies_;  // kept sorted by values
   std::vector<std::pair<uint64_t, std::string>> errors_;         // (seed, message)
@@ -89,7 +109,8 @@ std::string ReportHistogram(const Report& report);
 // The verdict alone, the last line of ReportToText (no newline).
 std::string ReportVerdict(const Report& report);
 
-// 0 every run fine, 1 some run failed an expect / had an order violation / a run error.
+// 0 every run fine, 1 some run failed an expect / had an order violation / a
+// run error, or ended in an outcome `check` calls unreachable.
 int ReportExitCode(const Report& report);
 
 }  // namespace cardflow

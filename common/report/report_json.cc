@@ -1,12 +1,10 @@
-// ReportToJson: the report as DECK.md's JSON object.
-//
-// The object is built as an nlohmann::ordered_json, so keys keep the spec's
-// order, and then laid out like the spec's example: nlohmann's own layouts
-// are either one line or one scalar per line, and neither diffs or greps as
-// well as one outcome per line.
+// ReportToJson: the report as DECK.md's JSON object, built as an
+// nlohmann::ordered_json so keys keep the spec's order (json_layout.h lays
+// it out).
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/report/json_layout.h"
 #include "common/report/report.h"
 
 namespace cardflow {
@@ -14,66 +12,6 @@ namespace cardflow {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// Scalars and strings, escaped by nlohmann; invalid UTF-8 (a deck file name
-// can hold any bytes) is replaced, never thrown.
-std::string Scalar(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-// `{"a": 1, "b": [2, 3]}`: one line, a space after every `:` and `,`.
-void AppendInline(const Json& value, std::string& out) {
-  if (value.is_object()) {
-    out += '{';
-    const char* sep = "";
-    for (const auto& item : value.items()) {
-      out += sep;
-      out += Scalar(Json(item.key()));
-      out += ": ";
-      AppendInline(item.value(), out);
-      sep = ", ";
-    }
-    out += '}';
-  } else if (value.is_array()) {
-    out += '[';
-    const char* sep = "";
-    for (const Json& element : value) {
-      out += sep;
-      AppendInline(element, out);
-      sep = ", ";
-    }
-    out += ']';
-  } else {
-    out += Scalar(value);
-  }
-}
-
-// One key per line; a non-empty array gets one element per line.
-std::string Layout(const Json& object) {
-  std::string out = "{\n";
-  const char* sep = "";
-  for (const auto& item : object.items()) {
-    out += sep;
-    out += "  " + Scalar(Json(item.key())) + ": ";
-    const Json& value = item.value();
-    if (value.is_array() && !value.empty()) {
-      out += "[\n";
-      const char* element_sep = "";
-      for (const Json& element : value) {
-        out += element_sep;
-        out += "    ";
-        AppendInline(element, out);
-        element_sep = ",\n";
-      }
-      out += "\n  ]";
-    } else {
-      AppendInline(value, out);
-    }
-    sep = ",\n";
-  }
-  out += "\n}\n";
-  return out;
-}
 
 Json ToJson(const Report& report) {
   Json json = Json::object();
@@ -94,6 +32,8 @@ Json ToJson(const Report& report) {
     entry["values"] = std::move(values);
     entry["count"] = outcome.count;
     entry["expect"] = outcome.expect;
+    entry["seed"] = outcome.seed;
+    entry["schedule"] = outcome.schedule;
     outcomes.push_back(std::move(entry));
   }
   json["outcomes"] = std::move(outcomes);
@@ -102,11 +42,34 @@ Json ToJson(const Report& report) {
   json["run_errors"] = report.run_errors;
   if (report.run_errors > 0) json["errors"] = report.errors;
   if (!report.moved.empty()) json["moved"] = report.moved;
+  if (report.reachable) {
+    const auto values_of = [&report](const std::vector<int64_t>& values) {
+      Json object = Json::object();
+      for (size_t i = 0; i < report.terms.size() && i < values.size(); ++i) {
+        object[report.terms[i]] = values[i];
+      }
+      return object;
+    };
+    Json reachable = Json::object();
+    reachable["complete"] = report.reachable->complete;
+    reachable["outcomes"] = report.reachable->outcomes;
+    Json unseen = Json::array();
+    for (const auto& values : report.reachable->unseen) unseen.push_back(values_of(values));
+    reachable["unseen"] = std::move(unseen);
+    if (!report.reachable->impossible.empty()) {
+      Json impossible = Json::array();
+      for (const auto& values : report.reachable->impossible) {
+        impossible.push_back(values_of(values));
+      }
+      reachable["impossible"] = std::move(impossible);
+    }
+    json["reachable"] = std::move(reachable);
+  }
   return json;
 }
 
 }  // namespace
 
-std::string ReportToJson(const Report& report) { return Layout(ToJson(report)); }
+std::string ReportToJson(const Report& report) { return LayoutJson(ToJson(report)); }
 
 }  // namespace cardflow

@@ -89,7 +89,8 @@ std::string ReportHistogram(const Report& report) {
     const OutcomeCount& o = report.outcomes[i];
     out += "  " + PadLeft(std::to_string(o.count), count_width) + " " +
            Percent(o.count, report.runs) + "  " + Bar(o.count, max) + "  " +
-           (o.expect ? "✓" : "✗") + "  " + Values(report, o) + "\n";
+           (o.expect ? "✓" : "✗") + "  " + Values(report, o) + "  (seed " + std::to_string(o.seed) +
+           ")\n";
   }
   if (shown < report.outcomes.size()) {
     uint64_t rest = 0;
@@ -125,6 +126,10 @@ std::string ReportVerdict(const Report& report) {
   if (report.run_errors > 0) {
     parts.push_back(std::to_string(report.run_errors) + of + " runs stopped on a run error");
   }
+  if (report.reachable && !report.reachable->impossible.empty()) {
+    parts.push_back(Plural(report.reachable->impossible.size(), "outcome", "outcomes") +
+                    " that no schedule reaches (a cardflow bug)");
+  }
   std::string verdict = "FAIL: ";
   for (size_t i = 0; i < parts.size(); ++i) verdict += (i > 0 ? ", " : "") + parts[i];
   return verdict;
@@ -137,6 +142,16 @@ std::string ReportToText(const Report& report) {
   out += "\n";
   out += ReportHistogram(report);
   out += "\n";
+  const size_t witnesses = std::min(report.outcomes.size(), kMaxHistogramRows);
+  if (witnesses > 0 && !report.outcomes.front().schedule.empty()) {
+    out += "witnesses (replay with --seed S --runs 1, or the schedule with --schedule FILE):\n";
+    for (size_t i = 0; i < witnesses; ++i) {
+      const OutcomeCount& o = report.outcomes[i];
+      out +=
+          "  " + Values(report, o) + "  seed " + std::to_string(o.seed) + ": " + o.schedule + "\n";
+    }
+    out += "\n";
+  }
   out += "expect failures " + std::to_string(report.expect_failures) + " · order violations " +
          std::to_string(report.order_violations) + " · run errors " +
          std::to_string(report.run_errors);
@@ -151,6 +166,28 @@ std::string ReportToText(const Report& report) {
                ? "first " + std::to_string(report.errors.size()) + " run errors:\n"
                : std::string("run errors:\n");
     for (const std::string& e : report.errors) out += "  " + e + "\n";
+  }
+  if (report.reachable) {
+    const Reachability& r = *report.reachable;
+    const uint64_t seen = r.outcomes - r.unseen.size();
+    out += std::to_string(seen) + " of " +
+           Plural(r.outcomes, "reachable outcome", "reachable outcomes") + " seen";
+    if (!r.unseen.empty()) {
+      out += "; never seen:";
+      for (size_t i = 0; i < r.unseen.size() && i < 8; ++i) {
+        OutcomeCount shown;
+        shown.values = r.unseen[i];
+        out += (i > 0 ? ", " : " ") + Values(report, shown);
+      }
+      if (r.unseen.size() > 8) out += ", …";
+    }
+    out += "\n";
+    for (const auto& values : r.impossible) {
+      OutcomeCount shown;
+      shown.values = values;
+      out += "cardflow bug: a run ended in " + Values(report, shown) +
+             ", which `check` says no schedule reaches; please report it\n";
+    }
   }
   if (!report.moved.empty()) {
     out += "moved by recovery:";

@@ -8,6 +8,7 @@
 
 #include "common/deck/program.h"
 #include "common/events/event.h"
+#include "common/schedule/step.h"
 
 namespace cardflow {
 
@@ -24,7 +25,8 @@ struct RunResult {
   bool expect_ok = false;
   bool order_violation = false;  // from the verifier, over `events`
   std::optional<RunError> error;
-  std::vector<Event> events;     // the schedule of visible effects
+  Schedule schedule;             // the run's steps in order (DECK.md, "Schedules")
+  std::vector<Event> events;     // the visible effects (kept on request)
   std::vector<std::string> log;  // `print` lines: "A: 150"
 };
 

@@ -11,6 +11,7 @@
 #include <random>
 #include <set>
 
+#include "common/schedule/step.h"
 #include "coordinator/cluster/cluster_run.h"
 #include "coordinator/cluster/loopback.h"
 #include "coordinator/cluster/node_connections.h"
@@ -142,6 +143,9 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
     placed.emplace_back(program.stacks[s].name, (*placement)[s]);
   }
   ReportBuilder builder(program, options.ordering, options.seed, std::move(placed));
+  // Nobody picked the order of a network-shuffled run; its schedule is read
+  // back from its events so every outcome's witness can be replayed.
+  const StepPlan step_plan(program);
 
   // Results are assembled on this pool, never on gRPC's threads.
   asio::thread_pool finisher(1);
@@ -217,6 +221,10 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
                          if (!run.fault.ok()) {
                            if (fault.ok()) fault = run.fault;
                          } else {
+                           if (!run.result.error) {
+                             run.result.schedule =
+                                 ScheduleFromEvents(program, step_plan, run.result.events, nullptr);
+                           }
                            builder.Add(run.result);
                            if (options.on_result) options.on_result(run.result);
                          }

@@ -21,7 +21,7 @@ constexpr char kSpecExample[] = R"({
   "runs": 200,
   "seed": 1,
   "outcomes": [
-    {"values": {"balance": 300, "A.a": 150, "B.b": 300}, "count": 200, "expect": true}
+    {"values": {"balance": 300, "A.a": 150, "B.b": 300}, "count": 200, "expect": true, "seed": 1, "schedule": "A A A A>B B B B"}
   ],
   "expect_failures": 0,
   "order_violations": 0,
@@ -38,7 +38,7 @@ Report SpecExample() {
   r.seed = 1;
   r.terms = {"balance", "A.a", "B.b"};
   r.expects = {"balance == 300"};
-  r.outcomes = {{{300, 150, 300}, 200, true}};
+  r.outcomes = {{{300, 150, 300}, 200, true, 1, "A A A A>B B B B"}};
   return r;
 }
 

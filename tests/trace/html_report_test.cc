@@ -66,7 +66,9 @@ TEST(HtmlReportTest, TransferNaiveAndCallbacksSideBySide) {
   EXPECT_NE(html.find("<p class=\"verdict pass\">PASS"), std::string::npos);
 
   // The callbacks sample shows the callback travelling and being consumed.
-  EXPECT_GE(Count(html, "class=\"callback travel\""), 2u);
+  // (In the naive sample it may still be in flight when the run ends: then
+  // it never arrives, DECK.md "Schedules".)
+  EXPECT_GE(Count(html, "class=\"callback travel\""), 1u);
   EXPECT_GE(Count(html, "class=\"callback consume\""), 1u);
   EXPECT_GE(Count(html, "<g class=\"access-mark write\">"), 4u);
 }

@@ -1,0 +1,126 @@
+#include "common/check/story.h"
+
+#include <fmt/format.h>
+
+#include <optional>
+
+#include "common/report/outcome.h"
+#include "common/schedule/schedule_text.h"
+#include "common/schedule/step_machine.h"
+
+namespace cardflow {
+
+namespace {
+
+struct WriteSeen {
+  StackId stack = 0;
+  int64_t value = 0;
+  size_t step = 0;
+};
+
+}  // namespace
+
+Story TellSchedule(const Program& program, Ordering ordering, const Schedule& schedule) {
+  const StepPlan plan(program);
+  StepMachine machine(program, plan, ordering);
+  Story story;
+  // Per variable, the writes so far; per (stack, variable), the step of the
+  // stack's latest read of it.
+  std::vector<std::vector<WriteSeen>> writes(program.shared.size());
+  std::vector<std::vector<std::optional<size_t>>> last_read(
+      program.stacks.size(), std::vector<std::optional<size_t>>(program.shared.size()));
+  for (size_t i = 0; i < schedule.size(); ++i) {
+    const Step step = schedule[i];
+    if (step.is_arrival()) {
+      const StepEffect effect = machine.Apply(step);
+      const Channel& ends = program.channels[step.id];
+      story.steps.push_back(fmt::format("{}: {}'s callback {} (value {}) arrives at {}",
+                                        FormatStep(program, step), program.stacks[ends.from].name,
+                                        effect.seq, effect.value, program.stacks[ends.to].name));
+      continue;
+    }
+    const StackId s = step.id;
+    const StackProgram& stack = program.stacks[s];
+    const uint32_t pc = plan.VisiblePc(s, machine.StepOf(s));
+    const StepEffect effect = machine.Apply(step);
+    if (effect.failure) {
+      story.steps.push_back(fmt::format("{}: {} — run error: {} (line {})", stack.name,
+                                        stack.card_text[effect.failure_pc], effect.failure,
+                                        stack.code[effect.failure_pc].line));
+      story.verdict.push_back("the run stops on a run error: " +
+                              RunErrorMessage(program, s, effect.failure_pc, effect.failure));
+      continue;
+    }
+    if (pc == stack.code.size()) {
+      story.steps.push_back(fmt::format("{}: runs to its end", stack.name));
+      continue;
+    }
+    const Instr& card = stack.code[pc];
+    const std::string& text = stack.card_text[pc];
+    std::string line;
+    switch (card.op) {
+      case Op::kRead:
+        line = fmt::format("{} = {}", text, effect.value);
+        last_read[s][card.var] = i;
+        break;
+      case Op::kWrite: {
+        line = fmt::format("{} = {}", text, effect.value);
+        // A lost update: another stack wrote the variable after this stack
+        // last read it, and this write, based on the stale read, hides it.
+        if (const std::optional<size_t> read = last_read[s][card.var]) {
+          for (const WriteSeen& other : writes[card.var]) {
+            if (other.stack != s && other.step > *read) {
+              story.verdict.push_back(fmt::format(
+                  "{}'s write of {} was overwritten by {}'s write of {}: {}'s update is lost",
+                  program.stacks[other.stack].name, other.value, stack.name, effect.value,
+                  program.stacks[other.stack].name));
+            }
+          }
+        }
+        writes[card.var].push_back(WriteSeen{s, effect.value, i});
+        break;
+      }
+      case Op::kNotify:
+        line = fmt::format("{} — sends callback {} (value {})", text, effect.seq, effect.value);
+        break;
+      case Op::kAwait:
+        if (effect.consumed) {
+          line = fmt::format("{} — takes callback {} (value {})", text, effect.seq, effect.value);
+        } else {
+          line = fmt::format("{} — nothing has arrived, {} goes on", text, stack.name);
+          story.verdict.push_back(fmt::format(
+              "{}'s `{}` (line {}) missed the callback it waits for: it had not arrived",
+              stack.name, text, card.line));
+        }
+        break;
+      case Op::kPrint:
+        line = fmt::format("{} — prints {}", text, effect.value);
+        break;
+      default:
+        line = text;
+        break;
+    }
+    story.steps.push_back(fmt::format("{}: {} (line {})", stack.name, line, card.line));
+  }
+  if (machine.RunOver() && !machine.AnyFailed()) {
+    FinalState state;
+    state.shared = machine.table();
+    for (StackId s = 0; s < program.stacks.size(); ++s) {
+      state.registers.push_back(machine.RegistersOf(s));
+    }
+    for (const Expectation& expect : program.expects) {
+      Program one;
+      one.expects.push_back(expect);
+      if (ExpectationsHold(one, state)) continue;
+      const int64_t rhs =
+          expect.rhs_is_term ? TermValue(expect.rhs_term, state) : expect.rhs_literal;
+      story.verdict.push_back(fmt::format(
+          "expect {} fails: {} is {}{}", expect.text, expect.lhs.label,
+          TermValue(expect.lhs, state),
+          expect.rhs_is_term ? fmt::format(", {} is {}", expect.rhs_term.label, rhs) : ""));
+    }
+  }
+  return story;
+}
+
+}  // namespace cardflow

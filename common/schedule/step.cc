@@ -1,0 +1,61 @@
+#include "common/schedule/step.h"
+
+#include <algorithm>
+
+namespace cardflow {
+
+StepPlan::StepPlan(const Program& program)
+    : visible_(program.stacks.size()),
+      code_size_(program.stacks.size()),
+      has_end_(program.stacks.size()) {
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    const auto& code = program.stacks[s].code;
+    for (uint32_t pc = 0; pc < code.size(); ++pc) {
+      if (IsVisible(code[pc].op)) visible_[s].push_back(pc);
+    }
+    code_size_[s] = static_cast<uint32_t>(code.size());
+    has_end_[s] = code.empty() || !IsVisible(code.back().op);
+  }
+}
+
+uint32_t StepPlan::StepAt(StackId stack, uint32_t pc) const {
+  const auto& visible = visible_[stack];
+  return static_cast<uint32_t>(std::lower_bound(visible.begin(), visible.end(), pc) -
+                               visible.begin());
+}
+
+}  // namespace cardflow
+
+namespace cardflow {
+
+Schedule ScheduleFromEvents(const Program& program, const StepPlan& plan,
+                            const std::vector<Event>& events, const StackId* failed) {
+  Schedule schedule;
+  schedule.reserve(events.size() + program.stacks.size());
+  std::vector<uint32_t> taken(program.stacks.size(), 0);
+  const auto end_if_due = [&](StackId s) {
+    // Only the end step is left: the stack ran to its end right after.
+    if (taken[s] + 1 == plan.Steps(s) &&
+        plan.VisiblePc(s, taken[s]) == program.stacks[s].code.size() &&
+        (failed == nullptr || *failed != s)) {
+      schedule.push_back(Step::OfStack(s));
+      ++taken[s];
+    }
+  };
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    if (plan.Steps(s) == 1) end_if_due(s);  // no visible card at all
+  }
+  for (const Event& event : events) {
+    if (event.kind == EventKind::kArrive) {
+      schedule.push_back(Step::Arrival(event.channel));
+      continue;
+    }
+    schedule.push_back(Step::OfStack(event.stack));
+    ++taken[event.stack];
+    end_if_due(event.stack);
+  }
+  if (failed != nullptr) schedule.push_back(Step::OfStack(*failed));
+  return schedule;
+}
+
+}  // namespace cardflow

@@ -1,0 +1,84 @@
+// Step: the unit a schedule is made of, and StepPlan: which cards each step
+// of a stack runs. This is the one definition of "step" that the seeded
+// sequencer, the explorer behind `check` and the schedule replayer share
+// (DECK.md, "Schedules").
+//
+// A visible step is either
+//   - a stack step `A`: stack A runs its local cards up to and including its
+//     next visible card (read, write, notify, await, print), or, when it has
+//     none left, to its end; or
+//   - an arrival `A>B`: the oldest callback in flight from A to B arrives in
+//     B's inbox.
+// A stack whose last card is visible ends with that step; one with local
+// cards after its last visible card, or with no visible card at all (an
+// empty stack included), ends with one more step: its *end step*.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/deck/program.h"
+
+namespace cardflow {
+
+struct Step {
+  enum class Kind : uint8_t { kStack, kArrival };
+  Kind kind = Kind::kStack;
+  uint32_t id = 0;  // kStack: the StackId; kArrival: the ChannelId
+
+  static Step OfStack(StackId stack) { return Step{Kind::kStack, stack}; }
+  static Step Arrival(ChannelId channel) { return Step{Kind::kArrival, channel}; }
+  bool is_arrival() const { return kind == Kind::kArrival; }
+  bool operator==(const Step&) const = default;
+};
+
+// One run's visible steps, in order.
+using Schedule = std::vector<Step>;
+
+// For every stack, where each of its steps starts and which visible card it
+// ends in. Built once per Program (O(cards)); immutable and safe to share
+// between threads.
+class StepPlan {
+ public:
+  explicit StepPlan(const Program& program);
+
+  // How many stack steps `stack` takes from start to end (its visible cards,
+  // plus one if it has an end step).
+  uint32_t Steps(StackId stack) const {
+    return static_cast<uint32_t>(visible_[stack].size()) + (has_end_[stack] ? 1 : 0);
+  }
+  // The pc of the visible card that step `k` of `stack` ends in, or the
+  // stack's card count for its end step. k < Steps(stack).
+  uint32_t VisiblePc(StackId stack, uint32_t k) const {
+    return k < visible_[stack].size() ? visible_[stack][k] : code_size_[stack];
+  }
+  // The first pc step `k` runs: 0 for the first step, else one past the
+  // previous step's visible card.
+  uint32_t StartPc(StackId stack, uint32_t k) const {
+    return k == 0 ? 0 : visible_[stack][k - 1] + 1;
+  }
+  // The step the card at `pc` belongs to (pc may be the card count: the end).
+  uint32_t StepAt(StackId stack, uint32_t pc) const;
+
+ private:
+  std::vector<std::vector<uint32_t>> visible_;  // per stack: pcs of its visible cards
+  std::vector<uint32_t> code_size_;
+  std::vector<bool> has_end_;
+};
+
+}  // namespace cardflow
+
+#include "common/events/event.h"
+
+namespace cardflow {
+
+// A schedule for a run that no scheduler picked (remote placement with
+// `--shuffle network`): its events, which must be sorted in an order
+// consistent with happens-before (by (lamport, stack)), read as steps, with
+// each stack's end step right after its last visible step and, when
+// `failed` is set, that stack's failing step last. Replays to the run's
+// outcome when the order is one the run could have taken.
+Schedule ScheduleFromEvents(const Program& program, const StepPlan& plan,
+                            const std::vector<Event>& events, const StackId* failed);
+
+}  // namespace cardflow

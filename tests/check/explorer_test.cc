@@ -1,0 +1,230 @@
+// The explorer against the plain search (its oracle) and against the outcome
+// sets the spec and litmus tests fix; witnesses replayed through the real
+// local engine.
+#include "common/check/explorer.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/check/check_report.h"
+#include "common/local/local_runner.h"
+#include "common/schedule/schedule_text.h"
+#include "tests/litmus_decks.h"
+#include "tests/local/deck_fixture.h"
+
+namespace cardflow {
+namespace {
+
+using testing::MustLoad;
+using testing::MustLoadExample;
+
+CheckResult Check(const Program& program, Ordering ordering, bool reduction = true,
+                  uint64_t max_states = 0) {
+  CheckOptions options;
+  options.ordering = ordering;
+  options.reduction = reduction;
+  options.max_states = max_states;
+  return Explore(program, options);
+}
+
+std::set<std::vector<int64_t>> Values(const CheckResult& result) {
+  std::set<std::vector<int64_t>> out;
+  for (const CheckOutcome& o : result.outcomes) out.insert(o.values);
+  return out;
+}
+
+// Reduced and plain agree on everything `check` reports except the counts,
+// and every witness is as short as the plain search's and replays.
+void ExpectAgreesWithPlain(const Program& program, Ordering ordering) {
+  SCOPED_TRACE(program.file + std::string(" ") + OrderingName(ordering));
+  const CheckResult reduced = Check(program, ordering, true);
+  const CheckResult plain = Check(program, ordering, false);
+  ASSERT_TRUE(reduced.complete);
+  ASSERT_TRUE(plain.complete);
+  EXPECT_EQ(Values(reduced), Values(plain));
+  EXPECT_EQ(reduced.expect, plain.expect);
+  EXPECT_EQ(reduced.order_violation, plain.order_violation);
+  EXPECT_LE(reduced.states, plain.states);
+  EXPECT_LE(reduced.executions, plain.executions);
+  ASSERT_EQ(reduced.errors.size(), plain.errors.size());
+  for (size_t i = 0; i < reduced.errors.size(); ++i) {
+    EXPECT_EQ(reduced.errors[i].message, plain.errors[i].message);
+  }
+  ASSERT_EQ(reduced.outcomes.size(), plain.outcomes.size());
+  for (size_t i = 0; i < reduced.outcomes.size(); ++i) {
+    const CheckOutcome& r = reduced.outcomes[i];
+    const CheckOutcome& p = plain.outcomes[i];
+    EXPECT_EQ(r.expect, p.expect);
+    EXPECT_EQ(r.schedule.size(), p.schedule.size())
+        << FormatSchedule(program, r.schedule) << " vs " << FormatSchedule(program, p.schedule);
+    // The witness is a schedule a run can take, and the engine ends it in
+    // the same outcome.
+    ScheduleText text{r.schedule, std::vector<int>(r.schedule.size(), 1)};
+    EXPECT_TRUE(CheckSchedule(program, ordering, text, "witness").ok());
+    const RunResult run = RunLocalOnce(program, ordering, 1, 1, {}, r.schedule);
+    ASSERT_FALSE(run.error) << run.error->message;
+    EXPECT_EQ(run.values, r.values);
+    EXPECT_EQ(FormatSchedule(program, run.schedule), FormatSchedule(program, r.schedule));
+  }
+}
+
+TEST(ExplorerTest, EveryExampleAgreesWithThePlainSearch) {
+  for (const char* deck :
+       {"transfer.deck", "producer_consumer.deck", "parallel.deck", "store_buffering.deck",
+        "missed_callback.deck", "ring.deck", "fan_in.deck"}) {
+    for (Ordering ordering : {Ordering::kCallbacks, Ordering::kNone}) {
+      ExpectAgreesWithPlain(MustLoadExample(deck, ordering), ordering);
+    }
+  }
+}
+
+TEST(ExplorerTest, TransferHasFourOutcomesWithoutCallbacksAndOneWith) {
+  const Program none = MustLoad(testing::kTransferDeck, Ordering::kNone);
+  const CheckResult naive = Check(none, Ordering::kNone);
+  std::set<int64_t> balances;
+  for (const CheckOutcome& o : naive.outcomes) balances.insert(o.values[0]);
+  EXPECT_EQ(balances, (std::set<int64_t>{150, 200, 250, 300}));
+  EXPECT_EQ(naive.expect, ExpectVerdict::kSometimes);
+  EXPECT_TRUE(naive.order_violation);
+  EXPECT_EQ(CheckExitCode(naive), 1);
+
+  const Program callbacks = MustLoad(testing::kTransferDeck);
+  const CheckResult ordered = Check(callbacks, Ordering::kCallbacks);
+  ASSERT_EQ(ordered.outcomes.size(), 1u);
+  EXPECT_EQ(ordered.outcomes[0].values[0], 300);
+  EXPECT_EQ(ordered.expect, ExpectVerdict::kAlways);
+  EXPECT_FALSE(ordered.order_violation);
+  EXPECT_EQ(CheckExitCode(ordered), 0);
+}
+
+TEST(ExplorerTest, StoreBufferingNeverEndsInZeroZero) {
+  for (Ordering ordering : {Ordering::kCallbacks, Ordering::kNone}) {
+    const CheckResult result = Check(MustLoad(testing::kStoreBufferingDeck, ordering), ordering);
+    EXPECT_EQ(Values(result), (std::set<std::vector<int64_t>>{{0, 1}, {1, 0}, {1, 1}}));
+    EXPECT_EQ(result.expect, ExpectVerdict::kAlways);  // no expect lines
+    EXPECT_EQ(CheckExitCode(result), 0);
+  }
+}
+
+TEST(ExplorerTest, MissedCallbackIsFoundOnlyWithoutOrdering) {
+  const CheckResult none = Check(MustLoad(testing::kMissedDeck, Ordering::kNone), Ordering::kNone);
+  EXPECT_TRUE(none.order_violation);
+  EXPECT_EQ(Values(none), (std::set<std::vector<int64_t>>{{0, 0}, {0, 7}, {1, 0}, {1, 7}}));
+  const CheckResult callbacks = Check(MustLoad(testing::kMissedDeck), Ordering::kCallbacks);
+  EXPECT_FALSE(callbacks.order_violation);
+  EXPECT_EQ(Values(callbacks), (std::set<std::vector<int64_t>>{{0, 7}, {1, 7}}));
+}
+
+std::string IndependentDeck(int stacks, int writes) {
+  std::string deck;
+  for (int s = 0; s < stacks; ++s) deck += "shared v" + std::to_string(s) + "\n";
+  for (int s = 0; s < stacks; ++s) {
+    deck += "stack S" + std::to_string(s) + ":\n";
+    for (int w = 1; w <= writes; ++w) {
+      deck += "    write " + std::to_string(w) + " -> v" + std::to_string(s) + "\n";
+    }
+  }
+  return deck;
+}
+
+// A ring of n stacks passing a token round once, adding to it.
+std::string RingDeck(int n) {
+  std::string deck;
+  const auto name = [](int i) { return "S" + std::to_string(i); };
+  for (int i = 0; i < n; ++i) {
+    deck += "stack " + name(i) + ":\n";
+    if (i == 0) {
+      deck += "    set t 1\n    notify " + name(1) + " t\n    await " + name(n - 1) + " -> t\n";
+    } else {
+      deck += "    await " + name(i - 1) + " -> t\n    add t 1\n    notify " + name((i + 1) % n) +
+              " t\n";
+    }
+  }
+  deck += "outcome S0.t\nexpect S0.t == " + std::to_string(n) + "\n";
+  return deck;
+}
+
+TEST(ExplorerTest, SixIndependentStacksTakeOneExecution) {
+  const Program program = MustLoad(IndependentDeck(6, 3));
+  const CheckResult reduced = Check(program, Ordering::kCallbacks);
+  EXPECT_EQ(reduced.executions, 1u);
+  EXPECT_EQ(reduced.outcomes.size(), 1u);
+  const CheckResult plain = Check(program, Ordering::kCallbacks, false);
+  EXPECT_EQ(Values(plain), Values(reduced));
+  // 18! / (3!)^6 interleavings of 6 stacks of 3 steps.
+  EXPECT_EQ(plain.executions, 137'225'088'000u);
+  EXPECT_GE(plain.executions / reduced.executions, 100u);
+}
+
+TEST(ExplorerTest, RingOfSixPrunesTenfold) {
+  // With callbacks a ring is one chain: a single schedule either way.
+  const Program ordered = MustLoad(RingDeck(6));
+  EXPECT_EQ(Check(ordered, Ordering::kCallbacks).executions, 1u);
+  EXPECT_EQ(Check(ordered, Ordering::kCallbacks, false).executions, 1u);
+  // Without, the stacks race and the reduction has work to do.
+  const Program program = MustLoad(RingDeck(6), Ordering::kNone);
+  const CheckResult reduced = Check(program, Ordering::kNone);
+  const CheckResult plain = Check(program, Ordering::kNone, false);
+  EXPECT_EQ(Values(plain), Values(reduced));
+  EXPECT_GE(plain.executions, 10 * reduced.executions)
+      << plain.executions << " vs " << reduced.executions;
+}
+
+TEST(ExplorerTest, MaxStatesStopsWithAPartialAnswer) {
+  const Program program = MustLoad(RingDeck(8), Ordering::kNone);
+  const CheckResult result = Check(program, Ordering::kNone, true, 10);
+  EXPECT_FALSE(result.complete);
+  EXPECT_EQ(result.states, 10u);
+  EXPECT_EQ(CheckExitCode(result), 4);
+  EXPECT_NE(CheckToText(program, Ordering::kNone, result, std::nullopt).find("PARTIAL"),
+            std::string::npos);
+}
+
+TEST(ExplorerTest, RunErrorsAreFoundWithASchedule) {
+  // B divides by what it read: zero unless A wrote first.
+  const Program program = MustLoad(R"(shared x
+stack A:
+    write 5 -> x
+stack B:
+    read x -> d
+    set q 10
+    div q d
+    write q -> x
+)");
+  const CheckResult result = Check(program, Ordering::kCallbacks);
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_EQ(result.errors[0].message, "stack B, card 3 `div q d` (line 7): division by zero");
+  EXPECT_EQ(FormatSchedule(program, result.errors[0].schedule), "B B");
+  EXPECT_EQ(CheckExitCode(result), 1);
+  const RunResult run =
+      RunLocalOnce(program, Ordering::kCallbacks, 1, 1, {}, result.errors[0].schedule);
+  ASSERT_TRUE(run.error);
+  EXPECT_EQ(run.error->message, result.errors[0].message);
+  ExpectAgreesWithPlain(program, Ordering::kCallbacks);
+}
+
+TEST(ExplorerTest, OutputIsTheSameEveryTime) {
+  const Program program = MustLoad(testing::kTransferDeck, Ordering::kNone);
+  const std::string first = CheckToJson(program, Ordering::kNone, Check(program, Ordering::kNone));
+  EXPECT_EQ(first, CheckToJson(program, Ordering::kNone, Check(program, Ordering::kNone)));
+  EXPECT_NE(first.find("\"expect\": \"sometimes\""), std::string::npos) << first;
+}
+
+TEST(ExplorerTest, TheStoryNamesTheLostUpdate) {
+  const Program program = MustLoad(testing::kTransferDeck, Ordering::kNone);
+  const CheckResult result = Check(program, Ordering::kNone);
+  const std::string text = CheckToText(program, Ordering::kNone, result, std::nullopt);
+  EXPECT_NE(text.find("Observation test.deck Sometimes 1 3"), std::string::npos) << text;
+  EXPECT_NE(text.find("B: await A — nothing has arrived, B goes on (line 11)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("A's write of 150 was overwritten by B's write of 200: A's update is lost"),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace cardflow
