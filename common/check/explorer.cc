@@ -100,7 +100,8 @@ class Search {
         footprints_(program, plan_),
         stacks_(static_cast<uint32_t>(program.stacks.size())),
         actors_(stacks_ + static_cast<uint32_t>(program.channels.size())),
-        mark_(actors_, 0) {
+        mark_(actors_, 0),
+        arrived_(program.channels.size(), 0) {
     for (StackId s = 0; s < stacks_; ++s) stack_steps_ += plan_.Steps(s);
   }
 
@@ -342,7 +343,21 @@ class Search {
   // given) and keeps it if it beats `best`; returns whether it did.
   bool Offer(Witness& best, std::optional<StackId> failed) {
     Witness candidate;
-    candidate.steps = Normalize(failed);
+    if (!failed) {
+      // Every stack ended: the witness is the path without the arrivals
+      // whose callback nobody took, and its length is known up front.
+      size_t length = stack_steps_;
+      for (ChannelId c = 0; c < program_.channels.size(); ++c) length += machine_.Consumed(c);
+      if (length > best.length) return false;
+      candidate.steps.reserve(length);
+      std::fill(arrived_.begin(), arrived_.end(), 0);
+      for (const Step step : path_) {
+        if (step.is_arrival() && ++arrived_[step.id] > machine_.Consumed(step.id)) continue;
+        candidate.steps.push_back(step);
+      }
+    } else {
+      candidate.steps = Normalize(failed);
+    }
     candidate.length = candidate.steps.size();
     if (candidate.length > best.length) return false;
     candidate.switches = CountSwitches(candidate.steps);
@@ -454,6 +469,7 @@ class Search {
   size_t stack_steps_ = 0;
 
   std::vector<uint32_t> mark_;
+  std::vector<uint32_t> arrived_;  // per channel, for Offer
   uint32_t epoch_ = 0;
   std::vector<uint32_t> work_;
 

@@ -24,10 +24,6 @@ uint32_t StepPlan::StepAt(StackId stack, uint32_t pc) const {
                                visible.begin());
 }
 
-}  // namespace cardflow
-
-namespace cardflow {
-
 Schedule ScheduleFromEvents(const Program& program, const StepPlan& plan,
                             const std::vector<Event>& events, const StackId* failed) {
   Schedule schedule;
@@ -45,9 +41,17 @@ Schedule ScheduleFromEvents(const Program& program, const StepPlan& plan,
   for (StackId s = 0; s < program.stacks.size(); ++s) {
     if (plan.Steps(s) == 1) end_if_due(s);  // no visible card at all
   }
+  // Arrivals of callbacks nobody took change nothing a run shows, and one
+  // after the last stack ended is no step of a run: leave them out.
+  std::vector<uint64_t> consumed(program.channels.size(), 0);
+  for (const Event& event : events) {
+    if (event.kind == EventKind::kAwait && event.seq > consumed[event.channel]) {
+      consumed[event.channel] = event.seq;
+    }
+  }
   for (const Event& event : events) {
     if (event.kind == EventKind::kArrive) {
-      schedule.push_back(Step::Arrival(event.channel));
+      if (event.seq <= consumed[event.channel]) schedule.push_back(Step::Arrival(event.channel));
       continue;
     }
     schedule.push_back(Step::OfStack(event.stack));

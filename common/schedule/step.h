@@ -75,9 +75,12 @@ namespace cardflow {
 // A schedule for a run that no scheduler picked (remote placement with
 // `--shuffle network`): its events, which must be sorted in an order
 // consistent with happens-before (by (lamport, stack)), read as steps, with
-// each stack's end step right after its last visible step and, when
-// `failed` is set, that stack's failing step last. Replays to the run's
-// outcome when the order is one the run could have taken.
+// each stack's end step right after its last visible step, arrivals of
+// callbacks never taken left out, and, when `failed` is set, that stack's
+// failing step last. Replays to the run's outcome when the order is one the
+// run could have taken (a missed await in `none` mode that the nodes
+// decided before an arrival they stamped earlier may not: the seeded
+// shuffle on every placement, not yet built, fixes that).
 Schedule ScheduleFromEvents(const Program& program, const StepPlan& plan,
                             const std::vector<Event>& events, const StackId* failed);
 

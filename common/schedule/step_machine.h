@@ -87,6 +87,8 @@ class StepMachine {
   // (or a stack that has ended or failed).
   const Instr* NextCard(StackId stack) const;
   bool InFlight(ChannelId channel) const { return ch_[channel].sent > ch_[channel].arrived; }
+  // How many callbacks the channel's receiver has taken.
+  uint32_t Consumed(ChannelId channel) const { return ch_[channel].consumed; }
   bool InboxEmpty(ChannelId channel) const { return ch_[channel].arrived == ch_[channel].consumed; }
   int64_t SharedValue(VarId var) const { return table_[var]; }
   // Some await took fewer callbacks than it awaited: it missed the one it

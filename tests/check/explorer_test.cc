@@ -110,6 +110,21 @@ TEST(ExplorerTest, StoreBufferingNeverEndsInZeroZero) {
   }
 }
 
+TEST(ExplorerTest, MessagePassingNeverSeesTheFlagWithoutTheData) {
+  const CheckResult result = Check(MustLoadExample("message_passing.deck"), Ordering::kCallbacks);
+  EXPECT_EQ(Values(result), (std::set<std::vector<int64_t>>{{0, 0}, {0, 1}, {1, 1}}));
+}
+
+TEST(ExplorerTest, IriwReadersAgreeOnTheOrderOfWrites) {
+  const CheckResult result = Check(MustLoadExample("iriw.deck"), Ordering::kCallbacks);
+  std::set<std::vector<int64_t>> all;
+  for (int bits = 0; bits < 16; ++bits) {
+    all.insert({bits >> 3 & 1, bits >> 2 & 1, bits >> 1 & 1, bits & 1});
+  }
+  all.erase({1, 0, 1, 0});
+  EXPECT_EQ(Values(result), all);
+}
+
 TEST(ExplorerTest, MissedCallbackIsFoundOnlyWithoutOrdering) {
   const CheckResult none = Check(MustLoad(testing::kMissedDeck, Ordering::kNone), Ordering::kNone);
   EXPECT_TRUE(none.order_violation);

@@ -55,9 +55,14 @@ inline std::string SourcePath(const std::string& relative) { return SourceDir() 
 
 // The report's JSON with "placement" removed: what must match between a
 // local run and a remote one.
+// The report without what the placement decides: `placement` itself, and
+// each outcome's witness schedule — a network-shuffled remote run takes the
+// order the nodes produce, not the seeded one (the seed of the witness, the
+// lowest that reached the outcome, stays comparable for single-outcome decks).
 inline nlohmann::json JsonWithoutPlacement(const Report& report) {
   nlohmann::json json = nlohmann::json::parse(ReportToJson(report));
   json.erase("placement");
+  for (auto& outcome : json["outcomes"]) outcome.erase("schedule");
   return json;
 }
 
