@@ -64,6 +64,7 @@ std::string Independent(int n) {
 }
 
 struct Row {
+  uint64_t cache_bytes = 0;
   uint64_t states = 0;
   uint64_t executions = 0;
   double seconds = 0;
@@ -80,7 +81,8 @@ Row Measure(const Program& program, Ordering ordering, bool reduction, uint64_t 
   for (int i = 0; i < 3; ++i) {
     const CheckResult result = Explore(program, options);
     if (i == 0 || result.seconds < best.seconds) {
-      best = Row{result.states, result.executions, result.seconds, result.complete};
+      best = Row{result.cache_bytes, result.states, result.executions, result.seconds,
+                 result.complete};
     }
     if (result.seconds > 2) break;
   }
@@ -101,9 +103,9 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--max-states") == 0)
       max_states = std::strtoull(argv[i + 1], nullptr, 10);
   }
-  fmt::print("{:<16} {:<9} | {:>10} {:>12} {:>9} {:>8} | {:>10} {:>14} {:>9} {:>8} | {:>8}\n",
+  fmt::print("{:<16} {:<9} | {:>10} {:>12} {:>9} {:>8} | {:>10} {:>14} {:>9} {:>8} {:>7} | {:>8}\n",
              "deck", "ordering", "states", "executions", "states/s", "ms", "plain st", "plain exec",
-             "states/s", "ms", "pruning");
+             "states/s", "ms", "B/state", "pruning");
   struct Family {
     const char* name;
     std::string (*make)(int);
@@ -126,11 +128,13 @@ int main(int argc, char** argv) {
                 ? fmt::format("{:.0f}x", double(plain.executions) / double(reduced.executions))
                 : "-";
         fmt::print(
-            "{:<16} {:<9} | {:>10} {:>12} {:>9} {:>8.1f} | {:>10} {:>14} {:>9} {:>8.1f} | {:>8}\n",
+            "{:<16} {:<9} | {:>10} {:>12} {:>9} {:>8.1f} | {:>10} {:>14} {:>9} {:>8.1f} {:>7.1f} | "
+            "{:>8}\n",
             fmt::format("{}{}", family.name, n), OrderingName(ordering), reduced.states,
             reduced.executions, Rate(reduced), reduced.seconds * 1e3,
             fmt::format("{}{}", plain.states, plain.complete ? "" : "+"), plain.executions,
-            Rate(plain), plain.seconds * 1e3, pruning);
+            Rate(plain), plain.seconds * 1e3,
+            plain.states ? double(plain.cache_bytes) / double(plain.states) : 0.0, pruning);
       }
     }
   }

@@ -21,7 +21,9 @@
 // consumed every path to it has, so any path the search finds to it is as
 // short as any, once arrivals whose callback is never taken are dropped;
 // among the terminal states of one outcome the shortest witness wins, then
-// the one with fewest switches between stacks, then the first found.
+// the one with fewest switches between stacks, then the first found; last,
+// a greedy reordering of its independent steps may take switches away
+// (fewest among what the search saw, not proven fewest of all schedules).
 //
 // Thread-safety: Explore is a pure function of its arguments; run several
 // at once on different threads if you like.
@@ -71,6 +73,7 @@ struct CheckResult {
   ExpectVerdict expect = ExpectVerdict::kAlways;
   bool order_violation = false;  // some schedule has an await miss its callback
   double seconds = 0;            // wall time of the search
+  uint64_t cache_bytes = 0;      // memory of the visited-state set
 };
 
 // Explores every schedule of `program` (a checked deck; with

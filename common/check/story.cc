@@ -42,6 +42,9 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
     const StackId s = step.id;
     const StackProgram& stack = program.stacks[s];
     const uint32_t pc = plan.VisiblePc(s, machine.StepOf(s));
+    const Instr* next = machine.NextCard(s);
+    const bool in_flight =
+        next != nullptr && next->op == Op::kAwait && machine.InFlight(next->channel);
     const StepEffect effect = machine.Apply(step);
     if (effect.failure) {
       story.steps.push_back(fmt::format("{}: {} — run error: {} (line {})", stack.name,
@@ -89,8 +92,11 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
         } else {
           line = fmt::format("{} — nothing has arrived, {} goes on", text, stack.name);
           story.verdict.push_back(fmt::format(
-              "{}'s `{}` (line {}) missed the callback it waits for: it had not arrived",
-              stack.name, text, card.line));
+              "{}'s `{}` (line {}) missed the callback it waits for: {}", stack.name, text,
+              card.line,
+              in_flight
+                  ? fmt::format("it was still in flight from {}", program.stacks[card.peer].name)
+                  : fmt::format("{} had not sent it yet", program.stacks[card.peer].name)));
         }
         break;
       case Op::kPrint:
