@@ -82,6 +82,33 @@ TEST(ExplorerTest, EveryExampleAgreesWithThePlainSearch) {
   }
 }
 
+// The reachable outcomes of the one-term example decks, worked out by hand.
+TEST(ExplorerTest, ExampleDecksReachExactlyTheirOutcomes) {
+  struct Case {
+    const char* deck;
+    Ordering ordering;
+    std::set<std::vector<int64_t>> outcomes;
+  };
+  const Case cases[] = {
+      // A's token comes back with what the last stack that got it added.
+      {"ring.deck", Ordering::kCallbacks, {{10}}},
+      {"ring.deck", Ordering::kNone, {{1}, {4}, {7}, {9}, {10}}},
+      // The collector sums the slots already written: any subset of 1, 2, 3.
+      {"fan_in.deck", Ordering::kCallbacks, {{6}}},
+      {"fan_in.deck", Ordering::kNone, {{0}, {1}, {2}, {3}, {4}, {5}, {6}}},
+      {"parallel.deck", Ordering::kCallbacks, {{20, 20, 40}}},
+      {"parallel.deck", Ordering::kNone, {{0, 0, 0}, {0, 20, 20}, {20, 0, 20}, {20, 20, 40}}},
+      {"producer_consumer.deck", Ordering::kCallbacks, {{60}}},
+      {"producer_consumer.deck",
+       Ordering::kNone,
+       {{0}, {10}, {20}, {30}, {40}, {50}, {60}, {70}, {80}, {90}}},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(Values(Check(MustLoadExample(c.deck, c.ordering), c.ordering)), c.outcomes)
+        << c.deck << " " << OrderingName(c.ordering);
+  }
+}
+
 TEST(ExplorerTest, TransferHasFourOutcomesWithoutCallbacksAndOneWith) {
   const Program none = MustLoad(testing::kTransferDeck, Ordering::kNone);
   const CheckResult naive = Check(none, Ordering::kNone);
