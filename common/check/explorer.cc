@@ -38,6 +38,7 @@ uint32_t CountSwitches(const Schedule& schedule) {
 namespace {
 
 constexpr int64_t kNever = -1;
+constexpr uint32_t kMaxSeeds = 16;
 
 uint64_t SaturatingAdd(uint64_t a, uint64_t b) {
   return a > std::numeric_limits<uint64_t>::max() - b ? std::numeric_limits<uint64_t>::max()
@@ -160,11 +161,15 @@ class Search {
       }
       return;
     }
-    // The smallest persistent set that one enabled step seeds.
+    // The smallest persistent set that one enabled step seeds (trying at
+    // most kMaxSeeds seeds: each closure costs up to O(actors), and any
+    // seed's closure is persistent).
     uint32_t best_seed = actors_;
     uint32_t best_size = std::numeric_limits<uint32_t>::max();
-    for (uint32_t a = 0; a < actors_ && best_size > 1; ++a) {
+    uint32_t tried = 0;
+    for (uint32_t a = 0; a < actors_ && best_size > 1 && tried < kMaxSeeds; ++a) {
       if (!EnabledActor(a)) continue;
+      ++tried;
       const uint32_t size = Closure(a);
       if (size < best_size) {
         best_size = size;

@@ -138,6 +138,15 @@ TEST(CheckCliTest, RunSaysWhichReachableOutcomesItNeverSaw) {
   EXPECT_FALSE(nlohmann::json::parse(off.out).contains("reachable"));
 }
 
+TEST(CheckCliTest, RunDoesNotTryToCheckABigDeck) {
+  std::string text = "shared x\n";
+  for (int s = 0; s < 100; ++s) text += "stack S" + std::to_string(s) + ":\n    write 1 -> x\n";
+  const TempFile deck("big.deck", text);
+  const ProcessResult r = Coordinator({"run", deck.path(), "--runs", "2", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(nlohmann::json::parse(r.out).contains("reachable"));
+}
+
 TEST(CheckCliTest, ReportPageDrawsEveryWitness) {
   const TempFile page("check.html", "");
   const ProcessResult r = Coordinator(
