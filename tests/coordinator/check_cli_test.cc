@@ -20,29 +20,13 @@ using ::cardflow::testutil::CoordinatorBinary;
 using ::cardflow::testutil::ExampleDeck;
 using ::cardflow::testutil::ProcessResult;
 using ::cardflow::testutil::RunProcess;
+using ::cardflow::testutil::TempFile;
 using testing::HasSubstr;
 
 ProcessResult Coordinator(std::vector<std::string> args) {
   args.insert(args.begin(), CoordinatorBinary());
   return RunProcess(args);
 }
-
-// A file in a fresh temporary directory, removed with the object.
-class TempFile {
- public:
-  TempFile(const std::string& name, const std::string& text) {
-    std::string dir = "/tmp/cardflow-check-XXXXXX";
-    dir_ = mkdtemp(dir.data()) != nullptr ? dir : "/tmp";
-    path_ = dir_ + "/" + name;
-    std::ofstream(path_, std::ios::binary) << text;
-  }
-  ~TempFile() { std::filesystem::remove_all(dir_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string dir_;
-  std::string path_;
-};
 
 TEST(CheckCliTest, TransferWithoutCallbacksIsSometimesAndExit1) {
   const ProcessResult r = Coordinator(

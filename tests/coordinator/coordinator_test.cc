@@ -56,22 +56,7 @@ std::set<std::pair<int64_t, int64_t>> PairsOf(const nlohmann::json& report, cons
   return pairs;
 }
 
-// A deck file in a fresh temporary directory, removed with the object.
-class TempDeck {
- public:
-  TempDeck(const std::string& name, const std::string& text) {
-    std::string dir = "/tmp/cardflow-deck-XXXXXX";
-    dir_ = mkdtemp(dir.data()) != nullptr ? dir : "/tmp";
-    path_ = dir_ + "/" + name;
-    std::ofstream(path_, std::ios::binary) << text;
-  }
-  ~TempDeck() { std::filesystem::remove_all(dir_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string dir_;
-  std::string path_;
-};
+using TempDeck = ::cardflow::testutil::TempFile;
 
 TEST(CoordinatorTest, BadDeckIsExit2WithFileLineColumn) {
   const TempDeck deck("bad.deck",

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -78,6 +79,17 @@ std::string CoordinatorBinary() {
 
 std::string ExampleDeck(const std::string& name) {
   return EnvOr("CARDFLOW_SOURCE", CARDFLOW_DEFAULT_SOURCE) + "/examples/" + name;
+}
+
+TempFile::TempFile(const std::string& name, const std::string& text) {
+  std::string dir = "/tmp/cardflow-test-XXXXXX";
+  dir_ = mkdtemp(dir.data()) != nullptr ? dir : "/tmp";
+  path_ = dir_ + "/" + name;
+  std::ofstream(path_, std::ios::binary) << text;
+}
+
+TempFile::~TempFile() {
+  if (dir_ != "/tmp") std::filesystem::remove_all(dir_);
 }
 
 }  // namespace cardflow::testutil

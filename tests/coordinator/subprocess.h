@@ -24,4 +24,19 @@ std::string CoordinatorBinary();
 // $CARDFLOW_SOURCE/examples/NAME (else the source tree's).
 std::string ExampleDeck(const std::string& name);
 
+// A file holding `text` in a fresh temporary directory, removed with the
+// object: a deck, a schedule, a page to write.
+class TempFile {
+ public:
+  TempFile(const std::string& name, const std::string& text);
+  ~TempFile();
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_;
+  std::string path_;
+};
+
 }  // namespace cardflow::testutil
