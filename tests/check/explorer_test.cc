@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/check/check_report.h"
+#include "common/check/reachable.h"
 #include "common/local/local_runner.h"
 #include "common/schedule/schedule_text.h"
 #include "tests/litmus_decks.h"
@@ -266,6 +267,35 @@ TEST(ExplorerTest, TheStoryNamesTheLostUpdate) {
   EXPECT_NE(text.find("A's write of 150 was overwritten by B's write of 200: A's update is lost"),
             std::string::npos)
       << text;
+}
+
+// A report whose runs saw (0,0) in store buffering — impossible with one
+// atomic table — is a cardflow bug, said as one and failing the run.
+TEST(ReachableTest, AnOutcomeNoScheduleReachesFailsLoudly) {
+  const Program program = MustLoad(testing::kStoreBufferingDeck);
+  ReportBuilder builder(program, Ordering::kCallbacks, 1, {{"A", "local"}, {"B", "local"}});
+  for (std::vector<int64_t> values : {std::vector<int64_t>{0, 1}, {0, 0}}) {
+    RunResult run;
+    run.seed = values[1] + 1;
+    run.values = values;
+    run.expect_ok = true;
+    builder.Add(run);
+  }
+  Report report = std::move(builder).Finish(0);
+  EXPECT_EQ(ReportExitCode(report), 0);
+  report.reachable = CompareWithReachable(program, Ordering::kCallbacks, report, 1000);
+  ASSERT_TRUE(report.reachable);
+  EXPECT_EQ(report.reachable->outcomes, 3u);
+  EXPECT_EQ(report.reachable->unseen, (std::vector<std::vector<int64_t>>{{1, 0}, {1, 1}}));
+  EXPECT_EQ(report.reachable->impossible, (std::vector<std::vector<int64_t>>{{0, 0}}));
+  EXPECT_EQ(ReportExitCode(report), 1);
+  const std::string text = ReportToText(report);
+  EXPECT_NE(text.find("1 of 3 reachable outcomes seen; never seen: A.r=1 B.r=0, A.r=1 B.r=1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("cardflow bug: a run ended in A.r=0 B.r=0"), std::string::npos) << text;
+  // Too small a budget: nothing can be said.
+  EXPECT_FALSE(CompareWithReachable(program, Ordering::kCallbacks, report, 2));
 }
 
 }  // namespace
