@@ -19,7 +19,7 @@ class FingerprintSet {
   // The value stored for `fingerprint`, or nullptr. Valid until the next Insert.
   const uint64_t* Find(uint64_t fingerprint) const {
     const uint64_t key = fingerprint == 0 ? 1 : fingerprint;
-    for (size_t i = key & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+    for (size_t i = Home(key);; i = (i + 1) & (slots_.size() - 1)) {
       if (slots_[i].key == key) return &slots_[i].value;
       if (slots_[i].key == 0) return nullptr;
     }
@@ -29,7 +29,7 @@ class FingerprintSet {
   void Insert(uint64_t fingerprint, uint64_t value) {
     if (2 * (size_ + 1) > slots_.size()) Grow();
     const uint64_t key = fingerprint == 0 ? 1 : fingerprint;
-    size_t i = key & (slots_.size() - 1);
+    size_t i = Home(key);
     while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & (slots_.size() - 1);
     if (slots_[i].key == 0) ++size_;
     slots_[i] = Slot{key, value};
@@ -44,9 +44,17 @@ class FingerprintSet {
     uint64_t value = 0;
   };
 
+  // The key's first slot. Fingerprints are XORs of mixed words, whose low
+  // bits cluster when states differ in few words: take the high bits of a
+  // multiplicative hash instead (Knuth's Fibonacci hashing).
+  size_t Home(uint64_t key) const {
+    return static_cast<size_t>((key * 0x9e3779b97f4a7c15ull) >> shift_);
+  }
+
   void Grow() {
     std::vector<Slot> old(slots_.size() * 2);
     old.swap(slots_);
+    --shift_;
     size_ = 0;
     for (const Slot& slot : old) {
       if (slot.key != 0) Insert(slot.key, slot.value);
@@ -54,6 +62,7 @@ class FingerprintSet {
   }
 
   std::vector<Slot> slots_;  // a power of two
+  int shift_ = 64 - 10;      // 64 - log2(slots_.size())
   size_t size_ = 0;
 };
 
