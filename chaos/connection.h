@@ -55,6 +55,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   std::shared_ptr<void> KeepAlive() override { return shared_from_this(); }
   void OnPumpFinished() override;
   void OnPumpFailed(const std::error_code& error) override;
+  void OnPumpCut() override { Close(/*reset=*/false); }
+  void OnTerminationChanged() override { ScheduleTermination(); }
 
   asio::ip::tcp::socket client_;
   asio::ip::tcp::socket upstream_;

@@ -2,15 +2,39 @@
 
 #include <spdlog/spdlog.h>
 
+#include <regex>
+#include <string>
+#include <vector>
+
 namespace cardflow::chaos {
 
 namespace {
 
 using nlohmann::json;
 
+#ifndef CARDFLOW_VERSION
+#define CARDFLOW_VERSION "unknown"
+#endif
+constexpr const char* kVersion = CARDFLOW_VERSION;
+
 void Write(httplib::Response& response, const ApiReply& reply) {
   response.status = reply.http_status;
   if (!reply.body.is_null()) response.set_content(reply.body.dump() + "\n", "application/json");
+}
+
+// The routes, for telling a wrong method (405) from an unknown path (404).
+constexpr const char* kProxies = R"(/proxies)";
+constexpr const char* kProxy = R"(/proxies/([^/]+))";
+constexpr const char* kToxics = R"(/proxies/([^/]+)/toxics)";
+constexpr const char* kToxic = R"(/proxies/([^/]+)/toxics/([^/]+))";
+constexpr const char* kRoutes[] = {kProxies,    kProxy,   kToxics,   kToxic,
+                                   "/populate", "/reset", "/version"};
+
+bool KnownPath(const std::string& path) {
+  for (const char* route : kRoutes) {
+    if (std::regex_match(path, std::regex(route))) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -19,11 +43,20 @@ ControlServer::ControlServer(Proxy& proxy) : proxy_(proxy) {
   // Keep-alive threads notice a stop only between requests: keep that short.
   server_.set_keep_alive_timeout(1);
   server_.new_task_queue = [] { return new httplib::ThreadPool(2); };
-  server_.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
-    if (response.body.empty()) {
-      Write(response, ApiReply{response.status,
-                               json{{"error", "no route " + request.method + " " + request.path}}});
+  server_.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (request.get_header_value("User-Agent").rfind("Mozilla/", 0) == 0) {
+      Write(response, ApiReply{403, json{{"error", "User agent not allowed"}, {"status", 403}}});
+      return httplib::Server::HandlerResponse::Handled;
     }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server_.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (!response.body.empty()) return;
+    if (response.status == 404 && KnownPath(request.path)) response.status = 405;
+    const std::string what = response.status == 405 ? "method not allowed: " : "no route ";
+    Write(response,
+          ApiReply{response.status, json{{"error", what + request.method + " " + request.path},
+                                         {"status", response.status}}});
   });
   server_.set_exception_handler(
       [](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
@@ -34,7 +67,7 @@ ControlServer::ControlServer(Proxy& proxy) : proxy_(proxy) {
           what = e.what();
         } catch (...) {
         }
-        Write(response, ApiReply{500, json{{"error", what}}});
+        Write(response, ApiReply{500, json{{"error", what}, {"status", 500}}});
       });
   server_.set_logger([](const httplib::Request& request, const httplib::Response& response) {
     if (request.method == "GET") return;
@@ -46,54 +79,72 @@ ControlServer::ControlServer(Proxy& proxy) : proxy_(proxy) {
 
 ControlServer::~ControlServer() { Stop(); }
 
+template <typename Fn>
+void ControlServer::Update(const std::string& pattern, Fn operation) {
+  const auto handler = [this, operation](const httplib::Request& req, httplib::Response& res) {
+    AnswerWithBody(
+        req, res,
+        [operation, req_matches = std::vector<std::string>(req.matches.begin(), req.matches.end())](
+            const ControlApi& api, const json& body) { return operation(api, req_matches, body); });
+  };
+  server_.Post(pattern, handler);
+  server_.Patch(pattern, handler);
+}
+
 void ControlServer::AddRoutes() {
   using Request = httplib::Request;
   using Response = httplib::Response;
-  constexpr const char* kLink = R"(/links/([^/]+))";
-  constexpr const char* kToxics = R"(/links/([^/]+)/toxics)";
-  constexpr const char* kToxic = R"(/links/([^/]+)/toxics/([^/]+))";
+  using Matches = std::vector<std::string>;
 
-  server_.Get("/links", [this](const Request&, Response& res) {
-    Answer(res, [](const ControlApi& api) { return api.ListLinks(); });
+  server_.Get(kProxies, [this](const Request&, Response& res) {
+    Answer(res, [](const ControlApi& api) { return api.ListProxies(); });
   });
-  server_.Get(kLink, [this](const Request& req, Response& res) {
-    Answer(res, [link = req.matches[1].str()](const ControlApi& api) { return api.GetLink(link); });
-  });
-  server_.Post(kLink, [this](const Request& req, Response& res) {
+  server_.Post(kProxies, [this](const Request& req, Response& res) {
     AnswerWithBody(req, res,
-                   [link = req.matches[1].str()](const ControlApi& api, const json& body) {
-                     return api.SetLink(link, body);
-                   });
+                   [](const ControlApi& api, const json& body) { return api.CreateProxy(body); });
+  });
+  server_.Post("/populate", [this](const Request& req, Response& res) {
+    AnswerWithBody(req, res,
+                   [](const ControlApi& api, const json& body) { return api.Populate(body); });
+  });
+  server_.Get(kProxy, [this](const Request& req, Response& res) {
+    Answer(res,
+           [proxy = req.matches[1].str()](const ControlApi& api) { return api.GetProxy(proxy); });
+  });
+  Update(kProxy, [](const ControlApi& api, const Matches& m, const json& body) {
+    return api.UpdateProxy(m[1], body);
+  });
+  server_.Delete(kProxy, [this](const Request& req, Response& res) {
+    Answer(res, [proxy = req.matches[1].str()](const ControlApi& api) {
+      return api.DeleteProxy(proxy);
+    });
   });
   server_.Get(kToxics, [this](const Request& req, Response& res) {
     Answer(res,
-           [link = req.matches[1].str()](const ControlApi& api) { return api.ListToxics(link); });
+           [proxy = req.matches[1].str()](const ControlApi& api) { return api.ListToxics(proxy); });
   });
   server_.Post(kToxics, [this](const Request& req, Response& res) {
     AnswerWithBody(req, res,
-                   [link = req.matches[1].str()](const ControlApi& api, const json& body) {
-                     return api.AddToxic(link, body);
+                   [proxy = req.matches[1].str()](const ControlApi& api, const json& body) {
+                     return api.AddToxic(proxy, body);
                    });
   });
   server_.Get(kToxic, [this](const Request& req, Response& res) {
-    Answer(res, [link = req.matches[1].str(), toxic = req.matches[2].str()](const ControlApi& api) {
-      return api.GetToxic(link, toxic);
-    });
+    Answer(res, [proxy = req.matches[1].str(), toxic = req.matches[2].str()](
+                    const ControlApi& api) { return api.GetToxic(proxy, toxic); });
   });
-  server_.Post(kToxic, [this](const Request& req, Response& res) {
-    AnswerWithBody(req, res,
-                   [link = req.matches[1].str(), toxic = req.matches[2].str()](
-                       const ControlApi& api, const json& body) {
-                     return api.UpdateToxic(link, toxic, body);
-                   });
+  Update(kToxic, [](const ControlApi& api, const Matches& m, const json& body) {
+    return api.UpdateToxic(m[1], m[2], body);
   });
   server_.Delete(kToxic, [this](const Request& req, Response& res) {
-    Answer(res, [link = req.matches[1].str(), toxic = req.matches[2].str()](const ControlApi& api) {
-      return api.RemoveToxic(link, toxic);
-    });
+    Answer(res, [proxy = req.matches[1].str(), toxic = req.matches[2].str()](
+                    const ControlApi& api) { return api.RemoveToxic(proxy, toxic); });
   });
   server_.Post("/reset", [this](const Request&, Response& res) {
     Answer(res, [](const ControlApi& api) { return api.Reset(); });
+  });
+  server_.Get("/version", [](const Request&, Response& res) {
+    Write(res, ApiReply{200, json{{"version", kVersion}}});
   });
 }
 
@@ -116,7 +167,9 @@ void ControlServer::AnswerWithBody(
     std::function<ApiReply(const ControlApi&, const json&)> operation) {
   json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {
-    return Write(response, ApiReply::FromError(InvalidArgumentError("the body is not valid JSON")));
+    return Write(
+        response,
+        ApiReply::FromError(InvalidArgumentError("bad request body: the body is not valid JSON")));
   }
   Answer(response, [operation = std::move(operation), body = std::move(body)](
                        const ControlApi& api) { return operation(api, body); });

@@ -1,5 +1,10 @@
-// ControlServer: the HTTP shell of the control API (control_api.h lists the
-// routes), served by cpp-httplib on threads of its own.
+// ControlServer: the HTTP shell of the control API — Toxiproxy's routes
+// (control_api.h lists them; updates take PATCH or Toxiproxy's deprecated
+// POST), plus GET /version ({"version": "..."}), served by cpp-httplib on
+// threads of its own. As Toxiproxy, it refuses any request whose
+// User-Agent starts with "Mozilla/" (403), so a web page cannot drive it
+// from a browser. Unknown routes get a JSON 404, a known route with another
+// method a JSON 405.
 //
 // A request's body is parsed on the HTTP thread; the operation itself is
 // posted to the proxy's executor (Proxy::Run), so proxy state is never
@@ -52,6 +57,10 @@ class ControlServer {
   // not JSON).
   void AnswerWithBody(const httplib::Request& request, httplib::Response& response,
                       std::function<ApiReply(const ControlApi&, const nlohmann::json&)> operation);
+
+  // Like AnswerWithBody, for the routes that update (POST and PATCH).
+  template <typename Fn>
+  void Update(const std::string& pattern, Fn operation);
 
   Proxy& proxy_;
   httplib::Server server_;

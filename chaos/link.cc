@@ -27,19 +27,45 @@ Link::Link(asio::any_io_executor executor, LinkSpec spec, uint64_t seed)
 
 Link::~Link() { Stop(); }
 
-StatusOr<asio::ip::tcp::endpoint> Link::Listen() {
+StatusOr<asio::ip::tcp::endpoint> Link::ResolveListen(const HostPort& listen) const {
   asio::ip::tcp::resolver resolver(executor_);
   std::error_code error;
-  const auto results = resolver.resolve(spec_.listen.host, std::to_string(spec_.listen.port),
+  const auto results = resolver.resolve(listen.host, std::to_string(listen.port),
                                         asio::ip::tcp::resolver::passive, error);
-  if (error || results.empty()) {
-    return OsError("cannot resolve", spec_.listen.ToString(), error);
+  if (error || results.empty()) return OsError("cannot resolve", listen.ToString(), error);
+  for (const auto& result : results) {
+    if (result.endpoint().address().is_v4()) return result.endpoint();
   }
-  if (Status s = OpenAcceptor(results.begin()->endpoint()); !s.ok()) return s;
-  endpoint_ = acceptor_.local_endpoint(error);
-  if (error) return OsError("cannot read the address of", spec_.listen.ToString(), error);
-  Accept();
-  return endpoint_;
+  return results.begin()->endpoint();
+}
+
+StatusOr<asio::ip::tcp::endpoint> Link::Listen() {
+  if (Status s = SetEnabled(true); !s.ok()) return s;
+  return *endpoint_;
+}
+
+std::string Link::listen_address() const {
+  return endpoint_ ? EndpointToString(*endpoint_) : spec_.listen.ToString();
+}
+
+StatusOr<bool> Link::Differs(const HostPort& listen, const HostPort& upstream) const {
+  StatusOr<asio::ip::tcp::endpoint> resolved = ResolveListen(listen);
+  if (!resolved.ok()) return resolved.status();
+  const bool same_listen = endpoint_ ? *resolved == *endpoint_ : listen == spec_.listen;
+  return !same_listen || !(upstream == spec_.upstream);
+}
+
+Status Link::Update(const HostPort& listen, const HostPort& upstream, bool enabled) {
+  if (stopped_) return UnavailableError("the link " + spec_.name + " is stopped");
+  StatusOr<bool> differs = Differs(listen, upstream);
+  if (!differs.ok()) return differs.status();
+  if (*differs) {
+    if (Status s = SetEnabled(false); !s.ok()) return s;
+    spec_.listen = listen;
+    spec_.upstream = upstream;
+    endpoint_.reset();
+  }
+  return SetEnabled(enabled);
 }
 
 Status Link::OpenAcceptor(const asio::ip::tcp::endpoint& endpoint) {
@@ -102,7 +128,23 @@ Status Link::SetEnabled(bool enabled) {
     CloseConnections();
     return Status::Ok();
   }
-  if (Status s = OpenAcceptor(endpoint_); !s.ok()) return s;
+  asio::ip::tcp::endpoint endpoint;
+  if (endpoint_) {
+    endpoint = *endpoint_;
+  } else {
+    StatusOr<asio::ip::tcp::endpoint> resolved = ResolveListen(spec_.listen);
+    if (!resolved.ok()) return resolved.status();
+    endpoint = *resolved;
+  }
+  if (Status s = OpenAcceptor(endpoint); !s.ok()) return s;
+  std::error_code error;
+  endpoint = acceptor_.local_endpoint(error);
+  if (error) {
+    std::error_code ignored;
+    acceptor_.close(ignored);
+    return OsError("cannot read the address of", spec_.listen.ToString(), error);
+  }
+  endpoint_ = endpoint;
   enabled_ = true;
   Accept();
   return Status::Ok();
@@ -110,7 +152,8 @@ Status Link::SetEnabled(bool enabled) {
 
 Status Link::AddToxic(ToxicSpec spec) {
   if (FindToxic(spec.name) != nullptr) {
-    return AlreadyExistsError("the link " + spec_.name + " already has a toxic named " + spec.name);
+    return AlreadyExistsError("toxic already exists: the proxy " + spec_.name +
+                              " already has a toxic named " + spec.name);
   }
   toxics_.push_back(ToxicEntry{std::move(spec), next_revision_++});
   SyncConnections();
@@ -121,7 +164,8 @@ Status Link::UpdateToxic(ToxicSpec spec) {
   auto it = std::find_if(toxics_.begin(), toxics_.end(),
                          [&](const ToxicEntry& e) { return e.spec.name == spec.name; });
   if (it == toxics_.end()) {
-    return NotFoundError("the link " + spec_.name + " has no toxic named " + spec.name);
+    return NotFoundError("toxic not found: the proxy " + spec_.name + " has no toxic named " +
+                         spec.name);
   }
   *it = ToxicEntry{std::move(spec), next_revision_++};
   SyncConnections();
@@ -132,15 +176,23 @@ Status Link::RemoveToxic(std::string_view name) {
   auto it = std::find_if(toxics_.begin(), toxics_.end(),
                          [&](const ToxicEntry& e) { return e.spec.name == name; });
   if (it == toxics_.end()) {
-    return NotFoundError("the link " + spec_.name + " has no toxic named " + std::string(name));
+    return NotFoundError("toxic not found: the proxy " + spec_.name + " has no toxic named " +
+                         std::string(name));
   }
+  const bool blackhole = std::holds_alternative<TimeoutParams>(it->spec.params);
   toxics_.erase(it);
+  // Toxiproxy's timeout toxic closes its connections when it is removed.
+  if (blackhole) CloseConnections();
   SyncConnections();
   return Status::Ok();
 }
 
 void Link::RemoveAllToxics() {
+  const bool blackhole = std::any_of(toxics_.begin(), toxics_.end(), [](const ToxicEntry& e) {
+    return std::holds_alternative<TimeoutParams>(e.spec.params);
+  });
   toxics_.clear();
+  if (blackhole) CloseConnections();
   SyncConnections();
 }
 

@@ -22,11 +22,10 @@ size_t ListenEnd(std::string_view text) {
 }  // namespace
 
 bool IsValidName(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
+  if (name.empty() || name.size() > 255) return false;
   for (const char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '/' || u < 0x20 || u == 0x7f) return false;
   }
   return true;
 }
@@ -40,7 +39,7 @@ StatusOr<LinkSpec> ParseLinkSpec(std::string_view text) {
   if (equals == std::string_view::npos) return bad("no '='");
   LinkSpec spec;
   spec.name = std::string(text.substr(0, equals));
-  if (!IsValidName(spec.name)) return bad("NAME must be 1-64 of [A-Za-z0-9_.-]");
+  if (!IsValidName(spec.name)) return bad("NAME " + std::string(kNameRule));
   const std::string_view addresses = text.substr(equals + 1);
   const size_t split = ListenEnd(addresses);
   if (split == std::string_view::npos) return bad("no upstream address");

@@ -1,15 +1,18 @@
-// cardflow-chaos: a fault-injection TCP proxy with an HTTP control API.
+// cardflow-chaos: a fault-injection TCP proxy that speaks Toxiproxy's HTTP
+// API.
 //
-//   cardflow-chaos --link NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT ...
-//                  [--toxic LINK=JSON ...] [--control HOST:PORT] [--seed S]
-//                  [--log-level info]
+//   cardflow-chaos [--link NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT ...]
+//                  [--config FILE] [--toxic LINK=JSON ...] [--control HOST:PORT]
+//                  [--seed S] [--log-level info]
 //
-// Prints `link NAME listening on HOST:PORT` per link and then
+// Each --link (and each proxy of --config, a JSON array as POST /populate
+// takes, like `toxiproxy-server -config`) is a proxy from the start. Prints
+// `link NAME listening on HOST:PORT` per listening proxy and then
 // `control listening on HOST:PORT` on stdout once it serves (port 0 picks a
 // free port; the --toxic toxics are in place by then), logs to stderr, and
 // on SIGINT/SIGTERM closes everything and exits 0. Exit status 1 when it
-// cannot serve, 2 for bad arguments.
-// docs/chaos.md describes the toxics and the control API.
+// cannot serve, 2 for bad arguments (a bad --config file included).
+// docs/chaos.md describes the toxics and the API.
 #include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -17,10 +20,12 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "chaos/control_api.h"
 #include "chaos/control_server.h"
 #include "chaos/host_port.h"
 #include "chaos/link_spec.h"
@@ -30,27 +35,34 @@
 
 namespace {
 
-constexpr char kDescription[] = R"(cardflow-chaos: a TCP proxy that injects faults on purpose.
+constexpr char kDescription[] = R"(cardflow-chaos: a TCP proxy that injects faults on purpose,
+driven by Toxiproxy's HTTP API (any Toxiproxy client works).
 
-Each --link NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT forwards
-connections made to the listen address on to the upstream address, through
-the toxics set on link NAME with the HTTP control API:
+Each --link NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT is a
+proxy NAME that forwards connections made to the listen address on to the
+upstream address, through the toxics set on it with the API (default
+127.0.0.1:8474, as toxiproxy-server):
 
-  GET    /links                       every link, with its toxics
-  GET    /links/NAME                  one link
-  POST   /links/NAME                  {"enabled": false} refuses connections ("down")
-  GET    /links/NAME/toxics           its toxics
-  POST   /links/NAME/toxics           add {"name","type","stream","toxicity","attributes"}
-  GET    /links/NAME/toxics/TOXIC     one toxic
-  POST   /links/NAME/toxics/TOXIC     change {"toxicity", "attributes"}
-  DELETE /links/NAME/toxics/TOXIC     remove it
-  POST   /reset                       every link enabled, every toxic removed
+  GET    /proxies                       every proxy, with its toxics
+  POST   /proxies                       create {"name","listen","upstream","enabled"}
+  POST   /populate                      create or replace a list of proxies
+  GET    /proxies/NAME                  one proxy
+  PATCH  /proxies/NAME                  {"enabled": false} refuses connections ("down")
+  DELETE /proxies/NAME                  remove it
+  GET    /proxies/NAME/toxics           its toxics
+  POST   /proxies/NAME/toxics           add {"name","type","stream","toxicity","attributes"}
+  GET    /proxies/NAME/toxics/TOXIC     one toxic
+  PATCH  /proxies/NAME/toxics/TOXIC     change {"toxicity", "attributes"}
+  DELETE /proxies/NAME/toxics/TOXIC     remove it
+  POST   /reset                         every proxy enabled, every toxic removed
+  GET    /version
 
 Toxic types (attributes): latency (latency ms, jitter ms), bandwidth (rate
 KB/s), slicer (average_size, size_variation bytes, delay us), reset_peer
-(timeout ms), timeout (timeout ms, 0 = never close). stream is "upstream"
-(client to server) or "downstream" (server to client).
---toxic LINK=JSON adds a toxic at start, JSON as in POST /links/LINK/toxics.
+(timeout ms), timeout (timeout ms, 0 = never close), slow_close (delay ms),
+limit_data (bytes). stream is "upstream" (client to server) or "downstream"
+(server to client). --toxic LINK=JSON adds a toxic at start, JSON as in
+POST /proxies/LINK/toxics.
 Example: --link node_a=127.0.0.1:0:127.0.0.1:7001 --control 127.0.0.1:8474
          --toxic 'node_a={"type":"latency","attributes":{"latency":20,"jitter":5}}')";
 
@@ -64,17 +76,20 @@ int Fail(int code, const std::string& message) {
 int main(int argc, char** argv) {
   std::vector<std::string> link_texts;
   std::vector<std::string> toxic_texts;
+  std::string config_path;
   std::string control_text = "127.0.0.1:8474";
   uint64_t seed = std::random_device{}();
   std::string log_level = "info";
   CLI::App app{kDescription};
   app.add_option("--link", link_texts,
                  "NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT; repeat for more "
-                 "links; IPv6 hosts in brackets")
-      ->required();
+                 "links; IPv6 hosts in brackets");
+  app.add_option("--config", config_path,
+                 "a JSON file of proxies, as the body of POST /populate, created at start "
+                 "(as toxiproxy-server -config)");
   app.add_option("--toxic", toxic_texts,
-                 "LINK=JSON: a toxic on that link from the start, JSON as the body of "
-                 "POST /links/LINK/toxics; repeat for more, added in order");
+                 "LINK=JSON: a toxic on that proxy from the start, JSON as the body of "
+                 "POST /proxies/LINK/toxics; repeat for more, added in order");
   app.add_option("--control", control_text, "HOST:PORT of the HTTP control API; port 0 picks one")
       ->capture_default_str();
   app.add_option("--seed", seed,
@@ -106,6 +121,13 @@ int main(int argc, char** argv) {
     if (!toxic.ok()) return Fail(2, toxic.status().message());
     toxics.push_back(*std::move(toxic));
   }
+  nlohmann::json config;
+  if (!config_path.empty()) {
+    std::ifstream file(config_path);
+    if (!file) return Fail(2, "--config " + config_path + ": cannot read it");
+    config = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
+    if (config.is_discarded()) return Fail(2, "--config " + config_path + ": not valid JSON");
+  }
   const cardflow::chaos::StatusOr<cardflow::chaos::HostPort> control =
       cardflow::chaos::ParseHostPort(control_text, "--control");
   if (!control.ok()) return Fail(2, control.status().message());
@@ -124,13 +146,28 @@ int main(int argc, char** argv) {
   for (const cardflow::chaos::LinkSpec& link : links) {
     const auto endpoint = proxy.AddLink(link);
     if (!endpoint.ok()) {
-      return Fail(endpoint.status().code() == cardflow::chaos::StatusCode::kInvalidArgument ? 2 : 1,
-                  "link " + link.name + ": " + endpoint.status().message());
+      const bool bad = endpoint.status().code() == cardflow::chaos::StatusCode::kAlreadyExists;
+      return Fail(bad ? 2 : 1, "link " + link.name + ": " + endpoint.status().message());
     }
     ready.push_back("link " + link.name + " listening on " +
                     cardflow::chaos::EndpointToString(*endpoint));
     spdlog::info("link {}: {} -> {}", link.name, cardflow::chaos::EndpointToString(*endpoint),
                  link.upstream.ToString());
+  }
+  if (!config_path.empty()) {
+    cardflow::chaos::PopulateResult populated = cardflow::chaos::PopulateProxies(proxy, config);
+    if (!populated.status.ok()) {
+      const bool bad = populated.status.code() == cardflow::chaos::StatusCode::kInvalidArgument ||
+                       populated.status.code() == cardflow::chaos::StatusCode::kAlreadyExists;
+      return Fail(bad ? 2 : 1, "--config " + config_path + ": " + populated.status.message());
+    }
+    for (const cardflow::chaos::Link* link : populated.proxies) {
+      if (link->enabled()) {
+        ready.push_back("link " + link->spec().name + " listening on " + link->listen_address());
+      }
+      spdlog::info("proxy {} from --config: {}", link->spec().name,
+                   cardflow::chaos::LinkToJson(*link).dump());
+    }
   }
   proxy.Start();
   for (cardflow::chaos::ToxicFlag& toxic : toxics) {
@@ -140,7 +177,8 @@ int main(int argc, char** argv) {
             .Run([&toxic](cardflow::chaos::Proxy& p) {
               cardflow::chaos::Link* link = p.FindLink(toxic.link);
               if (link == nullptr) {
-                return cardflow::chaos::NotFoundError("there is no --link named " + toxic.link);
+                return cardflow::chaos::NotFoundError(
+                    "there is no --link or --config proxy named " + toxic.link);
               }
               return link->AddToxic(toxic.spec);
             })

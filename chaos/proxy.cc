@@ -9,13 +9,31 @@ Proxy::Proxy(uint64_t seed) : seed_(seed) {}
 Proxy::~Proxy() { Stop(); }
 
 StatusOr<asio::ip::tcp::endpoint> Proxy::AddLink(const LinkSpec& spec) {
+  StatusOr<Link*> link = CreateLink(spec, /*enabled=*/true);
+  if (!link.ok()) return link.status();
+  return (*link)->Listen();
+}
+
+StatusOr<Link*> Proxy::CreateLink(const LinkSpec& spec, bool enabled) {
   if (links_.count(spec.name) != 0) {
-    return InvalidArgumentError("two links are named " + spec.name);
+    return AlreadyExistsError("proxy already exists: there is a proxy named " + spec.name);
   }
   auto link = std::make_unique<Link>(io_.get_executor(), spec, seed_);
-  StatusOr<asio::ip::tcp::endpoint> endpoint = link->Listen();
-  if (endpoint.ok()) links_.emplace(spec.name, std::move(link));
-  return endpoint;
+  if (enabled) {
+    if (Status s = link->SetEnabled(true); !s.ok()) return s;
+  }
+  Link* added = link.get();
+  links_.emplace(spec.name, std::move(link));
+  return added;
+}
+
+Status Proxy::RemoveLink(std::string_view name) {
+  const auto it = links_.find(name);
+  if (it == links_.end())
+    return NotFoundError("proxy not found: no proxy named " + std::string(name));
+  it->second->Stop();
+  links_.erase(it);
+  return Status::Ok();
 }
 
 void Proxy::Start() {

@@ -5,8 +5,9 @@
 // executor, so it needs no locks. Other threads (the control server's) get
 // in through Run(), which posts the work there and hands back a future.
 //
-// Lifecycle: AddLink() for each link, Start(), then Run() at will; Stop()
-// (or the destructor) closes everything and joins the thread.
+// Lifecycle: AddLink() for each link, Start(), then Run() at will (links
+// come and go through CreateLink/RemoveLink on the executor); Stop() (or the
+// destructor) closes everything and joins the thread.
 #pragma once
 
 #include <asio/executor_work_guard.hpp>
@@ -38,9 +39,19 @@ class Proxy {
   Proxy& operator=(const Proxy&) = delete;
 
   // Adds a link and binds its listening socket; the bound endpoint.
-  // InvalidArgument for a name already in use, Unavailable if the OS
-  // refuses. Only before Start(), on the thread that will call Start().
+  // AlreadyExists for a name already in use, Unavailable if the OS
+  // refuses. Before Start() on the thread that will call Start(), or on the
+  // executor.
   StatusOr<asio::ip::tcp::endpoint> AddLink(const LinkSpec& spec);
+
+  // Adds a link, listening if `enabled`; the link (owned by the proxy, valid
+  // until removed). AlreadyExists for a name in use, Unavailable if the OS
+  // refuses to listen (then nothing is added). Same threads as AddLink.
+  StatusOr<Link*> CreateLink(const LinkSpec& spec, bool enabled);
+
+  // Stops the link of that name (closing its connections) and removes it;
+  // NotFound if there is none. On the executor.
+  Status RemoveLink(std::string_view name);
 
   // Starts the executor's thread: links accept and forward from now on.
   void Start();

@@ -21,7 +21,8 @@ Pump::Pump(Owner& owner, asio::ip::tcp::socket& source, asio::ip::tcp::socket& s
       source_(source),
       sink_(sink),
       chain_(std::move(chain)),
-      due_timer_(sink.get_executor()) {}
+      due_timer_(sink.get_executor()),
+      eof_timer_(sink.get_executor()) {}
 
 void Pump::Start() {
   started_ = true;
@@ -45,6 +46,7 @@ void Pump::SyncToxics(std::span<const ToxicEntry> entries, Clock::time_point now
 void Pump::Stop() {
   stopped_ = true;
   due_timer_.cancel();
+  eof_timer_.cancel();
 }
 
 void Pump::Fail(const std::error_code& error) {
@@ -125,15 +127,19 @@ void Pump::OnRead(const std::error_code& error, size_t size) {
   if (error) return Fail(error);
   read_buffer_.resize(size);
   staged_.clear();
-  chain_.Apply(Chunk{std::move(read_buffer_), Clock::now()}, staged_);
+  const bool termination_changed =
+      chain_.Apply(Chunk{std::move(read_buffer_), Clock::now()}, staged_);
   read_buffer_ = Bytes();
   for (Chunk& chunk : staged_) {
     queued_bytes_ += chunk.bytes.size();
     queue_.push_back(std::move(chunk));
   }
   staged_.clear();
+  if (chain_.Ended()) cut_ = source_ended_ = true;  // read no more
+  if (termination_changed) owner_.OnTerminationChanged();
   StartWrite();
   StartRead();
+  MaybeFinish();
 }
 
 bool Pump::DrainPipe() {
@@ -207,9 +213,31 @@ void Pump::OnWritten(const std::error_code& error) {
 
 void Pump::MaybeFinish() {
   if (stopped_ || !source_ended_ || sink_shut_ || writing_ || sink_waiting_ || !queue_.empty() ||
-      (pipe_ && !pipe_->empty()) || chain_.HoldsEof()) {
+      (pipe_ && !pipe_->empty())) {
     return;
   }
+  if (cut_) {
+    sink_shut_ = true;
+    owner_.OnPumpCut();
+    return;
+  }
+  const Clock::time_point now = Clock::now();
+  if (!eof_ready_) eof_ready_ = now;
+  const Clock::time_point due = chain_.EofDue(*eof_ready_);
+  if (due > now) {
+    if (eof_wait_ == due) return;  // already waiting for exactly that
+    eof_wait_ = due;
+    eof_timer_.expires_at(due);
+    eof_timer_.async_wait(
+        [this, keep = owner_.KeepAlive(), generation = ++eof_generation_](const std::error_code&) {
+          if (generation != eof_generation_) return;  // replaced by a later wait
+          eof_wait_.reset();
+          MaybeFinish();
+        });
+    return;
+  }
+  ++eof_generation_;
+  eof_timer_.cancel();
   sink_shut_ = true;
   std::error_code ignored;
   sink_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);

@@ -9,8 +9,10 @@
 // empty, so bytes leave in the order they came whichever path took them.
 //
 // A source's end (half-close) is passed on as a shutdown of the sink's
-// sending side once everything before it is written, unless a toxic holds
-// it back. At most kMaxQueuedBytes wait in the queue (or the pipe's
+// sending side once everything before it is written, and once the chain
+// lets it go (slow_close delays it). When a toxic ends the stream
+// (limit_data), reading stops and, once what it let through is written, the
+// owner is told to close the connection. At most kMaxQueuedBytes wait in the queue (or the pipe's
 // capacity in the pipe): beyond that the pump stops reading, so a slow toxic
 // pushes back on the sender through TCP instead of buffering without bound.
 //
@@ -22,6 +24,7 @@
 #include <asio/steady_timer.hpp>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <span>
 #include <system_error>
 #include <vector>
@@ -44,6 +47,12 @@ class Pump {
     virtual void OnPumpFinished() = 0;
     // Reading or writing failed (a reset, a broken pipe): the pump stopped.
     virtual void OnPumpFailed(const std::error_code& error) = 0;
+    // A toxic ended the stream and what it let through is written: the
+    // connection should close now.
+    virtual void OnPumpCut() = 0;
+    // Data made a toxic decide when the connection ends
+    // (ToxicChain::NextTermination changed).
+    virtual void OnTerminationChanged() = 0;
 
    protected:
     ~Owner() = default;
@@ -88,6 +97,7 @@ class Pump {
   asio::ip::tcp::socket& sink_;
   ToxicChain chain_;
   asio::steady_timer due_timer_;
+  asio::steady_timer eof_timer_;      // a delayed end of stream (slow_close)
   std::unique_ptr<KernelPipe> pipe_;  // null: splice unavailable, user space only
 
   std::deque<Chunk> queue_;                 // read, through the toxics, not yet written
@@ -106,6 +116,12 @@ class Pump {
   bool waiting_ = false;       // due_timer_ runs for the queue's front
   bool source_ended_ = false;
   bool sink_shut_ = false;
+  bool cut_ = false;  // a toxic ended the stream (limit_data)
+  // When the end of the stream was first ready to leave (all before it
+  // written): the chain's EofDue counts from there.
+  std::optional<Clock::time_point> eof_ready_;
+  std::optional<Clock::time_point> eof_wait_;  // the due time eof_timer_ waits for
+  uint64_t eof_generation_ = 0;                // ignores a wait replaced since
 };
 
 }  // namespace cardflow::chaos

@@ -31,8 +31,13 @@ class Toxic {
 
   // The toxic starts to act on its connection at `now` (the connection was
   // accepted, or the toxic was added or changed while it was open). Returns
-  // when the toxic ends the connection, if it ever does.
+  // when the toxic ends the connection, if it already knows it will.
   virtual std::optional<Termination> Attach(Clock::time_point now) { return std::nullopt; }
+
+  // A toxic changed by the control API gets a fresh instance; this carries
+  // over what Toxiproxy keeps across an update (limit_data's byte count).
+  // `previous` is the instance this one replaces, of any kind.
+  virtual void Inherit(const Toxic& previous) {}
 
   // Takes one chunk that reached the toxic at `chunk.due` and appends what
   // comes out to `out`, in stream order. Contract: no piece is due earlier
@@ -40,9 +45,17 @@ class Toxic {
   // bytes within a direction never overtake each other.
   virtual void Transform(Chunk chunk, std::vector<Chunk>& out) = 0;
 
-  // Whether the end of the stream (the peer's half-close) must be held back
-  // while the toxic acts, as a blackhole holds it.
-  virtual bool HoldsEof() const { return false; }
+  // When the connection must end, if data seen so far decided it
+  // (reset_peer's clock starts at the first data). Checked after Transform.
+  virtual std::optional<Termination> termination() const { return std::nullopt; }
+
+  // Whether the stream is over after what Transform has emitted so far
+  // (limit_data): the connection closes once those bytes are written.
+  virtual bool ended() const { return false; }
+
+  // The end of the stream (the peer's half-close) reached the toxic at
+  // `at`: when it may be passed on (slow_close delays it).
+  virtual Clock::time_point EofDue(Clock::time_point at) const { return at; }
 };
 
 }  // namespace cardflow::chaos

@@ -24,15 +24,21 @@ void ToxicChain::Sync(std::span<const ToxicEntry> entries, Clock::time_point now
   std::vector<Slot> next;
   for (const ToxicEntry& entry : entries) {
     if (entry.spec.stream != stream_) continue;
-    auto old = std::find_if(slots_.begin(), slots_.end(), [&](const Slot& s) {
-      return s.name == entry.spec.name && s.revision == entry.revision;
-    });
-    next.push_back(old != slots_.end() ? std::move(*old) : MakeSlot(entry, now));
+    auto old = std::find_if(slots_.begin(), slots_.end(),
+                            [&](const Slot& s) { return s.name == entry.spec.name; });
+    if (old != slots_.end() && old->revision == entry.revision) {
+      next.push_back(std::move(*old));
+      continue;
+    }
+    Slot slot = MakeSlot(entry, now);
+    if (old != slots_.end() && old->toxic && slot.toxic) slot.toxic->Inherit(*old->toxic);
+    next.push_back(std::move(slot));
   }
   slots_ = std::move(next);
 }
 
-void ToxicChain::Apply(Chunk chunk, std::vector<Chunk>& out) {
+bool ToxicChain::Apply(Chunk chunk, std::vector<Chunk>& out) {
+  bool termination_changed = false;
   in_.clear();
   in_.push_back(std::move(chunk));
   for (Slot& slot : slots_) {
@@ -40,14 +46,26 @@ void ToxicChain::Apply(Chunk chunk, std::vector<Chunk>& out) {
     out_.clear();
     for (Chunk& c : in_) slot.toxic->Transform(std::move(c), out_);
     std::swap(in_, out_);
+    if (!slot.termination) {
+      slot.termination = slot.toxic->termination();
+      termination_changed = termination_changed || slot.termination.has_value();
+    }
   }
   for (Chunk& c : in_) out.push_back(std::move(c));
   in_.clear();
+  return termination_changed;
 }
 
-bool ToxicChain::HoldsEof() const {
+bool ToxicChain::Ended() const {
   return std::any_of(slots_.begin(), slots_.end(),
-                     [](const Slot& s) { return s.toxic && s.toxic->HoldsEof(); });
+                     [](const Slot& s) { return s.toxic && s.toxic->ended(); });
+}
+
+Clock::time_point ToxicChain::EofDue(Clock::time_point at) const {
+  for (const Slot& slot : slots_) {
+    if (slot.toxic) at = slot.toxic->EofDue(at);
+  }
+  return at;
 }
 
 std::optional<Termination> ToxicChain::NextTermination() const {

@@ -46,15 +46,20 @@ class ToxicChain {
 
   // Makes the chain match `entries` (a link's whole list; only this
   // chain's stream is taken). Unchanged toxics keep their instance and
-  // state; new or changed ones get a fresh instance attached at `now`.
+  // state; new or changed ones get a fresh instance attached at `now` (a
+  // changed one inherits its predecessor's state, Toxic::Inherit).
   void Sync(std::span<const ToxicEntry> entries, Clock::time_point now);
 
   // Passes `chunk` (due = when it was read) through every acting toxic and
-  // appends what comes out to `out`, in order.
-  void Apply(Chunk chunk, std::vector<Chunk>& out);
+  // appends what comes out to `out`, in order. True if that changed
+  // NextTermination (a reset_peer saw its first data).
+  bool Apply(Chunk chunk, std::vector<Chunk>& out);
 
-  // Whether an acting toxic holds back the end of the stream.
-  bool HoldsEof() const;
+  // Whether an acting toxic ended the stream (limit_data reached).
+  bool Ended() const;
+
+  // The end of the stream reached the chain at `at`: when it may leave.
+  Clock::time_point EofDue(Clock::time_point at) const;
 
   // The earliest connection end an acting toxic asked for, if any.
   std::optional<Termination> NextTermination() const;

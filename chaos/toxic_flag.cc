@@ -10,7 +10,7 @@ namespace cardflow::chaos {
 StatusOr<ToxicFlag> ParseToxicFlag(std::string_view text) {
   const auto bad = [&](std::string_view why) {
     return InvalidArgumentError("--toxic '" + std::string(text) + "': " + std::string(why) +
-                                " (expected LINK=JSON, JSON as in POST /links/LINK/toxics)");
+                                " (expected LINK=JSON, JSON as in POST /proxies/LINK/toxics)");
   };
   const size_t equals = text.find('=');
   if (equals == std::string_view::npos) return bad("no '='");

@@ -1,5 +1,5 @@
 // ToxicFlag: a toxic given when the proxy starts, as `--toxic LINK=JSON`,
-// where JSON is the body of POST /links/LINK/toxics (toxic_json.h):
+// where JSON is the body of POST /proxies/LINK/toxics (toxic_json.h):
 //
 //   --toxic 'y={"type":"latency","attributes":{"latency":20,"jitter":5}}'
 //

@@ -25,6 +25,8 @@ constexpr Attribute<SlicerParams> kSlicer[] = {{"average_size", &SlicerParams::a
                                                {"delay", &SlicerParams::delay_us}};
 constexpr Attribute<ResetPeerParams> kResetPeer[] = {{"timeout", &ResetPeerParams::timeout_ms}};
 constexpr Attribute<TimeoutParams> kTimeout[] = {{"timeout", &TimeoutParams::timeout_ms}};
+constexpr Attribute<SlowCloseParams> kSlowClose[] = {{"delay", &SlowCloseParams::delay_ms}};
+constexpr Attribute<LimitDataParams> kLimitData[] = {{"bytes", &LimitDataParams::bytes}};
 
 std::span<const Attribute<LatencyParams>> AttributesOf(const LatencyParams&) { return kLatency; }
 std::span<const Attribute<BandwidthParams>> AttributesOf(const BandwidthParams&) {
@@ -35,40 +37,41 @@ std::span<const Attribute<ResetPeerParams>> AttributesOf(const ResetPeerParams&)
   return kResetPeer;
 }
 std::span<const Attribute<TimeoutParams>> AttributesOf(const TimeoutParams&) { return kTimeout; }
+std::span<const Attribute<SlowCloseParams>> AttributesOf(const SlowCloseParams&) {
+  return kSlowClose;
+}
+std::span<const Attribute<LimitDataParams>> AttributesOf(const LimitDataParams&) {
+  return kLimitData;
+}
 
-// Sets the attributes present in `attributes` (a JSON object) on `params`.
+// Sets the attributes present in `attributes` (a JSON object, or null for
+// none) on `params`. Attributes the kind does not have are ignored, as
+// Toxiproxy's JSON decoding ignores them.
 template <typename P>
-Status ReadAttributes(const json& attributes, std::string_view type, P& params) {
+Status ReadAttributes(const json& attributes, P& params) {
+  if (attributes.is_null()) return Status::Ok();
   if (!attributes.is_object()) return InvalidArgumentError("'attributes' must be an object");
-  const auto known = AttributesOf(params);
-  for (const auto& [key, value] : attributes.items()) {
-    const Attribute<P>* attribute = nullptr;
-    for (const Attribute<P>& a : known) {
-      if (a.name == key) attribute = &a;
+  for (const Attribute<P>& a : AttributesOf(params)) {
+    const auto it = attributes.find(a.name);
+    if (it == attributes.end() || it->is_null()) continue;
+    if (!it->is_number_integer()) {
+      return InvalidArgumentError("attribute '" + std::string(a.name) + "' must be an integer");
     }
-    if (attribute == nullptr) {
-      std::string names;
-      for (const Attribute<P>& a : known)
-        names += (names.empty() ? "" : ", ") + std::string(a.name);
-      return InvalidArgumentError("unknown attribute '" + key + "' for a " + std::string(type) +
-                                  " toxic (it has: " + names + ")");
-    }
-    if (!value.is_number_integer()) {
-      return InvalidArgumentError("attribute '" + key + "' must be an integer");
-    }
-    params.*(attribute->field) = value.template get<int64_t>();
+    params.*(a.field) = it->template get<int64_t>();
   }
   return Status::Ok();
 }
 
-Status CheckKeys(const json& body, std::initializer_list<std::string_view> allowed) {
+Status CheckObject(const json& body) {
   if (!body.is_object()) return InvalidArgumentError("the body must be a JSON object");
-  for (const auto& [key, value] : body.items()) {
-    bool ok = false;
-    for (const std::string_view a : allowed) ok = ok || a == key;
-    if (!ok) return InvalidArgumentError("unknown key '" + key + "'");
-  }
   return Status::Ok();
+}
+
+// Whether `body` has `key` with a value other than null (Go's decoder
+// leaves a field untouched for null).
+bool Has(const json& body, const char* key) {
+  const auto it = body.find(key);
+  return it != body.end() && !it->is_null();
 }
 
 StatusOr<std::string> StringField(const json& body, const char* key) {
@@ -79,7 +82,7 @@ StatusOr<std::string> StringField(const json& body, const char* key) {
 }
 
 Status ReadToxicity(const json& body, ToxicSpec& spec) {
-  if (!body.contains("toxicity")) return Status::Ok();
+  if (!Has(body, "toxicity")) return Status::Ok();
   const json& value = body.at("toxicity");
   if (!value.is_number()) return InvalidArgumentError("'toxicity' must be a number in 0..1");
   spec.toxicity = value.get<double>();
@@ -88,41 +91,42 @@ Status ReadToxicity(const json& body, ToxicSpec& spec) {
 
 Status ReadAllAttributes(const json& body, ToxicSpec& spec) {
   if (!body.contains("attributes")) return Status::Ok();
-  const std::string type(ToxicTypeName(spec.params));
-  return std::visit([&](auto& p) { return ReadAttributes(body.at("attributes"), type, p); },
-                    spec.params);
+  return std::visit([&](auto& p) { return ReadAttributes(body.at("attributes"), p); }, spec.params);
 }
 
 }  // namespace
 
 StatusOr<ToxicSpec> ToxicSpecFromJson(const json& body) {
-  if (Status s = CheckKeys(body, {"name", "type", "stream", "toxicity", "attributes"}); !s.ok()) {
-    return s;
+  if (Status s = CheckObject(body); !s.ok()) return s;
+  std::string type;
+  if (Has(body, "type")) {
+    StatusOr<std::string> read = StringField(body, "type");
+    if (!read.ok()) return read.status();
+    type = *read;
   }
-  if (!body.contains("type")) return InvalidArgumentError("'type' is required");
-  StatusOr<std::string> type = StringField(body, "type");
-  if (!type.ok()) return type.status();
-  std::optional<ToxicParams> params = DefaultToxicParams(*type);
+  std::optional<ToxicParams> params = DefaultToxicParams(type);
   if (!params) {
-    return InvalidArgumentError("unknown toxic type '" + *type +
-                                "' (latency, bandwidth, slicer, reset_peer, timeout)");
+    return InvalidArgumentError(
+        "invalid toxic type '" + type +
+        "' (latency, bandwidth, slicer, reset_peer, timeout, slow_close, limit_data)");
   }
   ToxicSpec spec;
   spec.params = *params;
-  if (body.contains("stream")) {
+  if (Has(body, "stream")) {
     StatusOr<std::string> stream = StringField(body, "stream");
     if (!stream.ok()) return stream.status();
     std::optional<Stream> parsed = StreamFromName(*stream);
-    if (!parsed) return InvalidArgumentError("'stream' must be \"upstream\" or \"downstream\"");
+    if (!parsed) {
+      return InvalidArgumentError("stream was invalid, can be either upstream or downstream");
+    }
     spec.stream = *parsed;
   }
-  if (body.contains("name")) {
+  if (Has(body, "name")) {
     StatusOr<std::string> name = StringField(body, "name");
     if (!name.ok()) return name.status();
     spec.name = *name;
-  } else {
-    spec.name = *type + "_" + std::string(StreamName(spec.stream));
   }
+  if (spec.name.empty()) spec.name = type + "_" + std::string(StreamName(spec.stream));
   if (Status s = ReadToxicity(body, spec); !s.ok()) return s;
   if (Status s = ReadAllAttributes(body, spec); !s.ok()) return s;
   if (Status s = ValidateToxicSpec(spec); !s.ok()) return s;
@@ -130,19 +134,7 @@ StatusOr<ToxicSpec> ToxicSpecFromJson(const json& body) {
 }
 
 StatusOr<ToxicSpec> UpdateToxicSpec(ToxicSpec current, const json& body) {
-  if (Status s = CheckKeys(body, {"name", "type", "stream", "toxicity", "attributes"}); !s.ok()) {
-    return s;
-  }
-  const std::pair<const char*, std::string> fixed[] = {
-      {"name", current.name},
-      {"type", std::string(ToxicTypeName(current.params))},
-      {"stream", std::string(StreamName(current.stream))}};
-  for (const auto& [key, value] : fixed) {
-    if (body.contains(key) && body.at(key) != value) {
-      return InvalidArgumentError(std::string("a toxic's '") + key +
-                                  "' cannot change; delete it and add another");
-    }
-  }
+  if (Status s = CheckObject(body); !s.ok()) return s;
   if (Status s = ReadToxicity(body, current); !s.ok()) return s;
   if (Status s = ReadAllAttributes(body, current); !s.ok()) return s;
   if (Status s = ValidateToxicSpec(current); !s.ok()) return s;

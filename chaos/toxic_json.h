@@ -15,16 +15,17 @@
 namespace cardflow::chaos {
 
 // A new toxic from a request body. "type" is required; "stream" defaults to
-// "downstream", "name" to "TYPE_STREAM", "toxicity" to 1, attributes left
-// out to their defaults (docs/chaos.md). InvalidArgument for an unknown key,
-// type, stream or attribute, a value of the wrong JSON type, or a value out
-// of range.
+// "downstream", "name" (or "") to "TYPE_STREAM", "toxicity" to 1, attributes
+// left out to their defaults (docs/chaos.md). Keys and attributes it does
+// not know are ignored, and null counts as left out, as in Toxiproxy.
+// InvalidArgument for an unknown type or stream, a value of the wrong JSON
+// type, or a value out of range.
 StatusOr<ToxicSpec> ToxicSpecFromJson(const nlohmann::json& body);
 
 // `current` changed by an update body: "toxicity" and any subset of
-// "attributes". "name", "type" and "stream" may be present only with their
-// current values (so a client may post back what it read). Same errors as
-// ToxicSpecFromJson.
+// "attributes". Everything else ("name", "type", "stream", unknown keys) is
+// ignored, as Toxiproxy ignores it, so a client may post back what it read.
+// Same errors as ToxicSpecFromJson.
 StatusOr<ToxicSpec> UpdateToxicSpec(ToxicSpec current, const nlohmann::json& body);
 
 nlohmann::json ToxicSpecToJson(const ToxicSpec& spec);

@@ -39,6 +39,10 @@ Status CheckParams(const ResetPeerParams& p) {
 Status CheckParams(const TimeoutParams& p) {
   return CheckRange("timeout", p.timeout_ms, 0, kMaxMs);
 }
+Status CheckParams(const SlowCloseParams& p) { return CheckRange("delay", p.delay_ms, 0, kMaxMs); }
+Status CheckParams(const LimitDataParams& p) {
+  return CheckRange("bytes", p.bytes, 0, int64_t{1} << 62);
+}
 
 struct TypeNameOf {
   std::string_view operator()(const LatencyParams&) const { return "latency"; }
@@ -46,6 +50,8 @@ struct TypeNameOf {
   std::string_view operator()(const SlicerParams&) const { return "slicer"; }
   std::string_view operator()(const ResetPeerParams&) const { return "reset_peer"; }
   std::string_view operator()(const TimeoutParams&) const { return "timeout"; }
+  std::string_view operator()(const SlowCloseParams&) const { return "slow_close"; }
+  std::string_view operator()(const LimitDataParams&) const { return "limit_data"; }
 };
 
 struct Maker {
@@ -64,6 +70,12 @@ struct Maker {
   }
   std::unique_ptr<Toxic> operator()(const TimeoutParams& p) const {
     return std::make_unique<TimeoutToxic>(p);
+  }
+  std::unique_ptr<Toxic> operator()(const SlowCloseParams& p) const {
+    return std::make_unique<SlowCloseToxic>(p);
+  }
+  std::unique_ptr<Toxic> operator()(const LimitDataParams& p) const {
+    return std::make_unique<LimitDataToxic>(p);
   }
 };
 
@@ -99,7 +111,7 @@ std::optional<ToxicParams> DefaultToxicParams(std::string_view type) {
 
 Status ValidateToxicSpec(const ToxicSpec& spec) {
   if (!IsValidName(spec.name)) {
-    return InvalidArgumentError("toxic name '" + spec.name + "' must be 1-64 of [A-Za-z0-9_.-]");
+    return InvalidArgumentError("toxic name '" + spec.name + "' " + std::string(kNameRule));
   }
   if (!(spec.toxicity >= 0.0 && spec.toxicity <= 1.0)) {
     return InvalidArgumentError("toxicity must be in 0..1, not " + std::to_string(spec.toxicity));

@@ -11,9 +11,11 @@
 
 #include "chaos/bandwidth_toxic.h"
 #include "chaos/latency_toxic.h"
+#include "chaos/limit_data_toxic.h"
 #include "chaos/random.h"
 #include "chaos/reset_peer_toxic.h"
 #include "chaos/slicer_toxic.h"
+#include "chaos/slow_close_toxic.h"
 #include "chaos/status.h"
 #include "chaos/timeout_toxic.h"
 #include "chaos/toxic.h"
@@ -24,8 +26,8 @@ namespace cardflow::chaos {
 enum class Stream { kUpstream, kDownstream };
 
 // The kind of a toxic is the alternative held; its name is ToxicTypeName.
-using ToxicParams =
-    std::variant<LatencyParams, BandwidthParams, SlicerParams, ResetPeerParams, TimeoutParams>;
+using ToxicParams = std::variant<LatencyParams, BandwidthParams, SlicerParams, ResetPeerParams,
+                                 TimeoutParams, SlowCloseParams, LimitDataParams>;
 
 struct ToxicSpec {
   std::string name;  // unique within its link
@@ -38,7 +40,8 @@ struct ToxicSpec {
 std::string_view StreamName(Stream stream);
 std::optional<Stream> StreamFromName(std::string_view name);
 
-// "latency", "bandwidth", "slicer", "reset_peer", "timeout", and back: the
+// "latency", "bandwidth", "slicer", "reset_peer", "timeout", "slow_close",
+// "limit_data", and back: the
 // default parameters of that kind (nullopt for an unknown name).
 std::string_view ToxicTypeName(const ToxicParams& params);
 std::optional<ToxicParams> DefaultToxicParams(std::string_view type);

@@ -11,8 +11,8 @@ using nlohmann::json;
 
 using ControlApiTest = ProxyFixture;
 
-TEST_F(ControlApiTest, ListsTheLinksWithTheirAddresses) {
-  const ControlClient::Reply links = control_->Get("/links");
+TEST_F(ControlApiTest, ListsTheProxiesWithTheirAddresses) {
+  const ControlClient::Reply links = control_->Get("/proxies");
   ASSERT_EQ(links.status, 200);
   ASSERT_TRUE(links.body.contains("echo")) << links.body.dump();
   const json& echo = links.body["echo"];
@@ -21,13 +21,13 @@ TEST_F(ControlApiTest, ListsTheLinksWithTheirAddresses) {
   EXPECT_EQ(echo["upstream"], echo_.address());
   EXPECT_EQ(echo["enabled"], true);
   EXPECT_EQ(echo["toxics"], json::array());
-  EXPECT_EQ(control_->Get("/links/echo").body, echo);
+  EXPECT_EQ(control_->Get("/proxies/echo").body, echo);
 }
 
 TEST_F(ControlApiTest, CountsOpenConnections) {
   std::unique_ptr<TestSocket> socket = Connect();
   RoundTrip(*socket, "accepted by now");
-  EXPECT_EQ(control_->Get("/links/echo").body["connections"], 1);
+  EXPECT_EQ(control_->Get("/proxies/echo").body["connections"], 1);
 }
 
 TEST_F(ControlApiTest, AToxicRoundTripsThroughAddListUpdateAndDelete) {
@@ -36,31 +36,31 @@ TEST_F(ControlApiTest, AToxicRoundTripsThroughAddListUpdateAndDelete) {
                       {"stream", "upstream"},
                       {"toxicity", 1.0},
                       {"attributes", {{"latency", 50}, {"jitter", 5}}}};
-  const ControlClient::Reply added = control_->Post("/links/echo/toxics", toxic);
+  const ControlClient::Reply added = control_->Post("/proxies/echo/toxics", toxic);
   ASSERT_EQ(added.status, 200) << added.body.dump();
   EXPECT_EQ(added.body, toxic);
-  EXPECT_EQ(control_->Get("/links/echo/toxics").body, json::array({toxic}));
-  EXPECT_EQ(control_->Get("/links/echo").body["toxics"], json::array({toxic}));
-  EXPECT_EQ(control_->Get("/links/echo/toxics/lag").body, toxic);
+  EXPECT_EQ(control_->Get("/proxies/echo/toxics").body, json::array({toxic}));
+  EXPECT_EQ(control_->Get("/proxies/echo").body["toxics"], json::array({toxic}));
+  EXPECT_EQ(control_->Get("/proxies/echo/toxics/lag").body, toxic);
 
-  const ControlClient::Reply updated = control_->Post(
-      "/links/echo/toxics/lag", {{"toxicity", 0.5}, {"attributes", {{"jitter", 0}}}});
+  const ControlClient::Reply updated = control_->Patch(
+      "/proxies/echo/toxics/lag", {{"toxicity", 0.5}, {"attributes", {{"jitter", 0}}}});
   ASSERT_EQ(updated.status, 200) << updated.body.dump();
   json want = toxic;
   want["toxicity"] = 0.5;
   want["attributes"]["jitter"] = 0;
   EXPECT_EQ(updated.body, want);
-  EXPECT_EQ(control_->Get("/links/echo/toxics/lag").body, want);
+  EXPECT_EQ(control_->Get("/proxies/echo/toxics/lag").body, want);
 
-  const ControlClient::Reply deleted = control_->Delete("/links/echo/toxics/lag");
+  const ControlClient::Reply deleted = control_->Delete("/proxies/echo/toxics/lag");
   EXPECT_EQ(deleted.status, 204);
-  EXPECT_EQ(control_->Get("/links/echo/toxics/lag").status, 404);
-  EXPECT_EQ(control_->Get("/links/echo/toxics").body, json::array());
+  EXPECT_EQ(control_->Get("/proxies/echo/toxics/lag").status, 404);
+  EXPECT_EQ(control_->Get("/proxies/echo/toxics").body, json::array());
 }
 
 TEST_F(ControlApiTest, ToxicsKeepTheOrderTheyWereAddedIn) {
   for (const char* name : {"c", "a", "b"}) AddToxic({{"name", name}, {"type", "latency"}});
-  const json toxics = control_->Get("/links/echo/toxics").body;
+  const json toxics = control_->Get("/proxies/echo/toxics").body;
   ASSERT_EQ(toxics.size(), 3u);
   EXPECT_EQ(toxics[0]["name"], "c");
   EXPECT_EQ(toxics[1]["name"], "a");
@@ -75,65 +75,160 @@ TEST_F(ControlApiTest, BadRequestsGet400WithAMessage) {
     const char* says;
   };
   const Case cases[] = {
-      {"/links/echo/toxics", "{not json", "not valid JSON"},
-      {"/links/echo/toxics", "", "not valid JSON"},
-      {"/links/echo/toxics", R"({"type": "earthquake"})", "unknown toxic type"},
-      {"/links/echo/toxics", R"({"type": "latency", "stream": "sideways"})", "'stream'"},
-      {"/links/echo/toxics", R"({"type": "latency", "toxicity": 2})", "toxicity"},
-      {"/links/echo/toxics", R"({"type": "latency", "attributes": {"rate": 1}})",
-       "unknown attribute 'rate'"},
-      {"/links/echo/toxics", R"({"type": "slicer", "attributes": {"average_size": 0}})",
+      {"/proxies/echo/toxics", "{not json", "not valid JSON"},
+      {"/proxies/echo/toxics", "", "not valid JSON"},
+      {"/proxies/echo/toxics", R"({"type": "earthquake"})", "invalid toxic type"},
+      {"/proxies/echo/toxics", R"({"type": "latency", "stream": "sideways"})",
+       "stream was invalid"},
+      {"/proxies/echo/toxics", R"({"type": "latency", "toxicity": 2})", "toxicity"},
+      {"/proxies/echo/toxics", R"({"type": "latency", "attributes": {"latency": "5"}})",
+       "must be an integer"},
+      {"/proxies/echo/toxics", R"({"type": "slicer", "attributes": {"average_size": 0}})",
        "'average_size'"},
-      {"/links/echo", R"({"enabled": "no"})", "enabled"},
-      {"/links/echo", R"({"enabled": true, "extra": 1})", "enabled"},
-      {"/links/echo/toxics/lag", R"({"type": "timeout"})", "cannot change"},
-      {"/links/echo/toxics/lag", R"({"attributes": {"latency": -5}})", "'latency'"},
+      {"/proxies/echo", R"({"enabled": "no"})", "enabled"},
+      {"/proxies/echo", R"({"upstream": "nowhere"})", "upstream"},
+      {"/proxies", R"({"listen": "127.0.0.1:0", "upstream": "127.0.0.1:1"})",
+       "missing required field: name"},
+      {"/proxies", R"({"name": "x", "listen": "127.0.0.1:0"})", "missing required field: upstream"},
+      {"/populate", R"({"name": "x"})", "JSON array"},
+      {"/populate", R"([{"name": "x", "upstream": "127.0.0.1:1"}, {"name": "y"}])",
+       "missing required field: upstream at proxy 2"},
+      {"/proxies/echo/toxics/lag", R"({"attributes": {"latency": -5}})", "'latency'"},
   };
   for (const Case& c : cases) {
     const ControlClient::Reply reply = control_->PostText(c.path, c.body);
     EXPECT_EQ(reply.status, 400) << c.path << " " << c.body;
     ASSERT_TRUE(reply.body.is_object() && reply.body.contains("error")) << reply.body.dump();
+    EXPECT_EQ(reply.body["status"], 400) << reply.body.dump();
     EXPECT_NE(reply.body["error"].get<std::string>().find(c.says), std::string::npos)
         << c.body << ": " << reply.body.dump();
   }
   // None of that changed anything.
-  EXPECT_EQ(control_->Get("/links/echo/toxics").body.size(), 1u);
-  EXPECT_EQ(control_->Get("/links/echo").body["enabled"], true);
+  EXPECT_EQ(control_->Get("/proxies/echo/toxics").body.size(), 1u);
+  EXPECT_EQ(control_->Get("/proxies/echo").body["enabled"], true);
+  EXPECT_EQ(control_->Get("/proxies").body.size(), 1u);
 }
 
-TEST_F(ControlApiTest, UnknownLinksToxicsAndRoutesGet404) {
+TEST_F(ControlApiTest, UnknownProxiesToxicsAndRoutesGet404) {
   const ControlClient::Reply replies[] = {
-      control_->Get("/links/nope"),
-      control_->Post("/links/nope", {{"enabled", false}}),
-      control_->Post("/links/nope/toxics", {{"type", "latency"}}),
-      control_->Get("/links/echo/toxics/nope"),
-      control_->Post("/links/echo/toxics/nope", {{"toxicity", 1}}),
-      control_->Delete("/links/echo/toxics/nope"),
+      control_->Get("/proxies/nope"),
+      control_->Post("/proxies/nope", {{"enabled", false}}),
+      control_->Post("/proxies/nope/toxics", {{"type", "latency"}}),
+      control_->Get("/proxies/echo/toxics/nope"),
+      control_->Post("/proxies/echo/toxics/nope", {{"toxicity", 1}}),
+      control_->Delete("/proxies/echo/toxics/nope"),
+      control_->Delete("/proxies/nope"),
       control_->Get("/no/such/route"),
+      control_->Get("/links"),
   };
   for (const ControlClient::Reply& reply : replies) {
     EXPECT_EQ(reply.status, 404) << reply.body.dump();
     EXPECT_TRUE(reply.body.contains("error")) << reply.body.dump();
+    EXPECT_EQ(reply.body["status"], 404) << reply.body.dump();
   }
+  const ControlClient::Reply wrong_method = control_->Delete("/proxies");
+  EXPECT_EQ(wrong_method.status, 405) << wrong_method.body.dump();
+  EXPECT_EQ(wrong_method.body["status"], 405);
 }
 
 TEST_F(ControlApiTest, ADuplicateToxicNameGets409) {
   AddToxic({{"name", "twice"}, {"type", "latency"}});
   const ControlClient::Reply again =
-      control_->Post("/links/echo/toxics", {{"name", "twice"}, {"type", "timeout"}});
+      control_->Post("/proxies/echo/toxics", {{"name", "twice"}, {"type", "timeout"}});
   EXPECT_EQ(again.status, 409);
   EXPECT_TRUE(again.body.contains("error"));
 }
 
-TEST_F(ControlApiTest, ResetRemovesEveryToxicAndEnablesEveryLink) {
+TEST_F(ControlApiTest, ResetRemovesEveryToxicAndEnablesEveryProxy) {
   AddToxic({{"type", "latency"}});
-  ASSERT_EQ(control_->Post("/links/echo", {{"enabled", false}}).status, 200);
+  ASSERT_EQ(control_->Patch("/proxies/echo", {{"enabled", false}}).status, 200);
   EXPECT_EQ(control_->Post("/reset", json::object()).status, 204);
-  const json echo = control_->Get("/links/echo").body;
+  const json echo = control_->Get("/proxies/echo").body;
   EXPECT_EQ(echo["enabled"], true);
   EXPECT_EQ(echo["toxics"], json::array());
   std::unique_ptr<TestSocket> socket = Connect();
   RoundTrip(*socket, "works");
+}
+
+TEST_F(ControlApiTest, CreatesUpdatesAndDeletesProxiesAtRunTime) {
+  const json wanted = {{"name", "second"},
+                       {"listen", "127.0.0.1:0"},
+                       {"upstream", echo_.address()},
+                       {"colour", "ignored"}};
+  const ControlClient::Reply created = control_->Post("/proxies", wanted);
+  ASSERT_EQ(created.status, 201) << created.body.dump();
+  EXPECT_EQ(created.body["name"], "second");
+  EXPECT_EQ(created.body["enabled"], true);
+  EXPECT_EQ(created.body["toxics"], json::array());
+  const std::string listen = created.body["listen"];
+  EXPECT_NE(listen, "127.0.0.1:0");  // the port it picked
+  EXPECT_EQ(control_->Post("/proxies", wanted).status, 409);
+
+  std::string error;
+  std::unique_ptr<TestSocket> socket = TestSocket::Connect(listen, &error);
+  ASSERT_NE(socket, nullptr) << error;
+  RoundTrip(*socket, "through the new proxy");
+
+  // Posting back what was read changes nothing: the connection lives on.
+  const ControlClient::Reply same = control_->Patch("/proxies/second", created.body);
+  ASSERT_EQ(same.status, 200) << same.body.dump();
+  EXPECT_EQ(same.body["listen"], listen);
+  RoundTrip(*socket, "still open");
+
+  // Another upstream restarts it, as Toxiproxy does: open connections close.
+  const ControlClient::Reply moved =
+      control_->Post("/proxies/second", {{"upstream", "127.0.0.1:1"}});
+  ASSERT_EQ(moved.status, 200) << moved.body.dump();
+  EXPECT_EQ(moved.body["upstream"], "127.0.0.1:1");
+  EXPECT_EQ(moved.body["enabled"], true);
+  EXPECT_EQ(socket->ReadToEnd(std::chrono::seconds(5)).end, TestSocket::End::kEof);
+
+  EXPECT_EQ(control_->Delete("/proxies/second").status, 204);
+  EXPECT_EQ(control_->Get("/proxies/second").status, 404);
+  EXPECT_EQ(TestSocket::Connect(listen, &error), nullptr);
+  EXPECT_EQ(error, "Connection refused");
+}
+
+TEST_F(ControlApiTest, PopulateKeepsSameProxiesReplacesChangedOnesAndAddsNewOnes) {
+  AddToxic({{"name", "kept"}, {"type", "latency"}});
+  const json echo = control_->Get("/proxies/echo").body;
+  const json body =
+      json::array({{{"name", "echo"}, {"listen", echo["listen"]}, {"upstream", echo["upstream"]}},
+                   {{"name", "off"},
+                    {"listen", "127.0.0.1:0"},
+                    {"upstream", "127.0.0.1:1"},
+                    {"enabled", false}}});
+  const ControlClient::Reply populated = control_->Post("/populate", body);
+  ASSERT_EQ(populated.status, 201) << populated.body.dump();
+  ASSERT_EQ(populated.body["proxies"].size(), 2u);
+  EXPECT_EQ(populated.body["proxies"][0]["toxics"].size(), 1u);  // untouched
+  EXPECT_EQ(populated.body["proxies"][1]["enabled"], false);
+
+  const json changed =
+      json::array({{{"name", "echo"}, {"listen", "127.0.0.1:0"}, {"upstream", echo["upstream"]}}});
+  const ControlClient::Reply replaced = control_->Post("/populate", changed);
+  ASSERT_EQ(replaced.status, 201) << replaced.body.dump();
+  EXPECT_EQ(replaced.body["proxies"][0]["toxics"], json::array());  // a new proxy
+  EXPECT_NE(replaced.body["proxies"][0]["listen"], echo["listen"]);
+}
+
+TEST_F(ControlApiTest, AnswersVersionAndRefusesBrowsers) {
+  const ControlClient::Reply version = control_->Get("/version");
+  ASSERT_EQ(version.status, 200);
+  EXPECT_TRUE(version.body["version"].is_string()) << version.body.dump();
+  const ControlClient::Reply browser = control_->GetWith(
+      "/proxies", {{"User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"}});
+  EXPECT_EQ(browser.status, 403);
+  EXPECT_EQ(browser.body["status"], 403);
+}
+
+TEST_F(ControlApiTest, ToxicsAreListedUpstreamFirst) {
+  AddToxic({{"name", "down"}, {"type", "latency"}});
+  AddToxic({{"name", "up"}, {"type", "latency"}, {"stream", "upstream"}});
+  const json toxics = control_->Get("/proxies/echo/toxics").body;
+  ASSERT_EQ(toxics.size(), 2u);
+  EXPECT_EQ(toxics[0]["name"], "up");
+  EXPECT_EQ(toxics[1]["name"], "down");
 }
 
 }  // namespace

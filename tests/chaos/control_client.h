@@ -1,4 +1,5 @@
-// ControlClient: the tests' side of cardflow-chaos's HTTP control API.
+// ControlClient: the tests' side of cardflow-chaos's HTTP control API
+// (Toxiproxy's).
 #pragma once
 
 #include <httplib.h>
@@ -27,7 +28,19 @@ class ControlClient {
   Reply PostText(const std::string& path, const std::string& text) {
     return ToReply(client_.Post(path, text, "application/json"));
   }
+  Reply Patch(const std::string& path, const nlohmann::json& body) {
+    return ToReply(client_.Patch(path, body.dump(), "application/json"));
+  }
   Reply Delete(const std::string& path) { return ToReply(client_.Delete(path)); }
+  // A GET with these headers (a browser's User-Agent, say).
+  Reply GetWith(const std::string& path, const httplib::Headers& headers) {
+    return ToReply(client_.Get(path, headers));
+  }
+  // The raw text of a GET.
+  std::string GetText(const std::string& path) {
+    const httplib::Result result = client_.Get(path);
+    return result ? result->body : "";
+  }
 
  private:
   static Reply ToReply(const httplib::Result& result) {

@@ -40,11 +40,11 @@ class ProxyFixture : public ::testing::Test {
 
   // Adds a toxic to the echo link; expects 200.
   void AddToxic(const nlohmann::json& toxic) {
-    const ControlClient::Reply reply = control_->Post("/links/echo/toxics", toxic);
+    const ControlClient::Reply reply = control_->Post("/proxies/echo/toxics", toxic);
     ASSERT_EQ(reply.status, 200) << reply.body.dump() << "\n" << proxy_->Log();
   }
   void RemoveToxic(const std::string& name) {
-    ASSERT_EQ(control_->Delete("/links/echo/toxics/" + name).status, 204);
+    ASSERT_EQ(control_->Delete("/proxies/echo/toxics/" + name).status, 204);
   }
 
   // Sends `message` and measures how long until it comes back whole.

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -91,7 +93,7 @@ TEST_F(ProxyTest, ToxicChangesReachOpenConnections) {
   AddToxic({{"name", "lag"}, {"type", "latency"}, {"attributes", {{"latency", 300}}}});
   EXPECT_GE(RoundTrip(*socket, "slow"), milliseconds(300));
   const ControlClient::Reply updated =
-      control_->Post("/links/echo/toxics/lag", {{"attributes", {{"latency", 120}}}});
+      control_->Post("/proxies/echo/toxics/lag", {{"attributes", {{"latency", 120}}}});
   ASSERT_EQ(updated.status, 200) << updated.body.dump();
   const milliseconds rtt = RoundTrip(*socket, "less slow");
   EXPECT_GE(rtt, milliseconds(120));
@@ -154,18 +156,32 @@ TEST_F(JitterTest, JitterIsReproducibleBySeed) {
   EXPECT_GT(widest_other, milliseconds(60)) << "seed 8 drew the delays of seed 7";
 }
 
-TEST_F(ProxyTest, ResetPeerResetsTheConnectionAfterItsTimeout) {
+// As Toxiproxy: the clock starts at the first data on the toxic's stream
+// (the echo's answer), not at accept, and that data never arrives.
+TEST_F(ProxyTest, ResetPeerResetsTheTimeoutAfterTheFirstData) {
   AddToxic({{"type", "reset_peer"}, {"attributes", {{"timeout", 300}}}});
-  const Clock::time_point start = Clock::now();
   std::unique_ptr<TestSocket> socket = Connect();
-  EXPECT_LT(RoundTrip(*socket, "before the reset"), milliseconds(300));
+  EXPECT_TRUE(socket->SilentFor(milliseconds(500)));  // no data yet: no reset
+  const Clock::time_point start = Clock::now();
+  ASSERT_TRUE(socket->Send("answer me"));
   const TestSocket::ReadResult end = socket->ReadToEnd(seconds(5));
   EXPECT_EQ(end.end, TestSocket::End::kReset);
+  EXPECT_EQ(end.data, "");
   EXPECT_GE(Since(start), milliseconds(300));
   EXPECT_LT(Since(start), milliseconds(300) + kSlack);
 }
 
-TEST_F(ProxyTest, TimeoutBlackholesUntilRemovedThenDataFlowsAgain) {
+TEST_F(ProxyTest, ResetPeerWithoutATimeoutResetsAtOnce) {
+  AddToxic({{"type", "reset_peer"}, {"stream", "upstream"}});
+  std::unique_ptr<TestSocket> socket = Connect();
+  const Clock::time_point start = Clock::now();
+  ASSERT_TRUE(socket->Send("hello"));
+  EXPECT_EQ(socket->ReadToEnd(seconds(5)).end, TestSocket::End::kReset);
+  EXPECT_LT(Since(start), kSlack);
+}
+
+// Toxiproxy's timeout toxic closes its connections when it is removed.
+TEST_F(ProxyTest, TimeoutBlackholesUntilRemovedThenTheConnectionCloses) {
   std::unique_ptr<TestSocket> socket = Connect();
   EXPECT_LT(RoundTrip(*socket, "before"), kSlack);
   AddToxic({{"name", "hole"}, {"type", "timeout"}, {"stream", "downstream"}});
@@ -173,20 +189,44 @@ TEST_F(ProxyTest, TimeoutBlackholesUntilRemovedThenDataFlowsAgain) {
   // Nothing comes back, and the connection stays open (no EOF, no reset).
   EXPECT_TRUE(socket->SilentFor(milliseconds(500)));
   RemoveToxic("hole");
-  // What went in meanwhile was dropped, as Toxiproxy drops it.
-  ASSERT_TRUE(socket->Send("after"));
-  EXPECT_EQ(socket->Read(5, seconds(5)).data, "after");
+  const TestSocket::ReadResult end = socket->ReadToEnd(seconds(5));
+  EXPECT_EQ(end.end, TestSocket::End::kEof);
+  EXPECT_EQ(end.data, "");  // what went in meanwhile was dropped
+  std::unique_ptr<TestSocket> again = Connect();
+  EXPECT_LT(RoundTrip(*again, "after"), kSlack);
 }
 
-TEST_F(ProxyTest, ABlackholeHoldsTheHalfCloseUntilRemoved) {
+TEST_F(ProxyTest, ABlackholePassesTheHalfCloseOn) {
   std::unique_ptr<TestSocket> socket = Connect();
   EXPECT_LT(RoundTrip(*socket, "hello"), kSlack);
   AddToxic({{"name", "hole"}, {"type", "timeout"}, {"stream", "upstream"}});
+  ASSERT_TRUE(socket->Send("lost"));
   socket->ShutdownSend();
-  // The echo server would answer an EOF with its own: it must not see one.
-  EXPECT_TRUE(socket->SilentFor(milliseconds(400)));
-  RemoveToxic("hole");
+  // The echo server answers the EOF with its own; the data was dropped.
+  const TestSocket::ReadResult end = socket->ReadToEnd(seconds(5));
+  EXPECT_EQ(end.end, TestSocket::End::kEof);
+  EXPECT_EQ(end.data, "");
+}
+
+TEST_F(ProxyTest, LimitDataCutsTheStreamAtTheLimitAndCloses) {
+  AddToxic({{"type", "limit_data"}, {"attributes", {{"bytes", 1000}}}});
+  std::unique_ptr<TestSocket> socket = Connect();
+  const std::string data = RandomBytes(3000, 9);
+  ASSERT_TRUE(socket->Send(data));
+  const TestSocket::ReadResult end = socket->ReadToEnd(seconds(5));
+  EXPECT_EQ(end.end, TestSocket::End::kEof);
+  EXPECT_TRUE(end.data == data.substr(0, 1000)) << end.data.size() << " bytes";
+}
+
+TEST_F(ProxyTest, SlowCloseDelaysTheEndButNotTheData) {
+  AddToxic({{"type", "slow_close"}, {"attributes", {{"delay", 400}}}});
+  std::unique_ptr<TestSocket> socket = Connect();
+  EXPECT_LT(RoundTrip(*socket, "quick"), kSlack);
+  const Clock::time_point start = Clock::now();
+  socket->ShutdownSend();
   EXPECT_EQ(socket->ReadToEnd(seconds(5)).end, TestSocket::End::kEof);
+  EXPECT_GE(Since(start), milliseconds(400));
+  EXPECT_LT(Since(start), milliseconds(400) + kSlack);
 }
 
 TEST_F(ProxyTest, TimeoutWithADeadlineClosesTheConnection) {
@@ -204,7 +244,7 @@ TEST_F(ProxyTest, TimeoutWithADeadlineClosesTheConnection) {
 TEST_F(ProxyTest, ADownLinkRefusesConnectionsAndClosesOpenOnes) {
   std::unique_ptr<TestSocket> open = Connect();
   EXPECT_LT(RoundTrip(*open, "up"), kSlack);
-  const ControlClient::Reply down = control_->Post("/links/echo", {{"enabled", false}});
+  const ControlClient::Reply down = control_->Post("/proxies/echo", {{"enabled", false}});
   ASSERT_EQ(down.status, 200) << down.body.dump();
   EXPECT_EQ(down.body["enabled"], false);
   EXPECT_EQ(open->ReadToEnd(seconds(5)).end, TestSocket::End::kEof);
@@ -212,7 +252,7 @@ TEST_F(ProxyTest, ADownLinkRefusesConnectionsAndClosesOpenOnes) {
   EXPECT_EQ(TestSocket::Connect(proxy_->link("echo"), &error), nullptr);
   EXPECT_EQ(error, "Connection refused");
 
-  ASSERT_EQ(control_->Post("/links/echo", {{"enabled", true}}).status, 200);
+  ASSERT_EQ(control_->Post("/proxies/echo", {{"enabled", true}}).status, 200);
   std::unique_ptr<TestSocket> again = Connect();
   ASSERT_NE(again, nullptr);
   EXPECT_LT(RoundTrip(*again, "up again"), kSlack);
@@ -291,7 +331,7 @@ TEST(ProxyProcessTest, ServesSeveralLinksWithTheirOwnToxics) {
   ASSERT_NE(proxy->link("b"), "");
   ControlClient control(proxy->control_host(), proxy->control_port());
   ASSERT_EQ(
-      control.Post("/links/a/toxics", {{"type", "latency"}, {"attributes", {{"latency", 500}}}})
+      control.Post("/proxies/a/toxics", {{"type", "latency"}, {"attributes", {{"latency", 500}}}})
           .status,
       200);
   std::unique_ptr<TestSocket> a = TestSocket::Connect(proxy->link("a"), &error);
@@ -315,17 +355,48 @@ TEST(ProxyProcessTest, ToxicFlagsActFromTheFirstConnection) {
       &error);
   ASSERT_NE(proxy, nullptr) << error;
   ControlClient control(proxy->control_host(), proxy->control_port());
-  const ControlClient::Reply toxics = control.Get("/links/a/toxics");
+  const ControlClient::Reply toxics = control.Get("/proxies/a/toxics");
   ASSERT_EQ(toxics.status, 200);
   ASSERT_EQ(toxics.body.size(), 1u) << toxics.body.dump();
   EXPECT_EQ(toxics.body[0]["name"], "lag");
-  EXPECT_EQ(control.Get("/links/b/toxics").body, json::array());
+  EXPECT_EQ(control.Get("/proxies/b/toxics").body, json::array());
   std::unique_ptr<TestSocket> a = TestSocket::Connect(proxy->link("a"), &error);
   ASSERT_NE(a, nullptr) << error;
   const Clock::time_point start = Clock::now();
   ASSERT_TRUE(a->Send("a"));
   EXPECT_EQ(a->Read(1, seconds(5)).data, "a");
   EXPECT_GE(Since(start), milliseconds(500));
+}
+
+TEST(ProxyProcessTest, ConfigCreatesItsProxiesAtStart) {
+  EchoServer echo;
+  const std::string path = ::testing::TempDir() + "/chaos_config_" + std::to_string(getpid());
+  {
+    std::ofstream file(path);
+    file << json::array(
+                {{{"name", "from_file"}, {"listen", "127.0.0.1:0"}, {"upstream", echo.address()}},
+                 {{"name", "dormant"},
+                  {"listen", "127.0.0.1:0"},
+                  {"upstream", echo.address()},
+                  {"enabled", false}}})
+                .dump();
+  }
+  std::string error;
+  std::unique_ptr<ChaosProcess> proxy = ChaosProcess::Start(
+      {"--config", path, "--toxic", R"(from_file={"type":"latency","attributes":{"latency":300}})"},
+      &error);
+  std::remove(path.c_str());
+  ASSERT_NE(proxy, nullptr) << error;
+  ASSERT_NE(proxy->link("from_file"), "");
+  EXPECT_EQ(proxy->link("dormant"), "");  // not listening: no line
+  ControlClient control(proxy->control_host(), proxy->control_port());
+  EXPECT_EQ(control.Get("/proxies/dormant").body["enabled"], false);
+  std::unique_ptr<TestSocket> socket = TestSocket::Connect(proxy->link("from_file"), &error);
+  ASSERT_NE(socket, nullptr) << error;
+  const Clock::time_point start = Clock::now();
+  ASSERT_TRUE(socket->Send("x"));
+  EXPECT_EQ(socket->Read(1, seconds(5)).data, "x");
+  EXPECT_GE(Since(start), milliseconds(300));
 }
 
 TEST(ProxyProcessTest, ExitsCleanlyOnSigterm) {
@@ -346,14 +417,14 @@ TEST(ProxyProcessTest, BadArgumentsExitWithTwoAndSayWhy) {
     std::string says;
   };
   const Case cases[] = {
-      {{}, "--link is required"},
+      {{"--config", "/nonexistent/proxies.json"}, "cannot read it"},
       {{"--link", "nonsense"}, "--link 'nonsense': no '='"},
       {{"--link", "a=127.0.0.1:0:127.0.0.1:1", "--link", "a=127.0.0.1:0:127.0.0.1:2"},
-       "two links are named a"},
+       "proxy already exists"},
       {{"--link", "a=127.0.0.1:0:127.0.0.1:1", "--control", "nowhere"}, "--control 'nowhere'"},
       {{"--link", "a=127.0.0.1:0:127.0.0.1:1", "--toxic", "a=slow"}, "the toxic is not JSON"},
       {{"--link", "a=127.0.0.1:0:127.0.0.1:1", "--toxic", R"(b={"type":"latency"})"},
-       "there is no --link named b"},
+       "there is no --link or --config proxy named b"},
       {{"--link", "a=127.0.0.1:0:127.0.0.1:1", "--toxic", R"(a={"type":"latency"})", "--toxic",
         R"(a={"type":"latency"})"},
        "latency_downstream"},

@@ -93,24 +93,51 @@ TEST(ToxicChainTest, ToxicityZeroAndOneAreNeverAndAlways) {
 TEST(ToxicChainTest, ReportsTheEarliestTerminationAndABlackhole) {
   ToxicChain chain(Stream::kUpstream, {});
   const std::vector<ToxicEntry> toxics = {
-      {ToxicSpec{"late", Stream::kUpstream, 1.0, ResetPeerParams{500}}, 1},
+      {ToxicSpec{"late", Stream::kUpstream, 1.0, TimeoutParams{500}}, 1},
       {ToxicSpec{"soon", Stream::kUpstream, 1.0, TimeoutParams{200}}, 2}};
   chain.Sync(toxics, kT0);
   const std::optional<Termination> end = chain.NextTermination();
   ASSERT_TRUE(end.has_value());
   EXPECT_EQ(end->at, kT0 + milliseconds(200));
   EXPECT_FALSE(end->reset);
-  EXPECT_TRUE(chain.HoldsEof());
   std::vector<Chunk> out;
-  chain.Apply(Chunk{Bytes::CopyOf("x", 1), kT0}, out);
+  EXPECT_FALSE(chain.Apply(Chunk{Bytes::CopyOf("x", 1), kT0}, out));
   EXPECT_TRUE(out.empty());
+}
+
+TEST(ToxicChainTest, ResetPeerDecidesAtItsFirstDataAndSlowCloseDelaysTheEnd) {
+  ToxicChain chain(Stream::kDownstream, {});
+  const std::vector<ToxicEntry> toxics = {
+      {ToxicSpec{"slow", Stream::kDownstream, 1.0, SlowCloseParams{70}}, 1},
+      {ToxicSpec{"reset", Stream::kDownstream, 1.0, ResetPeerParams{100}}, 2}};
+  chain.Sync(toxics, kT0);
+  EXPECT_FALSE(chain.NextTermination().has_value());
+  EXPECT_EQ(chain.EofDue(kT0), kT0 + milliseconds(70));
+  std::vector<Chunk> out;
+  EXPECT_TRUE(chain.Apply(Chunk{Bytes::CopyOf("x", 1), kT0 + milliseconds(5)}, out));
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(chain.NextTermination()->at, kT0 + milliseconds(105));
+  EXPECT_FALSE(chain.Apply(Chunk{Bytes::CopyOf("y", 1), kT0 + milliseconds(9)}, out));
+}
+
+TEST(ToxicChainTest, AChangedLimitKeepsItsCount) {
+  ToxicChain chain(Stream::kDownstream, {});
+  chain.Sync({{{ToxicSpec{"cap", Stream::kDownstream, 1.0, LimitDataParams{100}}, 1}}}, kT0);
+  std::vector<Chunk> out;
+  chain.Apply(Chunk{Bytes::CopyOf("12345678", 8), kT0}, out);
+  EXPECT_FALSE(chain.Ended());
+  chain.Sync({{{ToxicSpec{"cap", Stream::kDownstream, 1.0, LimitDataParams{10}}, 2}}}, kT0);
+  chain.Apply(Chunk{Bytes::CopyOf("abcdef", 6), kT0}, out);
+  EXPECT_TRUE(chain.Ended());
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].bytes.size(), 2u);
 }
 
 TEST(ToxicChainTest, AToxicAddedLaterStartsItsClockThen) {
   ToxicChain chain(Stream::kDownstream, {});
   chain.Sync({}, kT0);
   const std::vector<ToxicEntry> toxics = {
-      {ToxicSpec{"reset", Stream::kDownstream, 1.0, ResetPeerParams{100}}, 1}};
+      {ToxicSpec{"reset", Stream::kDownstream, 1.0, TimeoutParams{100}}, 1}};
   chain.Sync(toxics, kT0 + std::chrono::seconds(5));
   EXPECT_EQ(chain.NextTermination()->at, kT0 + std::chrono::seconds(5) + milliseconds(100));
 }

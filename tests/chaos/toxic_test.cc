@@ -6,8 +6,10 @@
 
 #include "chaos/bandwidth_toxic.h"
 #include "chaos/latency_toxic.h"
+#include "chaos/limit_data_toxic.h"
 #include "chaos/reset_peer_toxic.h"
 #include "chaos/slicer_toxic.h"
+#include "chaos/slow_close_toxic.h"
 #include "chaos/timeout_toxic.h"
 
 namespace cardflow::chaos {
@@ -15,6 +17,7 @@ namespace {
 
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 const Clock::time_point kT0 = Clock::time_point() + std::chrono::hours(1);
 
@@ -134,31 +137,74 @@ TEST(SlicerToxicTest, ANewChunkWaitsForTheSlicesBeforeIt) {
   EXPECT_EQ(out[3].due, kT0 + milliseconds(4));
 }
 
-TEST(ResetPeerToxicTest, ResetsAfterTheTimeoutAndPassesDataUntilThen) {
+// As Toxiproxy: the clock starts at the first data, which (like all after
+// it) is held back until the reset.
+TEST(ResetPeerToxicTest, ResetsTheTimeoutAfterTheFirstDataAndHoldsTheData) {
   ResetPeerToxic toxic({250});
-  const std::optional<Termination> end = toxic.Attach(kT0);
-  ASSERT_TRUE(end.has_value());
-  EXPECT_EQ(end->at, kT0 + milliseconds(250));
-  EXPECT_TRUE(end->reset);
+  EXPECT_FALSE(toxic.Attach(kT0).has_value());
+  EXPECT_FALSE(toxic.termination().has_value());
   std::vector<Chunk> out;
-  toxic.Transform(ChunkOf("data", kT0), out);
-  EXPECT_EQ(Joined(out), "data");
-  EXPECT_EQ(out.at(0).due, kT0);
+  toxic.Transform(ChunkOf("data", kT0 + seconds(3)), out);
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(toxic.termination().has_value());
+  EXPECT_EQ(toxic.termination()->at, kT0 + seconds(3) + milliseconds(250));
+  EXPECT_TRUE(toxic.termination()->reset);
+  toxic.Transform(ChunkOf("more", kT0 + seconds(4)), out);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(toxic.termination()->at, kT0 + seconds(3) + milliseconds(250));
 }
 
-TEST(TimeoutToxicTest, DropsDataHoldsTheEndAndClosesOnlyWithATimeout) {
+TEST(TimeoutToxicTest, DropsDataAndClosesOnlyWithATimeout) {
   TimeoutToxic forever({0});
   EXPECT_FALSE(forever.Attach(kT0).has_value());
   std::vector<Chunk> out;
   forever.Transform(ChunkOf("lost", kT0), out);
   EXPECT_TRUE(out.empty());
-  EXPECT_TRUE(forever.HoldsEof());
+  EXPECT_EQ(forever.EofDue(kT0), kT0);
 
   TimeoutToxic bounded({300});
   const std::optional<Termination> end = bounded.Attach(kT0);
   ASSERT_TRUE(end.has_value());
   EXPECT_EQ(end->at, kT0 + milliseconds(300));
   EXPECT_FALSE(end->reset);
+}
+
+TEST(SlowCloseToxicTest, PassesDataAndDelaysTheEnd) {
+  SlowCloseToxic toxic({400});
+  std::vector<Chunk> out;
+  toxic.Transform(ChunkOf("data", kT0), out);
+  EXPECT_EQ(Joined(out), "data");
+  EXPECT_EQ(out.at(0).due, kT0);
+  EXPECT_EQ(toxic.EofDue(kT0 + seconds(1)), kT0 + seconds(1) + milliseconds(400));
+}
+
+TEST(LimitDataToxicTest, CutsAtTheLimitAndEndsTheStream) {
+  LimitDataToxic toxic({10});
+  std::vector<Chunk> out;
+  toxic.Transform(ChunkOf("abcdef", kT0), out);
+  EXPECT_FALSE(toxic.ended());
+  toxic.Transform(ChunkOf("ghijkl", kT0), out);
+  EXPECT_EQ(Joined(out), "abcdefghij");
+  EXPECT_TRUE(toxic.ended());
+  toxic.Transform(ChunkOf("more", kT0), out);
+  EXPECT_EQ(Joined(out), "abcdefghij");
+}
+
+TEST(LimitDataToxicTest, ZeroEndsAtTheFirstDataAndTheCountSurvivesAnUpdate) {
+  LimitDataToxic zero({0});
+  std::vector<Chunk> out;
+  EXPECT_FALSE(zero.ended());
+  zero.Transform(ChunkOf("x", kT0), out);
+  EXPECT_TRUE(out.empty());
+  EXPECT_TRUE(zero.ended());
+
+  LimitDataToxic before({100});
+  before.Transform(ChunkOf("12345678", kT0), out);
+  LimitDataToxic after({10});
+  after.Inherit(before);
+  after.Transform(ChunkOf("abcdef", kT0), out);
+  EXPECT_EQ(Joined(out), "12345678ab");
+  EXPECT_TRUE(after.ended());
 }
 
 }  // namespace

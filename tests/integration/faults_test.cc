@@ -56,7 +56,7 @@ class FaultsTest : public ::testing::Test {
          R"(to_x={"type":"latency","stream":"upstream","attributes":{"latency":50,"jitter":30}})",
          "--toxic",
          R"(to_x={"type":"latency","stream":"downstream","attributes":{"latency":50,"jitter":30}})",
-         "--toxic", R"(to_y={"type":"reset_peer","attributes":{"timeout":300}})"},
+         "--toxic", R"(to_y={"type":"reset_peer","toxicity":0.5,"attributes":{"timeout":300}})"},
         &error);
     ASSERT_TRUE(chaos_) << error;
     ASSERT_EQ(chaos_->link("to_x"), to_x);
