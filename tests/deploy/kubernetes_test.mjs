@@ -1,0 +1,227 @@
+// Validates deploy/kubernetes/cardflow.yaml and checks its wiring.
+//
+//   node kubernetes_test.mjs NODE_MODULES MANIFEST REPO_ROOT
+//
+// 1. Every object against the Kubernetes API schema of its kind
+//    (kubernetes-models, Kubernetes 1.27).
+// 2. Every object type-checked by TypeScript as that kind's interface:
+//    excess-property checks reject unknown fields (a misspelt
+//    `periodSecondz`), which the schemas accept.
+// 3. Both on a broken copy too, which must fail — so neither passes
+//    vacuously.
+// 4. The wiring: the StatefulSet's pods match the headless Service; each
+//    node advertises $(POD_NAME).<that Service>...:<its --listen port>;
+//    the probes ask cardflow-probe on that port (the health port); the
+//    Job's --node list is exactly the StatefulSet's replicas with those
+//    addresses, and its --place names are among them; the init container
+//    waits for the same addresses; the deck in the ConfigMap is the one in
+//    examples/ and is where the Job reads it; terminationGracePeriodSeconds
+//    exceeds --drain-ms; nothing runs as root.
+// Exit 0 when all hold, else 1 listing every failure.
+import { execFileSync } from "child_process";
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { pathToFileURL } from "url";
+
+const [modules, manifestPath, root] = process.argv.slice(2);
+const load = (p) => import(pathToFileURL(path.join(modules, p)).href);
+const YAML = await load("yaml/dist/index.js");
+
+const failures = [];
+const check = (ok, what) => {
+  if (!ok) failures.push(what);
+};
+
+// kind -> [module of kubernetes-models, class, TypeScript interface module]
+const KINDS = {
+  "v1/ConfigMap": ["v1/index.js", "ConfigMap", "kubernetes-models/v1/ConfigMap"],
+  "v1/Service": ["v1/index.js", "Service", "kubernetes-models/v1/Service"],
+  "apps/v1/StatefulSet": ["apps/v1/index.js", "StatefulSet", "kubernetes-models/apps/v1/StatefulSet"],
+  "policy/v1/PodDisruptionBudget": [
+    "policy/v1/index.js",
+    "PodDisruptionBudget",
+    "kubernetes-models/policy/v1/PodDisruptionBudget",
+  ],
+  "batch/v1/Job": ["batch/v1/index.js", "Job", "kubernetes-models/batch/v1/Job"],
+};
+
+function parse(text) {
+  const docs = YAML.parseAllDocuments(text);
+  const objects = [];
+  for (const doc of docs) {
+    if (doc.errors.length) throw new Error(`YAML: ${doc.errors.map((e) => e.message).join("; ")}`);
+    const value = doc.toJS();
+    if (value !== null) objects.push(value);
+  }
+  return objects;
+}
+
+// Schema errors of each object, by "Kind/name".
+async function schemaErrors(objects) {
+  const errors = [];
+  for (const object of objects) {
+    const key = `${object.apiVersion}/${object.kind}`;
+    const kind = KINDS[key];
+    if (!kind) {
+      errors.push(`${key}: a kind this test does not know`);
+      continue;
+    }
+    const Model = (await load(`kubernetes-models/${kind[0]}`))[kind[1]];
+    try {
+      new Model(object).validate();
+    } catch (e) {
+      errors.push(`${object.kind}/${object.metadata?.name}: ${e.message}`);
+    }
+  }
+  return errors;
+}
+
+// TypeScript's errors for the objects as literals of their interfaces.
+function typeErrors(objects) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cardflow-k8s-"));
+  try {
+    fs.symlinkSync(modules, path.join(dir, "node_modules"));
+    const lines = [];
+    objects.forEach((object, i) => {
+      const kind = KINDS[`${object.apiVersion}/${object.kind}`];
+      if (!kind) return;
+      lines.push(`import type { I${kind[1]} as T${i} } from "${kind[2]}";`);
+      lines.push(`export const o${i}: T${i} = ${JSON.stringify(object, null, 1)};`);
+    });
+    fs.writeFileSync(path.join(dir, "manifests.ts"), lines.join("\n") + "\n");
+    try {
+      execFileSync(
+        process.execPath,
+        [
+          path.join(modules, "typescript/bin/tsc"),
+          "--noEmit", "--strict", "--skipLibCheck", "--module", "esnext",
+          "--moduleResolution", "bundler", "--target", "es2022", "manifests.ts",
+        ],
+        { cwd: dir, encoding: "utf8", stdio: "pipe" },
+      );
+      return [];
+    } catch (e) {
+      return [`${e.stdout}${e.stderr}`.trim() || e.message];
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// --flag=value or --flag value in a command line: every value.
+function flagValues(command, flag) {
+  const values = [];
+  command.forEach((word, i) => {
+    if (word.startsWith(`${flag}=`)) values.push(word.slice(flag.length + 1));
+    else if (word === flag && i + 1 < command.length) values.push(command[i + 1]);
+  });
+  return values;
+}
+const portOf = (address) => Number(address.slice(address.lastIndexOf(":") + 1));
+
+function checkWiring(objects) {
+  const find = (kind) => objects.filter((o) => o.kind === kind);
+  const [service] = find("Service");
+  const [set] = find("StatefulSet");
+  const [job] = find("Job");
+  const [decks] = find("ConfigMap");
+  const [budget] = find("PodDisruptionBudget");
+  check(service && set && job && decks && budget, "one each of Service, StatefulSet, Job, ConfigMap, PodDisruptionBudget");
+  if (failures.length) return;
+
+  // The Service and the StatefulSet.
+  check(service.spec.clusterIP === "None", "the Service is headless (clusterIP: None)");
+  check(set.spec.serviceName === service.metadata.name, `the StatefulSet's serviceName is the Service (${set.spec.serviceName})`);
+  check(set.spec.podManagementPolicy === "Parallel", "podManagementPolicy: Parallel");
+  const podLabels = set.spec.template.metadata.labels;
+  const selects = (selector) => Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+  check(selects(service.spec.selector), "the Service selects the node pods");
+  check(selects(set.spec.selector.matchLabels), "the StatefulSet's selector matches its pods");
+  check(selects(budget.spec.selector.matchLabels), "the PodDisruptionBudget selects the node pods");
+
+  // The node container: listen, advertise, probes.
+  const pod = set.spec.template.spec;
+  const node = pod.containers[0];
+  const command = node.command;
+  const [listen] = flagValues(command, "--listen");
+  const [advertise] = flagValues(command, "--advertise");
+  const port = portOf(listen);
+  check(Number.isInteger(port) && port > 0, `--listen has a port (${listen})`);
+  const servicePort = service.spec.ports[0];
+  const containerPort = node.ports.find((p) => p.name === servicePort.targetPort || p.containerPort === servicePort.targetPort);
+  check(containerPort && containerPort.containerPort === port, "the Service's targetPort is the container port --listen serves");
+  check(servicePort.port === port, "the Service's port is the node's port (peers dial the advertised port)");
+  const [name] = flagValues(command, "--name");
+  check(name === "$(POD_NAME)", `--name is the pod's name (${name})`);
+  const host = `$(POD_NAME).${service.metadata.name}.`;
+  check(advertise && advertise.startsWith(host), `--advertise ${advertise} is the pod's name under the Service ${service.metadata.name}`);
+  check(advertise && portOf(advertise) === port, `--advertise has the --listen port ${port}`);
+  const env = Object.fromEntries((node.env || []).map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath]));
+  check(env.POD_NAME === "metadata.name", "POD_NAME comes from metadata.name");
+  if (advertise.includes("$(POD_NAMESPACE)")) check(env.POD_NAMESPACE === "metadata.namespace", "POD_NAMESPACE comes from metadata.namespace");
+  for (const probeName of ["readinessProbe", "livenessProbe"]) {
+    const probe = node[probeName];
+    const probeCommand = probe?.exec?.command || [];
+    check(probeCommand[0] === "cardflow-probe", `${probeName} runs cardflow-probe`);
+    check(portOf(probeCommand[1] || "") === port, `${probeName} asks the health port ${port} (${probeCommand[1]})`);
+  }
+  const [drain] = flagValues(command, "--drain-ms");
+  check(pod.terminationGracePeriodSeconds * 1000 > Number(drain || 2000), "terminationGracePeriodSeconds exceeds --drain-ms");
+
+  // The Job: its nodes are the StatefulSet's pods, at their stable names.
+  const replicas = set.spec.replicas;
+  const jobPod = job.spec.template.spec;
+  const coordinator = jobPod.containers[0];
+  const nodes = flagValues(coordinator.command, "--node");
+  const wanted = [...Array(replicas).keys()].map((i) => `${set.metadata.name}-${i}`);
+  const addresses = wanted.map((pod) => `${pod}.${service.metadata.name}:${port}`);
+  check(
+    JSON.stringify(nodes) === JSON.stringify(wanted.map((pod, i) => `${pod}=${addresses[i]}`)),
+    `the Job's --node list is the ${replicas} replicas: ${nodes.join(" ")}`,
+  );
+  for (const place of flagValues(coordinator.command, "--place")) {
+    check(wanted.includes(place.slice(place.indexOf("=") + 1)), `--place ${place} names a node`);
+  }
+  const waits = (jobPod.initContainers || []).map((c) => c.command.join(" ")).join(" ");
+  for (const address of addresses) check(waits.includes(address), `the init container waits for ${address}`);
+  check(jobPod.restartPolicy === "Never" && job.spec.backoffLimit === 0, "the Job runs once (its status is the verdict)");
+
+  // The deck.
+  const deckArg = coordinator.command[coordinator.command.indexOf("run") + 1];
+  const mount = coordinator.volumeMounts.find((m) => deckArg.startsWith(`${m.mountPath}/`));
+  const volume = mount && jobPod.volumes.find((v) => v.name === mount.name);
+  check(volume?.configMap?.name === decks.metadata.name, `the deck ${deckArg} is read from the ConfigMap`);
+  const file = deckArg.slice(deckArg.lastIndexOf("/") + 1);
+  check(decks.data[file] !== undefined, `the ConfigMap has ${file}`);
+  const example = path.join(root, "examples", file);
+  check(fs.existsSync(example) && fs.readFileSync(example, "utf8") === decks.data[file], `the ConfigMap's ${file} is examples/${file}`);
+
+  // Nobody is root.
+  for (const spec of [pod, jobPod]) {
+    check(spec.securityContext?.runAsNonRoot === true && spec.securityContext.runAsUser > 0, "pods run as non-root");
+    for (const c of [...spec.containers, ...(spec.initContainers || [])]) {
+      check(c.securityContext?.allowPrivilegeEscalation === false, `${c.name}: no privilege escalation`);
+    }
+  }
+}
+
+const objects = parse(fs.readFileSync(manifestPath, "utf8"));
+console.log(`kubernetes_manifests: ${objects.length} objects: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
+for (const e of await schemaErrors(objects)) failures.push(`schema: ${e}`);
+for (const e of typeErrors(objects)) failures.push(`types: ${e}`);
+checkWiring(objects);
+
+// The validators must reject a broken copy: a wrong type and a misspelt field.
+const broken = structuredClone(objects);
+const brokenSet = broken.find((o) => o.kind === "StatefulSet");
+brokenSet.spec.replicas = "two";
+brokenSet.spec.template.spec.containers[0].readinessProbe.periodSecondz = 2;
+check((await schemaErrors(broken)).length > 0, "the schemas reject replicas: \"two\"");
+check(typeErrors(broken).some((e) => e.includes("periodSecondz")), "the type check rejects a misspelt field");
+
+if (failures.length) {
+  console.error(`kubernetes_manifests: FAILED:\n  ${failures.join("\n  ")}`);
+  process.exit(1);
+}
+console.log("kubernetes_manifests: PASSED (schemas, strict types, wiring)");
