@@ -1,6 +1,6 @@
 // Validates deploy/kubernetes/cardflow.yaml and checks its wiring.
 //
-//   node kubernetes_test.mjs NODE_MODULES MANIFEST REPO_ROOT
+//   node kubernetes_test.mjs NODE_MODULES REPO_ROOT MANIFEST...
 //
 // 1. Every object against the Kubernetes API schema of its kind
 //    (kubernetes-models, Kubernetes 1.27).
@@ -16,7 +16,9 @@
 //    addresses, and its --place names are among them; the init container
 //    waits for the same addresses; the deck in the ConfigMap is the one in
 //    examples/ and is where the Job reads it; terminationGracePeriodSeconds
-//    exceeds --drain-ms; nothing runs as root.
+//    exceeds --drain-ms; nothing runs as root; the optional chaos proxy's
+//    --config proxies lead to the nodes' addresses and listen on its
+//    Service's ports.
 // Exit 0 when all hold, else 1 listing every failure.
 import { execFileSync } from "child_process";
 import fs from "fs";
@@ -24,7 +26,7 @@ import os from "os";
 import path from "path";
 import { pathToFileURL } from "url";
 
-const [modules, manifestPath, root] = process.argv.slice(2);
+const [modules, root, ...manifestPaths] = process.argv.slice(2);
 const load = (p) => import(pathToFileURL(path.join(modules, p)).href);
 const YAML = await load("yaml/dist/index.js");
 
@@ -38,6 +40,7 @@ const KINDS = {
   "v1/ConfigMap": ["v1/index.js", "ConfigMap", "kubernetes-models/v1/ConfigMap"],
   "v1/Service": ["v1/index.js", "Service", "kubernetes-models/v1/Service"],
   "apps/v1/StatefulSet": ["apps/v1/index.js", "StatefulSet", "kubernetes-models/apps/v1/StatefulSet"],
+  "apps/v1/Deployment": ["apps/v1/index.js", "Deployment", "kubernetes-models/apps/v1/Deployment"],
   "policy/v1/PodDisruptionBudget": [
     "policy/v1/index.js",
     "PodDisruptionBudget",
@@ -122,16 +125,15 @@ const portOf = (address) => Number(address.slice(address.lastIndexOf(":") + 1));
 
 function checkWiring(objects) {
   const find = (kind) => objects.filter((o) => o.kind === kind);
-  const [service] = find("Service");
+  const service = find("Service").find((o) => o.spec.clusterIP === "None");
   const [set] = find("StatefulSet");
   const [job] = find("Job");
-  const [decks] = find("ConfigMap");
+  const decks = find("ConfigMap").find((o) => o.metadata.name === "cardflow-decks");
   const [budget] = find("PodDisruptionBudget");
   check(service && set && job && decks && budget, "one each of Service, StatefulSet, Job, ConfigMap, PodDisruptionBudget");
   if (failures.length) return;
 
   // The Service and the StatefulSet.
-  check(service.spec.clusterIP === "None", "the Service is headless (clusterIP: None)");
   check(set.spec.serviceName === service.metadata.name, `the StatefulSet's serviceName is the Service (${set.spec.serviceName})`);
   check(set.spec.podManagementPolicy === "Parallel", "podManagementPolicy: Parallel");
   const podLabels = set.spec.template.metadata.labels;
@@ -197,8 +199,32 @@ function checkWiring(objects) {
   const example = path.join(root, "examples", file);
   check(fs.existsSync(example) && fs.readFileSync(example, "utf8") === decks.data[file], `the ConfigMap's ${file} is examples/${file}`);
 
+  // The optional chaos proxy: its proxies lead to the nodes.
+  const chaos = find("Deployment").find((o) => o.metadata.name === "cardflow-chaos");
+  const pods = [pod, jobPod];
+  if (chaos) {
+    const chaosPod = chaos.spec.template.spec;
+    pods.push(chaosPod);
+    const container = chaosPod.containers[0];
+    const [config] = flagValues(container.command, "--config");
+    const chaosMount = container.volumeMounts.find((m) => config?.startsWith(`${m.mountPath}/`));
+    const configMapName = chaosPod.volumes.find((v) => v.name === chaosMount?.name)?.configMap?.name;
+    const configMap = find("ConfigMap").find((o) => o.metadata.name === configMapName);
+    check(configMap, `chaos --config ${config} comes from a ConfigMap`);
+    const proxies = JSON.parse(configMap?.data?.[config.slice(config.lastIndexOf("/") + 1)] || "[]");
+    const chaosService = find("Service").find((o) => o.metadata.name === chaos.metadata.name);
+    const servicePorts = (chaosService?.spec.ports || []).map((p) => p.port);
+    check(proxies.length === replicas, `chaos has one proxy per node (${proxies.length})`);
+    for (const p of proxies) {
+      check(addresses.includes(p.upstream), `chaos proxy ${p.name} leads to a node (${p.upstream})`);
+      check(servicePorts.includes(portOf(p.listen)), `chaos proxy ${p.name} listens on a port of its Service`);
+    }
+    const [control] = flagValues(container.command, "--control");
+    check(servicePorts.includes(portOf(control || "")), "the chaos API port is on its Service");
+  }
+
   // Nobody is root.
-  for (const spec of [pod, jobPod]) {
+  for (const spec of pods) {
     check(spec.securityContext?.runAsNonRoot === true && spec.securityContext.runAsUser > 0, "pods run as non-root");
     for (const c of [...spec.containers, ...(spec.initContainers || [])]) {
       check(c.securityContext?.allowPrivilegeEscalation === false, `${c.name}: no privilege escalation`);
@@ -206,7 +232,7 @@ function checkWiring(objects) {
   }
 }
 
-const objects = parse(fs.readFileSync(manifestPath, "utf8"));
+const objects = manifestPaths.flatMap((p) => parse(fs.readFileSync(p, "utf8")));
 console.log(`kubernetes_manifests: ${objects.length} objects: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
 for (const e of await schemaErrors(objects)) failures.push(`schema: ${e}`);
 for (const e of typeErrors(objects)) failures.push(`types: ${e}`);

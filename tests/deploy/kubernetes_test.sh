@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deploy/kubernetes/cardflow.yaml checked without a cluster:
+# deploy/kubernetes/*.yaml checked without a cluster:
 #
 #   bash tests/deploy/kubernetes_test.sh      (ctest runs it as kubernetes_manifests)
 #
@@ -23,4 +23,4 @@ source "$HERE/../npm_packages.sh"
 
 need_node kubernetes_manifests
 modules=$(npm_cached kubernetes-models-5.1.0 kubernetes-models@5.1.0 yaml@2.9.1 typescript@5.9.3)
-node "$HERE/kubernetes_test.mjs" "$modules" "$ROOT/deploy/kubernetes/cardflow.yaml" "$ROOT"
+node "$HERE/kubernetes_test.mjs" "$modules" "$ROOT" "$ROOT"/deploy/kubernetes/*.yaml
