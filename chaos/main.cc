@@ -90,8 +90,14 @@ int main(int argc, char** argv) {
   app.add_option("--toxic", toxic_texts,
                  "LINK=JSON: a toxic on that proxy from the start, JSON as the body of "
                  "POST /proxies/LINK/toxics; repeat for more, added in order");
+  std::string host;
+  int port = -1;
   app.add_option("--control", control_text, "HOST:PORT of the HTTP control API; port 0 picks one")
       ->capture_default_str();
+  // toxiproxy-server's flags, so its command lines work here too.
+  app.add_option("--host", host, "the host of --control (as toxiproxy-server -host)");
+  app.add_option("--port", port, "the port of --control (as toxiproxy-server -port)")
+      ->check(CLI::Range(0, 65535));
   app.add_option("--seed", seed,
                  "seed of every random draw (jitter, slices, toxicity); "
                  "default: random, logged at start");
@@ -128,9 +134,11 @@ int main(int argc, char** argv) {
     config = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
     if (config.is_discarded()) return Fail(2, "--config " + config_path + ": not valid JSON");
   }
-  const cardflow::chaos::StatusOr<cardflow::chaos::HostPort> control =
+  cardflow::chaos::StatusOr<cardflow::chaos::HostPort> control =
       cardflow::chaos::ParseHostPort(control_text, "--control");
   if (!control.ok()) return Fail(2, control.status().message());
+  if (!host.empty()) control->host = host;
+  if (port >= 0) control->port = static_cast<uint16_t>(port);
 
   // Signals are taken by sigwait below, never by a handler on some thread:
   // block them before any thread starts, so every thread inherits the mask.

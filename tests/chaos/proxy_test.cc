@@ -399,6 +399,18 @@ TEST(ProxyProcessTest, ConfigCreatesItsProxiesAtStart) {
   EXPECT_GE(Since(start), milliseconds(300));
 }
 
+// toxiproxy-server's -host and -port set the API's address.
+TEST(ProxyProcessTest, HostAndPortSetTheApiAddressAsToxiproxyServerDoes) {
+  std::string error;
+  std::unique_ptr<ChaosProcess> proxy = ChaosProcess::Start(
+      {"--control", "127.0.0.1:8474", "--host", "127.0.0.2", "--port", "0"}, &error);
+  ASSERT_NE(proxy, nullptr) << error;
+  EXPECT_EQ(proxy->control_host(), "127.0.0.2");
+  EXPECT_NE(proxy->control_port(), 8474);
+  ControlClient control(proxy->control_host(), proxy->control_port());
+  EXPECT_EQ(control.Get("/proxies").body, json::object());
+}
+
 TEST(ProxyProcessTest, ExitsCleanlyOnSigterm) {
   EchoServer echo;
   std::string error;
