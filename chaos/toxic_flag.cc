@@ -16,7 +16,7 @@ StatusOr<ToxicFlag> ParseToxicFlag(std::string_view text) {
   if (equals == std::string_view::npos) return bad("no '='");
   ToxicFlag flag;
   flag.link = std::string(text.substr(0, equals));
-  if (!IsValidName(flag.link)) return bad("LINK must be 1-64 of [A-Za-z0-9_.-]");
+  if (!IsValidName(flag.link)) return bad("LINK " + std::string(kNameRule));
   const nlohmann::json body = nlohmann::json::parse(text.substr(equals + 1), nullptr, false);
   if (body.is_discarded()) return bad("the toxic is not JSON");
   StatusOr<ToxicSpec> spec = ToxicSpecFromJson(body);
