@@ -29,7 +29,10 @@ std::string CheckPage(const Program& program, Ordering ordering, const CheckResu
     RunResult run = RunLocalOnce(program, ordering, 1, 1, {}, schedule);
     ReportBuilder builder(program, ordering, 1, placement);
     builder.Add(run);
-    sections.push_back(HtmlSection{title, std::move(builder).Finish(0), std::move(run)});
+    Report report = std::move(builder).Finish(0);
+    std::vector<std::optional<RunResult>> witnesses;
+    if (!report.outcomes.empty()) witnesses.emplace_back(run);  // the one outcome: this run
+    sections.push_back(HtmlSection{title, std::move(report), std::move(run), std::move(witnesses)});
   };
   for (const CheckOutcome& outcome : result.outcomes) {
     section(std::string(outcome.expect ? "✓ " : "✗ ") + OutcomeText(program, outcome.values),

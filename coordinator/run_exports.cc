@@ -12,6 +12,7 @@
 #include "common/trace/html_report.h"
 #include "common/trace/shiviz_log.h"
 #include "coordinator/reports/report_folder.h"
+#include "coordinator/witness_runs.h"
 
 namespace cardflow {
 
@@ -41,14 +42,16 @@ Status WriteFile(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
-// The page's sections: one per report, with its drawn run when it has one.
-std::vector<HtmlSection> Sections(const std::vector<Report>& reports,
+// The page's sections: one per report, with its drawn run when it has one
+// and every outcome's witness, replayed locally, for the stepper.
+std::vector<HtmlSection> Sections(const Program& program, const std::vector<Report>& reports,
                                   const std::vector<std::optional<RunResult>>& samples) {
   std::vector<HtmlSection> sections;
   for (size_t i = 0; i < reports.size(); ++i) {
     std::string title = std::string("--ordering ") + OrderingName(reports[i].ordering);
     if (samples[i]) title += ", run with seed " + std::to_string(samples[i]->seed);
-    sections.push_back({std::move(title), reports[i], samples[i]});
+    sections.push_back({std::move(title), reports[i], samples[i],
+                        WitnessRuns(program, reports[i], kHtmlOutcomeRows)});
   }
   return sections;
 }
@@ -100,7 +103,7 @@ Status WriteExports(const Program& program, const std::vector<Report>& reports,
   }
   std::optional<std::string> page;
   if (!paths.html.empty() || !paths.reports.empty()) {
-    page = HtmlReport(program, Sections(reports, samples));
+    page = HtmlReport(program, Sections(program, reports, samples));
   }
   if (!paths.html.empty()) {
     if (Status s = WriteFile(paths.html, *page); !s.ok()) return s;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <utility>
 
 #include "common/report/outcome.h"
 #include "common/schedule/schedule_text.h"
@@ -24,6 +25,11 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
   const StepPlan plan(program);
   StepMachine machine(program, plan, ordering);
   Story story;
+  size_t at = 0;  // the step being told
+  const auto add_verdict = [&](std::string line) {
+    story.verdict.push_back(std::move(line));
+    story.verdict_steps.push_back(at);
+  };
   // Per variable, the writes so far; per (stack, variable), the step of the
   // stack's latest read of it.
   std::vector<std::vector<WriteSeen>> writes(program.shared.size());
@@ -31,6 +37,7 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
       program.stacks.size(), std::vector<std::optional<size_t>>(program.shared.size()));
   for (size_t i = 0; i < schedule.size(); ++i) {
     const Step step = schedule[i];
+    at = i;
     if (step.is_arrival()) {
       const StepEffect effect = machine.Apply(step);
       const Channel& ends = program.channels[step.id];
@@ -50,8 +57,8 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
       story.steps.push_back(fmt::format("{}: {} — run error: {} (line {})", stack.name,
                                         stack.card_text[effect.failure_pc], effect.failure,
                                         stack.code[effect.failure_pc].line));
-      story.verdict.push_back("the run stops on a run error: " +
-                              RunErrorMessage(program, s, effect.failure_pc, effect.failure));
+      add_verdict("the run stops on a run error: " +
+                  RunErrorMessage(program, s, effect.failure_pc, effect.failure));
       continue;
     }
     if (pc == stack.code.size()) {
@@ -73,7 +80,7 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
         if (const std::optional<size_t> read = last_read[s][card.var]) {
           for (const WriteSeen& other : writes[card.var]) {
             if (other.stack != s && other.step > *read) {
-              story.verdict.push_back(fmt::format(
+              add_verdict(fmt::format(
                   "{}'s write of {} was overwritten by {}'s write of {}: {}'s update is lost",
                   program.stacks[other.stack].name, other.value, stack.name, effect.value,
                   program.stacks[other.stack].name));
@@ -91,7 +98,7 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
           line = fmt::format("{} — takes callback {} (value {})", text, effect.seq, effect.value);
         } else {
           line = fmt::format("{} — nothing has arrived, {} goes on", text, stack.name);
-          story.verdict.push_back(fmt::format(
+          add_verdict(fmt::format(
               "{}'s `{}` (line {}) missed the callback it waits for: {}", stack.name, text,
               card.line,
               in_flight
@@ -108,6 +115,7 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
     }
     story.steps.push_back(fmt::format("{}: {} (line {})", stack.name, line, card.line));
   }
+  at = schedule.size();
   if (machine.RunOver() && !machine.AnyFailed()) {
     FinalState state;
     state.shared = machine.table();
@@ -120,7 +128,7 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
       if (ExpectationsHold(one, state)) continue;
       const int64_t rhs =
           expect.rhs_is_term ? TermValue(expect.rhs_term, state) : expect.rhs_literal;
-      story.verdict.push_back(fmt::format(
+      add_verdict(fmt::format(
           "expect {} fails: {} is {}{}", expect.text, expect.lhs.label,
           TermValue(expect.lhs, state),
           expect.rhs_is_term ? fmt::format(", {} is {}", expect.rhs_term.label, rhs) : ""));

@@ -6,6 +6,7 @@
 //   A's write of 150 was overwritten by B's write of 200: A's update is lost
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ namespace cardflow {
 struct Story {
   std::vector<std::string> steps;    // one line per step of the schedule
   std::vector<std::string> verdict;  // what went wrong: lost updates, missed callbacks, expects
+  // For each verdict line, the index of the step that caused it (the
+  // schedule's length for a broken expect, which only the end shows).
+  std::vector<size_t> verdict_steps;
 };
 
 // Tells `schedule` (which must be valid for `program` and `ordering`; see

@@ -4,15 +4,20 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
 
+#include "common/check/check_report.h"
 #include "common/trace/html_escape.h"
 #include "common/trace/space_time_svg.h"
+#include "common/trace/stepper_data.h"
+#include "common/trace/stepper_page.h"
 
 namespace cardflow {
 
 namespace {
 
-constexpr size_t kMaxOutcomeRows = 40;
+constexpr size_t kMaxOutcomeRows = kHtmlOutcomeRows;
 
 constexpr char kStyle[] = R"(
 :root { color-scheme: light; }
@@ -143,10 +148,11 @@ std::string Histogram(const Report& report) {
     const OutcomeCount& o = report.outcomes[i];
     const std::string share = Share(o.count, report.runs);
     out += fmt::format(
-        "<tr class=\"outcome {}\"><td class=\"num\">{}</td><td class=\"num\">{}%</td>"
+        "<tr class=\"outcome {}\" data-outcome=\"{}\"><td class=\"num\">{}</td><td "
+        "class=\"num\">{}%</td>"
         "<td class=\"bar\"><span style=\"width:{}%\"></span></td><td class=\"mark\">{}</td>"
         "<td class=\"values\">{}</td></tr>\n",
-        o.expect ? "pass" : "fail", o.count, share, share, o.expect ? "✓" : "✗",
+        o.expect ? "pass" : "fail", i, o.count, share, share, o.expect ? "✓" : "✗",
         ValuesHtml(report.terms, o.values));
   }
   if (rows < report.outcomes.size()) {
@@ -190,6 +196,77 @@ std::string Sample(const Program& program, const HtmlSection& section, size_t in
     out += "</pre>\n";
   }
   return out;
+}
+
+using Json = nlohmann::ordered_json;
+
+std::string JsonString(const std::string& text) {
+  return Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// JSON to embed in <script type="application/json">: every '<' (which JSON
+// has only inside strings) written as \u003c, so no "</script" or "<!--"
+// can end or confuse the block.
+std::string ScriptSafe(const std::string& json) {
+  std::string out;
+  out.reserve(json.size());
+  for (char c : json) {
+    if (c == '<') {
+      out += "\\u003c";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The section's stepper: an empty <div> the script fills, and its runs as
+// JSON (stepper_page.h).
+std::string Stepper(const Program& program, const HtmlSection& section, size_t index) {
+  const Report& report = section.report;
+  std::string json = "{\"title\":" + JsonString(section.title) + ",\"ordering\":\"" +
+                     OrderingName(report.ordering) + "\",\"sample\":" +
+                     (section.sample ? StepperRunJson(program, report.ordering, *section.sample)
+                                     : std::string("null")) +
+                     ",\"outcomes\":[";
+  const size_t rows = std::min(report.outcomes.size(), kMaxOutcomeRows);
+  for (size_t i = 0; i < rows; ++i) {
+    const OutcomeCount& o = report.outcomes[i];
+    Json row = Json::object();
+    row["text"] = OutcomeText(program, o.values);
+    row["expect"] = o.expect;
+    row["count"] = o.count;
+    row["seed"] = o.seed;
+    row["schedule"] = o.schedule;
+    std::string text = row.dump(-1, ' ', false, Json::error_handler_t::replace);
+    text.pop_back();  // the closing brace: "run" follows
+    const bool has = i < section.witnesses.size() && section.witnesses[i].has_value();
+    text += ",\"run\":" +
+            (has ? StepperRunJson(program, report.ordering, *section.witnesses[i])
+                 : std::string("null")) +
+            "}";
+    json += (i > 0 ? "," : "") + text;
+  }
+  json += "]}";
+  return fmt::format(
+      "<h3>Step through a run</h3>\n"
+      "<div class=\"stepper\" data-section=\"{0}\"><noscript>The stepper needs "
+      "JavaScript.</noscript></div>\n"
+      "<script type=\"application/json\" id=\"stepper-data-{1}\">{2}</script>\n",
+      index, index + 1, ScriptSafe(json));
+}
+
+std::string ReadingThisPage() {
+  return "<section class=\"reading\">\n<h3>Reading this page</h3>\n"
+         "<p>Each stack is a pile of cards run top to bottom. The stacks run at the same time, "
+         "so every run deals their cards in some order: the <b>dealt</b> lane shows the order "
+         "this run chose. Press <b>Step ▶</b> (or →) to deal the next card, <b>Play</b> (or "
+         "space) to watch; the raised card in each pile is the one it deals next. A callback "
+         "(<code>notify</code>) travels <i>in flight</i> until it arrives in the receiver's "
+         "<i>inbox</i>, where an <code>await</code> takes it. ⚠ marks an await that missed "
+         "its callback, an update that another write lost, a broken expect.</p>\n"
+         "<p>Click an outcome row to step through a run that ends in it. The address bar keeps "
+         "the step shown: copy it to come back to the same step.</p>\n</section>\n";
 }
 
 std::string Legend() {
@@ -242,9 +319,9 @@ std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& s
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<title>cardflow report: {0}</title>\n<style>{1}</style>\n</head>\n<body>\n"
+      "<title>cardflow report: {0}</title>\n<style>{1}{2}</style>\n</head>\n<body>\n"
       "<header>\n<h1>cardflow report <span class=\"deck\">{0}</span></h1>\n",
-      deck, kStyle);
+      deck, kStyle, kStepperCss);
   if (sections.empty()) {
     out += "<p class=\"lede\">Nothing to show: no runs were reported.</p>\n</header>\n";
   } else {
@@ -255,6 +332,7 @@ std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& s
     }
     out += fmt::format("<p class=\"lede\">{}{}.</p>\n</header>\n", titles,
                        sections.size() > 1 ? ", side by side" : "");
+    out += ReadingThisPage();
     out += fmt::format("<main class=\"sections{}\">\n", sections.size() > 1 ? " cols-2" : "");
     for (size_t i = 0; i < sections.size(); ++i) {
       const HtmlSection& section = sections[i];
@@ -266,6 +344,7 @@ std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& s
           HtmlEscape(ReportVerdict(section.report)));
       out += Facts(section.report);
       out += Histogram(section.report);
+      out += Stepper(program, section, i);
       if (section.sample) out += Sample(program, section, i);
       out += "</section>\n";
     }
@@ -273,8 +352,11 @@ std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& s
     out += Legend();
   }
   out += DeckSource(program);
+  out += "<script type=\"application/json\" id=\"cardflow-deck\">" +
+         ScriptSafe(StepperDeckJson(program)) + "</script>\n";
+  out += "<script>" + std::string(kStepperScript) + "</script>\n";
   out +=
-      "<footer>Generated by cardflow. Self-contained: no script, no network.</footer>\n"
+      "<footer>Generated by cardflow. Self-contained: one inline script, no network.</footer>\n"
       "</body>\n</html>\n";
   return out;
 }

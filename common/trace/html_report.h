@@ -1,6 +1,7 @@
 // HtmlReport: the report of one deck as a single self-contained HTML page —
-// inline CSS and SVG, no script, no external URL, so it opens offline from a
-// file:// path or a mail attachment and looks the same anywhere.
+// inline CSS, SVG, one inline script and inline JSON data, no external URL,
+// so it opens offline from a file:// path or a mail attachment and looks the
+// same anywhere.
 //
 // The page has one column per section (side by side: two sections make two
 // columns, more wrap two per row), each with
@@ -9,6 +10,11 @@
 //  - the outcome histogram of all its runs: a table row per outcome
 //    (<tr class="outcome ...">), most frequent first, with count, share of
 //    runs, a bar, ✓/✗ for the expects and the values;
+//  - a stepper (common/trace/stepper_page.h) that steps through the sample
+//    run — replayed from its schedule — and, when an outcome row is
+//    clicked, through that outcome's witness run; the runs are embedded as
+//    JSON (common/trace/stepper_data.h), the step shown lives in the URL
+//    fragment (#s0=12);
 //  - when a sample run is given, its outcome, a space-time diagram of it
 //    (SpaceTimeSvg, lanes from the report's placement) and its print log.
 // Below the columns: a legend of the diagram and the deck as compiled.
@@ -19,6 +25,7 @@
 // correct one and one run of each drawn beneath.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,7 +42,15 @@ struct HtmlSection {
   // One run to draw (it keeps its events: RunLocalOnce, or a remote run with
   // events gathered). Absent: the section has no diagram.
   std::optional<RunResult> sample;
+  // The witness run of each outcome row, aligned with report.outcomes (at
+  // most kHtmlOutcomeRows; shorter or absent entries: that row loads
+  // nothing). Typically RunLocalOnce(program, ordering, outcome.seed, 1, {},
+  // its parsed schedule) — see coordinator/witness_runs.h.
+  std::vector<std::optional<RunResult>> witnesses;
 };
+
+// The histogram shows at most this many outcome rows; the rest are summed up.
+inline constexpr size_t kHtmlOutcomeRows = 40;
 
 // The whole page (UTF-8, ending in a newline). Depends only on its
 // arguments — never on time — so one seed gives one page. Never fails; an

@@ -126,8 +126,11 @@ TEST_F(HtmlBrowserTest, TransferReportRendersAndScreenshots) {
   const std::string dom = ReadFile(Out());
   EXPECT_NE(dom.find("<svg class=\"space-time"), std::string::npos) << dom.substr(0, 500);
   EXPECT_NE(dom.find("<g class=\"lane\" data-lane=\"A\">"), std::string::npos);
-  EXPECT_NE(dom.find("<tr class=\"outcome pass\">"), std::string::npos);
-  EXPECT_NE(dom.find("<tr class=\"outcome fail\">"), std::string::npos);
+  EXPECT_NE(dom.find("<tr class=\"outcome pass"), std::string::npos);
+  EXPECT_NE(dom.find("<tr class=\"outcome fail"), std::string::npos);
+  // The script ran: it filled both steppers with piles of cards.
+  EXPECT_NE(dom.find("data-section=\"0\" data-run=\"sample\" data-step=\"0\""), std::string::npos);
+  EXPECT_NE(dom.find("<div class=\"pile\" data-stack=\"A\">"), std::string::npos);
   const std::string log = ReadFile(Err());
   EXPECT_EQ(log.find("Uncaught"), std::string::npos) << log;
   EXPECT_EQ(log.find("SyntaxError"), std::string::npos) << log;

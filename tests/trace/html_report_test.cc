@@ -22,10 +22,15 @@ size_t Count(const std::string& text, const std::string& what) {
   return n;
 }
 
-void ExpectSelfContained(const std::string& html) {
+// Nothing from elsewhere; one inline script, and inline JSON: one block for
+// the deck and one per section.
+void ExpectSelfContained(const std::string& html, size_t sections) {
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
-  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(Count(html, "<script>"), 1u);
+  EXPECT_EQ(Count(html, "<script type=\"application/json\""), sections + 1);
+  EXPECT_EQ(Count(html, "<script"), sections + 2);
+  EXPECT_EQ(Count(html, "</script>"), sections + 2);
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("url(http"), std::string::npos);
@@ -38,7 +43,7 @@ TEST(HtmlReportTest, TransferNaiveAndCallbacksSideBySide) {
 
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("</html>"), std::string::npos);
-  ExpectSelfContained(html);
+  ExpectSelfContained(html, 2);
   EXPECT_NE(html.find("<main class=\"sections cols-2\">"), std::string::npos);
   EXPECT_EQ(Count(html, "<section class=\"report-section\""), 2u);
   EXPECT_NE(html.find("--ordering none (naive)"), std::string::npos);
@@ -61,7 +66,9 @@ TEST(HtmlReportTest, TransferNaiveAndCallbacksSideBySide) {
   EXPECT_GT(sections[0].report.outcomes.size(), 1u);
   EXPECT_EQ(sections[1].report.outcomes.size(), 1u);
   EXPECT_NE(html.find("<code>balance=300</code>"), std::string::npos);
-  EXPECT_NE(html.find("<tr class=\"outcome fail\">"), std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"outcome fail\" data-outcome=\"0\">"), std::string::npos);
+  EXPECT_EQ(Count(html, "<div class=\"stepper\" data-section=\"0\">"), 1u);
+  EXPECT_EQ(Count(html, "<div class=\"stepper\" data-section=\"1\">"), 1u);
   EXPECT_NE(html.find("<p class=\"verdict fail\">FAIL"), std::string::npos);
   EXPECT_NE(html.find("<p class=\"verdict pass\">PASS"), std::string::npos);
 
@@ -94,7 +101,9 @@ stack A:
   run.log = {"A: <2>"};
   section.sample = run;
   const std::string html = HtmlReport(program, {section});
-  ExpectSelfContained(html);
+  ExpectSelfContained(html, 1);
+  // In the JSON blocks, '<' is written \u003c: no text can close the block.
+  EXPECT_NE(html.find("\\u003cscript>alert('x')\\u003c/script>"), std::string::npos);
   EXPECT_EQ(html.find("<b>evil"), std::string::npos);
   EXPECT_NE(html.find("&lt;b&gt;evil &amp; &quot;deck&quot;.deck"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), std::string::npos);
@@ -110,7 +119,7 @@ stack A:
 TEST(HtmlReportTest, NoSectionsStillMakesAPage) {
   const Program program = MustLoadExample("ring.deck");
   const std::string html = HtmlReport(program, {});
-  ExpectSelfContained(html);
+  ExpectSelfContained(html, 0);
   EXPECT_NE(html.find("Nothing to show"), std::string::npos);
   EXPECT_NE(html.find("stack A:"), std::string::npos);  // the deck is still listed
 }

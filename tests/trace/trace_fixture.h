@@ -1,10 +1,12 @@
 // Test helper: real runs of example decks, ready for the exports.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/local/local_runner.h"
+#include "common/schedule/schedule_text.h"
 #include "common/trace/html_report.h"
 #include "tests/local/deck_fixture.h"
 
@@ -19,6 +21,22 @@ inline uint64_t FirstFailingSeed(const Program& program, Ordering ordering, uint
     if (run.error || !run.expect_ok) return s;
   }
   return seed;
+}
+
+// Each outcome's witness replayed from its schedule, as
+// coordinator/witness_runs.h does for the coordinator's pages.
+inline std::vector<std::optional<RunResult>> WitnessesOf(const Program& program,
+                                                         const Report& report) {
+  std::vector<std::optional<RunResult>> runs;
+  for (const OutcomeCount& outcome : report.outcomes) {
+    StatusOr<ScheduleText> schedule = ParseSchedule(program, outcome.schedule, "witness");
+    if (!schedule.ok()) {
+      runs.emplace_back();
+      continue;
+    }
+    runs.push_back(RunLocalOnce(program, report.ordering, outcome.seed, 1, {}, schedule->steps));
+  }
+  return runs;
 }
 
 // One section per ordering mode: `runs` local runs from seed 1, and one
@@ -37,6 +55,7 @@ inline std::vector<HtmlSection> NaiveAndCallbacks(const std::string& deck, uint6
     section.report = RunLocal(program, options);
     const uint64_t seed = ordering == Ordering::kNone ? FirstFailingSeed(program, ordering, 1) : 1;
     section.sample = RunLocalOnce(program, ordering, seed);
+    section.witnesses = WitnessesOf(program, section.report);
     sections.push_back(std::move(section));
   }
   return sections;

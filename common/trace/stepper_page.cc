@@ -1,0 +1,450 @@
+#include "common/trace/stepper_page.h"
+
+namespace cardflow {
+
+const char kStepperCss[] = R"(
+.stepper { border: 1px solid #cbd5e0; border-radius: 8px; padding: 10px 12px; margin: 10px 0;
+           background: #fbfdff; }
+.stepper .controls { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }
+.stepper button { font: inherit; padding: 3px 10px; border: 1px solid #a0aec0; border-radius: 5px;
+                  background: #fff; cursor: pointer; min-width: 44px; }
+.stepper button:focus-visible, tr.outcome:focus-visible { outline: 3px solid #2b6cb0;
+                                                          outline-offset: 1px; }
+.stepper input.scrub { flex: 1 1 160px; min-width: 120px; }
+.stepper .pos { font-variant-numeric: tabular-nums; color: #4a5568; white-space: nowrap; }
+.stepper .run-title { margin: 6px 0; color: #2d3748; }
+.stepper .run-title code { word-break: break-all; }
+.stepper h4 { margin: 8px 0 4px; font-size: 13px; color: #4a5568; font-weight: 600; }
+.piles { display: flex; flex-wrap: wrap; gap: 10px; }
+.pile { min-width: 150px; flex: 1 1 150px; border: 1px solid #e2e8f0; border-radius: 6px;
+        padding: 6px; background: #fff; }
+.pile.ended { background: #f7fafc; }
+.pile.failed { border-color: #c53030; }
+.pile-name { font-weight: 600; margin-bottom: 4px; }
+.pile-name .node { color: #718096; font-weight: normal; font-size: 12px; }
+.pile .card { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px;
+              border: 1px solid #cbd5e0; border-radius: 4px; padding: 2px 6px; margin: 3px 0;
+              background: #fff; transition: transform .15s; }
+.pile .card.local { border-style: dashed; }
+.pile .card.done { opacity: .45; background: #edf2f7; }
+.pile .card.next { border-color: #2b6cb0; }
+.pile .card.top { transform: translate(6px, -2px); box-shadow: 2px 3px 0 #2b6cb0;
+                  border-width: 2px; font-weight: 600; }
+.pile .regs, .pile .status { font-size: 12px; color: #4a5568; }
+.pile.failed .status { color: #c53030; font-weight: 600; }
+ol.dealt { list-style: none; display: flex; flex-wrap: wrap; gap: 4px; padding: 0; margin: 0; }
+.dealt-card { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px;
+              border: 1px solid #cbd5e0; border-radius: 4px; padding: 1px 5px; background: #fff; }
+.dealt-card.arrive { border-style: dashed; border-color: #2f855a; }
+.dealt-card.just { border: 2px solid #1a202c; background: #fefcbf; }
+.dealt-card.marked::after { content: " ⚠"; color: #c05621; }
+.dealt .more { color: #718096; font-size: 12px; }
+.channels .channel { font-size: 12.5px; margin: 2px 0; }
+.channel .chip { display: inline-block; border-radius: 9px; padding: 0 7px; margin: 0 2px;
+                 font-size: 12px; }
+.channel .chip.flight { border: 1px dashed #2f855a; color: #22543d; }
+.channel .chip.inbox { background: #c6f6d5; color: #22543d; }
+.channel .none { color: #a0aec0; }
+table.shared { border-collapse: collapse; }
+table.shared th, table.shared td { border: 1px solid #e2e8f0; padding: 2px 8px; }
+table.shared th { font-weight: normal; color: #4a5568; }
+table.shared td { font-variant-numeric: tabular-nums; font-weight: 600; }
+table.shared td.changed { background: #fefcbf; outline: 2px solid #b7791f; }
+.stepper .story { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px;
+                  margin: 6px 0; }
+.stepper ul.marks { margin: 4px 0; padding-left: 18px; }
+.stepper ul.marks li { color: #9c4221; }
+.stepper ul.marks li.now { font-weight: 600; }
+.stepper ul.marks li::marker { content: "⚠ "; }
+.run-end { font-weight: 600; padding: 4px 8px; border-radius: 5px; margin: 6px 0; }
+.run-end.pass { background: #f0fff4; color: #22543d; }
+.run-end.fail { background: #fff5f5; color: #822727; }
+.stepper .note { color: #975a16; }
+tr.outcome[data-outcome] { cursor: pointer; }
+tr.outcome[data-outcome]:hover td { background: #ebf8ff; }
+tr.outcome.selected td { background: #e2e8f0; }
+tr.outcome.selected td.values { font-weight: 600; }
+.reading { border: 1px solid #e2e8f0; border-radius: 8px; padding: 6px 14px; margin: 0 0 14px;
+           background: #f7fafc; }
+.reading p { margin: 4px 0; }
+)";
+
+const char kStepperScript[] = R"JS(
+'use strict';
+(function () {
+  const deckBlock = document.getElementById('cardflow-deck');
+  if (!deckBlock) return;
+  const deck = JSON.parse(deckBlock.textContent);
+  const steppers = [];
+  let active = 0;
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function channelName(c) {
+    const ch = deck.channels[c];
+    return deck.stacks[ch.from].name + ' \u2192 ' + deck.stacks[ch.to].name;
+  }
+
+  // What a step dealt, as the dealt lane shows it.
+  function stepLabel(step) {
+    if (step.stack < 0) {
+      return deck.channels[step.channel].name + ' callback #' + step.seq + ' arrives';
+    }
+    const who = deck.stacks[step.stack].name + ': ';
+    if (step.op === 'end') return who + 'runs to its end';
+    let text = who + step.card;
+    if (step.op === 'await' && !step.consumed) text += ' (missed)';
+    return text;
+  }
+
+  class Stepper {
+    constructor(root, index) {
+      this.root = root;
+      this.index = index;
+      this.data = JSON.parse(document.getElementById('stepper-data-' + (index + 1)).textContent);
+      this.which = '';  // '' the drawn run, 'o<i>' the witness of outcome row i
+      this.run = null;
+      this.k = 0;
+      this.timer = null;
+      this.build();
+      this.bindRows();
+      const first = this.data.sample ? '' : this.firstWitness();
+      this.load(first === null ? '' : first, 0, false);
+    }
+
+    firstWitness() {
+      const i = this.data.outcomes.findIndex((o) => o.run);
+      return i < 0 ? null : 'o' + i;
+    }
+
+    build() {
+      const r = this.root;
+      r.textContent = '';
+      const controls = el('div', 'controls');
+      this.playBtn = el('button', 'play', 'Play');
+      this.backBtn = el('button', 'back', '\u25c0 Step');
+      this.fwdBtn = el('button', 'fwd', 'Step \u25b6');
+      this.playBtn.type = this.backBtn.type = this.fwdBtn.type = 'button';
+      this.backBtn.title = 'Step back (\u2190)';
+      this.fwdBtn.title = 'Step forward (\u2192)';
+      this.playBtn.title = 'Play or pause (space)';
+      this.scrub = el('input', 'scrub');
+      this.scrub.type = 'range';
+      this.scrub.min = '0';
+      this.scrub.setAttribute('aria-label', 'step');
+      this.pos = el('span', 'pos');
+      controls.append(this.playBtn, this.backBtn, this.fwdBtn, this.scrub, this.pos);
+      this.title = el('p', 'run-title');
+      this.note = el('p', 'note');
+      this.piles = el('div', 'piles');
+      this.dealt = el('div', 'dealt');
+      this.channels = el('div', 'channels');
+      this.table = el('div', 'table');
+      this.story = el('p', 'story');
+      this.marks = el('ul', 'marks');
+      this.end = el('p', 'run-end');
+      r.append(controls, this.title, this.note, el('h4', '', 'Stacks (the next card raised)'),
+               this.piles, el('h4', '', 'Dealt, in the order the shuffle chose'), this.dealt);
+      if (deck.channels.length > 0) {
+        r.append(el('h4', '', 'Callbacks in flight and in the inbox'), this.channels);
+      }
+      r.append(el('h4', '', 'Shared table'), this.table, this.story, this.end, this.marks);
+      this.playBtn.addEventListener('click', () => this.toggle());
+      this.backBtn.addEventListener('click', () => { this.pause(); this.go(this.k - 1); });
+      this.fwdBtn.addEventListener('click', () => { this.pause(); this.go(this.k + 1); });
+      this.scrub.addEventListener('input', () => { this.pause(); this.go(+this.scrub.value); });
+      const section = r.closest('.report-section') || r;
+      section.addEventListener('pointerdown', () => { active = this.index; });
+      section.addEventListener('focusin', () => { active = this.index; });
+    }
+
+    bindRows() {
+      const section = this.root.closest('.report-section');
+      if (!section) return;
+      this.rows = Array.from(section.querySelectorAll('tr.outcome[data-outcome]'));
+      for (const row of this.rows) {
+        const i = +row.dataset.outcome;
+        const o = this.data.outcomes[i];
+        if (!o || !o.run) continue;
+        row.tabIndex = 0;
+        row.title = 'Show a run that ends here (seed ' + o.seed + ')';
+        const pick = () => {
+          active = this.index;
+          this.pause();
+          this.load('o' + i, 0, true);
+        };
+        row.addEventListener('click', pick);
+        row.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter') { e.preventDefault(); pick(); }
+        });
+      }
+    }
+
+    steps() { return this.run ? this.run.steps : []; }
+
+    load(which, k, save) {
+      let run = null;
+      if (which.startsWith('o')) {
+        const o = this.data.outcomes[+which.slice(1)];
+        run = o && o.run ? o.run : null;
+      }
+      if (!run) {
+        which = '';
+        run = this.data.sample;
+      }
+      this.which = which;
+      this.run = run;
+      for (const row of this.rows || []) {
+        row.classList.toggle('selected', which !== '' && row.dataset.outcome === which.slice(1));
+      }
+      this.root.dataset.run = which === '' ? 'sample' : which;
+      this.scrub.max = String(this.steps().length);
+      if (!run) {
+        this.title.textContent = 'No run to step through.';
+        this.go(0, save);
+        return;
+      }
+      const what = which === '' ? 'The drawn run' :
+          'Witness of ' + this.data.outcomes[+which.slice(1)].text;
+      this.title.textContent = '';
+      this.title.append(what + ': seed ' + run.seed + ', schedule ');
+      this.title.append(el('code', '', run.schedule || '(none recorded)'));
+      this.note.textContent = run.note || '';
+      this.note.hidden = !run.note;
+      this.go(k, save);
+    }
+
+    toggle() {
+      if (this.timer) { this.pause(); return; }
+      if (this.k >= this.steps().length) this.go(0);
+      this.playBtn.textContent = 'Pause';
+      this.root.classList.add('playing');
+      this.timer = setInterval(() => {
+        if (this.k >= this.steps().length) { this.pause(); return; }
+        this.go(this.k + 1);
+      }, 700);
+    }
+
+    pause() {
+      if (this.timer) clearInterval(this.timer);
+      this.timer = null;
+      this.playBtn.textContent = 'Play';
+      this.root.classList.remove('playing');
+    }
+
+    go(k, save) {
+      const steps = this.steps();
+      this.k = Math.max(0, Math.min(steps.length, k | 0));
+      this.render();
+      if (save !== false) writeHash();
+    }
+
+    // The state after this.k steps: the latest step of each stack fixes
+    // its next card and registers.
+    render() {
+      const steps = this.steps();
+      const k = this.k;
+      const run = this.run;
+      this.root.dataset.step = String(k);
+      this.scrub.value = String(k);
+      this.pos.textContent = 'step ' + k + ' of ' + steps.length;
+      this.backBtn.disabled = k === 0;
+      this.fwdBtn.disabled = k >= steps.length;
+      const n = deck.stacks.length;
+      const next = run ? run.init.next.slice() : deck.stacks.map(() => null);
+      const regs = deck.stacks.map((s) => s.registers.map(() => 0));
+      const failed = deck.stacks.map(() => null);
+      for (let i = 0; i < k; ++i) {
+        const s = steps[i];
+        if (s.stack < 0) continue;
+        next[s.stack] = s.next;
+        regs[s.stack] = s.regs;
+        if (s.failure) failed[s.stack] = s.failure;
+      }
+      const last = k > 0 ? steps[k - 1] : null;
+
+      // Piles.
+      this.piles.textContent = '';
+      for (let s = 0; s < n; ++s) {
+        const stack = deck.stacks[s];
+        const pile = el('div', 'pile');
+        pile.dataset.stack = stack.name;
+        const name = el('div', 'pile-name', stack.name + ' ');
+        if (stack.node) name.append(el('span', 'node', 'on ' + stack.node));
+        pile.append(name);
+        const nx = next[s];
+        stack.cards.forEach((card, pc) => {
+          const c = el('div', 'card', card.text);
+          c.dataset.pc = String(pc);
+          if (!card.visible) c.classList.add('local');
+          if (!nx || pc < nx[0]) c.classList.add('done');
+          else if (pc <= nx[1]) c.classList.add('next');
+          if (nx && pc === nx[1]) c.classList.add('top');
+          c.title = 'line ' + card.line;
+          pile.append(c);
+        });
+        if (stack.registers.length > 0) {
+          pile.append(el('div', 'regs',
+                         stack.registers.map((r, i) => r + '=' + regs[s][i]).join(' ')));
+        }
+        let status = '';
+        if (failed[s]) { status = 'run error: ' + failed[s]; pile.classList.add('failed'); }
+        else if (!nx) { status = 'ended'; pile.classList.add('ended'); }
+        else if (nx[1] >= stack.cards.length) status = 'next: runs to its end';
+        if (status) pile.append(el('div', 'status', status));
+        if (last && last.stack === s) pile.classList.add('moved');
+        this.piles.append(pile);
+      }
+
+      // The dealt lane: the latest 16 steps.
+      this.dealt.textContent = '';
+      const lane = el('ol', 'dealt');
+      const from = Math.max(0, k - 16);
+      if (from > 0) this.dealt.append(el('span', 'more', '\u2026 ' + from + ' earlier '));
+      for (let i = from; i < k; ++i) {
+        const s = steps[i];
+        const li = el('li', 'dealt-card ' + (s.stack < 0 ? 'arrive' : 'op-' + s.op),
+                      stepLabel(s));
+        li.dataset.step = String(i + 1);
+        if (i === k - 1) li.classList.add('just');
+        if (s.marks.length > 0) li.classList.add('marked');
+        lane.append(li);
+      }
+      if (k === 0) lane.append(el('li', 'none', 'nothing dealt yet'));
+      this.dealt.append(lane);
+
+      // Channels.
+      this.channels.textContent = '';
+      deck.channels.forEach((ch, c) => {
+        const counts = last ? last.chan[c] : [0, 0, 0];
+        const sent = run ? run.sent[c] : [];
+        const row = el('div', 'channel');
+        row.dataset.channel = ch.name;
+        row.dataset.flight = String(counts[2] - counts[1]);
+        row.dataset.inbox = String(counts[1] - counts[0]);
+        row.append(el('b', '', channelName(c)), ' in flight: ');
+        const chips = (lo, hi, cls) => {
+          if (hi <= lo) { row.append(el('span', 'none', 'none')); return; }
+          for (let q = lo; q < hi; ++q) {
+            row.append(el('span', 'chip ' + cls, '#' + (q + 1) + ' (' + sent[q] + ')'));
+          }
+        };
+        chips(counts[1], counts[2], 'flight');
+        row.append(' \u00b7 inbox of ' + deck.stacks[ch.to].name + ': ');
+        chips(counts[0], counts[1], 'inbox');
+        this.channels.append(row);
+      });
+
+      // The shared table.
+      this.table.textContent = '';
+      const table = el('table', 'shared');
+      const head = el('tr');
+      const body = el('tr');
+      const values = last ? last.table : (run ? run.init.table : []);
+      deck.shared.forEach((name, v) => {
+        head.append(el('th', '', name));
+        const td = el('td', '', String(values[v]));
+        td.dataset.var = name;
+        if (last && last.op === 'write' && last.var === v) td.classList.add('changed');
+        body.append(td);
+      });
+      table.append(head, body);
+      this.table.append(table);
+
+      this.story.textContent = last ? 'Step ' + k + ' \u2014 ' + last.story :
+          'Before the first step: every stack is at its first card.';
+
+      // Marks so far, the latest step's in bold.
+      this.marks.textContent = '';
+      for (let i = 0; i < k; ++i) {
+        for (const m of steps[i].marks) {
+          const li = el('li', i === k - 1 ? 'now' : '', 'step ' + (i + 1) + ': ' + m);
+          this.marks.append(li);
+        }
+      }
+
+      // The end.
+      this.end.hidden = !(run && k === steps.length && k > 0);
+      this.end.className = 'run-end';
+      if (run && k === steps.length) {
+        if (run.error) {
+          this.end.textContent = 'The run stops on a run error: ' + run.error;
+          this.end.classList.add('fail');
+        } else {
+          this.end.textContent = 'The run ends in ' + run.outcome + ' \u2014 ' +
+              (run.expect_ok ? '\u2713 expect holds' : '\u2717 expect broken') +
+              (run.order_violation ? ', an await missed its callback' : '');
+          this.end.classList.add(run.expect_ok && !run.order_violation ? 'pass' : 'fail');
+        }
+        this.end.dataset.outcome = run.outcome;
+      }
+    }
+  }
+
+  function writeHash() {
+    const parts = [];
+    for (const st of steppers) {
+      if (st.k > 0) parts.push('s' + st.index + '=' + st.k);
+      if (st.which !== '') parts.push('r' + st.index + '=' + st.which);
+    }
+    const hash = parts.length ? '#' + parts.join('&') : ' ';
+    if (hash === location.hash) return;
+    try {
+      history.replaceState(null, '', hash === ' ' ? location.pathname + location.search : hash);
+    } catch (e) {
+      if (hash !== ' ') location.replace(hash);
+    }
+  }
+
+  function readHash() {
+    const state = {};
+    for (const part of location.hash.replace(/^#/, '').split('&')) {
+      const m = /^([sr])(\d+)=(\w+)$/.exec(part);
+      if (m) (state[m[2]] = state[m[2]] || {})[m[1]] = m[3];
+    }
+    for (const st of steppers) {
+      const s = state[st.index];
+      if (!s) continue;
+      st.pause();
+      st.load(s.r || '', s.s ? parseInt(s.s, 10) : 0, false);
+    }
+  }
+
+  document.querySelectorAll('.stepper[data-section]').forEach((root) => {
+    steppers.push(new Stepper(root, +root.dataset.section));
+  });
+  readHash();
+  window.addEventListener('hashchange', readHash);
+
+  document.addEventListener('keydown', (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const st = steppers[active];
+    if (!st) return;
+    const t = e.target;
+    const inInput = t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement ||
+        t instanceof HTMLSelectElement;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      if (inInput) return;  // the scrubber moves itself
+      e.preventDefault();
+      st.pause();
+      st.go(st.k + (e.key === 'ArrowRight' ? 1 : -1));
+    } else if (e.key === ' ' || e.key === 'Spacebar') {
+      if (inInput || t instanceof HTMLButtonElement) return;
+      e.preventDefault();
+      st.toggle();
+    } else if (e.key === 'Home' || e.key === 'End') {
+      if (inInput) return;
+      e.preventDefault();
+      st.pause();
+      st.go(e.key === 'Home' ? 0 : st.steps().length);
+    }
+  });
+})();
+)JS";
+
+}  // namespace cardflow

@@ -1,0 +1,262 @@
+// The report's stepper in Debian's chromium, driven by playwright-core
+// (report_stepper_test.sh installs it and writes the page):
+//
+//   node report_stepper_test.js PAGE.html OUT_DIR
+//
+// The page is `run examples/transfer.deck --ordering none --report`. The
+// checks do not trust the page's data: a small oracle for transfer.deck's
+// cards (below) follows the cards the dealt lane shows, and the shared
+// table, the registers and the end of the run must agree with it.
+//  - stepping with the button: before each step the stack's raised card is
+//    the one dealt; after it the dealt lane grows by that card, the table
+//    and registers match the oracle;
+//  - every outcome row loads a run that, stepped to its end, ends in that
+//    row's outcome (per the oracle too);
+//  - a URL with the fragment shows the same step, also for a witness;
+//  - ← → space Home End;
+//  - no console error, no page error; screenshots at three steps.
+'use strict';
+
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const [page_path, out_dir] = process.argv.slice(2);
+if (!page_path || !out_dir) {
+  console.error('usage: node report_stepper_test.js PAGE.html OUT_DIR');
+  process.exit(2);
+}
+const url = 'file://' + path.resolve(page_path);
+
+// transfer.deck by hand: registers per stack, the balance, the callbacks.
+class Oracle {
+  constructor() {
+    this.balance = 100;
+    this.regs = { A: { a: 0 }, B: { b: 0 } };
+    this.inFlight = 0;
+    this.inbox = 0;
+    this.missed = 0;
+  }
+  // One dealt-lane entry: "A: read balance -> a", "A>B callback #1 arrives",
+  // "B: await A (missed)".
+  deal(text) {
+    let m;
+    if ((m = /^A>B callback #\d+ arrives$/.exec(text))) {
+      assert.ok(this.inFlight > 0, 'an arrival with nothing in flight: ' + text);
+      --this.inFlight;
+      ++this.inbox;
+      return;
+    }
+    m = /^(A|B): (.*)$/.exec(text);
+    assert.ok(m, 'a dealt card names its stack: ' + text);
+    const [, stack, card] = m;
+    const regs = this.regs[stack];
+    if ((m = /^read balance -> (\w+)$/.exec(card))) {
+      regs[m[1]] = this.balance;
+    } else if ((m = /^write (\w+) -> balance$/.exec(card))) {
+      this.balance = regs[m[1]];
+    } else if (/^notify B$/.test(card)) {
+      ++this.inFlight;
+    } else if ((m = /^await A( \(missed\))?$/.exec(card))) {
+      if (m[1]) {
+        assert.equal(this.inbox, 0, 'an await missed with a callback in the inbox');
+        ++this.missed;
+      } else {
+        assert.ok(this.inbox > 0, 'an await took a callback from an empty inbox');
+        --this.inbox;
+      }
+    } else if (!/runs to its end$/.test(card)) {
+      assert.fail('unexpected dealt card: ' + text);
+    }
+  }
+  // The local cards a step runs before its visible card (transfer.deck:
+  // `add a 50` before A's write, `mul b 2` before B's write).
+  beforeWrite(stack) {
+    if (stack === 'A') this.regs.A.a += 50;
+    if (stack === 'B') this.regs.B.b *= 2;
+  }
+  outcome() {
+    return `balance=${this.balance} A.a=${this.regs.A.a} B.b=${this.regs.B.b}`;
+  }
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  const problems = [];
+  const newPage = async (at) => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push('console error: ' + msg.text());
+    });
+    page.on('pageerror', (err) => problems.push('page error: ' + err.message));
+    page.on('request', (req) => {
+      if (!req.url().startsWith('file:')) problems.push('network request: ' + req.url());
+    });
+    await page.goto(at);
+    await page.waitForSelector('.stepper[data-section="0"][data-step]');
+    return page;
+  };
+  const stepper = '.stepper[data-section="0"]';
+
+  const state = (page) => page.evaluate((sel) => {
+    const root = document.querySelector(sel);
+    const just = root.querySelector('.dealt-card.just');
+    const regs = {};
+    for (const pile of root.querySelectorAll('.pile')) {
+      const text = pile.querySelector('.regs') ? pile.querySelector('.regs').textContent : '';
+      regs[pile.dataset.stack] = text;
+    }
+    const tops = {};
+    for (const pile of root.querySelectorAll('.pile')) {
+      const top = pile.querySelector('.card.top');
+      tops[pile.dataset.stack] = top ? top.textContent : null;
+    }
+    const end = root.querySelector('.run-end');
+    return {
+      step: +root.dataset.step,
+      run: root.dataset.run,
+      total: +root.querySelector('input.scrub').max,
+      balance: root.querySelector('td[data-var="balance"]').textContent,
+      dealt: root.querySelectorAll('.dealt-card').length,
+      just: just ? just.textContent : null,
+      regs,
+      tops,
+      flight: root.querySelector('.channel').dataset.flight,
+      inbox: root.querySelector('.channel').dataset.inbox,
+      end: end && !end.hidden ? end.dataset.outcome : null,
+      hash: location.hash,
+    };
+  }, stepper);
+
+  // Steps through the whole run shown with `press` (one step each), checking
+  // every step against the oracle; returns the oracle at the end.
+  async function walk(page, press, shots) {
+    const oracle = new Oracle();
+    let s = await state(page);
+    assert.equal(s.step, 0);
+    assert.equal(s.balance, '100');
+    assert.equal(s.just, null);
+    assert.equal(s.end, null);
+    const total = s.total;
+    assert.ok(total >= 8, 'transfer takes at least 8 steps, shown ' + total);
+    for (let k = 1; k <= total; ++k) {
+      const before = s;
+      await press();
+      s = await state(page);
+      assert.equal(s.step, k, 'one press, one step');
+      assert.equal(s.dealt, Math.min(k, 16), 'the dealt lane holds the steps taken');
+      // The card dealt is the one its stack had raised.
+      const m = /^(A|B): (.*?)( \(missed\))?$/.exec(s.just);
+      if (m && !/runs to its end$/.test(s.just)) {
+        assert.equal(m[2], before.tops[m[1]], `step ${k}: dealt ${s.just}, raised was ` +
+                                              before.tops[m[1]]);
+        if (/^write/.test(m[2])) oracle.beforeWrite(m[1]);
+      }
+      oracle.deal(s.just);
+      assert.equal(s.balance, String(oracle.balance), `step ${k} (${s.just}): the table`);
+      assert.equal(s.regs.A, 'a=' + oracle.regs.A.a, `step ${k}: A's registers`);
+      assert.equal(s.regs.B, 'b=' + oracle.regs.B.b, `step ${k}: B's registers`);
+      assert.equal(s.flight, String(oracle.inFlight), `step ${k}: callbacks in flight`);
+      assert.equal(s.inbox, String(oracle.inbox), `step ${k}: B's inbox`);
+      if (shots && shots.includes(k)) {
+        await page.screenshot({ path: path.join(out_dir, `stepper-step-${k}.png`), fullPage: false });
+      }
+    }
+    assert.equal(s.end, oracle.outcome(), 'the run ends where the oracle does');
+    return oracle;
+  }
+
+  // 1. The drawn run, stepped with the button; screenshots at 0, 3 and the end.
+  const page = await newPage(url);
+  await page.locator(stepper).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(out_dir, 'stepper-step-0.png') });
+  const first = await state(page);
+  assert.equal(first.run, 'sample');
+  const fwd = page.locator(stepper + ' button.fwd');
+  const oracle = await walk(page, () => fwd.click(), [3, first.total]);
+  const sampleEnd = oracle.outcome();
+  console.log(`drawn run: ${first.total} steps, ends in ${sampleEnd}`);
+
+  // 2. The fragment: step back to 5, reopen the URL, the same step shows.
+  const back = page.locator(stepper + ' button.back');
+  while ((await state(page)).step > 5) await back.click();
+  const at5 = await state(page);
+  assert.equal(at5.hash, '#s0=5');
+  const reopened = await newPage(url + at5.hash);
+  const again = await state(reopened);
+  for (const key of ['step', 'run', 'balance', 'just', 'dealt', 'flight', 'inbox']) {
+    assert.deepEqual(again[key], at5[key], 'reopened at ' + at5.hash + ': ' + key);
+  }
+  assert.deepEqual(again.tops, at5.tops);
+  await reopened.close();
+
+  // 3. Keys: → ← Home End, space plays until the end.
+  await page.locator('h1').click();
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await state(page)).step, 6);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal((await state(page)).step, 4);
+  await page.keyboard.press('Home');
+  assert.equal((await state(page)).step, 0);
+  await page.keyboard.press('End');
+  assert.equal((await state(page)).step, first.total);
+  await page.keyboard.press('Home');
+  await page.keyboard.press(' ');
+  await page.waitForFunction((sel) => document.querySelector(sel).classList.contains('playing'),
+                             stepper);
+  await page.waitForFunction((sel) => +document.querySelector(sel).dataset.step >= 2, stepper);
+  await page.keyboard.press(' ');
+  const paused = await state(page);
+  assert.ok(!(await page.locator(stepper + '.playing').count()), 'space pauses');
+  assert.ok(paused.step >= 2);
+
+  // 4. Every outcome row loads its witness, which ends in that outcome.
+  const rows = page.locator('#section-1 tr.outcome[data-outcome]');
+  const n = await rows.count();
+  assert.ok(n >= 3, 'naive transfer shows several outcomes, got ' + n);
+  const ends = [];
+  for (let i = 0; i < n; ++i) {
+    const row = rows.nth(i);
+    const values = (await row.locator('td.values').textContent()).trim();
+    await row.click();
+    const s = await state(page);
+    assert.equal(s.run, 'o' + i);
+    assert.equal(s.step, 0, 'a loaded witness starts at step 0');
+    assert.equal(await row.evaluate((r) => r.classList.contains('selected')), true);
+    const end = await walk(page, () => page.keyboard.press('ArrowRight'));
+    assert.equal(end.outcome(), values, `outcome row ${i}'s witness ends in ${values}`);
+    ends.push(values);
+    if (i === n - 1) {
+      // A witness in the fragment comes back too.
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      const here = await state(page);
+      assert.equal(here.hash, `#s0=2&r0=o${i}`);
+      const other = await newPage(url + here.hash);
+      const there = await state(other);
+      assert.equal(there.run, 'o' + i);
+      assert.equal(there.step, 2);
+      assert.equal(there.just, here.just);
+      assert.equal(there.balance, here.balance);
+      await other.close();
+    }
+  }
+  console.log(`outcome rows: ${ends.join(' | ')}`);
+  assert.ok(ends.some((e) => e !== 'balance=300 A.a=150 B.b=300'), 'a lost update among them');
+
+  await browser.close();
+  if (problems.length > 0) {
+    throw new Error('the page was not clean:\n' + problems.join('\n'));
+  }
+  console.log('trace_report_stepper: passed');
+}
+
+main().catch((err) => {
+  console.error('trace_report_stepper: FAILED:', err && err.stack ? err.stack : err);
+  process.exit(1);
+});

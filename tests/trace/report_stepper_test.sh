@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The HTML report's stepper in a real browser: Debian's chromium driven by
+# playwright-core from npm (pinned below, installed into a cache directory by
+# tests/npm_packages.sh, never vendored) through report_stepper_test.js.
+#
+#   bash tests/trace/report_stepper_test.sh build/bin/cardflow-coordinator OUT_DIR
+#   (ctest runs it as trace_report_stepper; OUT_DIR is the build dir)
+#
+# Writes OUT_DIR/report-stepper/transfer-none.html, the page it checks, and
+# screenshots at three steps (stepper-step-*.png) beside it.
+#
+# Exit status: 0 passed, 1 failed, 77 skipped — only when Node.js, the
+# package or chromium cannot be had here, and never with CI=true (then that
+# is a failure). CHROMIUM=/path picks the browser.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly HERE
+# shellcheck source=../npm_packages.sh
+source "$HERE/../npm_packages.sh"
+
+coordinator=${1:?usage: report_stepper_test.sh PATH/TO/cardflow-coordinator OUT_DIR}
+out=${2:?usage: report_stepper_test.sh PATH/TO/cardflow-coordinator OUT_DIR}/report-stepper
+source_dir=$(cd "$HERE/../.." && pwd)
+
+need_node trace_report_stepper
+chromium=${CHROMIUM:-}
+if [ -z "$chromium" ]; then
+  for name in chromium chromium-browser google-chrome; do
+    if command -v "$name" >/dev/null; then
+      chromium=$(command -v "$name")
+      break
+    fi
+  done
+fi
+[ -n "$chromium" ] || cannot "no chromium (scripts/install-deps.sh installs it; or set CHROMIUM)"
+modules=$(npm_cached playwright-core-1.57.0 playwright-core@1.57.0)
+
+rm -rf "$out"
+mkdir -p "$out"
+# The naive transfer: several outcomes, lost updates and missed callbacks.
+# Exit 1 is its FAIL verdict; the page is what matters.
+status=0
+"$coordinator" run "$source_dir/examples/transfer.deck" --ordering none --runs 300 \
+  --report "$out/transfer-none.html" >"$out/run.txt" 2>&1 || status=$?
+if [ "$status" -gt 1 ] || [ ! -s "$out/transfer-none.html" ]; then
+  cat "$out/run.txt" >&2
+  echo "trace_report_stepper: FAILED: the coordinator wrote no report (exit $status)" >&2
+  exit 1
+fi
+CHROMIUM="$chromium" NODE_PATH="$modules" node "$HERE/report_stepper_test.js" \
+  "$out/transfer-none.html" "$out"
