@@ -1,9 +1,10 @@
 // The report's stepper in Debian's chromium, driven by playwright-core
 // (report_stepper_test.sh installs it and writes the page):
 //
-//   node report_stepper_test.js PAGE.html OUT_DIR
+//   node report_stepper_test.js PAGE.html CHECK_PAGE.html OUT_DIR
 //
-// The page is `run examples/transfer.deck --ordering none --report`. The
+// PAGE is `run examples/transfer.deck --ordering none --report`, CHECK_PAGE
+// `check examples/transfer.deck --ordering none --report`. The
 // checks do not trust the page's data: a small oracle for transfer.deck's
 // cards (below) follows the cards the dealt lane shows, and the shared
 // table, the registers and the end of the run must agree with it.
@@ -14,6 +15,8 @@
 //    row's outcome (per the oracle too);
 //  - a URL with the fragment shows the same step, also for a witness;
 //  - ← → space Home End;
+//  - in the check page, every section (one per reachable outcome) steps
+//    through its witness to that outcome;
 //  - no console error, no page error; screenshots at three steps.
 'use strict';
 
@@ -21,9 +24,9 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
-const [page_path, out_dir] = process.argv.slice(2);
-if (!page_path || !out_dir) {
-  console.error('usage: node report_stepper_test.js PAGE.html OUT_DIR');
+const [page_path, check_path, out_dir] = process.argv.slice(2);
+if (!page_path || !check_path || !out_dir) {
+  console.error('usage: node report_stepper_test.js PAGE.html CHECK_PAGE.html OUT_DIR');
   process.exit(2);
 }
 const url = 'file://' + path.resolve(page_path);
@@ -99,7 +102,7 @@ async function main() {
     await page.waitForSelector('.stepper[data-section="0"][data-step]');
     return page;
   };
-  const stepper = '.stepper[data-section="0"]';
+  let stepper = '.stepper[data-section="0"]';
 
   const state = (page) => page.evaluate((sel) => {
     const root = document.querySelector(sel);
@@ -247,6 +250,23 @@ async function main() {
   }
   console.log(`outcome rows: ${ends.join(' | ')}`);
   assert.ok(ends.some((e) => e !== 'balance=300 A.a=150 B.b=300'), 'a lost update among them');
+
+  // 5. check --report: a section per reachable outcome, its stepper showing
+  // the witness; stepped through, each ends in its section's outcome.
+  const check = await newPage('file://' + path.resolve(check_path));
+  const sections = await check.locator('.stepper[data-section]').count();
+  assert.ok(sections >= 4, 'the naive transfer reaches 4 outcomes or more, got ' + sections);
+  const reached = [];
+  for (let i = 0; i < sections; ++i) {
+    stepper = `.stepper[data-section="${i}"]`;
+    const values = (await check.locator(`#section-${i + 1} tr.outcome td.values`).textContent()).trim();
+    const fwdI = check.locator(stepper + ' button.fwd');
+    const end = await walk(check, () => fwdI.click());
+    assert.equal(end.outcome(), values, `check section ${i} steps to its outcome`);
+    reached.push(values);
+  }
+  assert.equal(new Set(reached).size, sections, 'every section a different outcome');
+  await check.close();
 
   await browser.close();
   if (problems.length > 0) {

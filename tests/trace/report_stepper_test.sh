@@ -6,7 +6,8 @@
 #   bash tests/trace/report_stepper_test.sh build/bin/cardflow-coordinator OUT_DIR
 #   (ctest runs it as trace_report_stepper; OUT_DIR is the build dir)
 #
-# Writes OUT_DIR/report-stepper/transfer-none.html, the page it checks, and
+# Writes OUT_DIR/report-stepper/transfer-none.html and transfer-check.html,
+# the pages it checks (run --report and check --report), and
 # screenshots at three steps (stepper-step-*.png) beside it.
 #
 # Exit status: 0 passed, 1 failed, 77 skipped — only when Node.js, the
@@ -48,5 +49,14 @@ if [ "$status" -gt 1 ] || [ ! -s "$out/transfer-none.html" ]; then
   echo "trace_report_stepper: FAILED: the coordinator wrote no report (exit $status)" >&2
   exit 1
 fi
+# Every reachable outcome, a section each (exit 1: some break the expect).
+status=0
+"$coordinator" check "$source_dir/examples/transfer.deck" --ordering none \
+  --report "$out/transfer-check.html" >"$out/check.txt" 2>&1 || status=$?
+if [ "$status" -gt 1 ] || [ ! -s "$out/transfer-check.html" ]; then
+  cat "$out/check.txt" >&2
+  echo "trace_report_stepper: FAILED: check wrote no report (exit $status)" >&2
+  exit 1
+fi
 CHROMIUM="$chromium" NODE_PATH="$modules" node "$HERE/report_stepper_test.js" \
-  "$out/transfer-none.html" "$out"
+  "$out/transfer-none.html" "$out/transfer-check.html" "$out"
