@@ -252,13 +252,20 @@ std::string SpaceTimeSvg(const Program& program,
       glyph = fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\"/>", pt.x, pt.y,
                           kRadius, color);
     }
+    // The step that made it, for the page's stepper: `A:3` (stack A's card
+    // 3; cards run once) or `A>B#1` (callback 1's arrival).
+    const std::string step_key = e.kind == EventKind::kArrive
+                                     ? fmt::format("{}>{}#{}", program.stacks[e.peer].name,
+                                                   program.stacks[e.stack].name, e.seq)
+                                     : fmt::format("{}:{}", program.stacks[e.stack].name, e.pc);
     marks += fmt::format(
-        "<g class=\"ev {0}\"><title>{1}</title>{2}<text x=\"{3:.1f}\" y=\"{4:.1f}\" "
+        "<g class=\"ev {0}\" data-key=\"{9}\"><title>{1}</title>{2}<text x=\"{3:.1f}\" "
+        "y=\"{4:.1f}\" "
         "text-anchor=\"middle\" fill=\"#1a202c\">{5}</text><text x=\"{3:.1f}\" y=\"{6:.1f}\" "
         "text-anchor=\"middle\" fill=\"{7}\">{8}</text></g>\n",
         EventKindName(e.kind), HtmlEscape(tooltip), glyph, pt.x, pt.y - 24,
         HtmlEscape(Clip(Title(program, e), kLabelChars)), pt.y - 12, color,
-        HtmlEscape(Clip(Detail(program, e), kLabelChars)));
+        HtmlEscape(Clip(Detail(program, e), kLabelChars)), HtmlEscape(step_key));
   }
   std::string footer;
   if (shown < clocks.order().size()) {

@@ -60,6 +60,10 @@ table.shared td.changed { background: #fefcbf; outline: 2px solid #b7791f; }
 .run-end.pass { background: #f0fff4; color: #22543d; }
 .run-end.fail { background: #fff5f5; color: #822727; }
 .stepper .note { color: #975a16; }
+svg.space-time g.ev { transition: opacity .15s; }
+svg.space-time g.ev.future { opacity: .12; }
+svg.space-time g.ev.now circle, svg.space-time g.ev.now polygon { stroke: #1a202c;
+                                                                 stroke-width: 3; }
 tr.outcome[data-outcome] { cursor: pointer; }
 tr.outcome[data-outcome]:hover td { background: #ebf8ff; }
 tr.outcome.selected td { background: #e2e8f0; }
@@ -113,6 +117,10 @@ const char kStepperScript[] = R"JS(
       this.timer = null;
       this.build();
       this.bindRows();
+      // The drawn run's diagram: its events by the step that made them.
+      const section = root.closest('.report-section');
+      this.events = section ?
+          Array.from(section.querySelectorAll('svg.space-time g.ev[data-key]')) : [];
       const first = this.data.sample ? '' : this.firstWitness();
       this.load(first === null ? '' : first, 0, false);
     }
@@ -368,6 +376,8 @@ const char kStepperScript[] = R"JS(
         }
       }
 
+      this.grow();
+
       // The end.
       this.end.hidden = !(run && k === steps.length && k > 0);
       this.end.className = 'run-end';
@@ -385,6 +395,28 @@ const char kStepperScript[] = R"JS(
       }
     }
   }
+
+  // The step's key in the diagram (space_time_svg.cc): `A:3` or `A>B#1`.
+  function eventKey(step) {
+    if (step.stack < 0) return deck.channels[step.channel].name + '#' + step.seq;
+    return deck.stacks[step.stack].name + ':' + step.pc;
+  }
+
+  // The diagram draws the drawn run: it grows with the steps taken (events
+  // of later steps faded, the latest step's outlined); for a witness it
+  // stays whole.
+  Stepper.prototype.grow = function () {
+    if (this.events.length === 0) return;
+    const drawn = this.which === '' && this.run;
+    const steps = this.steps();
+    const at = new Map();
+    if (drawn) steps.forEach((s, i) => at.set(eventKey(s), i));
+    for (const g of this.events) {
+      const i = at.has(g.dataset.key) ? at.get(g.dataset.key) : steps.length;
+      g.classList.toggle('future', drawn && i >= this.k && this.k < steps.length);
+      g.classList.toggle('now', drawn && i === this.k - 1);
+    }
+  };
 
   function writeHash() {
     const parts = [];

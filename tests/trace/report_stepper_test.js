@@ -118,7 +118,11 @@ async function main() {
       tops[pile.dataset.stack] = top ? top.textContent : null;
     }
     const end = root.querySelector('.run-end');
+    const svg = root.closest('.report-section').querySelector('svg.space-time');
     return {
+      drawn: svg ? svg.querySelectorAll('g.ev').length : 0,
+      grown: svg ? svg.querySelectorAll('g.ev:not(.future)').length : 0,
+      now: svg ? Array.from(svg.querySelectorAll('g.ev.now')).map((g) => g.dataset.key) : [],
       step: +root.dataset.step,
       run: root.dataset.run,
       total: +root.querySelector('input.scrub').max,
@@ -136,7 +140,9 @@ async function main() {
 
   // Steps through the whole run shown with `press` (one step each), checking
   // every step against the oracle; returns the oracle at the end.
-  async function walk(page, press, shots) {
+  // With `drawn`, the run is the section's diagram, which must grow by one
+  // event a step (every step of transfer.deck makes one).
+  async function walk(page, press, shots, drawn) {
     const oracle = new Oracle();
     let s = await state(page);
     assert.equal(s.step, 0);
@@ -164,6 +170,10 @@ async function main() {
       assert.equal(s.regs.B, 'b=' + oracle.regs.B.b, `step ${k}: B's registers`);
       assert.equal(s.flight, String(oracle.inFlight), `step ${k}: callbacks in flight`);
       assert.equal(s.inbox, String(oracle.inbox), `step ${k}: B's inbox`);
+      if (drawn) {
+        assert.equal(s.grown, k < total ? k : s.drawn, `step ${k}: the diagram grows`);
+        assert.equal(s.now.length, 1, `step ${k}: one event outlined`);
+      }
       if (shots && shots.includes(k)) {
         await page.locator(stepper).screenshot({ path: path.join(out_dir, `stepper-step-${k}.png`) });
       }
@@ -178,7 +188,9 @@ async function main() {
   const first = await state(page);
   assert.equal(first.run, 'sample');
   const fwd = page.locator(stepper + ' button.fwd');
-  const oracle = await walk(page, () => fwd.click(), [3, first.total]);
+  assert.ok(first.drawn >= first.total, 'the diagram draws the run');
+  assert.equal(first.grown, 0, 'before the first step the diagram is faded');
+  const oracle = await walk(page, () => fwd.click(), [3, first.total], true);
   const sampleEnd = oracle.outcome();
   console.log(`drawn run: ${first.total} steps, ends in ${sampleEnd}`);
 
