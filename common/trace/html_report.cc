@@ -18,6 +18,10 @@ namespace cardflow {
 namespace {
 
 constexpr size_t kMaxOutcomeRows = kHtmlOutcomeRows;
+// A section's stepper data beyond which outcome rows stop carrying their
+// witness run (the drawn run is always there): long runs of wide decks
+// would make pages of tens of megabytes.
+constexpr size_t kMaxStepperBytes = size_t{3} << 20;
 
 constexpr char kStyle[] = R"(
 :root { color-scheme: light; }
@@ -241,10 +245,10 @@ std::string Stepper(const Program& program, const HtmlSection& section, size_t i
     std::string text = row.dump(-1, ' ', false, Json::error_handler_t::replace);
     text.pop_back();  // the closing brace: "run" follows
     const bool has = i < section.witnesses.size() && section.witnesses[i].has_value();
-    text += ",\"run\":" +
-            (has ? StepperRunJson(program, report.ordering, *section.witnesses[i])
-                 : std::string("null")) +
-            "}";
+    std::string run =
+        has ? StepperRunJson(program, report.ordering, *section.witnesses[i]) : std::string("null");
+    if (json.size() + run.size() > kMaxStepperBytes) run = "null";  // the row loads nothing
+    text += ",\"run\":" + run + "}";
     json += (i > 0 ? "," : "") + text;
   }
   json += "]}";

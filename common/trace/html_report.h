@@ -44,8 +44,9 @@ struct HtmlSection {
   std::optional<RunResult> sample;
   // The witness run of each outcome row, aligned with report.outcomes (at
   // most kHtmlOutcomeRows; shorter or absent entries: that row loads
-  // nothing). Typically RunLocalOnce(program, ordering, outcome.seed, 1, {},
-  // its parsed schedule) — see coordinator/witness_runs.h.
+  // nothing; nor do rows once the section's stepper data passes 3 MB). Typically
+  // RunLocalOnce(program, ordering, outcome.seed, 1, {}, its parsed schedule) — see
+  // coordinator/witness_runs.h.
   std::vector<std::optional<RunResult>> witnesses;
 };
 

@@ -1,5 +1,7 @@
 #include "common/trace/stepper_data.h"
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,6 +18,11 @@ namespace cardflow {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+// A step of a wide deck can lose many updates at once; the page shows the
+// first few of a step, and of a run, and counts the rest.
+constexpr size_t kMarksPerStep = 3;
+constexpr size_t kMarksPerRun = 200;
 
 const char* OpName(Op op) {
   switch (op) {
@@ -117,7 +124,6 @@ std::string StepperRunJson(const Program& program, Ordering ordering, const RunR
   out["expect_ok"] = run.expect_ok;
   out["order_violation"] = run.order_violation;
   out["error"] = run.error ? Json(run.error->message) : Json(nullptr);
-  out["verdict"] = story.verdict;
   Json init = Json::object();
   init["table"] = machine.table();
   init["next"] = Json::array();
@@ -125,12 +131,12 @@ std::string StepperRunJson(const Program& program, Ordering ordering, const RunR
   out["init"] = std::move(init);
 
   Json steps = Json::array();
+  size_t total_marks = 0;
   for (size_t i = 0; i < valid.size(); ++i) {
     const Step step = valid[i];
     Json row = Json::object();
     row["name"] = FormatStep(program, step);
     row["stack"] = step.is_arrival() ? -1 : static_cast<int64_t>(step.id);
-    row["channel"] = -1;
     uint32_t from = 0, pc = 0;
     if (!step.is_arrival()) {
       const uint32_t k = machine.StepOf(step.id);
@@ -162,18 +168,25 @@ std::string StepperRunJson(const Program& program, Ordering ordering, const RunR
       }
     }
     row["value"] = effect.value;
-    row["seq"] = effect.seq;
-    row["consumed"] = effect.consumed;
-    row["failure"] = effect.failure ? Json(effect.failure) : Json(nullptr);
+    // Left out at their defaults (0, false, none): long runs stay small.
+    if (effect.seq != 0) row["seq"] = effect.seq;
+    if (effect.consumed) row["consumed"] = true;
+    if (effect.failure) row["failure"] = effect.failure;
     row["story"] = i < story.steps.size() ? story.steps[i] : "";
     Json marks = Json::array();
+    size_t more = 0;
     for (size_t v = 0; v < story.verdict.size() && v < story.verdict_steps.size(); ++v) {
       const size_t at = story.verdict_steps[v];
-      if (at == i || (at >= valid.size() && i + 1 == valid.size())) {
+      if (at != i && !(at >= valid.size() && i + 1 == valid.size())) continue;
+      if (marks.size() < kMarksPerStep && total_marks < kMarksPerRun) {
         marks.push_back(story.verdict[v]);
+        ++total_marks;
+      } else {
+        ++more;
       }
     }
-    row["marks"] = std::move(marks);
+    if (more > 0) marks.push_back(fmt::format("… and {} more", more));
+    if (!marks.empty()) row["marks"] = std::move(marks);
     row["table"] = machine.table();
     row["chan"] = Channels(machine, arrived, sent);
     if (!step.is_arrival()) {

@@ -12,11 +12,11 @@
 // StepperRunJson(program, ordering, run):
 //   {"seed", "schedule": "B A A>B ...", "values": [...], "outcome": "balance=200 ...",
 //    "expect_ok", "order_violation", "error": "..." | null,
-//    "verdict": [sentences of common/check/story.h's TellSchedule],
 //    "init": {"table": [...], "next": [[start, pc] | null per stack]},
 //    "sent": [[value of callback 1, 2, ... ] per channel],
 //    "steps": [{
-//      "name": "A" | "A>B", "stack": StackId | -1, "channel": ChannelId | -1,
+//      "name": "A" | "A>B", "stack": StackId | -1, "channel": ChannelId (arrival,
+//      notify, await),
 //      "from": first pc the step ran, "pc": its visible card's pc (the card
 //      count for an end step), "card": that card's text ("" for an end step
 //      or an arrival), "op": "read" | "write" | "notify" | "await" | "print" |

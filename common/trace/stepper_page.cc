@@ -320,7 +320,7 @@ const char kStepperScript[] = R"JS(
                       stepLabel(s));
         li.dataset.step = String(i + 1);
         if (i === k - 1) li.classList.add('just');
-        if (s.marks.length > 0) li.classList.add('marked');
+        if (s.marks) li.classList.add('marked');
         lane.append(li);
       }
       if (k === 0) lane.append(el('li', 'none', 'nothing dealt yet'));
@@ -370,7 +370,7 @@ const char kStepperScript[] = R"JS(
       // Marks so far, the latest step's in bold.
       this.marks.textContent = '';
       for (let i = 0; i < k; ++i) {
-        for (const m of steps[i].marks) {
+        for (const m of steps[i].marks || []) {
           const li = el('li', i === k - 1 ? 'now' : '', 'step ' + (i + 1) + ': ' + m);
           this.marks.append(li);
         }
