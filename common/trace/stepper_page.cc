@@ -276,37 +276,60 @@ const char kStepperScript[] = R"JS(
       }
       const last = k > 0 ? steps[k - 1] : null;
 
-      // Piles.
-      this.piles.textContent = '';
+      // Piles: built once per run, then only the stacks whose state changed
+      // are redrawn (a wide deck has thousands of cards).
+      if (this.pileRun !== run || !this.pileEls) {
+        this.pileRun = run;
+        this.pileEls = [];
+        this.pileKeys = [];
+        this.piles.textContent = '';
+        for (let s = 0; s < n; ++s) {
+          const stack = deck.stacks[s];
+          const pile = el('div', 'pile');
+          pile.dataset.stack = stack.name;
+          const name = el('div', 'pile-name', stack.name + ' ');
+          if (stack.node) name.append(el('span', 'node', 'on ' + stack.node));
+          pile.append(name);
+          const cards = stack.cards.map((card, pc) => {
+            const c = el('div', 'card', card.text);
+            c.dataset.pc = String(pc);
+            c.title = 'line ' + card.line;
+            pile.append(c);
+            return c;
+          });
+          const regsEl = el('div', 'regs');
+          const statusEl = el('div', 'status');
+          if (stack.registers.length > 0) pile.append(regsEl);
+          pile.append(statusEl);
+          this.pileEls.push({ pile, cards, regsEl, statusEl });
+          this.piles.append(pile);
+        }
+      }
       for (let s = 0; s < n; ++s) {
         const stack = deck.stacks[s];
-        const pile = el('div', 'pile');
-        pile.dataset.stack = stack.name;
-        const name = el('div', 'pile-name', stack.name + ' ');
-        if (stack.node) name.append(el('span', 'node', 'on ' + stack.node));
-        pile.append(name);
         const nx = next[s];
+        const moved = !!(last && last.stack === s);
+        const key = JSON.stringify([nx, failed[s], regs[s], moved]);
+        if (this.pileKeys[s] === key) continue;
+        this.pileKeys[s] = key;
+        const p = this.pileEls[s];
         stack.cards.forEach((card, pc) => {
-          const c = el('div', 'card', card.text);
-          c.dataset.pc = String(pc);
+          const c = p.cards[pc];
+          c.className = 'card';
           if (!card.visible) c.classList.add('local');
           if (!nx || pc < nx[0]) c.classList.add('done');
           else if (pc <= nx[1]) c.classList.add('next');
           if (nx && pc === nx[1]) c.classList.add('top');
-          c.title = 'line ' + card.line;
-          pile.append(c);
         });
-        if (stack.registers.length > 0) {
-          pile.append(el('div', 'regs',
-                         stack.registers.map((r, i) => r + '=' + regs[s][i]).join(' ')));
-        }
+        p.regsEl.textContent = stack.registers.map((r, i) => r + '=' + regs[s][i]).join(' ');
         let status = '';
-        if (failed[s]) { status = 'run error: ' + failed[s]; pile.classList.add('failed'); }
-        else if (!nx) { status = 'ended'; pile.classList.add('ended'); }
+        p.pile.className = 'pile';
+        if (failed[s]) { status = 'run error: ' + failed[s]; p.pile.classList.add('failed'); }
+        else if (!nx) { status = 'ended'; p.pile.classList.add('ended'); }
         else if (nx[1] >= stack.cards.length) status = 'next: runs to its end';
-        if (status) pile.append(el('div', 'status', status));
-        if (last && last.stack === s) pile.classList.add('moved');
-        this.piles.append(pile);
+        p.statusEl.textContent = status;
+        p.statusEl.hidden = status === '';
+        if (moved) p.pile.classList.add('moved');
       }
 
       // The dealt lane: the latest 16 steps.
@@ -409,8 +432,12 @@ const char kStepperScript[] = R"JS(
     if (this.events.length === 0) return;
     const drawn = this.which === '' && this.run;
     const steps = this.steps();
-    const at = new Map();
-    if (drawn) steps.forEach((s, i) => at.set(eventKey(s), i));
+    if (this.keyRun !== this.run) {
+      this.keyRun = this.run;
+      this.keyAt = new Map();
+      steps.forEach((s, i) => this.keyAt.set(eventKey(s), i));
+    }
+    const at = this.keyAt;
     for (const g of this.events) {
       const i = at.has(g.dataset.key) ? at.get(g.dataset.key) : steps.length;
       g.classList.toggle('future', drawn && i >= this.k && this.k < steps.length);
