@@ -54,6 +54,25 @@ TEST(ExportsCliTest, WritesTraceShivizAndHtmlOfAFailingRun) {
   EXPECT_THAT(html, HasSubstr("balance"));
   // The drawn run is a failing one: the page says which expect it broke.
   EXPECT_THAT(html, HasSubstr("✗ expect"));
+  // The stepper's data: every outcome row carries its witness run, replayed
+  // from the report's seed and schedule, and that run ends in the row's
+  // outcome (its last step's table holds the row's balance).
+  const std::string open = "<script type=\"application/json\" id=\"stepper-data-1\">";
+  const size_t from = html.find(open);
+  ASSERT_NE(from, std::string::npos);
+  const size_t to = html.find("</script>", from);
+  const auto data = nlohmann::json::parse(html.substr(from + open.size(), to - from - open.size()),
+                                          nullptr, false);
+  ASSERT_FALSE(data.is_discarded());
+  ASSERT_GE(data["outcomes"].size(), 3u);
+  for (const auto& outcome : data["outcomes"]) {
+    ASSERT_TRUE(outcome["run"].is_object()) << outcome.dump();
+    EXPECT_EQ(outcome["run"]["schedule"], outcome["schedule"]);
+    EXPECT_EQ(outcome["run"]["outcome"], outcome["text"]);
+    const std::string text = outcome["text"];
+    EXPECT_EQ("balance=" + outcome["run"]["steps"].back()["table"][0].dump(),
+              text.substr(0, text.find(' ')));
+  }
   std::filesystem::remove_all(dir);
 }
 
