@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -130,6 +131,13 @@ std::string StepperRunJson(const Program& program, Ordering ordering, const RunR
   for (StackId s = 0; s < program.stacks.size(); ++s) init["next"].push_back(NextOf(machine, s));
   out["init"] = std::move(init);
 
+  // Each verdict line at the step that caused it; a broken expect (told
+  // after the last step) at the last step.
+  std::vector<std::vector<size_t>> verdicts_at(valid.size());
+  for (size_t v = 0; v < story.verdict.size() && v < story.verdict_steps.size(); ++v) {
+    if (valid.empty()) break;
+    verdicts_at[std::min(story.verdict_steps[v], valid.size() - 1)].push_back(v);
+  }
   Json steps = Json::array();
   size_t total_marks = 0;
   for (size_t i = 0; i < valid.size(); ++i) {
@@ -175,9 +183,7 @@ std::string StepperRunJson(const Program& program, Ordering ordering, const RunR
     row["story"] = i < story.steps.size() ? story.steps[i] : "";
     Json marks = Json::array();
     size_t more = 0;
-    for (size_t v = 0; v < story.verdict.size() && v < story.verdict_steps.size(); ++v) {
-      const size_t at = story.verdict_steps[v];
-      if (at != i && !(at >= valid.size() && i + 1 == valid.size())) continue;
+    for (const size_t v : verdicts_at[i]) {
       if (marks.size() < kMarksPerStep && total_marks < kMarksPerRun) {
         marks.push_back(story.verdict[v]);
         ++total_marks;
