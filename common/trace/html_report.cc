@@ -245,8 +245,13 @@ std::string Stepper(const Program& program, const HtmlSection& section, size_t i
     std::string text = row.dump(-1, ' ', false, Json::error_handler_t::replace);
     text.pop_back();  // the closing brace: "run" follows
     const bool has = i < section.witnesses.size() && section.witnesses[i].has_value();
-    std::string run =
-        has ? StepperRunJson(program, report.ordering, *section.witnesses[i]) : std::string("null");
+    std::string run = "null";
+    if (has && section.sample && section.sample->schedule == section.witnesses[i]->schedule &&
+        section.sample->seed == section.witnesses[i]->seed) {
+      run = "\"sample\"";  // the drawn run itself: not embedded twice
+    } else if (has) {
+      run = StepperRunJson(program, report.ordering, *section.witnesses[i]);
+    }
     if (json.size() + run.size() > kMaxStepperBytes) run = "null";  // the row loads nothing
     text += ",\"run\":" + run + "}";
     json += (i > 0 ? "," : "") + text;

@@ -199,7 +199,7 @@ const char kStepperScript[] = R"JS(
       let run = null;
       if (which.startsWith('o')) {
         const o = this.data.outcomes[+which.slice(1)];
-        run = o && o.run ? o.run : null;
+        run = o && o.run ? (o.run === 'sample' ? this.data.sample : o.run) : null;
       }
       if (!run) {
         which = '';

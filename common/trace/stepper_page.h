@@ -4,7 +4,7 @@
 // id="cardflow-deck"> (StepperDeckJson) and one id="stepper-data-N" per
 // section (N from 1: {"title", "ordering", "sample": run | null,
 // "outcomes": [{"text", "expect", "count", "seed", "schedule",
-// "run": run | null}]}, runs as StepperRunJson) — and fills each
+// "run": run | "sample" (the drawn run) | null}]}, runs as StepperRunJson) — and fills each
 // <div class="stepper" data-section="N-1"> with
 //  - controls: Play/Pause, Step back, Step forward, a scrubber over the
 //    steps, the position ("step 3 of 12");
