@@ -295,6 +295,9 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
                    "json: one object with the same facts, for programs (see README.md)")
       ->check(CLI::IsMember({"text", "json"}))
       ->option_text("text|json (default: text)");
+  run_cmd->add_flag("--progress", run.progress,
+                    "Show progress (runs done, rate, time left) on stderr even when it\n"
+                    "is not a terminal: then as a plain line every second");
 
   run_cmd
       ->add_option("--trace", run.exports.trace,
