@@ -16,6 +16,7 @@
 #include "coordinator/interrupt_watch.h"
 #include "coordinator/progress.h"
 #include "coordinator/run_exports.h"
+#include "coordinator/run_notes.h"
 
 namespace cardflow {
 
@@ -152,7 +153,9 @@ int RunCommand(const RunOptions& given, Console& console) {
   StatusOr<Report> report = ExecuteRuns(
       *loaded.program, *text, options, [&progress](uint64_t done) { progress.Update(done); },
       (*metrics)->metrics(),
-      options.exports.any() || !options.exports.reports.empty() ? &drawn : nullptr,
+      options.exports.any() || !options.exports.reports.empty() || HasPrints(*loaded.program)
+          ? &drawn
+          : nullptr,
       &interrupt.stop());
   interrupt.Stop();
   progress.Clear();
@@ -172,9 +175,19 @@ int RunCommand(const RunOptions& given, Console& console) {
         << "interrupted after " << WithCommas(report->runs) << " of " << WithCommas(options.runs)
         << " runs\n";
   }
-  console.out << (options.format == OutputFormat::kJson ? ReportToJson(*report)
-                                                        : ReportToText(*report))
-              << std::flush;
+  if (options.format == OutputFormat::kText) {
+    // Above the report, whose last line stays the verdict.
+    if (!drawn && options.placement.Local() && report->runs > 0 && HasPrints(*loaded.program)) {
+      drawn = ReplayDrawnRun(*loaded.program, *report);
+    }
+    std::string notes = drawn ? PrintLines(*loaded.program, *drawn) : "";
+    notes += OutcomeHint(*report);
+    if (!notes.empty()) console.out << notes << "\n";
+    console.out << ReportToText(*report);
+  } else {
+    console.out << ReportToJson(*report);
+  }
+  console.out << std::flush;
   if (Status written =
           WriteExports(*loaded.program, {*report}, options.exports,
                        ReportSetLabel(options.deck_path, options.ordering), {drawn}, &console.err);

@@ -126,5 +126,18 @@ TEST(InterruptCliTest, AnnouncesEveryFileWritten) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(InterruptCliTest, TextOutputShowsThePrintLinesOfTheDrawnRun) {
+  const auto dir = TempDir("prints");
+  const std::string deck = (dir / "p.deck").string();
+  std::ofstream(deck) << "shared s\nstack A:\n    set a 5\n    print a\n    notify B\n"
+                         "stack B:\n    await A\n    print 7\n";
+  const ProcessResult r = RunProcess({CoordinatorBinary(), "run", deck, "--runs", "20"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("print lines of the run with seed 1:\n  A: 5\n  B: 7\n\n"))
+      << r.out;
+  EXPECT_THAT(r.out, HasSubstr("PASS"));
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace cardflow
