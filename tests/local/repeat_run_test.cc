@@ -77,5 +77,21 @@ TEST(RepeatRunTest, SameOutcomesAsTheHandUnrolledDeck) {
   }
 }
 
+TEST(RepeatRunTest, ARunErrorNamesTheIteration) {
+  // The third iteration divides by zero.
+  const Program program = MustLoad(R"(stack A:
+    set d 3
+    repeat 4:
+        sub d 1
+        repeat 2:
+            set q 6
+            div q d
+)");
+  const RunResult run = RunLocalOnce(program, Ordering::kCallbacks, 1);
+  ASSERT_TRUE(run.error.has_value());
+  EXPECT_EQ(run.error->message,
+            "stack A, card 14 `div q d` (line 7, iteration 3.1): division by zero");
+}
+
 }  // namespace
 }  // namespace cardflow
