@@ -3,8 +3,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "common/deck/checker.h"
@@ -37,6 +39,12 @@ LoadResult LoadDeckFile(const std::string& path, Ordering ordering) {
         {Diagnostic{path, 0, 0,
                     "cannot read the deck file: " + std::string(std::strerror(error))}}};
   };
+  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+    return LoadResult{std::nullopt,
+                      {Diagnostic{path, 0, 0,
+                                  "this is a directory, not a deck file (decks are files such "
+                                  "as examples/transfer.deck)"}}};
+  }
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
   if (!file) return unreadable(errno);
   std::string text;

@@ -1,5 +1,6 @@
 // `run` through the built binary: Ctrl-C keeps what ran, output paths are
-// checked before the first run, and every file written is announced.
+// checked before the first run, every file written is announced, print lines
+// show, a directory is not a deck; and every program answers --version.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -30,7 +31,7 @@ uint64_t Number(std::string text) {
   return std::stoull(text);
 }
 
-TEST(InterruptCliTest, SigintPrintsTheReportOfTheRunsThatFinishedAndExits130) {
+TEST(RunCliTest, SigintPrintsTheReportOfTheRunsThatFinishedAndExits130) {
   // stderr joins stdout so the test can wait for the first progress line.
   std::unique_ptr<ChildProcess> run = ChildProcess::Spawn(
       {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", CoordinatorBinary(), "run",
@@ -76,7 +77,7 @@ std::filesystem::path TempDir(const std::string& name) {
   return dir;
 }
 
-TEST(InterruptCliTest, OutputPathsAreCheckedBeforeTheFirstRun) {
+TEST(RunCliTest, OutputPathsAreCheckedBeforeTheFirstRun) {
   const auto dir = TempDir("paths");
   std::ofstream(dir / "file") << "x";
   struct Case {
@@ -107,7 +108,7 @@ TEST(InterruptCliTest, OutputPathsAreCheckedBeforeTheFirstRun) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(InterruptCliTest, AnnouncesEveryFileWritten) {
+TEST(RunCliTest, AnnouncesEveryFileWritten) {
   const auto dir = TempDir("announce");
   const std::string trace = (dir / "t.json").string();
   const std::string html = (dir / "r.html").string();
@@ -126,7 +127,7 @@ TEST(InterruptCliTest, AnnouncesEveryFileWritten) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(InterruptCliTest, TextOutputShowsThePrintLinesOfTheDrawnRun) {
+TEST(RunCliTest, TextOutputShowsThePrintLinesOfTheDrawnRun) {
   const auto dir = TempDir("prints");
   const std::string deck = (dir / "p.deck").string();
   std::ofstream(deck) << "shared s\nstack A:\n    set a 5\n    print a\n    notify B\n"
@@ -137,6 +138,27 @@ TEST(InterruptCliTest, TextOutputShowsThePrintLinesOfTheDrawnRun) {
       << r.out;
   EXPECT_THAT(r.out, HasSubstr("PASS"));
   std::filesystem::remove_all(dir);
+}
+
+TEST(RunCliTest, ADirectoryIsNotADeck) {
+  const auto dir = TempDir("dir-deck");
+  const ProcessResult r = RunProcess({CoordinatorBinary(), "run", dir.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, dir.string() +
+                       ":0:0: error: this is a directory, not a deck file (decks are files such "
+                       "as examples/transfer.deck)\n");
+  EXPECT_EQ(r.out, "");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RunCliTest, EveryProgramAnswersVersion) {
+  const std::string bin = std::filesystem::path(CoordinatorBinary()).parent_path().string();
+  for (const std::string program :
+       {"cardflow-coordinator", "cardflow-node", "cardflow-chaos", "cardflow-probe"}) {
+    const ProcessResult r = RunProcess({bin + "/" + program, "--version"});
+    EXPECT_EQ(r.exit_code, 0) << program << ": " << r.err;
+    EXPECT_TRUE(std::regex_match(r.out, std::regex(program + R"( \d+\.\d+\.\d+\n)"))) << r.out;
+  }
 }
 
 }  // namespace
