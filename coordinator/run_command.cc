@@ -105,9 +105,12 @@ bool SmallEnoughToCheck(const Program& program) {
 int RunCommand(const RunOptions& given, Console& console) {
   RunOptions options = given;
   // Before any thread starts, so that every thread has the signals blocked.
-  InterruptWatch interrupt([&console](int signal) {
-    console.err << "\n"
-                << ShutdownSignalName(signal)
+  // The bar, once there, is erased before the message (with the ^C the
+  // terminal echoed onto its line); it is set only while the watcher runs.
+  std::atomic<ProgressBar*> bar{nullptr};
+  InterruptWatch interrupt([&console, &bar](int signal) {
+    if (ProgressBar* shown = bar.load()) shown->Clear();
+    console.err << (console.err_is_terminal ? "\r\033[K" : "") << ShutdownSignalName(signal)
                 << ": finishing the runs in flight (again to quit at once)\n"
                 << std::flush;
   });
@@ -149,6 +152,7 @@ int RunCommand(const RunOptions& given, Console& console) {
       console.err, options.runs,
       ProgressBar::Wanted(console.err_is_terminal || options.progress, options.runs),
       /*lines=*/!console.err_is_terminal);
+  bar.store(&progress);
   std::optional<RunResult> drawn;
   StatusOr<Report> report = ExecuteRuns(
       *loaded.program, *text, options, [&progress](uint64_t done) { progress.Update(done); },
@@ -158,6 +162,7 @@ int RunCommand(const RunOptions& given, Console& console) {
           : nullptr,
       &interrupt.stop());
   interrupt.Stop();
+  bar.store(nullptr);
   progress.Clear();
   if (!report.ok()) {
     console.err << "cardflow-coordinator: " << report.status().message() << "\n" << std::flush;
