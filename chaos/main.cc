@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   uint64_t seed = std::random_device{}();
   std::string log_level = "info";
   CLI::App app{kDescription};
+  app.set_version_flag("--version", "cardflow-chaos " CARDFLOW_VERSION);
   app.add_option("--link", link_texts,
                  "NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT; repeat for more "
                  "links; IPv6 hosts in brackets");

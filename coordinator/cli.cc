@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -111,10 +113,19 @@ Examples:
 
 // CLI11 reads "-3" into an unsigned option as 2^64 - 3; a seed or count is
 // never negative.
+// CLI11 also clamps a number above 2^64 - 1 to it: a seed or count that
+// does not fit is an error, not silently another one.
 CLI::Validator NotNegative() {
   return CLI::Validator(
       [](std::string& value) {
-        return value.find('-') == std::string::npos ? std::string() : "must not be negative";
+        if (value.find('-') != std::string::npos) return std::string("must not be negative");
+        uint64_t parsed = 0;
+        const auto [end, error] =
+            std::from_chars(value.data(), value.data() + value.size(), parsed);
+        if (error == std::errc::result_out_of_range) {
+          return "must be at most " + std::to_string(std::numeric_limits<uint64_t>::max());
+        }
+        return std::string();
       },
       "NONNEGATIVE");
 }
@@ -295,6 +306,9 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
                    "json: one object with the same facts, for programs (see README.md)")
       ->check(CLI::IsMember({"text", "json"}))
       ->option_text("text|json (default: text)");
+  run_cmd->add_flag("--progress", run.progress,
+                    "Show progress (runs done, rate, time left) on stderr even when it\n"
+                    "is not a terminal: then as a plain line every second");
 
   run_cmd
       ->add_option("--trace", run.exports.trace,
@@ -424,6 +438,13 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   if (auto problem = ResolvePlacement(is_run ? run_flags : demo_flags,
                                       is_run ? run.placement : demo.placement)) {
     return CliExit{2, "", *problem + "\nRun with --help for more information.\n"};
+  }
+  if (is_run && run.runs - 1 > std::numeric_limits<uint64_t>::max() - run.seed) {
+    return CliExit{2, "",
+                   "--seed " + std::to_string(run.seed) + " with --runs " +
+                       std::to_string(run.runs) + " would need seeds past " +
+                       std::to_string(std::numeric_limits<uint64_t>::max()) +
+                       ", the largest\nRun with --help for more information.\n"};
   }
   if (is_run) {
     run.ordering = ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;

@@ -64,6 +64,7 @@ struct RunOptions {
   uint64_t seed = 1;  // run i uses seed + i
   int threads = 2;    // worker threads of the local engine (the command line: the cores)
   OutputFormat format = OutputFormat::kText;
+  bool progress = false;            // --progress: progress lines even when stderr is no terminal
   ExportPaths exports;              // --trace / --shiviz / --report files (local runs), --reports
   LogOptions log{.level = "warn"};  // --log-level / --log-format (stderr)
   MetricsOptions metrics;           // --metrics HOST:PORT, --metrics-linger

@@ -227,8 +227,8 @@ int DemoCommand(const DemoOptions& options, Console& console) {
          "   cardflow-coordinator run examples/transfer.deck --ordering none --runs 2000\n";
   out.flush();
   // --report / --reports: the transfer deck naive vs callbacks, side by side.
-  if (Status written =
-          WriteExports(ordered_deck->program, {naive, ordered}, options.exports, "demo-transfer");
+  if (Status written = WriteExports(ordered_deck->program, {naive, ordered}, options.exports,
+                                    "demo-transfer", {}, &console.err);
       !written.ok()) {
     console.err << "demo: " << written.message() << "\n";
     return 2;

@@ -13,8 +13,10 @@
 #include "coordinator/cluster/run_cluster.h"
 #include "coordinator/command_metrics.h"
 #include "coordinator/deck_source.h"
+#include "coordinator/interrupt_watch.h"
 #include "coordinator/progress.h"
 #include "coordinator/run_exports.h"
+#include "coordinator/run_notes.h"
 
 namespace cardflow {
 
@@ -23,7 +25,8 @@ namespace {
 StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_text,
                                const RunOptions& options,
                                std::function<void(uint64_t done)> on_progress,
-                               ClusterObserver* observer, std::optional<RunResult>* drawn) {
+                               ClusterObserver* observer, std::optional<RunResult>* drawn,
+                               const std::atomic<bool>* stop) {
   if (options.placement.Local()) {
     LocalOptions local;
     local.ordering = options.ordering;
@@ -32,6 +35,7 @@ StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_t
     local.threads = options.threads;
     local.on_progress = std::move(on_progress);
     local.prefix = options.prefix;
+    local.stop = stop;
     return RunLocal(program, local);
   }
   ClusterOptions cluster;
@@ -45,6 +49,7 @@ StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_t
   cluster.seed = options.seed;
   cluster.on_progress = std::move(on_progress);
   cluster.observer = observer;
+  cluster.stop = stop;
   if (drawn) {
     // Called one run at a time: keep the lowest interesting seed, else the lowest.
     cluster.on_result = [drawn](const RunResult& run) {
@@ -62,7 +67,8 @@ StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_t
 StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_text,
                              const RunOptions& options,
                              std::function<void(uint64_t done)> on_progress,
-                             CoordinatorMetrics* metrics, std::optional<RunResult>* drawn) {
+                             CoordinatorMetrics* metrics, std::optional<RunResult>* drawn,
+                             const std::atomic<bool>* stop) {
   if (metrics) {
     on_progress = [metrics, &program, ordering = options.ordering,
                    inner = std::move(on_progress)](uint64_t done) {
@@ -71,7 +77,7 @@ StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_tex
     };
   }
   StatusOr<Report> report =
-      ExecuteRunsOn(program, deck_text, options, std::move(on_progress), metrics, drawn);
+      ExecuteRunsOn(program, deck_text, options, std::move(on_progress), metrics, drawn, stop);
   if (metrics && report.ok()) metrics->ReportDone(*report);
   if (metrics && !report.ok() && ClusterExitCode(report.status()) == 3) metrics->ClusterFault();
   return report;
@@ -98,7 +104,17 @@ bool SmallEnoughToCheck(const Program& program) {
 
 int RunCommand(const RunOptions& given, Console& console) {
   RunOptions options = given;
-  // First: with --metrics-linger it blocks the signals before any thread starts.
+  // Before any thread starts, so that every thread has the signals blocked.
+  // The bar, once there, is erased before the message (with the ^C the
+  // terminal echoed onto its line); it is set only while the watcher runs.
+  std::atomic<ProgressBar*> bar{nullptr};
+  InterruptWatch interrupt([&console, &bar](int signal) {
+    if (ProgressBar* shown = bar.load()) shown->Clear();
+    console.err << (console.err_is_terminal ? "\r\033[K" : "") << ShutdownSignalName(signal)
+                << ": finishing the runs in flight (again to quit at once)\n"
+                << std::flush;
+  });
+  // With --metrics-linger it blocks the signals too, before any thread starts.
   StatusOr<std::unique_ptr<CommandMetrics>> metrics = CommandMetrics::Start(options.metrics);
   if (!metrics.ok()) {
     console.err << "cardflow-coordinator: " << metrics.status().message() << "\n" << std::flush;
@@ -128,32 +144,63 @@ int RunCommand(const RunOptions& given, Console& console) {
     }
     options.prefix = std::move(schedule->steps);
   }
-  ProgressBar progress(console.err, options.runs,
-                       ProgressBar::Wanted(console.err_is_terminal, options.runs));
+  if (Status paths = CheckExportPaths(options.exports); !paths.ok()) {
+    console.err << "cardflow-coordinator: " << paths.message() << "\n" << std::flush;
+    return 2;
+  }
+  ProgressBar progress(
+      console.err, options.runs,
+      ProgressBar::Wanted(console.err_is_terminal || options.progress, options.runs),
+      /*lines=*/!console.err_is_terminal);
+  bar.store(&progress);
   std::optional<RunResult> drawn;
   StatusOr<Report> report = ExecuteRuns(
       *loaded.program, *text, options, [&progress](uint64_t done) { progress.Update(done); },
       (*metrics)->metrics(),
-      options.exports.any() || !options.exports.reports.empty() ? &drawn : nullptr);
+      options.exports.any() || !options.exports.reports.empty() || HasPrints(*loaded.program)
+          ? &drawn
+          : nullptr,
+      &interrupt.stop());
+  interrupt.Stop();
+  bar.store(nullptr);
   progress.Clear();
   if (!report.ok()) {
     console.err << "cardflow-coordinator: " << report.status().message() << "\n" << std::flush;
     (*metrics)->Linger();
     return ClusterExitCode(report.status());
   }
-  if (options.check && SmallEnoughToCheck(*loaded.program)) {
+  const bool interrupted = interrupt.stop().load();
+  // Exploring every schedule takes time a user who pressed Ctrl-C has not got.
+  if (options.check && !interrupted && SmallEnoughToCheck(*loaded.program)) {
     report->reachable =
         CompareWithReachable(*loaded.program, options.ordering, *report, kReachableBudget);
   }
-  console.out << (options.format == OutputFormat::kJson ? ReportToJson(*report)
-                                                        : ReportToText(*report))
-              << std::flush;
-  if (Status written = WriteExports(*loaded.program, {*report}, options.exports,
-                                    ReportSetLabel(options.deck_path, options.ordering), {drawn});
+  if (interrupted) {
+    (options.format == OutputFormat::kJson ? console.err : console.out)
+        << "interrupted after " << WithCommas(report->runs) << " of " << WithCommas(options.runs)
+        << " runs\n";
+  }
+  if (options.format == OutputFormat::kText) {
+    // Above the report, whose last line stays the verdict.
+    if (!drawn && options.placement.Local() && report->runs > 0 && HasPrints(*loaded.program)) {
+      drawn = ReplayDrawnRun(*loaded.program, *report);
+    }
+    std::string notes = drawn ? PrintLines(*loaded.program, *drawn) : "";
+    notes += OutcomeHint(*report);
+    if (!notes.empty()) console.out << notes << "\n";
+    console.out << ReportToText(*report);
+  } else {
+    console.out << ReportToJson(*report);
+  }
+  console.out << std::flush;
+  if (Status written =
+          WriteExports(*loaded.program, {*report}, options.exports,
+                       ReportSetLabel(options.deck_path, options.ordering), {drawn}, &console.err);
       !written.ok()) {
     console.err << "cardflow-coordinator: " << written.message() << "\n" << std::flush;
     return 2;
   }
+  if (interrupted) return 130;
   (*metrics)->Linger();
   return ReportExitCode(*report);
 }

@@ -1,6 +1,7 @@
 // `cardflow-coordinator run`: load a deck, run it N times, print the report.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -29,18 +30,30 @@ namespace cardflow {
 // runs that broke an expect, missed a callback or stopped on an error, else
 // the lowest seed. (Local runs are replayed for that instead; see
 // run_exports.h.)
+//
+// With `stop` (may be null): once it is true no further run starts, the runs
+// in flight finish, and the report counts the runs that ran (the first
+// ones, by seed).
 StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_text,
                              const RunOptions& options,
                              std::function<void(uint64_t done)> on_progress,
                              CoordinatorMetrics* metrics = nullptr,
-                             std::optional<RunResult>* drawn = nullptr);
+                             std::optional<RunResult>* drawn = nullptr,
+                             const std::atomic<bool>* stop = nullptr);
 
 // The whole command. A deck that does not load: every diagnostic on
 // console.err (`FILE:LINE:COL: error: ...`), nothing run, returns 2.
 // A cluster that cannot carry the run: one message naming the node, 3.
 // Otherwise the report goes to console.out in options.format, with a
 // progress bar on console.err when it is a terminal, and the return value is
-// ReportExitCode (0 all runs fine, 1 otherwise).
+// ReportExitCode (0 all runs fine, 1 otherwise). An output path (--report,
+// --trace, --shiviz, --reports) that cannot be written is found before the
+// first run: one message naming it, 2; each file written is named on
+// console.err ("wrote r.html (seed 17)"). SIGINT or SIGTERM during the runs
+// stops launching runs; those in flight finish, the report of the runs that
+// ran is printed after "interrupted after N of M runs" (on console.out with
+// the text format, console.err with JSON), the files are written, and the
+// return value is 130. A second signal ends the process at once.
 int RunCommand(const RunOptions& options, Console& console);
 
 }  // namespace cardflow

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,24 @@ struct ExportPaths {
 // A report set is named after `label` (e.g. "transfer-none") and the time;
 // its JSON holds the report object, or an array of them when there are
 // several. UNAVAILABLE naming the path when a file cannot be written.
+// With `announce`, each file written is named there as it is written:
+// "wrote r.html (seed 17)", the seed of the run it draws.
 Status WriteExports(const Program& program, const std::vector<Report>& reports,
                     const ExportPaths& paths, const std::string& label,
-                    const std::vector<std::optional<RunResult>>& remote = {});
+                    const std::vector<std::optional<RunResult>>& remote = {},
+                    std::ostream* announce = nullptr);
+
+// Whether every path in `paths` can be written, checked before anything
+// runs so that a long run does not end in a lost report: a file's directory
+// must exist and be writable (and the file, if it exists, writable and not
+// a directory); --reports DIR must be a writable directory or creatable.
+// INVALID_ARGUMENT naming the flag, the path and why otherwise.
+Status CheckExportPaths(const ExportPaths& paths);
+
+// The run a local report's exports draw (see WriteExports), replayed: the
+// first seed whose run broke an expect, missed a callback or stopped on an
+// error (among the first 1000), else the first seed. Events and log kept.
+RunResult ReplayDrawnRun(const Program& program, const Report& report);
 
 // "transfer-none": the label of a set of one report of `deck_path`.
 std::string ReportSetLabel(const std::string& deck_path, Ordering ordering);

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   int drain_ms = 2000;
   std::string log_format = "text";
   CLI::App app{"cardflow-node: runs the stacks a cardflow coordinator assigns to it"};
+  app.set_version_flag("--version", "cardflow-node " CARDFLOW_VERSION);
   app.add_option("--name", options.name, "this node's name (as the coordinator's --node NAME=...)")
       ->required();
   app.add_option("--listen", options.listen, "HOST:PORT to serve on; port 0 picks a free one")

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   std::string address;
   double timeout_seconds = 2.0;
   CLI::App app{"cardflow-probe: exit 0 if the cardflow node at HOST:PORT is serving"};
+  app.set_version_flag("--version", "cardflow-probe " CARDFLOW_VERSION);
   app.add_option("address", address, "the node's HOST:PORT")->required();
   app.add_option("--timeout", timeout_seconds, "seconds to wait for the answer (default: 2)")
       ->check(CLI::PositiveNumber);

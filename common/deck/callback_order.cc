@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <limits>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
+
+#include "common/deck/unroll.h"
 
 namespace cardflow {
 namespace {
@@ -17,15 +21,30 @@ std::string Times(size_t n) {
   return std::to_string(n) + " times";
 }
 
-// "(line 4)", "(lines 4 and 7)", "(lines 4, 7 and 9)", "(lines 4, 7, 9, 11, 12, ...)".
+// "(line 4)", "(lines 4 and 7)", "(lines 4, 7 and 9)", "(lines 4, 7, 9, 11, 12, ...)";
+// a line that appears more than once (a card in a repeat) says how often:
+// "(line 4, 3 times)", "(lines 4 (3 times) and 9)".
 std::string LineList(const std::vector<int>& lines) {
-  constexpr size_t kShown = 5;
-  std::string out = lines.size() == 1 ? "(line " : "(lines ";
-  for (size_t i = 0; i < lines.size() && i < kShown; ++i) {
-    if (i > 0) out += i + 1 == lines.size() ? " and " : ", ";
-    out += std::to_string(lines[i]);
+  std::vector<std::pair<int, size_t>> distinct;  // line, times, in order of first appearance
+  std::unordered_map<int, size_t> index;         // line -> its entry in distinct
+  for (int line : lines) {
+    const auto [it, added] = index.try_emplace(line, distinct.size());
+    if (added) distinct.emplace_back(line, 0);
+    ++distinct[it->second].second;
   }
-  if (lines.size() > kShown) out += ", ...";
+  if (distinct.size() == 1) {
+    std::string out = "(line " + std::to_string(distinct[0].first);
+    if (distinct[0].second > 1) out += ", " + Times(distinct[0].second);
+    return out + ")";
+  }
+  constexpr size_t kShown = 5;
+  std::string out = "(lines ";
+  for (size_t i = 0; i < distinct.size() && i < kShown; ++i) {
+    if (i > 0) out += i + 1 == distinct.size() ? " and " : ", ";
+    out += std::to_string(distinct[i].first);
+    if (distinct[i].second > 1) out += " (" + Times(distinct[i].second) + ")";
+  }
+  if (distinct.size() > kShown) out += ", ...";
   return out + ")";
 }
 
@@ -95,7 +114,8 @@ void CallbackOrder::ReportUnmatchedAwaits() {
       for (uint32_t i : notifies_[c]) lines.push_back(CardAt(channels_[c].from, i).pos.line);
       message += sender + " notifies " + receiver + " " + Times(sent) + " " + LineList(lines);
     }
-    sink_.Error(CardAt(channels_[c].to, awaits_[c][sent]).pos, std::move(message));
+    const Card& await = CardAt(channels_[c].to, awaits_[c][sent]);
+    sink_.Error(await.pos, InIteration(deck_, await) + message);
   }
 }
 
@@ -166,20 +186,21 @@ void CallbackOrder::ReportCycle(std::vector<StackId> cycle) {
               std::min_element(cycle.begin(), cycle.end(),
                                [&](StackId a, StackId b) { return await_line(a) < await_line(b); }),
               cycle.end());
+  const Card& first_await = CardAt(cycle[0], pc_[cycle[0]]);
   constexpr size_t kShown = 6;
   std::string message = "deadlock: ";
   for (size_t i = 0; i < cycle.size() && i < kShown; ++i) {
     const StackId waiter = cycle[i];
     const StackId sender = cycle[(i + 1) % cycle.size()];
     const ChannelId c = waiting_[waiter];
-    const int notify_line = CardAt(sender, notifies_[c][received_[c]]).pos.line;
+    const Card& notify = CardAt(sender, notifies_[c][received_[c]]);
     if (i > 0) message += i + 1 == cycle.size() ? ", and " : ", ";
-    message += StackName(waiter) + " waits at line " + std::to_string(await_line(waiter)) +
-               " for " + StackName(sender) + "'s notify at line " + std::to_string(notify_line);
+    message += StackName(waiter) + " waits at " + Where(deck_, CardAt(waiter, pc_[waiter])) +
+               " for " + StackName(sender) + "'s notify at " + Where(deck_, notify);
   }
   if (cycle.size() > kShown) message += ", ... (" + std::to_string(cycle.size()) + " stacks)";
   message += "; each waits before it notifies, so none can go on";
-  sink_.Error(CardAt(cycle[0], pc_[cycle[0]]).pos, std::move(message));
+  sink_.Error(first_await.pos, InIteration(deck_, first_await) + message);
 }
 
 }  // namespace

@@ -36,6 +36,11 @@ class Compiler {
 
   Program Run() && {
     program_.file = deck_.file;
+    program_.iterations.clear();
+    program_.iterations.reserve(deck_.iterations.size());
+    for (const Iteration& it : deck_.iterations) {
+      program_.iterations.push_back(RepeatIteration{it.line, it.number, it.parent});
+    }
     program_.shared.reserve(deck_.shared.size());
     for (const SharedDecl& decl : deck_.shared) {
       program_.shared.push_back(SharedVar{std::string(decl.name.text), decl.initial});
@@ -96,6 +101,7 @@ Instr Compiler::CompileCard(StackId id, const Card& card) const {
   instr.op = card.op;
   instr.line = card.pos.line;
   instr.column = card.pos.column;
+  instr.iteration = card.iteration;
   instr.has_reg = card.has_reg;
   if (card.has_reg) instr.reg = symbols_.FindRegister(id, card.reg.text).value_or(0);
   if (card.has_value) instr.value = CompileValue(id, card.value);

@@ -58,18 +58,41 @@ struct Card {
   Op op = Op::kSet;
   bool has_reg = false;  // next to op: a deck may have millions of cards
   bool has_value = false;
-  SourcePos pos;          // the card keyword
+  SourcePos pos;  // the card keyword
+  // Which iteration of which `repeat` this copy of the card belongs to: an
+  // index into Deck::iterations, kNoIteration outside every repeat (and
+  // before UnrollDeck()). Fills what would be padding.
+  uint32_t iteration = 0;
   std::string_view text;  // the card as written, trimmed, comment removed
   Name reg;
   Value value;
   Name target;
 };
 
+// `repeat COUNT:` in a stack, as parsed: it repeats cards[begin, end) of its
+// stack. Blocks nest; a stack lists them in source order (outer before inner).
+struct RepeatDecl {
+  SourcePos pos;  // the `repeat` keyword
+  int64_t count = 1;
+  uint32_t begin = 0;
+  uint32_t end = 0;
+};
+
 struct StackDecl {
   Name name;
   Name node;  // `on NODE`; text empty when absent
   SourcePos pos;
-  std::vector<Card> cards;
+  std::vector<Card> cards;          // straight-line once UnrollDeck() has run
+  std::vector<RepeatDecl> repeats;  // emptied by UnrollDeck()
+};
+
+// One iteration of one `repeat` of the unrolled deck (see unroll.h).
+inline constexpr uint32_t kNoIteration = 0;
+struct Iteration {
+  int line = 0;                    // the `repeat` line
+  uint32_t number = 1;             // 1-based
+  uint32_t parent = kNoIteration;  // the enclosing repeat's iteration
+  bool first = true;               // number 1 here and in every enclosing repeat
 };
 
 struct SharedDecl {
@@ -99,6 +122,12 @@ struct Deck {
   std::vector<StackDecl> stacks;
   std::vector<ExpectDecl> expects;
   std::vector<OutcomeDecl> outcomes;  // more than one is a check error
+  // Index kNoIteration is a placeholder for "outside every repeat".
+  std::vector<Iteration> iterations = {Iteration{}};
+  // Names written on lines that failed to parse: the checker does not report
+  // them as unknown, since their declaration may be on such a line.
+  std::vector<std::string_view> names_on_broken_lines;
+  bool complete = true;  // false when some line failed to parse
 };
 
 }  // namespace cardflow

@@ -29,6 +29,10 @@ void DiagnosticSink::Error(SourcePos pos, std::string message) {
   std::push_heap(kept_.begin(), kept_.end(), Before);
 }
 
+void DiagnosticSink::Add(Diagnostic diagnostic) {
+  Error({diagnostic.line, diagnostic.column}, std::move(diagnostic.message));
+}
+
 std::vector<Diagnostic> DiagnosticSink::Take() && {
   std::sort_heap(kept_.begin(), kept_.end(), Before);
   std::vector<Diagnostic> out;

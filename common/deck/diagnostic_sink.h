@@ -27,6 +27,12 @@ class DiagnosticSink {
   // True when nothing was reported.
   bool empty() const { return total_ == 0; }
 
+  // How many errors were reported, kept or not.
+  size_t count() const { return total_; }
+
+  // Adds an error found by another pass (its file is replaced by this sink's).
+  void Add(Diagnostic diagnostic);
+
   // True when more than `limit` errors were reported. A pass that reports in
   // source order may stop then: nothing it finds later would be shown.
   bool overflowed() const { return total_ > limit_; }

@@ -89,8 +89,8 @@ WordShape ShapeOf(std::string_view word) {
 
 bool IsKeyword(std::string_view word) {
   static constexpr std::string_view kKeywords[] = {
-      "shared", "stack", "on",   "expect", "outcome", "set",   "add",  "sub",   "mul",
-      "div",    "mod",   "read", "write",  "notify",  "await", "work", "sleep", "print"};
+      "shared", "stack", "on",   "expect", "outcome", "repeat", "set",  "add",   "sub",  "mul",
+      "div",    "mod",   "read", "write",  "notify",  "await",  "work", "sleep", "print"};
   if (word.size() < 2 || word.size() > 7) return false;
   for (std::string_view keyword : kKeywords) {
     if (word == keyword) return true;

@@ -22,7 +22,8 @@ struct LoadResult {
 // unmatched-await checks apply only to Ordering::kCallbacks.
 LoadResult LoadDeck(std::string_view text, std::string_view file_name, Ordering ordering);
 
-// Reads `path` and loads it; an unreadable file is one diagnostic at 0:0.
+// Reads `path` and loads it; an unreadable file or a directory is one
+// diagnostic at 0:0 saying so.
 LoadResult LoadDeckFile(const std::string& path, Ordering ordering);
 
 }  // namespace cardflow

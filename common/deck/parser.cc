@@ -7,6 +7,7 @@
 
 #include "common/deck/diagnostic_sink.h"
 #include "common/deck/lexer.h"
+#include "common/deck/suggest.h"
 #include "common/deck/token_cursor.h"
 
 namespace cardflow {
@@ -45,11 +46,34 @@ bool IsStatementKeyword(std::string_view word) {
   return word == "shared" || word == "stack" || word == "expect" || word == "outcome";
 }
 
+constexpr int64_t kMaxRepeat = 10'000;
+
+// "; did you mean 'add'?" when `word` is close to a card keyword (or, for
+// `indented` lines, `repeat`), or to a statement keyword otherwise.
+std::string SuggestKeyword(std::string_view word, bool indented) {
+  Closest closest(word, KeywordEdits(word));
+  if (indented) {
+    for (const CardSyntax& card : kCards) closest.Offer(card.keyword);
+    closest.Offer("repeat");
+  } else {
+    for (std::string_view keyword : {"shared", "stack", "expect", "outcome"}) {
+      closest.Offer(keyword);
+    }
+  }
+  return closest.DidYouMean();
+}
+
+bool IsArithmetic(const Token& token) {
+  return token.kind == TokenKind::kBad && token.text.size() == 1 &&
+         std::string_view("+-*/%()").find(token.text[0]) != std::string_view::npos;
+}
+
 constexpr std::string_view kTermWanted = "a shared variable or STACK.REGISTER";
 constexpr std::string_view kStatementWanted =
     "expected a top-level statement (shared, stack, expect or outcome), found ";
 constexpr std::string_view kCardList =
-    "; cards are set, add, sub, mul, div, mod, read, write, notify, await, work, sleep and print";
+    "; cards are set, add, sub, mul, div, mod, read, write, notify, await, work, sleep and print"
+    " (and 'repeat COUNT:' repeats the lines indented under it)";
 
 class Parser {
  public:
@@ -71,9 +95,14 @@ class Parser {
       const char* newline =
           static_cast<const char*>(std::memchr(text_.data() + start, '\n', text_.size() - start));
       const size_t end = newline ? static_cast<size_t>(newline - text_.data()) : text_.size();
+      const size_t errors_before = sink_.count();
+      tokens_.clear();
       ParseLine(text_.substr(start, end - start), ++line);
+      if (sink_.count() != errors_before) NoteBrokenLine();
       start = end + 1;
     }
+    CloseRepeats(0);
+    deck_.complete = sink_.empty();
     return {std::move(deck_), std::move(sink_).Take()};
   }
 
@@ -85,13 +114,86 @@ class Parser {
   void ParseExpect(TokenCursor& cursor, SourcePos pos);
   void ParseOutcome(TokenCursor& cursor, SourcePos pos);
   void ParseCard(TokenCursor& cursor, const CardSyntax& syntax, Card& card);
+  void ParseRepeat(TokenCursor& cursor, SourcePos pos, std::string_view indent);
+  // Ends the repeats of the current stack that `indent` is not deeper than
+  // (all of them for an empty indent). False, after reporting, when `indent`
+  // and an open repeat's indentation mix tabs and spaces so that neither is
+  // a prefix of the other.
+  bool CloseRepeats(int line, std::string_view indent = {});
+  // Remembers the names of a line that failed (in tokens_).
+  void NoteBrokenLine();
+
+  struct OpenRepeat {
+    std::string_view indent;  // of the `repeat` line
+    size_t index;             // into the current stack's repeats
+    bool has_body = false;    // some line was indented deeper
+  };
 
   const std::shared_ptr<const std::string> source_;
   std::string_view text_;  // *source_: every view in deck_ points into it
   DiagnosticSink sink_;
   Deck deck_;
-  std::vector<Token> tokens_;  // reused for every line
+  std::vector<Token> tokens_;             // reused for every line
+  std::vector<OpenRepeat> open_repeats_;  // of the last stack, outermost first
 };
+
+bool Parser::CloseRepeats(int line, std::string_view indent) {
+  while (!open_repeats_.empty()) {
+    OpenRepeat& open = open_repeats_.back();
+    if (indent.size() > open.indent.size() && indent.starts_with(open.indent)) {
+      open.has_body = true;
+      return true;
+    }
+    if (!indent.empty() && !open.indent.starts_with(indent)) {
+      open.has_body = true;  // most likely meant to be; one error is enough
+      sink_.Error({line, 1},
+                  "this line's indentation mixes tabs and spaces differently from the "
+                  "'repeat' at line " +
+                      std::to_string(deck_.stacks.back().repeats[open.index].pos.line) +
+                      ", so it is unclear whether it is repeated; indent both alike");
+      return false;
+    }
+    RepeatDecl& repeat = deck_.stacks.back().repeats[open.index];
+    repeat.end = static_cast<uint32_t>(deck_.stacks.back().cards.size());
+    if (!open.has_body) {
+      sink_.Error(repeat.pos,
+                  "'repeat' has no lines under it; indent the lines to repeat deeper "
+                  "than the 'repeat' line");
+    }
+    open_repeats_.pop_back();
+  }
+  return true;
+}
+
+void Parser::NoteBrokenLine() {
+  for (const Token& token : tokens_) {
+    if (token.kind != TokenKind::kWord) continue;
+    const WordShape shape = ShapeOf(token.text);
+    if (shape == WordShape::kName) {
+      deck_.names_on_broken_lines.push_back(token.text);
+    } else if (shape == WordShape::kDotted) {
+      const size_t dot = token.text.find('.');
+      deck_.names_on_broken_lines.push_back(token.text.substr(0, dot));
+      deck_.names_on_broken_lines.push_back(token.text.substr(dot + 1));
+    }
+  }
+}
+
+void Parser::ParseRepeat(TokenCursor& cursor, SourcePos pos, std::string_view indent) {
+  cursor.SetContext("repeat", "repeat COUNT:", /*is_card=*/false);
+  const SourcePos count_pos = cursor.AtEnd() ? SourcePos{} : cursor.PosOf(*cursor.Peek());
+  std::optional<int64_t> count = cursor.TakeInteger("a number of times to repeat");
+  cursor.Take(TokenKind::kColon, "':' at the end of the line");
+  if (!cursor.ExpectEnd()) return;
+  if (*count < 1 || *count > kMaxRepeat) {
+    return cursor.Fail(count_pos, "'repeat' takes 1 to " + std::to_string(kMaxRepeat) +
+                                      " iterations, not " + std::to_string(*count));
+  }
+  StackDecl& stack = deck_.stacks.back();
+  const auto here = static_cast<uint32_t>(stack.cards.size());
+  stack.repeats.push_back(RepeatDecl{pos, *count, here, here});
+  open_repeats_.push_back(OpenRepeat{indent, stack.repeats.size() - 1});
+}
 
 void Parser::ParseLine(std::string_view line, int number) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -112,24 +214,36 @@ void Parser::ParseLine(std::string_view line, int number) {
   const bool is_word = head.kind == TokenKind::kWord;
   const bool indented = first > 0;
   if (!indented) {
+    CloseRepeats(number);
     if (is_word && IsStatementKeyword(head.text)) {
       cursor.Skip();
       return ParseStatement(cursor, head.text, pos);
     }
-    if (is_word && FindCard(head.text)) {
-      return cursor.Fail(
-          pos, "card " + Quoted(head.text) + " must be indented under a 'stack NAME:' header");
+    if (is_word && (FindCard(head.text) || head.text == "repeat")) {
+      return cursor.Fail(pos, (head.text == "repeat" ? "'repeat'" : "card " + Quoted(head.text)) +
+                                  " must be indented under a 'stack NAME:' header");
     }
-    return cursor.Fail(pos, std::string(kStatementWanted) + Quoted(head.text));
+    return cursor.Fail(pos, std::string(kStatementWanted) + Quoted(head.text) +
+                                (is_word ? SuggestKeyword(head.text, false) : ""));
   }
+  if (!CloseRepeats(number, line.substr(0, first))) return;
   if (is_word && IsStatementKeyword(head.text)) {
     return cursor.Fail(pos, Quoted(head.text) + " must start in column 1 (it is not a card)");
   }
   if (deck_.stacks.empty()) {
     return cursor.Fail(pos, "card outside a stack: put it under a 'stack NAME:' header");
   }
+  if (is_word && head.text == "repeat") {
+    cursor.Skip();
+    return ParseRepeat(cursor, pos, line.substr(0, first));
+  }
   const CardSyntax* syntax = is_word ? FindCard(head.text) : nullptr;
   if (syntax == nullptr) {
+    if (is_word) {
+      const std::string suggestion = SuggestKeyword(head.text, true);
+      if (!suggestion.empty())
+        return cursor.Fail(pos, "unknown card " + Quoted(head.text) + suggestion);
+    }
     const char* what = is_word ? "unknown card " : "expected a card, found ";
     return cursor.Fail(pos, what + Quoted(head.text) + std::string(kCardList));
   }
@@ -240,6 +354,15 @@ void Parser::ParseStack(TokenCursor& cursor, SourcePos pos) {
 
 void Parser::ParseExpect(TokenCursor& cursor, SourcePos pos) {
   cursor.SetContext("expect", "expect TERM OP VALUE", /*is_card=*/false);
+  // The lexer stops at the first byte that starts no token, so an operator
+  // is the last token.
+  if (!tokens_.empty() && IsArithmetic(tokens_.back())) {
+    return cursor.Fail(cursor.PosOf(tokens_.back()),
+                       "an expect cannot compute (found " + Quoted(tokens_.back().text) +
+                           "): it compares a shared variable or STACK.REGISTER with an integer, "
+                           "a shared variable or STACK.REGISTER (==, !=, <, <=, >, >=); compute "
+                           "the value into a register with a card and compare that");
+  }
   ExpectDecl decl;
   decl.pos = pos;
   std::optional<Term> lhs = cursor.TakeTerm(kTermWanted);

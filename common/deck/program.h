@@ -49,6 +49,7 @@ struct Instr {
   ChannelId channel = 0;  // notify/await: the sender->receiver channel
   int line = 0;           // 1-based source position of the card
   int column = 0;
+  uint32_t iteration = 0;  // index into Program::iterations; 0: in no `repeat`
 };
 
 struct StackProgram {
@@ -92,6 +93,13 @@ struct Expectation {
   int line = 0;
 };
 
+// One iteration of one `repeat` block the card copies came from.
+struct RepeatIteration {
+  int line = 0;         // the `repeat` line
+  uint32_t number = 1;  // 1-based
+  uint32_t parent = 0;  // the enclosing repeat's iteration; 0: none
+};
+
 struct Program {
   std::string file;  // as given on the command line; reports print it
   std::vector<SharedVar> shared;
@@ -99,6 +107,13 @@ struct Program {
   std::vector<Channel> channels;
   std::vector<TermRef> outcome;  // explicit `outcome` line, or the default
   std::vector<Expectation> expects;
+  // Instr::iteration indexes it; entry 0 stands for "in no repeat".
+  std::vector<RepeatIteration> iterations = {RepeatIteration{}};
 };
+
+// Where card `pc` of `stack` came from, for run errors: "line 12", or
+// "line 12, iteration 3" for a card in a `repeat` ("2.3" when nested, the
+// outer repeat's iteration first).
+std::string CardPlace(const Program& program, StackId stack, uint32_t pc);
 
 }  // namespace cardflow

@@ -85,25 +85,25 @@ ResolvedTerm SymbolTable::Resolve(const Term& term) const {
   const std::string name(term.name.text);
   if (term.stack.text.empty()) {
     if (std::optional<VarId> var = FindShared(name)) {
-      return {TermRef{TermRef::Kind::kShared, 0, *var, name}, {}, {}};
+      return {TermRef{TermRef::Kind::kShared, 0, *var, name}, {}, {}, {}};
     }
-    return {std::nullopt, term.name.pos,
+    return {std::nullopt, ResolvedTerm::Problem::kUnknownShared, term.name.pos,
             "unknown shared variable " + Quoted(name) +
                 " (declare it with 'shared', or write a register as STACK.REGISTER)"};
   }
   const std::string stack_name(term.stack.text);
   const std::optional<StackId> stack = FindStack(stack_name);
   if (!stack) {
-    return {std::nullopt, term.stack.pos,
+    return {std::nullopt, ResolvedTerm::Problem::kUnknownStack, term.stack.pos,
             "unknown stack " + Quoted(stack_name) + " in " + Quoted(stack_name + "." + name)};
   }
   const std::optional<RegId> reg = FindRegister(*stack, name);
   if (!reg) {
-    return {std::nullopt, term.name.pos,
+    return {std::nullopt, ResolvedTerm::Problem::kUnknownRegister, term.name.pos,
             "stack " + Quoted(stack_name) + " has no register " + Quoted(name) + " (no card of " +
                 stack_name + " uses it)"};
   }
-  return {TermRef{TermRef::Kind::kRegister, *stack, *reg, stack_name + "." + name}, {}, {}};
+  return {TermRef{TermRef::Kind::kRegister, *stack, *reg, stack_name + "." + name}, {}, {}, {}};
 }
 
 }  // namespace cardflow

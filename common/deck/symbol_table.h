@@ -30,7 +30,9 @@ void ForEachRegister(const Card& card, Fn&& fn) {
 
 // The outcome of resolving a Term: a TermRef, or where and why it names nothing.
 struct ResolvedTerm {
+  enum class Problem { kNone, kUnknownShared, kUnknownStack, kUnknownRegister };
   std::optional<TermRef> ref;
+  Problem problem = Problem::kNone;
   SourcePos error_pos;
   std::string error;
 };

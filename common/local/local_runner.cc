@@ -96,16 +96,19 @@ class LocalRun {
 };
 
 // Runs `runs` runs with seeds seed, seed+1, ... on `threads` threads, a few
-// at a time, and hands each result to `sink` (from a worker thread).
-// Returns how many runs completed.
+// at a time, and hands each result to `sink` (from a worker thread). Once
+// `stop` (may be null) is true no run starts. Returns how many runs
+// completed; *started (may be null) says how many started.
 uint64_t RunMany(const Program& program, Ordering ordering, uint64_t runs, uint64_t seed,
                  int threads, bool keep_events, const DeliveryFactory& delivery,
-                 const Schedule& prefix, const std::function<void(RunResult)>& sink) {
+                 const Schedule& prefix, const std::function<void(RunResult)>& sink,
+                 const std::atomic<bool>* stop = nullptr, uint64_t* started = nullptr) {
   const StepPlan plan(program);
   asio::thread_pool pool(static_cast<size_t>(threads < 1 ? 1 : threads));
   std::atomic<uint64_t> next{0};
   std::atomic<uint64_t> completed{0};
   std::function<void()> launch = [&] {
+    if (stop != nullptr && stop->load()) return;
     const uint64_t i = next.fetch_add(1);
     if (i >= runs) return;
     LocalRun::Launch(program, plan, ordering, seed + i, keep_events,
@@ -119,6 +122,7 @@ uint64_t RunMany(const Program& program, Ordering ordering, uint64_t runs, uint6
   const uint64_t in_flight = std::min<uint64_t>(runs, static_cast<uint64_t>(threads) * 4 + 4);
   for (uint64_t i = 0; i < in_flight; ++i) launch();
   pool.join();  // returns once no run has anything left to do
+  if (started != nullptr) *started = std::min(next.load(), runs);
   return completed.load();
 }
 
@@ -131,18 +135,21 @@ Report RunLocal(const Program& program, const LocalOptions& options) {
   ReportBuilder builder(program, options.ordering, options.seed, std::move(placement));
   std::mutex mutex;
   uint64_t finished = 0;
-  const uint64_t completed =
-      RunMany(program, options.ordering, options.runs, options.seed, options.threads, false,
-              options.delivery, options.prefix, [&](RunResult result) {
-                uint64_t now;
-                {
-                  std::lock_guard lock(mutex);
-                  builder.Add(result);
-                  now = ++finished;
-                }
-                if (options.on_progress) options.on_progress(now);
-              });
-  for (uint64_t i = completed; i < options.runs; ++i) {
+  uint64_t started = 0;
+  const uint64_t completed = RunMany(
+      program, options.ordering, options.runs, options.seed, options.threads, false,
+      options.delivery, options.prefix,
+      [&](RunResult result) {
+        uint64_t now;
+        {
+          std::lock_guard lock(mutex);
+          builder.Add(result);
+          now = ++finished;
+        }
+        if (options.on_progress) options.on_progress(now);
+      },
+      options.stop, &started);
+  for (uint64_t i = completed; i < started; ++i) {
     // Unreachable while the engine and sequencer keep their contracts; never
     // report a run that did not finish as if it had.
     RunResult stuck;

@@ -2,6 +2,7 @@
 // seeded scheduler (see sequencer.h), N runs, folded into a Report.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -21,6 +22,10 @@ struct LocalOptions {
   // Called from a worker thread after each finished run with the number
   // finished so far; keep it cheap. May be empty.
   std::function<void(uint64_t done)> on_progress;
+  // When set and it becomes true, no further run starts; the runs in flight
+  // finish, and the Report counts only the runs that ran (its `runs`), which
+  // are the first ones: seeds seed .. seed + runs - 1. Must outlive the call.
+  const std::atomic<bool>* stop = nullptr;
   // How callbacks in flight reach their receivers; empty: FIFO per channel,
   // the real thing. Tests put a broken one here (callback_delivery.h).
   DeliveryFactory delivery;

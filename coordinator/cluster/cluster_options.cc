@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <string_view>
+
 namespace cardflow {
 
 namespace {
@@ -22,6 +25,15 @@ StatusOr<NodeAddress> ParseNodeFlag(std::string_view flag) {
   NodeAddress node;
   if (!Split(flag, &node.name, &node.address) || node.address.find(':') == std::string::npos) {
     return InvalidArgumentError(fmt::format("--node {}: expected NAME=HOST:PORT", flag));
+  }
+  // gRPC would take port 70000 as 70000 mod 65536 and dial another port.
+  const std::string_view port = std::string_view(node.address).substr(node.address.rfind(':') + 1);
+  unsigned number = 0;
+  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
+  if (port.empty() || error != std::errc() || end != port.data() + port.size() || number < 1 ||
+      number > 65535) {
+    return InvalidArgumentError(
+        fmt::format("--node {}: the port must be a number from 1 to 65535", flag));
   }
   return node;
 }

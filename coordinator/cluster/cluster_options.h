@@ -2,6 +2,7 @@
 // stacks go, how many runs — the remote counterpart of LocalOptions.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -72,6 +73,9 @@ struct ClusterOptions {
   // Told how long each RPC to a node took (metrics); may be null. Must
   // outlive the RunCluster call.
   ClusterObserver* observer = nullptr;
+  // When set and it becomes true, no further run starts; the runs in flight
+  // finish and the Report counts the runs that ran. Must outlive the call.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 }  // namespace cardflow

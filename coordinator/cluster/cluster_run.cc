@@ -23,8 +23,8 @@ namespace cardflow {
 std::string DescribeRunError(const Program& program, StackId stack, uint32_t pc,
                              const std::string& what) {
   const StackProgram& s = program.stacks[stack];
-  return fmt::format("stack {}, card {} `{}` (line {}): {}", s.name, pc + 1, s.card_text[pc],
-                     s.code[pc].line, what);
+  return fmt::format("stack {}, card {} `{}` ({}): {}", s.name, pc + 1, s.card_text[pc],
+                     CardPlace(program, stack, pc), what);
 }
 
 namespace {

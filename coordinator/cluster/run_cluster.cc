@@ -183,13 +183,14 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
     }
   };
 
+  const auto stopped = [&options] { return options.stop != nullptr && options.stop->load(); };
   std::function<void()> launch = [&] {
     uint64_t i;
     const RunPlan* plan;
     rejoin();
     {
       std::lock_guard lock(mutex);
-      if (!fault.ok() || next >= options.runs) return;
+      if (!fault.ok() || next >= options.runs || stopped()) return;
       auto& slot = plans[dead];
       if (!slot) {
         std::vector<MovedStack> moves;
@@ -240,7 +241,8 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   for (int i = 0; i < in_flight; ++i) launch();
   {
     std::unique_lock lock(mutex);
-    changed.wait(lock, [&] { return active == 0 && (next >= options.runs || !fault.ok()); });
+    changed.wait(lock,
+                 [&] { return active == 0 && (next >= options.runs || !fault.ok() || stopped()); });
   }
   finisher.join();
   if (!fault.ok()) return fault;

@@ -35,14 +35,14 @@ TEST(CliTest, RunDefaultsToLocalCallbacksText) {
 TEST(CliTest, RunTakesEveryOption) {
   const CliRequest request =
       Parse({"run", "--local", "--ordering", "none", "--runs", "2000", "--seed",
-             "18446744073709551615", "--threads", "3", "--format", "json", "t.deck"});
+             "18446744073709549616", "--threads", "3", "--format", "json", "t.deck"});
   const auto* run = std::get_if<RunOptions>(&request);
   ASSERT_NE(run, nullptr);
   EXPECT_EQ(run->deck_path, "t.deck");
   EXPECT_TRUE(run->placement.local_flag);
   EXPECT_EQ(run->ordering, Ordering::kNone);
   EXPECT_EQ(run->runs, 2000u);
-  EXPECT_EQ(run->seed, 18446744073709551615u);
+  EXPECT_EQ(run->seed, 18446744073709549616u);  // the last run's seed is 2^64 - 1
   EXPECT_EQ(run->threads, 3);
   EXPECT_EQ(run->format, OutputFormat::kJson);
 }
@@ -121,7 +121,20 @@ INSTANTIATE_TEST_SUITE_P(
                     BadCase{{"run", "d", "--format", "xml"}, "xml"},
                     BadCase{{"run", "d", "--log-level", "loud"}, "loud"},
                     BadCase{{"run", "d", "--log-format", "yaml"}, "yaml"},
-                    BadCase{{"run", "d", "e"}, "e"}, BadCase{{"run", "d", "--bogus"}, "--bogus"}));
+                    BadCase{{"run", "d", "e"}, "e"}, BadCase{{"run", "d", "--bogus"}, "--bogus"},
+                    BadCase{{"run", "d", "--seed", "18446744073709551616"},
+                            "must be at most 18446744073709551615"},
+                    BadCase{{"run", "d", "--runs", "99999999999999999999"},
+                            "must be at most 18446744073709551615"},
+                    BadCase{{"run", "d", "--seed", "18446744073709551615", "--runs", "2"},
+                            "--seed 18446744073709551615 with --runs 2 would need seeds past "
+                            "18446744073709551615, the largest"},
+                    BadCase{{"run", "d", "--node", "X=127.0.0.1:70000"},
+                            "--node X=127.0.0.1:70000: the port must be a number from 1 to 65535"},
+                    BadCase{{"run", "d", "--node", "X=127.0.0.1:0"},
+                            "--node X=127.0.0.1:0: the port must be a number from 1 to 65535"},
+                    BadCase{{"run", "d", "--node", "X=host:http"},
+                            "--node X=host:http: the port must be a number from 1 to 65535"}));
 
 }  // namespace
 }  // namespace cardflow

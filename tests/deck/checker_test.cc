@@ -92,10 +92,10 @@ TEST(CheckerTest, ReportsARegisterNamedLikeASharedVariableOnce) {
               ElementsAre(HasSubstr("3:9: register 'x'")));
 }
 
-TEST(CheckerTest, SyntaxErrorsHideCheckErrors) {
-  // Line 3 would be a name error, but the deck is not checked until it parses.
+TEST(CheckerTest, NameErrorsComeWithSyntaxErrors) {
   EXPECT_THAT(Errors("stack A:\n    ad a 1\n    notify Z\n"),
-              ElementsAre(HasSubstr("2:5: unknown card 'ad'")));
+              ElementsAre(HasSubstr("2:5: unknown card 'ad'"),
+                          HasSubstr("3:12: 'notify' names unknown stack 'Z'")));
 }
 
 TEST(CheckerTest, NamesMayBeUsedBeforeTheyAreDeclared) {

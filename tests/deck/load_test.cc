@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include "tests/deck/deck_test_util.h"
 
@@ -33,14 +34,18 @@ TEST(LoadTest, ReadsAFile) {
 }
 
 TEST(LoadTest, AnUnreadableFileIsOneDiagnosticAtZeroZero) {
-  for (const std::string& path : {std::string("/nonexistent/dir/x.deck"), ::testing::TempDir()}) {
+  const std::string missing = "/nonexistent/dir/x.deck";
+  const std::string dir = ::testing::TempDir();
+  for (const auto& [path, message] :
+       {std::pair{missing, missing + ":0:0: error: cannot read the deck file: No such file"},
+        std::pair{dir, dir + ":0:0: error: this is a directory, not a deck file (decks are files "
+                             "such as examples/transfer.deck)"}}) {
     const LoadResult result = LoadDeckFile(path, Ordering::kCallbacks);
     EXPECT_FALSE(result.program.has_value());
     ASSERT_EQ(result.errors.size(), 1u) << path;
     EXPECT_EQ(result.errors[0].line, 0);
     EXPECT_EQ(result.errors[0].column, 0);
-    EXPECT_THAT(result.errors[0].ToString(),
-                HasSubstr(path + ":0:0: error: cannot read the deck file: "));
+    EXPECT_THAT(result.errors[0].ToString(), HasSubstr(message));
   }
 }
 
