@@ -45,9 +45,7 @@ std::string CheckPage(const Program& program, Ordering ordering, const CheckResu
 }  // namespace
 
 int CheckCommand(const CheckCommandOptions& options, Console& console) {
-  const std::optional<std::string> text = ReadDeckText(options.deck_path);
-  LoadResult loaded = text ? LoadDeck(*text, options.deck_path, options.ordering)
-                           : LoadDeckFile(options.deck_path, options.ordering);
+  LoadResult loaded = LoadDeckSource(options.deck_path, options.ordering, console.err).loaded;
   if (!loaded.program) {
     std::string diagnostics = FormatDiagnostics(loaded.errors);
     if (!diagnostics.empty() && diagnostics.back() != '\n') diagnostics += '\n';

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "coordinator/embedded_decks.h"
+
 namespace cardflow {
 
 std::optional<std::string> ReadDeckText(const std::string& path) {
@@ -16,6 +18,29 @@ std::optional<std::string> ReadDeckText(const std::string& path) {
   text << in.rdbuf();
   if (in.bad()) return std::nullopt;
   return text.str();
+}
+
+DeckSource LoadDeckSource(const std::string& path, Ordering ordering, std::ostream& note) {
+  DeckSource source;
+  if (std::optional<std::string> text = ReadDeckText(path)) {
+    source.text = *std::move(text);
+    source.loaded = LoadDeck(source.text, path, ordering);
+    return source;
+  }
+  std::error_code ec;
+  const std::filesystem::path file(path);
+  if (!std::filesystem::exists(file, ec)) {
+    if (const EmbeddedDeck* deck = FindEmbeddedDeck(file.filename().string())) {
+      note << "cardflow-coordinator: no file " << path << " here; using the example " << deck->file
+           << " built into this program\n"
+           << std::flush;
+      source.text = std::string(deck->text);
+      source.loaded = LoadDeck(source.text, path, ordering);
+      return source;
+    }
+  }
+  source.loaded = LoadDeckFile(path, ordering);
+  return source;
 }
 
 }  // namespace cardflow

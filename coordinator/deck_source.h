@@ -1,14 +1,29 @@
-// ReadDeckText: the text of a deck file named on the command line, for the
-// commands that load one (`run`, `check`).
+// LoadDeckSource: the deck a command line names, for the commands that load
+// one (`run`, `check`): read, parsed, checked and compiled.
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
+
+#include "common/deck/load.h"
+#include "common/deck/program.h"
 
 namespace cardflow {
 
-// The file's bytes, or nothing when it cannot be read (LoadDeckFile then
-// says why, in the diagnostic format).
+// The file's bytes, or nothing when it cannot be read (a directory
+// included; LoadDeckFile then says why, in the diagnostic format).
 std::optional<std::string> ReadDeckText(const std::string& path);
+
+struct DeckSource {
+  LoadResult loaded;
+  std::string text;  // the deck's text, for nodes; empty when it could not be read
+};
+
+// Loads `path`. When no such file exists but one of the example decks built
+// into the program has its file name (`examples/transfer.deck` run from
+// another directory, or in a container), that deck is used and `note` says
+// so; otherwise an unreadable file is a diagnostic naming it.
+DeckSource LoadDeckSource(const std::string& path, Ordering ordering, std::ostream& note);
 
 }  // namespace cardflow

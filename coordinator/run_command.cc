@@ -120,9 +120,9 @@ int RunCommand(const RunOptions& given, Console& console) {
     console.err << "cardflow-coordinator: " << metrics.status().message() << "\n" << std::flush;
     return 2;
   }
-  const std::optional<std::string> text = ReadDeckText(options.deck_path);
-  LoadResult loaded = text ? LoadDeck(*text, options.deck_path, options.ordering)
-                           : LoadDeckFile(options.deck_path, options.ordering);
+  DeckSource source = LoadDeckSource(options.deck_path, options.ordering, console.err);
+  LoadResult& loaded = source.loaded;
+  const std::string* text = &source.text;
   if (!loaded.program.has_value()) {
     std::string diagnostics = FormatDiagnostics(loaded.errors);
     if (!diagnostics.empty() && diagnostics.back() != '\n') diagnostics += '\n';

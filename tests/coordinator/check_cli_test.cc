@@ -122,6 +122,19 @@ TEST(CheckCliTest, RunSaysWhichReachableOutcomesItNeverSaw) {
   EXPECT_FALSE(nlohmann::json::parse(off.out).contains("reachable"));
 }
 
+// `run examples/transfer.deck` from another directory finds the built-in
+// example, and says so; a name no example has is still an error.
+TEST(CheckCliTest, AMissingExampleIsFoundBuiltIn) {
+  for (const char* command : {"run", "check"}) {
+    const ProcessResult r = Coordinator({command, "/nowhere/examples/transfer.deck"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("no file /nowhere/examples/transfer.deck here; using the "
+                                 "example transfer.deck built into this program"));
+    EXPECT_THAT(r.out, HasSubstr("balance=300"));
+  }
+  EXPECT_EQ(Coordinator({"check", "/nowhere/mine.deck"}).exit_code, 2);
+}
+
 TEST(CheckCliTest, RunDoesNotTryToCheckABigDeck) {
   std::string text = "shared x\n";
   for (int s = 0; s < 100; ++s) text += "stack S" + std::to_string(s) + ":\n    write 1 -> x\n";
