@@ -6,8 +6,8 @@
 #   asan  AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer,
 #         every test but the Docker one, in build-asan/;
 #   tsan  ThreadSanitizer on the suites without gRPC (deck, engine, local,
-#         verify, report, trace; Debian's gRPC is not built with TSan, so
-#         its locking is invisible to it), in build-tsan/.
+#         verify, report, trace, check, schedule; Debian's gRPC is not built
+#         with TSan, so its locking is invisible to it), in build-tsan/.
 # Two jobs: fast on a 2-core machine without running out of memory.
 #
 #   CARDFLOW_SANITIZERS=0 scripts/test.sh   the default build only (a quick
@@ -34,6 +34,6 @@ echo "test.sh: the ASan+UBSan suite passed ($((SECONDS - start)) s to build and 
 start=$SECONDS
 cmake --preset tsan
 cmake --build --preset tsan -j2 --target deck_test engine_test local_test verify_test report_test \
-  trace_test
+  trace_test check_test schedule_test
 ctest --preset tsan -j2
 echo "test.sh: the TSan suites passed ($((SECONDS - start)) s to build and run)"
