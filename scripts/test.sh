@@ -4,7 +4,8 @@
 # test; then the sanitizer suites (CMakePresets.json), so that a
 # use-after-free, a leak, undefined behaviour or a data race fails CI:
 #   asan  AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer,
-#         every test but the Docker one, in build-asan/;
+#         every test but the Docker and Kubernetes ones (no code of ours
+#         to instrument; they run once, above), in build-asan/;
 #   tsan  ThreadSanitizer on the suites without gRPC (deck, engine, local,
 #         verify, report, trace, check, schedule; Debian's gRPC is not built
 #         with TSan, so its locking is invisible to it), in build-tsan/.
