@@ -1,9 +1,12 @@
 #include "node/deliver_stream.h"
 
+#include <fmt/format.h>
+
 #include "node/node_metrics.h"
 #include "node/node_run.h"
 #include "proto/grpc_status.h"
 #include "proto/protocol.h"
+#include "proto/raw_message.h"
 
 namespace cardflow {
 
@@ -38,7 +41,8 @@ DeliverStream::DeliverStream(NodeContext& node, std::string peer)
               std::lock_guard lock(acks_mutex_);
               ack_writing_ = ack->batch();
             }
-            StartWrite(ack);
+            SerializeMessage(*ack, write_bytes_);  // one write at a time: it is free
+            StartWrite(&write_bytes_);
           },
           [](wire::CallbackAck& ack) { ack.set_protocol(kProtocolVersion); },
           /*max_items=*/1) {
@@ -46,7 +50,7 @@ DeliverStream::DeliverStream(NodeContext& node, std::string peer)
     End(grpc::Status(grpc::StatusCode::UNAVAILABLE, node_.deliveries.why()));
     return;
   }
-  StartRead(&batch_);
+  StartRead(&read_bytes_);
 }
 
 void DeliverStream::OnDone() {
@@ -56,7 +60,10 @@ void DeliverStream::OnDone() {
 
 void DeliverStream::OnReadDone(bool ok) {
   if (!ok) return End(grpc::Status::OK);  // the sender closed its stream
-  if (Status s = CheckProtocol(batch_.protocol(), "CallbackBatch"); !s.ok()) {
+  const uint64_t index = ++messages_read_;
+  Status s = ParseMessage(read_bytes_, batch_, "CallbackBatch", "Deliver", index);
+  if (s.ok()) s = Check(index);
+  if (!s.ok()) {
     node_.log->warn("callback stream from {}: {}", peer_, s.message());
     return End(ToGrpcStatus(s));
   }
@@ -70,7 +77,20 @@ void DeliverStream::OnReadDone(bool ok) {
   cached_id_ = 0;
   delivered_ = batch_.batch();
   Ack();
-  StartRead(&batch_);
+  StartRead(&read_bytes_);
+}
+
+Status DeliverStream::Check(uint64_t index) const {
+  if (Status s = CheckProtocol(batch_.protocol(), "CallbackBatch"); !s.ok()) return s;
+  // Batches count up from 1 by one on each stream (cardflow.proto): acks are
+  // cumulative, so one out of order would acknowledge callbacks never seen.
+  if (batch_.batch() != delivered_ + 1) {
+    return InvalidArgumentError(fmt::format(
+        "CallbackBatch {} came as message {} of the Deliver call, after batch {}: batches count "
+        "up from 1 by one",
+        batch_.batch(), index, delivered_));
+  }
+  return Status::Ok();
 }
 
 void DeliverStream::OnWriteDone(bool ok) {

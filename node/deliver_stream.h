@@ -3,7 +3,12 @@
 // order, then the batch is acknowledged (acks are cumulative and merge while
 // one is being written). A callback for a run this node no longer holds (it
 // ended: in `none` mode callbacks may outlive their receiver) is dropped; one
-// its run rejects fails that run, naming the sender. Deletes itself in OnDone.
+// its run rejects fails that run, naming the sender. A message that is not a
+// CallbackBatch, lacks the protocol version, or whose `batch` does not count
+// up from 1 by one (out of order, repeated) ends the stream with
+// INVALID_ARGUMENT naming what was wrong (FAILED_PRECONDITION for another
+// protocol version). Messages travel as raw bytes (NodeService), parsed
+// here. Deletes itself in OnDone.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -16,6 +21,7 @@
 #include <string>
 #include <utility>
 
+#include "common/status/status.h"
 #include "node/node_context.h"
 #include "proto/cardflow.grpc.pb.h"
 #include "proto/outbox.h"
@@ -24,7 +30,7 @@ namespace cardflow {
 
 class NodeRun;
 
-class DeliverStream final : public grpc::ServerBidiReactor<wire::CallbackBatch, wire::CallbackAck> {
+class DeliverStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   DeliverStream(NodeContext& node, std::string peer);
 
@@ -38,11 +44,16 @@ class DeliverStream final : public grpc::ServerBidiReactor<wire::CallbackBatch, 
   void OnDone() override;
   void Deliver(const wire::Callback& callback);
   void Ack();
+  // OK, or why batch_ (just read, message `index`) cannot be taken.
+  Status Check(uint64_t index) const;
 
   NodeContext& node_;
-  const std::string peer_;  // the connection's address, for logs
-  std::string sender_;      // the sending node's name, from its first batch
-  wire::CallbackBatch batch_;
+  const std::string peer_;        // the connection's address, for logs
+  std::string sender_;            // the sending node's name, from its first batch
+  grpc::ByteBuffer read_bytes_;   // the message being read
+  uint64_t messages_read_ = 0;    // reads complete so far (one at a time)
+  wire::CallbackBatch batch_;     // read_bytes_, parsed
+  grpc::ByteBuffer write_bytes_;  // the ack being written (one at a time)
   Outbox<wire::CallbackAck> outbox_;
   // Consecutive callbacks mostly belong to one run: look it up once.
   uint64_t cached_id_ = 0;

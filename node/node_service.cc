@@ -5,6 +5,7 @@
 #include "node/token_gate.h"
 #include "proto/grpc_status.h"
 #include "proto/protocol.h"
+#include "proto/raw_message.h"
 
 namespace cardflow {
 
@@ -25,37 +26,44 @@ grpc::Status NodeService::Admit(const grpc::CallbackServerContext& context) cons
 }
 
 grpc::ServerUnaryReactor* NodeService::Ping(grpc::CallbackServerContext* context,
-                                            const wire::PingRequest* request,
-                                            wire::PingReply* reply) {
+                                            const grpc::ByteBuffer* request_bytes,
+                                            grpc::ByteBuffer* reply_bytes) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (grpc::Status admitted = Admit(*context); !admitted.ok()) {
     reactor->Finish(admitted);
     return reactor;
   }
-  if (Status s = CheckProtocol(request->protocol(), "PingRequest"); !s.ok()) {
+  wire::PingRequest request;
+  grpc::ByteBuffer bytes = *request_bytes;  // shares the slices
+  Status s = ParseMessage(bytes, request, "PingRequest", "Ping", 1);
+  if (s.ok()) s = CheckProtocol(request.protocol(), "PingRequest");
+  if (!s.ok()) {
     reactor->Finish(ToGrpcStatus(s));
     return reactor;
   }
-  reply->set_protocol(kProtocolVersion);
-  reply->set_name(node_.name);
-  reply->set_advertise(node_.advertise);
-  reply->set_runs(static_cast<uint32_t>(node_.runs.size()));
-  reactor->Finish(grpc::Status::OK);
+  wire::PingReply reply;
+  reply.set_protocol(kProtocolVersion);
+  reply.set_name(node_.name);
+  reply.set_advertise(node_.advertise);
+  reply.set_runs(static_cast<uint32_t>(node_.runs.size()));
+  reactor->Finish(SerializeMessage(reply, *reply_bytes)
+                      ? grpc::Status::OK
+                      : grpc::Status(grpc::StatusCode::INTERNAL, "cannot serialize the PingReply"));
   return reactor;
 }
 
-grpc::ServerBidiReactor<wire::RunControl, wire::RunUpdate>* NodeService::Run(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* NodeService::Run(
     grpc::CallbackServerContext* context) {
   if (grpc::Status admitted = Admit(*context); !admitted.ok()) {
-    return new RefusedStream<wire::RunControl, wire::RunUpdate>(admitted);
+    return new RefusedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted);
   }
   return new RunStream(node_);
 }
 
-grpc::ServerBidiReactor<wire::CallbackBatch, wire::CallbackAck>* NodeService::Deliver(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* NodeService::Deliver(
     grpc::CallbackServerContext* context) {
   if (grpc::Status admitted = Admit(*context); !admitted.ok()) {
-    return new RefusedStream<wire::CallbackBatch, wire::CallbackAck>(admitted);
+    return new RefusedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted);
   }
   return new DeliverStream(node_, context->peer());
 }

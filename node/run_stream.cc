@@ -4,6 +4,7 @@
 
 #include "proto/grpc_status.h"
 #include "proto/protocol.h"
+#include "proto/raw_message.h"
 
 namespace cardflow {
 
@@ -16,10 +17,14 @@ constexpr size_t kMaxTableBatch = 4096;
 
 RunStream::RunStream(NodeContext& node)
     : node_(node),
-      outbox_([this](const wire::RunUpdate* update) { StartWrite(update); },
-              [](wire::RunUpdate& update) { update.set_protocol(kProtocolVersion); },
-              kMaxTableBatch) {
-  StartRead(&control_);
+      outbox_(
+          [this](const wire::RunUpdate* update) {
+            // One write at a time (the Outbox's promise): write_bytes_ is free.
+            SerializeMessage(*update, write_bytes_);
+            StartWrite(&write_bytes_);
+          },
+          [](wire::RunUpdate& update) { update.set_protocol(kProtocolVersion); }, kMaxTableBatch) {
+  StartRead(&read_bytes_);
 }
 
 std::shared_ptr<NodeRun> RunStream::run() const {
@@ -35,7 +40,8 @@ void RunStream::OnReadDone(bool ok) {
     End(grpc::Status::OK);
     return;
   }
-  const Status status = Handle(control_);
+  Status status = ParseMessage(read_bytes_, control_, "RunControl", "Run", ++messages_read_);
+  if (status.ok()) status = Handle(control_);
   if (!status.ok()) {
     auto run = this->run();
     node_.log->warn("{}: {}", run ? run->Label() : "Run call", status.message());
@@ -43,7 +49,7 @@ void RunStream::OnReadDone(bool ok) {
     End(ToGrpcStatus(status));
     return;  // no more reads: the call is over
   }
-  StartRead(&control_);
+  StartRead(&read_bytes_);
 }
 
 Status RunStream::Handle(const wire::RunControl& control) {

@@ -3,13 +3,18 @@
 // the run's RunUpdates back.
 //
 // Never blocks in a reaction: compiling the deck (once per deck, cached) is
-// the longest thing it does. A malformed message finishes the call with
-// INVALID_ARGUMENT and a message saying what was wrong; the run, if any, is
-// cancelled. Deletes itself in OnDone.
+// the longest thing it does. A malformed message (bytes that are not a
+// RunControl, a missing protocol version, anything but an assign first) or
+// one out of order (a second assign, a start twice) finishes the call with
+// INVALID_ARGUMENT (FAILED_PRECONDITION for a start that comes twice, or
+// another protocol version) and a message saying what was wrong; the run,
+// if any, is cancelled. Messages travel as raw bytes (NodeService), parsed
+// here. Deletes itself in OnDone.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -22,7 +27,7 @@
 
 namespace cardflow {
 
-class RunStream final : public grpc::ServerBidiReactor<wire::RunControl, wire::RunUpdate>,
+class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>,
                         private NodeRun::Updates {
  public:
   explicit RunStream(NodeContext& node);
@@ -44,7 +49,10 @@ class RunStream final : public grpc::ServerBidiReactor<wire::RunControl, wire::R
   std::shared_ptr<NodeRun> run() const;
 
   NodeContext& node_;
-  wire::RunControl control_;
+  grpc::ByteBuffer read_bytes_;   // the message being read
+  uint64_t messages_read_ = 0;    // reads complete so far (one at a time)
+  wire::RunControl control_;      // read_bytes_, parsed
+  grpc::ByteBuffer write_bytes_;  // the update being written (one at a time)
   Outbox<wire::RunUpdate> outbox_;
   mutable std::mutex mutex_;
   std::shared_ptr<NodeRun> run_;  // set by the first message; guarded by mutex_

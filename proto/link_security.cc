@@ -3,25 +3,148 @@
 #include <fmt/format.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 namespace cardflow {
 
 namespace {
 
-// The whole file named by `flag`; INVALID_ARGUMENT when it cannot be read or is empty.
+bool Contains(const std::string& text, const char* part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The whole file named by `flag`; INVALID_ARGUMENT when it cannot be read
+// (with errno's words), is a directory, or is empty.
 StatusOr<std::string> ReadFlagFile(const std::string& flag, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgumentError(fmt::format("{} {}: cannot read the file", flag, path));
+  if (!in) {
+    return InvalidArgumentError(
+        fmt::format("{} {}: cannot read the file: {}", flag, path, std::strerror(errno)));
+  }
+  struct stat info {};
+  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    return InvalidArgumentError(fmt::format("{} {}: is a directory, not a file", flag, path));
+  }
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) return InvalidArgumentError(fmt::format("{} {}: cannot read the file", flag, path));
   if (text.str().empty())
     return InvalidArgumentError(fmt::format("{} {}: the file is empty", flag, path));
   return text.str();
+}
+
+struct BioFree {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+struct X509Free {
+  void operator()(X509* x509) const { X509_free(x509); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+using Certificate = std::unique_ptr<X509, X509Free>;
+using PrivateKey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+
+std::unique_ptr<BIO, BioFree> Bio(const std::string& pem) {
+  return std::unique_ptr<BIO, BioFree>(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
+
+// Never asks for a passphrase (OpenSSL would prompt on the terminal).
+int NoPassphrase(char*, int, int, void*) { return 0; }
+
+// OpenSSL's newest error (cleared), for a message; "" when none.
+std::string OpenSslError() {
+  const unsigned long code = ERR_peek_last_error();
+  std::string text;
+  if (code != 0) {
+    char buffer[256];
+    ERR_error_string_n(code, buffer, sizeof buffer);
+    text = buffer;
+  }
+  ERR_clear_error();
+  return text;
+}
+
+// The first certificate of `pem` (from --tls-cert or --tls-ca), or why it
+// has none.
+StatusOr<Certificate> FirstCertificate(const char* flag, const std::string& path,
+                                       const std::string& pem) {
+  auto bio = Bio(pem);
+  Certificate certificate(PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase, nullptr));
+  if (certificate) {
+    ERR_clear_error();
+    return certificate;
+  }
+  const std::string why = OpenSslError();
+  if (Contains(pem, "PRIVATE KEY-----")) {
+    return InvalidArgumentError(fmt::format(
+        "{} {}: holds a private key, not a certificate (is it the --tls-key file?)", flag, path));
+  }
+  if (Contains(pem, "-----BEGIN CERTIFICATE-----")) {
+    return InvalidArgumentError(
+        fmt::format("{} {}: the certificate does not parse ({})", flag, path, why));
+  }
+  return InvalidArgumentError(fmt::format("{} {}: holds no PEM certificate", flag, path));
+}
+
+StatusOr<PrivateKey> ReadPrivateKey(const std::string& path, const std::string& pem) {
+  if (Contains(pem, "ENCRYPTED")) {
+    return InvalidArgumentError(
+        fmt::format("--tls-key {}: the key is encrypted; give it without a passphrase "
+                    "(openssl pkey -in {} -out PLAIN.key)",
+                    path, path));
+  }
+  auto bio = Bio(pem);
+  PrivateKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassphrase, nullptr));
+  if (key) {
+    ERR_clear_error();
+    return key;
+  }
+  const std::string why = OpenSslError();
+  if (Contains(pem, "-----BEGIN CERTIFICATE-----") && !Contains(pem, "PRIVATE KEY-----")) {
+    return InvalidArgumentError(fmt::format(
+        "--tls-key {}: holds a certificate, not a private key (is it the --tls-cert file?)", path));
+  }
+  if (Contains(pem, "PRIVATE KEY-----")) {
+    return InvalidArgumentError(
+        fmt::format("--tls-key {}: the private key does not parse ({})", path, why));
+  }
+  return InvalidArgumentError(fmt::format("--tls-key {}: holds no PEM private key", path));
+}
+
+// The PEM files, parsed: each of the kind its flag needs, the key the
+// certificate's.
+Status CheckTlsFiles(const LinkSecurityFiles& files, const std::string& cert_pem,
+                     const std::string& key_pem, const std::string& ca_pem) {
+  if (!files.tls_ca.empty()) {
+    StatusOr<Certificate> ca = FirstCertificate("--tls-ca", files.tls_ca, ca_pem);
+    if (!ca.ok()) return ca.status();
+  }
+  if (files.tls_cert.empty()) return Status::Ok();
+  StatusOr<Certificate> certificate = FirstCertificate("--tls-cert", files.tls_cert, cert_pem);
+  if (!certificate.ok()) return certificate.status();
+  StatusOr<PrivateKey> key = ReadPrivateKey(files.tls_key, key_pem);
+  if (!key.ok()) return key.status();
+  const bool match = X509_check_private_key(certificate->get(), key->get()) == 1;
+  ERR_clear_error();
+  if (!match) {
+    return InvalidArgumentError(
+        fmt::format("--tls-key {}: the key does not match the certificate in --tls-cert {}",
+                    files.tls_key, files.tls_cert));
+  }
+  return Status::Ok();
 }
 
 // The token is the file's text without surrounding white space (an editor's
@@ -42,10 +165,6 @@ StatusOr<std::string> ReadToken(const std::string& path) {
         "--token-file {}: the token must be one word of printable ASCII (no spaces)", path));
   }
   return token;
-}
-
-bool Contains(const std::string& text, const char* part) {
-  return text.find(part) != std::string::npos;
 }
 
 }  // namespace
@@ -71,6 +190,10 @@ StatusOr<LinkSecurity> LinkSecurity::Load(const LinkSecurityFiles& files) {
       return InvalidArgumentError(fmt::format("{} {}: not a PEM file", pem.flag, pem.path));
     }
     pem.pem = *std::move(text);
+  }
+  if (Status s = CheckTlsFiles(files, security.cert_pem_, security.key_pem_, security.ca_pem_);
+      !s.ok()) {
+    return s;
   }
   if (!files.token_file.empty()) {
     StatusOr<std::string> token = ReadToken(files.token_file);

@@ -48,10 +48,16 @@ class LinkSecurity {
  public:
   LinkSecurity() = default;  // plaintext, no token
 
-  // Reads every file named. INVALID_ARGUMENT naming the flag and the file
-  // when one cannot be read or is empty, when --tls-cert comes without
-  // --tls-key (or the other way round), or when the token is not one line
-  // of printable ASCII (it travels as call metadata).
+  // Reads and checks every file named, so that a bad one stops the program
+  // (exit 2) before any connection. INVALID_ARGUMENT naming the flag and the
+  // file when one cannot be read (with the system's reason), is a directory,
+  // or is empty; when --tls-cert comes without --tls-key (or the other way
+  // round); when a PEM file is of the wrong kind (--tls-cert or --tls-ca
+  // without a certificate, a key among them; --tls-key without a private
+  // key, or one with a passphrase); when the key does not match the
+  // certificate ("--tls-key K: the key does not match the certificate in
+  // --tls-cert C"); or when the token is not one line of printable ASCII (it
+  // travels as call metadata).
   static StatusOr<LinkSecurity> Load(const LinkSecurityFiles& files);
 
   // A client speaks TLS once it has a CA to verify the server with or a

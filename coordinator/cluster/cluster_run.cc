@@ -65,7 +65,7 @@ class ClusterRun final : private NodeCall::Owner {
     const auto deadline = std::chrono::system_clock::now() + plan_.run_timeout;
     for (size_t i = 0; i < calls_.size(); ++i) {
       const NodeAddress& node = plan_.connections->node(plan_.participants[i]);
-      calls_[i]->Start(plan_.connections->stub(plan_.participants[i]), deadline,
+      calls_[i]->Start(plan_.connections->raw_stub(plan_.participants[i]), deadline,
                        [&](wire::RunControl& control) { FillAssign(node, control); });
     }
   }

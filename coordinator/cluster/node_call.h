@@ -2,15 +2,23 @@
 // one run. It sends RunControl messages (batched by an Outbox) and hands
 // every RunUpdate and the call's end to its Owner.
 //
+// Messages travel as raw bytes, parsed here (proto/raw_message.h): an update
+// that is not a valid RunUpdate cancels the call, and the Owner hears
+// INVALID_ARGUMENT saying so ("message N of the Run call is not a valid
+// RunUpdate (B bytes that do not parse)") — on gRPC's typed API it would
+// look like the node closing the stream.
+//
 // Lifetime: the Owner keeps the NodeCall until OnCallDone, the last thing
 // it is told; a call always gets there (deadline, error or Close).
 // Thread-safety: Start once; Send, Close, Cancel from any thread.
 #pragma once
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -20,7 +28,7 @@
 
 namespace cardflow {
 
-class NodeCall final : public grpc::ClientBidiReactor<wire::RunControl, wire::RunUpdate> {
+class NodeCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   class Owner {
    public:
@@ -40,7 +48,7 @@ class NodeCall final : public grpc::ClientBidiReactor<wire::RunControl, wire::Ru
   NodeCall(Owner& owner, size_t index, ClusterObserver* observer = nullptr, std::string node = {});
 
   // Opens the call with `deadline` and sends `first` (the assignment).
-  void Start(wire::Node::Stub& stub, std::chrono::system_clock::time_point deadline,
+  void Start(grpc::GenericStub& stub, std::chrono::system_clock::time_point deadline,
              const std::function<void(wire::RunControl&)>& first);
 
   // Adds `items` items through `fill`, merged with what is queued. False
@@ -63,8 +71,12 @@ class NodeCall final : public grpc::ClientBidiReactor<wire::RunControl, wire::Ru
   const std::string node_;
   std::chrono::steady_clock::time_point started_;  // set by Start
   grpc::ClientContext context_;
+  grpc::ByteBuffer write_bytes_;  // the message being written (one at a time)
   Outbox<wire::RunControl> outbox_;
-  wire::RunUpdate update_;
+  grpc::ByteBuffer read_bytes_;  // the update being read
+  uint64_t updates_read_ = 0;    // reads complete so far (one at a time)
+  wire::RunUpdate update_;       // read_bytes_, parsed
+  grpc::Status malformed_;       // not OK once an update did not parse
 };
 
 }  // namespace cardflow

@@ -13,7 +13,9 @@ NodeConnections::NodeConnections(std::vector<NodeAddress> nodes, const LinkSecur
                                  ClusterObserver* observer)
     : nodes_(std::move(nodes)), security_(security), observer_(observer) {
   for (const NodeAddress& node : nodes_) {
-    stubs_.push_back(wire::Node::NewStub(MakeChannel(node.address, security_)));
+    std::shared_ptr<grpc::Channel> channel = MakeChannel(node.address, security_);
+    stubs_.push_back(wire::Node::NewStub(channel));
+    raw_stubs_.push_back(std::make_unique<grpc::GenericStub>(channel));
     route_addresses_.push_back(node.address);
   }
 }

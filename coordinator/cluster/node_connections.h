@@ -4,6 +4,8 @@
 // Thread-safety: stub() and node() from any thread; Probe from one.
 #pragma once
 
+#include <grpcpp/generic/generic_stub.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -39,6 +41,8 @@ class NodeConnections {
   size_t size() const { return nodes_.size(); }
   const NodeAddress& node(size_t i) const { return nodes_[i]; }
   wire::Node::Stub& stub(size_t i) const { return *stubs_[i]; }
+  // The same channel for calls whose messages we parse ourselves (NodeCall).
+  grpc::GenericStub& raw_stub(size_t i) const { return *raw_stubs_[i]; }
   // Where other nodes send node i's callbacks: the address it advertised in
   // the last Probe (a proxy link or a NAT address, say) unless that is a
   // wildcard like 0.0.0.0:7000; else the address we reach it at.
@@ -54,6 +58,7 @@ class NodeConnections {
   std::vector<NodeAddress> nodes_;
   LinkSecurity security_;
   std::vector<std::unique_ptr<wire::Node::Stub>> stubs_;
+  std::vector<std::unique_ptr<grpc::GenericStub>> raw_stubs_;
   std::vector<std::string> route_addresses_;  // written by Probe only
   ClusterObserver* const observer_;
 };

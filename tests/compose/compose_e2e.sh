@@ -3,9 +3,10 @@
 #
 #   bash tests/compose/compose_e2e.sh        (ctest runs it as compose_e2e)
 #
-# Installs docker.io and docker-compose if they are missing, starts dockerd
-# if none answers (and stops it again at the end, unless other containers
-# run on it by then), makes the base image if
+# Installs docker.io (the engine, dockerd) when dockerd is missing — even
+# where a `docker` client alone is installed — and docker-compose when no
+# compose is there, starts dockerd if none answers (and stops it again at the
+# end, unless other containers run on it by then), makes the base image if
 # it is missing (scripts/make-base-image.sh), then, under a project name of
 # its own:
 #   1. `up --build --exit-code-from coordinator`: the demo across nodes X and
@@ -19,7 +20,9 @@
 #
 # Exit status: 0 passed, 1 failed (with the logs), 77 skipped — only where
 # Docker cannot run at all here (no root to install or start it, or a
-# dockerd that cannot start: no kernel support, no privileges).
+# dockerd that cannot start: no kernel support, no privileges), and never
+# when CI=true: there every such reason is a failure, so that CI cannot pass
+# without the README's main command having run.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -28,6 +31,10 @@ readonly SKIP=77
 
 say() { echo "compose_e2e: $*"; }
 skip() {
+  if [ "${CI:-}" = true ]; then
+    echo "compose_e2e: FAILED (CI=true, so no skipping): $*" >&2
+    exit 1
+  fi
   echo "compose_e2e: SKIPPED: $*" >&2
   exit "$SKIP"
 }
@@ -73,8 +80,14 @@ as_root() {
 
 # --- Docker: the client, a compose, an engine that answers -----------------
 
+# The engine, not just a client: a machine may have a `docker` client (say,
+# a static binary in /usr/local/bin) and no dockerd to answer it.
 missing=()
-command -v docker >/dev/null || missing+=(docker.io)
+# (dockerd lives in /usr/sbin, off a Debian user's PATH.)
+if ! { command -v dockerd || [ -x /usr/sbin/dockerd ]; } >/dev/null ||
+  ! command -v docker >/dev/null; then
+  missing+=(docker.io)
+fi
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
   missing+=(docker-compose)
 fi
@@ -237,6 +250,7 @@ if command -v openssl >/dev/null; then
     show_and_fail tls "node X did not say it serves mutual TLS with a token"
   tls_result="and with TLS"
 else
+  [ "${CI:-}" != true ] || fail "openssl is not installed (scripts/install-deps.sh installs it), so the TLS part cannot run"
   say "openssl is not installed: the TLS part is skipped"
   tls_result="(TLS skipped: no openssl)"
 fi

@@ -89,7 +89,10 @@ TEST_F(RemoteCliTest, NaiveTransferOnNodesFailsItsExpectAsLocally) {
   for (const std::string& a : Nodes()) args.push_back(a);
   const ProcessResult r = Coordinator(args);
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  for (const auto& outcome : nlohmann::json::parse(r.out)["outcomes"]) {
+  // Named: a range-for over a member of a temporary (`parse(...)["outcomes"]`)
+  // iterates after the temporary died (heap-use-after-free under ASan).
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  for (const auto& outcome : report.at("outcomes")) {
     const int64_t balance = outcome["values"]["balance"].get<int64_t>();
     EXPECT_TRUE(balance == 150 || balance == 200 || balance == 250 || balance == 300) << balance;
   }

@@ -1,7 +1,6 @@
 #include "tests/coordinator/subprocess.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-extern char** environ;
+#include "tests/child_process.h"
 
 namespace cardflow::testutil {
 
@@ -41,22 +40,18 @@ std::string EnvOr(const char* name, const char* fallback) {
 ProcessResult RunProcess(const std::vector<std::string>& argv) {
   const std::string out_path = TempPath("out");
   const std::string err_path = TempPath("err");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_TRUNC,
-                                   0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_TRUNC,
-                                   0);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-
   ProcessResult result;
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned == 0) {
+  const int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const int out = open(out_path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  const int err = open(err_path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  std::string error = "cannot open /dev/null or the capture files";
+  // Tied to this thread: if the test dies while waiting, so does the program.
+  const pid_t pid =
+      in < 0 || out < 0 || err < 0 ? -1 : cardflow::testing::SpawnTied(argv, in, out, err, &error);
+  for (const int fd : {in, out, err}) {
+    if (fd >= 0) close(fd);
+  }
+  if (pid > 0) {
     int status = 0;
     pid_t waited;
     do {
@@ -64,7 +59,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv) {
     } while (waited < 0 && errno == EINTR);
     if (waited == pid && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   } else {
-    result.err = "posix_spawn " + argv[0] + " failed: " + std::to_string(spawned);
+    result.err = error;
   }
   result.out = Slurp(out_path);
   result.err += Slurp(err_path);

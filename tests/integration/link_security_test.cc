@@ -243,6 +243,50 @@ TEST_F(LinkSecurityTest, CoordinatorRefusesBadSecurityFlags) {
               HasSubstr("--tls-ca " + (*dir_ / "absent.pem").string() + ": cannot read the file"));
 }
 
+// TLS files that do not fit stop every program with exit 2 before any
+// connection (the node does not start listening; the coordinator calls no
+// node: 127.0.0.1:1 would fail otherwise with exit 3), naming the file.
+TEST_F(LinkSecurityTest, TlsFilesThatDoNotFitAreExit2NamingTheFile) {
+  const std::string node_cert = File("right", "node.pem");
+  const std::string client_key = File("right", "client.key");
+  const std::string node_key = File("right", "node.key");
+  const std::string mismatch = "--tls-key " + client_key +
+                               ": the key does not match the certificate in --tls-cert " +
+                               node_cert;
+  const std::vector<std::string> node = {"/usr/bin/timeout", "10", BinDir() + "/cardflow-node",
+                                         "--name",           "X",  "--listen",
+                                         "127.0.0.1:0"};
+  ProcessResult result =
+      RunProcess(Concat(node, {"--tls-cert", node_cert, "--tls-key", client_key}));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "cardflow-node: " + mismatch + "\n");
+  EXPECT_EQ(result.out, "");  // never said "listening on"
+
+  result = RunProcess(Concat(node, {"--tls-cert", node_key, "--tls-key", node_key}));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "cardflow-node: --tls-cert " + node_key +
+                            ": holds a private key, not a certificate (is it the --tls-key "
+                            "file?)\n");
+
+  result = RunProcess(
+      Concat(node, {"--tls-cert", node_cert, "--tls-key", node_key, "--tls-ca", dir_->string()}));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "cardflow-node: --tls-ca " + dir_->string() + ": is a directory, not a file\n");
+
+  result = Coordinator({"run", ExampleDeck("transfer.deck"), "--node", "X=127.0.0.1:1", "--node",
+                        "Y=127.0.0.1:1", "--tls-ca", File("right", "ca.pem"), "--tls-cert",
+                        node_cert, "--tls-key", client_key});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr(mismatch));
+
+  result = RunProcess(
+      {BinDir() + "/cardflow-probe", "127.0.0.1:1", "--timeout", "5", "--tls-ca", client_key});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err,
+              HasSubstr("--tls-ca " + client_key + ": holds a private key, not a certificate"));
+}
+
 TEST_F(LinkSecurityTest, CoordinatorSaysWhichLineOfTheNodesFileIsWrong) {
   const std::string nodes = (*dir_ / "bad-nodes.txt").string();
   std::ofstream(nodes) << "X=127.0.0.1:1\nY 127.0.0.1:2\n";

@@ -10,6 +10,7 @@
 #include "proto/channel_settings.h"
 #include "proto/protocol.h"
 #include "tests/node/cluster_decks.h"
+#include "tests/node/raw_call.h"
 
 namespace cardflow {
 namespace {
@@ -62,6 +63,33 @@ class NodeServerTest : public ::testing::Test {
     }
     return control;
   }
+
+  // Sends `messages` as raw bytes on `method` of the node; how it ended.
+  grpc::Status RawStream(const std::string& method, const std::vector<std::string>& messages,
+                         int* replies = nullptr) {
+    auto channel = MakeChannel(node_->address(), LinkSecurity());
+    grpc::GenericStub stub(channel);
+    testing::RawStreamCall call(stub, "/cardflow.wire.Node/" + method, messages);
+    return call.Wait(replies);
+  }
+
+  static wire::RunControl Start() {
+    wire::RunControl start;
+    start.set_protocol(kProtocolVersion);
+    start.set_start(true);
+    return start;
+  }
+
+  static wire::CallbackBatch Batch(uint64_t number) {
+    wire::CallbackBatch batch;
+    batch.set_protocol(kProtocolVersion);
+    batch.set_batch(number);
+    batch.set_sender("Y");
+    return batch;
+  }
+
+  // Not a protobuf message: field 1 with wire type 7, which does not exist.
+  static constexpr char kGarbage[] = "\x0f\x00";
 
   std::unique_ptr<NodeServer> node_;
   std::unique_ptr<wire::Node::Stub> stub_;
@@ -139,6 +167,92 @@ TEST_F(NodeServerTest, CallbacksWithoutProtocolAreRefused) {
   while (stream->Read(&ack)) {
   }
   EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(NodeServerTest, RunCallWhoseFirstMessageIsNotAProtobufEndsWithInvalidArgument) {
+  int replies = -1;
+  const grpc::Status status = RawStream("Run", {std::string(kGarbage, 2)}, &replies);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "message 1 of the Run call is not a valid RunControl (2 bytes that do not parse)");
+  EXPECT_EQ(replies, 0);
+}
+
+TEST_F(NodeServerTest, RunCallWithALaterMessageThatIsNotAProtobufEndsWithInvalidArgument) {
+  int replies = -1;
+  const grpc::Status status = RawStream(
+      "Run",
+      {Assign(testing::kTransferDeck, {"A", "B"}).SerializeAsString(), std::string(kGarbage, 2)},
+      &replies);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "message 2 of the Run call is not a valid RunControl (2 bytes that do not parse)");
+  EXPECT_EQ(replies, 1);  // `ready`, for the assign
+}
+
+TEST_F(NodeServerTest, RunCallMessagesOutOfOrderEndTheCallSayingWhy) {
+  const wire::RunControl assign = Assign(testing::kTransferDeck, {"A", "B"});
+  // Start before any assign.
+  grpc::Status status = RunCall({Start()});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "the first RunControl of a Run call must assign a run");
+  // Two assigns.
+  status = RunCall({assign, assign});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "a Run call assigns one run, this one assigned two");
+  // Two starts: the stacks wait for table replies that never come, so the
+  // run is still running when the second start arrives. (Another run id:
+  // the node may not have let go of run 42 yet.)
+  wire::RunControl other = assign;
+  other.mutable_assign()->set_run_id(43);
+  status = RunCall({other, Start(), Start()});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(status.error_message(), "run 000000000000002b cannot start: it is running");
+}
+
+TEST_F(NodeServerTest, DeliverCallWhoseFirstMessageIsNotAProtobufEndsWithInvalidArgument) {
+  const grpc::Status status = RawStream("Deliver", {std::string(kGarbage, 2)});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "message 1 of the Deliver call is not a valid CallbackBatch (2 bytes that do not "
+            "parse)");
+}
+
+TEST_F(NodeServerTest, DeliverCallBatchesOutOfOrderEndTheCallSayingWhy) {
+  grpc::Status status = RawStream("Deliver", {Batch(2).SerializeAsString()});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "CallbackBatch 2 came as message 1 of the Deliver call, after batch 0: batches count "
+            "up from 1 by one");
+
+  int replies = -1;
+  status =
+      RawStream("Deliver", {Batch(1).SerializeAsString(), Batch(1).SerializeAsString()}, &replies);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "CallbackBatch 1 came as message 2 of the Deliver call, after batch 1: batches count "
+            "up from 1 by one");
+
+  // In order, the stream ends OK when the sender closes it.
+  status =
+      RawStream("Deliver", {Batch(1).SerializeAsString(), Batch(2).SerializeAsString()}, &replies);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_GE(replies, 1);  // acks merge: at least one
+}
+
+TEST_F(NodeServerTest, PingWithBytesThatAreNotAProtobufGetsInvalidArgument) {
+  auto channel = MakeChannel(node_->address(), LinkSecurity());
+  grpc::GenericStub stub(channel);
+  const grpc::Status status =
+      testing::RawUnaryCall(stub, "/cardflow.wire.Node/Ping", std::string(kGarbage, 2));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "message 1 of the Ping call is not a valid PingRequest (2 bytes that do not parse)");
+
+  wire::PingRequest request;
+  request.set_protocol(kProtocolVersion);
+  EXPECT_TRUE(
+      testing::RawUnaryCall(stub, "/cardflow.wire.Node/Ping", request.SerializeAsString()).ok());
 }
 
 TEST_F(NodeServerTest, StopIsIdempotent) {

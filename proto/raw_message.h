@@ -1,0 +1,37 @@
+// Messages of the Node service as raw bytes, parsed by us rather than by
+// gRPC, so that a message that does not parse gets an answer that says so.
+//
+// Why: on gRPC's typed callback API a stream message that fails to parse
+// looks exactly like the client half-closing (OnReadDone(false)), so a Run
+// or Deliver call whose message is garbage would end OK with no reply, and a
+// unary request that fails to parse gets UNIMPLEMENTED with no message. The
+// node therefore serves its methods raw (NodeService) and parses each
+// message with ParseMessage, which names what was wrong.
+//
+// Thread-safety: plain functions over the caller's objects.
+#pragma once
+
+#include <google/protobuf/message_lite.h>
+#include <grpcpp/support/byte_buffer.h>
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/status/status.h"
+
+namespace cardflow {
+
+// Parses `buffer` into `message` (cleared first); `buffer` is left empty.
+// INVALID_ARGUMENT when the bytes are not a `what` (the message's type name,
+// "RunControl"): "message N of the <call> call is not a valid <what>
+// (B bytes that do not parse)", N = `index` counting from 1, <call> =
+// `call` ("Run"). A message of zero bytes is a valid, empty message (it
+// fails the protocol check that follows instead).
+Status ParseMessage(grpc::ByteBuffer& buffer, google::protobuf::MessageLite& message,
+                    std::string_view what, std::string_view call, uint64_t index);
+
+// Serializes `message` into `buffer` (replacing what it held). False only if
+// protobuf cannot serialize it (over 2 GiB).
+bool SerializeMessage(const google::protobuf::MessageLite& message, grpc::ByteBuffer& buffer);
+
+}  // namespace cardflow
