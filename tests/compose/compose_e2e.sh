@@ -206,7 +206,7 @@ expect_line demo '^ +[0-9]+ +[0-9.]+% +[^ ]+ +✗ +balance=(150|200|250) '
 expect_line demo '→ only [0-9]+ of 500 runs end in 300'
 # With callbacks: one outcome, 300, and the verdict.
 expect_line demo '^   1 outcome over 500 completed runs:$'
-expect_line demo '^ +500 100\.0% +[^ ]+ +✓ +balance=300 A\.a=150 B\.b=300$'
+expect_line demo '^ +500 100\.0% +[^ ]+ +✓ +balance=300 A\.a=150 B\.b=300 +\(seed [0-9]+\)$'
 expect_line demo '→ PASS: 500/500 runs ended in one outcome that meets every expect$'
 expect_line demo '^   3 runs on 2 nodes \(X, Y\): .*speed-up'
 expect_line demo '→ PASS: 3/3 runs ended in one outcome that meets every expect$'
