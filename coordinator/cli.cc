@@ -33,10 +33,14 @@ constexpr char kFooter[] = R"(Examples:
   cardflow-coordinator run examples/transfer.deck --ordering none --runs 2000
       the same deck with awaits that do not wait: lost updates, exit 1
   cardflow-coordinator run examples/store_buffering.deck --runs 2000 --format json
+  cardflow-coordinator check examples/transfer.deck --ordering none
+      every schedule, not a sample: 4 reachable outcomes, each bad one told card
+      by card with a schedule `run --schedule FILE` replays
 
 Exit status: 0 every run met every expect; 1 some run did not (or an await
 missed its callback, or a run error); 2 bad deck or bad arguments; 3 the
-cluster could not carry the run (a node unreachable or lost).)";
+cluster could not carry the run (a node unreachable or lost); 4 (check) the
+search stopped at --max-states before it was complete.)";
 
 constexpr char kRunDescription[] = "Run a deck N times, shuffled by seed, and report its outcomes";
 
