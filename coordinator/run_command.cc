@@ -47,6 +47,8 @@ StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_t
   cluster.ordering = options.ordering;
   cluster.runs = options.runs;
   cluster.seed = options.seed;
+  cluster.shuffle = options.shuffle.value_or(Shuffle::kNetwork);
+  cluster.prefix = options.prefix;
   cluster.on_progress = std::move(on_progress);
   cluster.observer = observer;
   cluster.stop = stop;
@@ -130,12 +132,6 @@ int RunCommand(const RunOptions& given, Console& console) {
     return 2;
   }
   if (!options.schedule_path.empty()) {
-    if (!options.placement.Local()) {
-      console.err << "cardflow-coordinator: --schedule replays on local placement (nodes follow "
-                     "a schedule with the seeded shuffle on every placement, not yet built)\n"
-                  << std::flush;
-      return 2;
-    }
     StatusOr<ScheduleText> schedule =
         LoadScheduleFile(*loaded.program, options.ordering, options.schedule_path);
     if (!schedule.ok()) {
