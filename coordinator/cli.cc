@@ -472,10 +472,9 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
                                       is_run ? run.placement : demo.placement)) {
     return CliExit{2, "", *problem + "\nRun with --help for more information.\n"};
   }
-  if (auto problem =
-          is_run ? ResolveShuffle(run_shuffle, run.placement, !run.schedule_path.empty(),
-                                  run.shuffle)
-                 : ResolveShuffle(demo_shuffle, demo.placement, false, demo.shuffle)) {
+  if (auto problem = is_run ? ResolveShuffle(run_shuffle, run.placement, !run.schedule_path.empty(),
+                                             run.shuffle)
+                            : ResolveShuffle(demo_shuffle, demo.placement, false, demo.shuffle)) {
     return CliExit{2, "", *problem + "\nRun with --help for more information.\n"};
   }
   if (is_run && run.runs - 1 > std::numeric_limits<uint64_t>::max() - run.seed) {

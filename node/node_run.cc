@@ -290,6 +290,7 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
       if (std::find(moved.begin(), moved.end(), p.channels[c].to) != moved.end()) links_[c].reset();
     }
   }
+  effects_.FlushArrivals();  // the callbacks Adopt held, outside mutex_ (SendUpdate takes it)
   for (StackId s : adopted) {
     node_.log->info("{}: took over stack {} (starting it over)", Label(), p.stacks[s].name);
   }

@@ -115,8 +115,8 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
           std::vector<bool> mine);
 
   // RemoteEffects::Transport
-  void SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, uint32_t var,
-                   int64_t value, uint64_t lamport) override;
+  void SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, uint32_t var, int64_t value,
+                   uint64_t lamport) override;
   void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) override;
   void ReportArrival(ChannelId channel, uint64_t seq) override;
   void StackFailed(StackId stack, uint32_t pc, const char* what) override;

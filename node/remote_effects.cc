@@ -335,7 +335,6 @@ void RemoteEffects::Adopt(const std::vector<StackId>& stacks) {
       }
     }
   }
-  FlushArrivals();
   for (Wakeup& w : wakeups) w.Run();
 }
 

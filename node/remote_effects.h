@@ -119,8 +119,13 @@ class RemoteEffects final : public Effects {
   Status Arrive(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport);
 
   // Recovery: `stacks` (not here so far) now run here, from their first
-  // card. The callbacks this node's stacks sent them go into their inboxes.
+  // card. The callbacks this node's stacks sent them go into their inboxes
+  // (gated: are held; call FlushArrivals afterwards to report them — Adopt
+  // itself does not, so that its caller may hold a lock the transport takes).
   void Adopt(const std::vector<StackId>& stacks);
+  // Gated: reports what was held and not yet reported. Call without locks
+  // the transport takes.
+  void FlushArrivals();
 
   struct SentCallback {
     ChannelId channel = 0;
@@ -189,8 +194,6 @@ class RemoteEffects final : public Effects {
 
   // Parks `k` and asks the coordinator.
   void AskCoordinator(Continuation k, uint32_t pc, Ask ask, uint32_t var, int64_t value);
-  // Sends what was held and is to be reported (gated); mutex_ not held.
-  void FlushArrivals();
   // What a notify does once it may: numbers the callback, records it, puts
   // it into a receiver here or hands it to the transport, resumes `k`.
   void DoNotify(Continuation k, uint32_t pc, ChannelId channel, int64_t value);

@@ -49,9 +49,9 @@ class ClusterRun final : private NodeCall::Owner {
       }
     }
     if (plan.shuffle == Shuffle::kSeeded) {
-      scheduler_ = std::make_unique<SeededScheduler>(
-          program_, *plan.steps, plan.ordering, seed, std::make_unique<FifoDelivery>(program_),
-          plan.prefix, /*arrivals_reported=*/true);
+      scheduler_ = std::make_unique<SeededScheduler>(program_, *plan.steps, plan.ordering, seed,
+                                                     std::make_unique<FifoDelivery>(program_),
+                                                     plan.prefix, /*arrivals_reported=*/true);
       history_.resize(program_.stacks.size());
     }
     for (size_t i = 0; i < plan.participants.size(); ++i) {
@@ -311,14 +311,16 @@ class ClusterRun final : private NodeCall::Owner {
         return false;
       }
       const uint32_t k = steps.StepAt(s, pc);
-      const bool replayed = scheduler_->IsDone(s) || (k < steps.Steps(s) && k < scheduler_->StepsTaken(s));
+      const bool replayed =
+          scheduler_->IsDone(s) || (k < steps.Steps(s) && k < scheduler_->StepsTaken(s));
       if (!replayed) scheduler_->Done(s);
       return true;
     }
     const uint32_t k = pc < stack.code.size() ? steps.StepAt(s, pc) : steps.Steps(s);
     if (k >= steps.Steps(s) || steps.VisiblePc(s, k) != pc ||
         request.op() != ExpectedOp(stack.code[pc].op)) {
-      Fault(index, fmt::format("asked for card {} of stack {} as no such step", pc + 1, stack.name));
+      Fault(index,
+            fmt::format("asked for card {} of stack {} as no such step", pc + 1, stack.name));
       return false;
     }
     if (k < scheduler_->StepsTaken(s)) {  // started over: the step was taken before
@@ -511,10 +513,10 @@ class ClusterRun final : private NodeCall::Owner {
   std::vector<std::vector<Grant>> history_;
   std::vector<Grant> grants_;
   std::vector<size_t> holder_;  // by StackId: the participant holding it; guarded by mutex_
-  Status fault_;                            // guarded by mutex_
-  bool complete_ = false;                   // every node reported; guarded by mutex_
-  bool ended_ = false;                      // guarded by mutex_
-  size_t calls_done_ = 0;                   // guarded by mutex_
+  Status fault_;                // guarded by mutex_
+  bool complete_ = false;       // every node reported; guarded by mutex_
+  bool ended_ = false;          // guarded by mutex_
+  size_t calls_done_ = 0;       // guarded by mutex_
 };
 
 }  // namespace
