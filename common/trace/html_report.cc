@@ -265,7 +265,7 @@ std::string Stepper(const Program& program, const HtmlSection& section, size_t i
       index, index + 1, ScriptSafe(json));
 }
 
-std::string ReadingThisPage() {
+std::string ReadingThisPage(bool together) {
   return "<section class=\"reading\">\n<h3>Reading this page</h3>\n"
          "<p>Each stack is a pile of cards run top to bottom. The stacks run at the same time, "
          "so every run deals their cards in some order: the <b>dealt</b> lane shows the order "
@@ -275,7 +275,13 @@ std::string ReadingThisPage() {
          "<i>inbox</i>, where an <code>await</code> takes it. ⚠ marks an await that missed "
          "its callback, an update that another write lost, a broken expect.</p>\n"
          "<p>Click an outcome row to step through a run that ends in it. The address bar keeps "
-         "the step shown: copy it to come back to the same step.</p>\n</section>\n";
+         "the step shown: copy it to come back to the same step.</p>\n" +
+         std::string(together ? "<p>The runs side by side step together: one press moves both "
+                                "to the same step, and what differs between them there (a "
+                                "table value, the card dealt, the outcome) is outlined "
+                                "with ≠.</p>\n"
+                              : "") +
+         "</section>\n";
 }
 
 std::string Legend() {
@@ -323,7 +329,8 @@ std::string DeckSource(const Program& program) {
 
 }  // namespace
 
-std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& sections) {
+std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& sections,
+                       HtmlStepping stepping) {
   const std::string deck = HtmlEscape(program.file.empty() ? "deck" : program.file);
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -341,8 +348,10 @@ std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& s
     }
     out += fmt::format("<p class=\"lede\">{}{}.</p>\n</header>\n", titles,
                        sections.size() > 1 ? ", side by side" : "");
-    out += ReadingThisPage();
-    out += fmt::format("<main class=\"sections{}\">\n", sections.size() > 1 ? " cols-2" : "");
+    const bool together = stepping == HtmlStepping::kTogether && sections.size() > 1;
+    out += ReadingThisPage(together);
+    out += fmt::format("<main class=\"sections{}\"{}>\n", sections.size() > 1 ? " cols-2" : "",
+                       together ? " data-together" : "");
     for (size_t i = 0; i < sections.size(); ++i) {
       const HtmlSection& section = sections[i];
       const bool pass = ReportExitCode(section.report) == 0;

@@ -71,6 +71,16 @@ tr.outcome.selected td.values { font-weight: 600; }
 .reading { border: 1px solid #e2e8f0; border-radius: 8px; padding: 6px 14px; margin: 0 0 14px;
            background: #f7fafc; }
 .reading p { margin: 4px 0; }
+.together-bar { border: 1px solid #cbd5e0; border-radius: 8px; padding: 6px 12px;
+                margin: 0 0 14px; background: #faf5ff; }
+.together-bar label { font-weight: 600; cursor: pointer; }
+table.shared td.differs, .dealt-card.just.differs, .run-end.differs {
+  outline: 3px dashed #6b46c1; outline-offset: 1px; }
+table.shared td.differs::after, .dealt-card.just.differs::after { content: " \2260";
+                                                                  color: #6b46c1; }
+.stepper .diff { margin: 6px 0; padding: 3px 8px; border-left: 4px solid #6b46c1;
+                 background: #faf5ff; color: #44337a; }
+.stepper .diff.same { border-left-color: #a0aec0; background: #f7fafc; color: #4a5568; }
 )";
 
 const char kStepperScript[] = R"JS(
@@ -81,6 +91,9 @@ const char kStepperScript[] = R"JS(
   const deck = JSON.parse(deckBlock.textContent);
   const steppers = [];
   let active = 0;
+  // Side by side (<main data-together>): one position moves every pane,
+  // each showing min(position, its steps); differences are outlined.
+  const together = { on: false, k: 0 };
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -156,15 +169,18 @@ const char kStepperScript[] = R"JS(
       this.story = el('p', 'story');
       this.marks = el('ul', 'marks');
       this.end = el('p', 'run-end');
+      this.diff = el('p', 'diff');
+      this.diff.hidden = true;
       r.append(controls, this.title, this.note, el('h4', '', 'Stacks (the next card raised)'),
                this.piles, el('h4', '', 'Dealt, in the order the shuffle chose'), this.dealt);
       if (deck.channels.length > 0) {
         r.append(el('h4', '', 'Callbacks in flight and in the inbox'), this.channels);
       }
-      r.append(el('h4', '', 'Shared table'), this.table, this.story, this.end, this.marks);
+      r.append(el('h4', '', 'Shared table'), this.table, this.story, this.end, this.diff,
+               this.marks);
       this.playBtn.addEventListener('click', () => this.toggle());
-      this.backBtn.addEventListener('click', () => { this.pause(); this.go(this.k - 1); });
-      this.fwdBtn.addEventListener('click', () => { this.pause(); this.go(this.k + 1); });
+      this.backBtn.addEventListener('click', () => { this.pause(); this.go(this.at() - 1); });
+      this.fwdBtn.addEventListener('click', () => { this.pause(); this.go(this.at() + 1); });
       this.scrub.addEventListener('input', () => { this.pause(); this.go(+this.scrub.value); });
       const section = r.closest('.report-section') || r;
       section.addEventListener('pointerdown', () => { active = this.index; });
@@ -195,6 +211,11 @@ const char kStepperScript[] = R"JS(
 
     steps() { return this.run ? this.run.steps : []; }
 
+    // The position the controls move and how far it goes: this pane's, or
+    // the shared one of panes that move as one.
+    at() { return together.on ? together.k : this.k; }
+    span() { return together.on ? longest() : this.steps().length; }
+
     load(which, k, save) {
       let run = null;
       if (which.startsWith('o')) {
@@ -211,7 +232,6 @@ const char kStepperScript[] = R"JS(
         row.classList.toggle('selected', which !== '' && row.dataset.outcome === which.slice(1));
       }
       this.root.dataset.run = which === '' ? 'sample' : which;
-      this.scrub.max = String(this.steps().length);
       if (!run) {
         this.title.textContent = 'No run to step through.';
         this.go(0, save);
@@ -227,28 +247,39 @@ const char kStepperScript[] = R"JS(
       this.go(k, save);
     }
 
+    // Together, the first pane's timer plays them all.
     toggle() {
+      if (together.on && this !== steppers[0]) { steppers[0].toggle(); return; }
       if (this.timer) { this.pause(); return; }
-      if (this.k >= this.steps().length) this.go(0);
-      this.playBtn.textContent = 'Pause';
-      this.root.classList.add('playing');
+      if (this.at() >= this.span()) this.go(0);
+      this.showPlaying(true);
       this.timer = setInterval(() => {
-        if (this.k >= this.steps().length) { this.pause(); return; }
-        this.go(this.k + 1);
+        if (this.at() >= this.span()) { this.pause(); return; }
+        this.go(this.at() + 1);
       }, 700);
     }
 
     pause() {
+      if (together.on && this !== steppers[0]) steppers[0].pause();
       if (this.timer) clearInterval(this.timer);
       this.timer = null;
-      this.playBtn.textContent = 'Play';
-      this.root.classList.remove('playing');
+      this.showPlaying(false);
+    }
+
+    showPlaying(on) {
+      for (const st of together.on ? steppers : [this]) {
+        st.playBtn.textContent = on ? 'Pause' : 'Play';
+        st.root.classList.toggle('playing', on);
+      }
     }
 
     go(k, save) {
-      const steps = this.steps();
-      this.k = Math.max(0, Math.min(steps.length, k | 0));
-      this.render();
+      if (together.on) {
+        moveAll(k);
+      } else {
+        this.k = Math.max(0, Math.min(this.steps().length, k | 0));
+        this.render();
+      }
       if (save !== false) writeHash();
     }
 
@@ -259,10 +290,11 @@ const char kStepperScript[] = R"JS(
       const k = this.k;
       const run = this.run;
       this.root.dataset.step = String(k);
-      this.scrub.value = String(k);
+      this.scrub.max = String(this.span());
+      this.scrub.value = String(this.at());
       this.pos.textContent = 'step ' + k + ' of ' + steps.length;
-      this.backBtn.disabled = k === 0;
-      this.fwdBtn.disabled = k >= steps.length;
+      this.backBtn.disabled = this.at() === 0;
+      this.fwdBtn.disabled = this.at() >= this.span();
       const n = deck.stacks.length;
       const next = run ? run.init.next.slice() : deck.stacks.map(() => null);
       const regs = deck.stacks.map((s) => s.registers.map(() => 0));
@@ -334,6 +366,7 @@ const char kStepperScript[] = R"JS(
 
       // The dealt lane: the latest 16 steps.
       this.dealt.textContent = '';
+      this.justEl = null;
       const lane = el('ol', 'dealt');
       const from = Math.max(0, k - 16);
       if (from > 0) this.dealt.append(el('span', 'more', '\u2026 ' + from + ' earlier '));
@@ -342,7 +375,7 @@ const char kStepperScript[] = R"JS(
         const li = el('li', 'dealt-card ' + (s.stack < 0 ? 'arrive' : 'op-' + s.op),
                       stepLabel(s));
         li.dataset.step = String(i + 1);
-        if (i === k - 1) li.classList.add('just');
+        if (i === k - 1) { li.classList.add('just'); this.justEl = li; }
         if (s.marks) li.classList.add('marked');
         lane.append(li);
       }
@@ -377,11 +410,14 @@ const char kStepperScript[] = R"JS(
       const head = el('tr');
       const body = el('tr');
       const values = last ? last.table : (run ? run.init.table : []);
+      this.values = run ? values : null;
+      this.cells = [];
       deck.shared.forEach((name, v) => {
         head.append(el('th', '', name));
         const td = el('td', '', String(values[v]));
         td.dataset.var = name;
         if (last && last.op === 'write' && last.var === v) td.classList.add('changed');
+        this.cells.push(td);
         body.append(td);
       });
       table.append(head, body);
@@ -417,6 +453,87 @@ const char kStepperScript[] = R"JS(
         this.end.dataset.outcome = run.outcome;
       }
     }
+  }
+
+  function longest() {
+    return Math.max(0, ...steppers.map((st) => st.steps().length));
+  }
+
+  // Every pane to position k (each stops at its own end), then the
+  // differences between them at that step.
+  function moveAll(k) {
+    together.k = Math.max(0, Math.min(longest(), k | 0));
+    for (const st of steppers) {
+      st.k = Math.min(together.k, st.steps().length);
+      st.render();
+    }
+    markDifferences();
+  }
+
+  // Outlines, in each pane, what differs from the other pane (the first
+  // pane's other is the second) at the step shown: the shared table's
+  // values, the card just dealt, the outcome once both runs have ended; and
+  // says so in words under the table.
+  function markDifferences() {
+    for (const st of steppers) {
+      for (const td of st.cells || []) { td.classList.remove('differs'); td.removeAttribute('title'); }
+      if (st.justEl) st.justEl.classList.remove('differs');
+      st.end.classList.remove('differs');
+      st.diff.hidden = true;
+      st.root.dataset.differs = '';
+    }
+    if (!together.on || steppers.length < 2) return;
+    for (const st of steppers) {
+      const other = steppers[st === steppers[0] ? 1 : 0];
+      if (!st.values || !other.values) continue;
+      const found = [];
+      deck.shared.forEach((name, v) => {
+        if (st.values[v] === other.values[v]) return;
+        st.cells[v].classList.add('differs');
+        st.cells[v].title = other.data.title + ': ' + other.values[v];
+        found.push(name + ' ' + st.values[v] + ' vs ' + other.values[v]);
+      });
+      const mine = st.justEl ? st.justEl.textContent : null;
+      const theirs = other.justEl ? other.justEl.textContent : null;
+      if (mine !== null && theirs !== null && mine !== theirs) {
+        st.justEl.classList.add('differs');
+        st.justEl.title = other.data.title + ' dealt ' + theirs;
+        found.push('the card dealt');
+      }
+      const ended = (p) => p.k > 0 && p.k === p.steps().length;
+      if (ended(st) && ended(other) && st.run.outcome !== other.run.outcome) {
+        st.end.classList.add('differs');
+        found.push('the outcome');
+      }
+      st.root.dataset.differs = found.join(', ');
+      st.diff.hidden = false;
+      st.diff.classList.toggle('same', found.length === 0);
+      st.diff.textContent = found.length === 0 ?
+          'At step ' + together.k + ' the two runs agree on the table.' :
+          'At step ' + together.k + ', unlike ' + other.data.title + ': ' +
+              found.join('; ') + '.';
+    }
+  }
+
+  // The bar above side-by-side panes: stepping together, on by default.
+  function togetherBar(main) {
+    const bar = el('div', 'together-bar');
+    const label = el('label');
+    const box = el('input');
+    box.type = 'checkbox';
+    box.checked = true;
+    box.className = 'together';
+    label.append(box, ' Step both runs together');
+    bar.append(label, ' — one control moves every pane; what differs at the step shown ' +
+               'is outlined (≠).');
+    main.before(bar);
+    box.addEventListener('change', () => {
+      for (const st of steppers) st.pause();
+      together.on = box.checked;
+      if (together.on) moveAll(Math.max(0, ...steppers.map((st) => st.k)));
+      else { for (const st of steppers) st.render(); markDifferences(); }
+      writeHash();
+    });
   }
 
   // The step's key in the diagram (space_time_svg.cc): `A:3` or `A>B#1`.
@@ -466,17 +583,31 @@ const char kStepperScript[] = R"JS(
       const m = /^([sr])(\d+)=(\w+)$/.exec(part);
       if (m) (state[m[2]] = state[m[2]] || {})[m[1]] = m[3];
     }
+    // Together: each pane loads its run, then all move to the furthest step.
+    const on = together.on;
+    together.on = false;
+    let furthest = 0;
     for (const st of steppers) {
       const s = state[st.index];
       if (!s) continue;
       st.pause();
-      st.load(s.r || '', s.s ? parseInt(s.s, 10) : 0, false);
+      const k = s.s ? parseInt(s.s, 10) : 0;
+      furthest = Math.max(furthest, k);
+      st.load(s.r || '', k, false);
     }
+    together.on = on;
+    if (on) moveAll(furthest);
   }
 
   document.querySelectorAll('.stepper[data-section]').forEach((root) => {
     steppers.push(new Stepper(root, +root.dataset.section));
   });
+  const main = document.querySelector('main[data-together]');
+  if (main && steppers.length > 1) {
+    together.on = true;
+    togetherBar(main);
+    moveAll(0);
+  }
   readHash();
   window.addEventListener('hashchange', readHash);
 
@@ -491,7 +622,7 @@ const char kStepperScript[] = R"JS(
       if (inInput) return;  // the scrubber moves itself
       e.preventDefault();
       st.pause();
-      st.go(st.k + (e.key === 'ArrowRight' ? 1 : -1));
+      st.go(st.at() + (e.key === 'ArrowRight' ? 1 : -1));
     } else if (e.key === ' ' || e.key === 'Spacebar') {
       if (inInput || t instanceof HTMLButtonElement) return;
       e.preventDefault();
@@ -500,7 +631,7 @@ const char kStepperScript[] = R"JS(
       if (inInput) return;
       e.preventDefault();
       st.pause();
-      st.go(e.key === 'Home' ? 0 : st.steps().length);
+      st.go(e.key === 'Home' ? 0 : st.span());
     }
   });
 })();

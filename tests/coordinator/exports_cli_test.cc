@@ -21,6 +21,7 @@ using ::cardflow::testutil::ExampleDeck;
 using ::cardflow::testutil::ProcessResult;
 using ::cardflow::testutil::RunProcess;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Slurp(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -74,6 +75,59 @@ TEST(ExportsCliTest, WritesTraceShivizAndHtmlOfAFailingRun) {
     const std::string text = outcome["text"];
     EXPECT_EQ("balance=" + run["steps"].back()["table"][0].dump(), text.substr(0, text.find(' ')));
   }
+  std::filesystem::remove_all(dir);
+}
+
+// --compare-ordering: the same seeds under the other ordering, naive on the
+// left, in one page whose panes step together; the stdout report is the
+// first ordering's alone.
+TEST(ExportsCliTest, CompareOrderingPutsBothOrderingsSideBySide) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("cardflow-compare-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string page = (dir / "c.html").string();
+  const ProcessResult r =
+      RunProcess({CoordinatorBinary(), "run", ExampleDeck("transfer.deck"), "--runs", "100",
+                  "--compare-ordering", "none", "--report", page});
+  EXPECT_EQ(r.exit_code, 0) << r.err;  // the callbacks runs all pass
+  EXPECT_THAT(r.out, HasSubstr("ordering callbacks"));
+  EXPECT_THAT(r.out, Not(HasSubstr("ordering none")));
+  const std::string html = Slurp(page);
+  EXPECT_THAT(html, HasSubstr("<main class=\"sections cols-2\" data-together>"));
+  const size_t naive = html.find("<h2>--ordering none");
+  const size_t ordered = html.find("<h2>--ordering callbacks");
+  ASSERT_NE(naive, std::string::npos);
+  ASSERT_NE(ordered, std::string::npos);
+  EXPECT_LT(naive, ordered);
+  // Same seeds: both sections count runs 1..100.
+  EXPECT_EQ(html.find("100 (seeds 1..100)", naive) < ordered, true);
+  EXPECT_NE(html.find("100 (seeds 1..100)", ordered), std::string::npos);
+  EXPECT_THAT(html, HasSubstr("id=\"stepper-data-2\""));
+
+  // One pane: nothing to step together with.
+  const ProcessResult one = RunProcess(
+      {CoordinatorBinary(), "run", ExampleDeck("transfer.deck"), "--runs", "10", "--report", page});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_THAT(Slurp(page), HasSubstr("<main class=\"sections\">"));
+  std::filesystem::remove_all(dir);
+}
+
+// A deck that loads only without callbacks (an await nobody notifies) is
+// refused before anything runs, naming the flag.
+TEST(ExportsCliTest, CompareOrderingTheDeckCannotTakeIsExit2) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("cardflow-compare-bad-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto deck = dir / "lonely.deck";
+  std::ofstream(deck) << "shared x\nstack A:\n    await B\n    write 1 -> x\nstack B:\n"
+                         "    write 2 -> x\n";
+  const ProcessResult r =
+      RunProcess({CoordinatorBinary(), "run", deck.string(), "--ordering", "none",
+                  "--compare-ordering", "callbacks", "--report", (dir / "x.html").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("--compare-ordering callbacks"));
+  EXPECT_THAT(r.err, HasSubstr("lonely.deck:"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.html"));
   std::filesystem::remove_all(dir);
 }
 

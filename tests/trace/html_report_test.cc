@@ -81,6 +81,21 @@ TEST(HtmlReportTest, TransferNaiveAndCallbacksSideBySide) {
   EXPECT_GE(Count(html, "<g class=\"access-mark write\">"), 4u);
 }
 
+// Stepping together is asked for, and only marked where there is more than
+// one pane to move.
+TEST(HtmlReportTest, SteppingTogetherMarksTheColumns) {
+  const Program program = MustLoadExample("transfer.deck");
+  const std::vector<HtmlSection> sections = NaiveAndCallbacks("transfer.deck");
+  const std::string together = HtmlReport(program, sections, HtmlStepping::kTogether);
+  EXPECT_NE(together.find("<main class=\"sections cols-2\" data-together>"), std::string::npos);
+  EXPECT_NE(together.find("side by side step together"), std::string::npos);  // "Reading this page"
+  ExpectSelfContained(together, 2);
+  const std::string one = HtmlReport(program, {sections[0]}, HtmlStepping::kTogether);
+  EXPECT_NE(one.find("<main class=\"sections\">"), std::string::npos);
+  EXPECT_EQ(one.find("side by side step together"), std::string::npos);
+  EXPECT_EQ(one, HtmlReport(program, {sections[0]}));
+}
+
 TEST(HtmlReportTest, EscapesEveryText) {
   Program program = MustLoad(R"(
 shared v

@@ -6,8 +6,9 @@
 #   bash tests/trace/report_stepper_test.sh build/bin/cardflow-coordinator OUT_DIR
 #   (ctest runs it as trace_report_stepper; OUT_DIR is the build dir)
 #
-# Writes OUT_DIR/report-stepper/transfer-none.html and transfer-check.html,
-# the pages it checks (run --report and check --report), and
+# Writes OUT_DIR/report-stepper/transfer-none.html, transfer-check.html and
+# demo.html, the pages it checks (run --report, check --report and demo
+# --report, naive and callbacks side by side), and
 # screenshots at three steps (stepper-step-*.png) beside it.
 #
 # Exit status: 0 passed, 1 failed, 77 skipped — only when Node.js, the
@@ -58,5 +59,12 @@ if [ "$status" -gt 1 ] || [ ! -s "$out/transfer-check.html" ]; then
   echo "trace_report_stepper: FAILED: check wrote no report (exit $status)" >&2
   exit 1
 fi
+# Naive and callbacks side by side, stepping together (exit 0: the story held).
+if ! "$coordinator" demo --report "$out/demo.html" >"$out/demo.txt" 2>&1 ||
+  [ ! -s "$out/demo.html" ]; then
+  cat "$out/demo.txt" >&2
+  echo "trace_report_stepper: FAILED: demo wrote no report" >&2
+  exit 1
+fi
 CHROMIUM="$chromium" NODE_PATH="$modules" node "$HERE/report_stepper_test.js" \
-  "$out/transfer-none.html" "$out/transfer-check.html" "$out"
+  "$out/transfer-none.html" "$out/transfer-check.html" "$out" "$out/demo.html"
