@@ -22,6 +22,10 @@ constexpr size_t kMaxOutcomeRows = kHtmlOutcomeRows;
 // witness run (the drawn run is always there): long runs of wide decks
 // would make pages of tens of megabytes.
 constexpr size_t kMaxStepperBytes = size_t{3} << 20;
+// "The deck, as compiled" lists every card up to this many in all; beyond,
+// this many in all spread over the stacks, at least kDeckSourceCardsPerStack each.
+constexpr size_t kDeckSourceCards = 1000;
+constexpr size_t kDeckSourceCardsPerStack = 4;
 
 constexpr char kStyle[] = R"(
 :root { color-scheme: light; }
@@ -308,7 +312,16 @@ std::string Legend() {
 }
 
 // The deck as compiled: shared variables, stacks with their cards, expects.
+// Unrolled repeats of a wide deck would list tens of thousands of cards: past
+// kDeckSourceCards in all, each stack lists its first few and counts the
+// rest (the stepper's piles hold every card).
 std::string DeckSource(const Program& program) {
+  size_t cards = 0;
+  for (const StackProgram& stack : program.stacks) cards += stack.code.size();
+  const size_t per_stack =
+      cards <= kDeckSourceCards
+          ? cards
+          : std::max<size_t>(kDeckSourceCardsPerStack, kDeckSourceCards / program.stacks.size());
   std::string text;
   for (const SharedVar& var : program.shared) {
     text += fmt::format("shared {} = {}\n", var.name, var.initial);
@@ -316,9 +329,13 @@ std::string DeckSource(const Program& program) {
   for (const StackProgram& stack : program.stacks) {
     text +=
         "\nstack " + stack.name + (stack.node_hint.empty() ? "" : " on " + stack.node_hint) + ":\n";
-    for (size_t pc = 0; pc < stack.code.size(); ++pc) {
+    const size_t shown = std::min(stack.code.size(), per_stack);
+    for (size_t pc = 0; pc < shown; ++pc) {
       const std::string card = pc < stack.card_text.size() ? stack.card_text[pc] : "";
       text += fmt::format("    {:<28} # line {}\n", card, stack.code[pc].line);
+    }
+    if (shown < stack.code.size()) {
+      text += fmt::format("    # … {} more cards\n", stack.code.size() - shown);
     }
   }
   if (!program.expects.empty()) text += "\n";

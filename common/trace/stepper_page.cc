@@ -56,6 +56,8 @@ table.shared td.changed { background: #fefcbf; outline: 2px solid #b7791f; }
 .stepper ul.marks li { color: #9c4221; }
 .stepper ul.marks li.now { font-weight: 600; }
 .stepper ul.marks li::marker { content: "⚠ "; }
+.stepper ul.marks li.earlier { color: #718096; }
+.stepper ul.marks li.earlier::marker { content: ""; }
 .run-end { font-weight: 600; padding: 4px 8px; border-radius: 5px; margin: 6px 0; }
 .run-end.pass { background: #f0fff4; color: #22543d; }
 .run-end.fail { background: #fff5f5; color: #822727; }
@@ -89,6 +91,18 @@ const char kStepperScript[] = R"JS(
   const deckBlock = document.getElementById('cardflow-deck');
   if (!deckBlock) return;
   const deck = JSON.parse(deckBlock.textContent);
+  // The cards as objects: the data gives each as (index into texts, line).
+  for (const stack of deck.stacks) {
+    const flat = stack.cards;
+    stack.cards = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const t = deck.texts[flat[i]];
+      stack.cards.push({ text: t[0], visible: t[1] === 1, line: flat[i + 1] });
+    }
+  }
+  const OPS = ['read', 'write', 'notify', 'await', 'print', 'end', 'arrive', 'local'];
+  // The marks list shows the latest this many.
+  const kMarksShown = 12;
   const steppers = [];
   let active = 0;
   // Side by side (<main data-together>): one position moves every pane,
@@ -117,6 +131,65 @@ const char kStepperScript[] = R"JS(
     let text = who + step.card;
     if (step.op === 'await' && !step.consumed) text += ' (missed)';
     return text;
+  }
+
+  // A run's steps as objects, made once from the compact rows
+  // (stepper_data.h): the card and pc each dealt, its sentence whole, and the
+  // table and channel counts after it (shared between steps that leave them).
+  function expand(run) {
+    if (run.expanded) return run.expanded;
+    let table = run.init.table;
+    let chan = deck.channels.map(() => [0, 0, 0]);
+    const next = run.init.next.slice();
+    run.marked = [];
+    run.expanded = run.steps.map((r, i) => {
+      const f = (i) => (i < r.length ? r[i] : 0);
+      const who = r[0];
+      const s = { op: OPS[f(1)], value: f(2), seq: f(6), consumed: f(9) === 1,
+                  failure: f(10) || null };
+      if (f(11)) {
+        s.marks = f(11);
+        run.marked.push(i);
+      }
+      let story = f(3);
+      if (who < 0) {
+        s.stack = -1;
+        s.channel = -1 - who;
+        s.name = deck.channels[s.channel].name;
+        s.card = '';
+        s.pc = 0;
+      } else {
+        const stack = deck.stacks[who];
+        const nx = next[who] || [0, 0];
+        const card = stack.cards[nx[1]];
+        s.stack = who;
+        s.name = stack.name;
+        s.from = nx[0];
+        s.pc = nx[1];
+        s.card = s.op === 'end' || !card ? '' : card.text;
+        if (typeof story === 'string' && card) {
+          story = stack.name + ': ' + card.text + story + ' (line ' + card.line + ')';
+        }
+        s.regs = f(7) || [];
+        s.next = r.length > 8 ? r[8] : null;
+        next[who] = s.next;
+        if (s.op === 'read' || s.op === 'write') s.var = f(4);
+        if (s.op === 'notify' || s.op === 'await') s.channel = f(4);
+        if (s.op === 'write') {
+          table = table.slice();
+          table[s.var] = s.value;
+        }
+      }
+      s.story = Array.isArray(story) ? story[0] : story || '';
+      if (f(5)) {
+        chan = chan.slice();
+        chan[s.channel] = f(5);
+      }
+      s.table = table;
+      s.chan = chan;
+      return s;
+    });
+    return run.expanded;
   }
 
   class Stepper {
@@ -209,7 +282,7 @@ const char kStepperScript[] = R"JS(
       }
     }
 
-    steps() { return this.run ? this.run.steps : []; }
+    steps() { return this.run ? expand(this.run) : []; }
 
     // The position the controls move and how far it goes: this pane's, or
     // the shared one of panes that move as one.
@@ -426,13 +499,31 @@ const char kStepperScript[] = R"JS(
       this.story.textContent = last ? 'Step ' + k + ' \u2014 ' + last.story :
           'Before the first step: every stack is at its first card.';
 
-      // Marks so far, the latest step's in bold.
-      this.marks.textContent = '';
-      for (let i = 0; i < k; ++i) {
-        for (const m of steps[i].marks || []) {
-          const li = el('li', i === k - 1 ? 'now' : '', 'step ' + (i + 1) + ': ' + m);
-          this.marks.append(li);
+      // Marks so far, the latest step's in bold: the last kMarksShown of
+      // them, redrawn only when they change (a long list relaid out at every
+      // step makes a long run's steps slow).
+      const marked = run ? run.marked : [];
+      let upto = 0;
+      while (upto < marked.length && marked[upto] < k) ++upto;
+      const marksKey = run ? upto + '/' + (upto > 0 && marked[upto - 1] === k - 1) : '';
+      if (this.marksKey !== marksKey || this.marksRun !== run) {
+        this.marksKey = marksKey;
+        this.marksRun = run;
+        this.marks.textContent = '';
+        const lines = [];
+        for (let j = upto - 1; j >= 0 && lines.length < kMarksShown; --j) {
+          const i = marked[j];
+          const ms = steps[i].marks;
+          for (let m = ms.length - 1; m >= 0 && lines.length < kMarksShown; --m) {
+            lines.push(el('li', i === k - 1 ? 'now' : '', 'step ' + (i + 1) + ': ' + ms[m]));
+          }
         }
+        let earlier = -lines.length;
+        for (let j = 0; j < upto; ++j) earlier += steps[marked[j]].marks.length;
+        if (earlier > 0) {
+          this.marks.append(el('li', 'earlier', '\u2026 ' + earlier + ' earlier'));
+        }
+        this.marks.append(...lines.reverse());
       }
 
       this.grow();

@@ -57,7 +57,8 @@ TEST(ExportsCliTest, WritesTraceShivizAndHtmlOfAFailingRun) {
   EXPECT_THAT(html, HasSubstr("✗ expect"));
   // The stepper's data: every outcome row carries its witness run, replayed
   // from the report's seed and schedule, and that run ends in the row's
-  // outcome (its last step's table holds the row's balance).
+  // outcome (the table after its steps — the last write, stepper_data.h —
+  // holds the row's balance).
   const std::string open = "<script type=\"application/json\" id=\"stepper-data-1\">";
   const size_t from = html.find(open);
   ASSERT_NE(from, std::string::npos);
@@ -73,7 +74,11 @@ TEST(ExportsCliTest, WritesTraceShivizAndHtmlOfAFailingRun) {
     EXPECT_EQ(run["schedule"], outcome["schedule"]);
     EXPECT_EQ(run["outcome"], outcome["text"]);
     const std::string text = outcome["text"];
-    EXPECT_EQ("balance=" + run["steps"].back()["table"][0].dump(), text.substr(0, text.find(' ')));
+    nlohmann::json balance = run["init"]["table"][0];
+    for (const auto& step : run["steps"]) {
+      if (step[1] == 1) balance = step[2];  // a write (op 1) and its value
+    }
+    EXPECT_EQ("balance=" + balance.dump(), text.substr(0, text.find(' ')));
   }
   std::filesystem::remove_all(dir);
 }

@@ -132,6 +132,34 @@ stack A:
   EXPECT_EQ(html.find("class=\"sections cols-2\""), std::string::npos);  // one column
 }
 
+// A 100-stack deck's 10,000-step run (every outcome row's witness the drawn
+// run) makes a page under 2 MB: the deck listing names each stack's first
+// cards and counts the rest, and the diagram's tooltips list a dozen clock
+// entries and count the rest.
+TEST(HtmlReportTest, WideLongRunPageStaysUnder2MB) {
+  std::string text = "shared x = 0\n";
+  for (int i = 1; i <= 100; ++i) {
+    text += "stack S" + std::to_string(i) +
+            ":\n    repeat 50:\n        read x -> r\n        add r 1\n        write r -> x\n";
+  }
+  const Program program = MustLoad(text);
+  LocalOptions options;
+  options.runs = 1;
+  HtmlSection section;
+  section.title = "--ordering callbacks";
+  section.report = RunLocal(program, options);
+  section.sample = RunLocalOnce(program, Ordering::kCallbacks, 1);
+  ASSERT_EQ(section.sample->schedule.size(), 10'000u);
+  section.witnesses = testing::WitnessesOf(program, section.report);
+  const std::string html = HtmlReport(program, {section});
+  EXPECT_LT(html.size(), 2'000'000u);
+  ExpectSelfContained(html, 1);
+  EXPECT_EQ(Count(html, "more cards\n"), 100u);
+  EXPECT_EQ(Count(html, "    # … 140 more cards\n"), 100u);  // 10 of 150 cards listed
+  EXPECT_GT(Count(html, " more</title>"), 0u);               // a clock of many entries
+  EXPECT_EQ(html.find("vector clock {"), std::string::npos);
+}
+
 TEST(HtmlReportTest, NoSectionsStillMakesAPage) {
   const Program program = MustLoadExample("ring.deck");
   const std::string html = HtmlReport(program, {});

@@ -1,11 +1,12 @@
 // The report's stepper in Debian's chromium, driven by playwright-core
 // (report_stepper_test.sh installs it and writes the page):
 //
-//   node report_stepper_test.js PAGE.html CHECK_PAGE.html OUT_DIR [DEMO_PAGE.html]
+//   node report_stepper_test.js PAGE.html CHECK_PAGE.html OUT_DIR [DEMO_PAGE.html [WIDE_PAGE.html]]
 //
 // PAGE is `run examples/transfer.deck --ordering none --report`, CHECK_PAGE
 // `check examples/transfer.deck --ordering none --report`, DEMO_PAGE
-// `demo --report` (naive and callbacks side by side). The
+// `demo --report` (naive and callbacks side by side), WIDE_PAGE the page of a
+// 100-stack deck's 10,000-step run. The
 // checks do not trust the page's data: a small oracle for transfer.deck's
 // cards (below) follows the cards the dealt lane shows, and the shared
 // table, the registers and the end of the run must agree with it.
@@ -23,14 +24,18 @@
 //    own end; a table value outlined exactly where the panes differ, the
 //    differing outcomes outlined at the end; unlinked they step apart; the
 //    fragment brings both back;
+//  - the wide page is under 2 MB, and a step there (timed in the page with
+//    performance.now() around the button's click and the layout it causes)
+//    takes under 50 ms, at the start, the middle and the end of the run;
 //  - no console error, no page error; screenshots at three steps.
 'use strict';
 
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
-const [page_path, check_path, out_dir, demo_path] = process.argv.slice(2);
+const [page_path, check_path, out_dir, demo_path, wide_path] = process.argv.slice(2);
 if (!page_path || !check_path || !out_dir) {
   console.error('usage: node report_stepper_test.js PAGE.html CHECK_PAGE.html OUT_DIR');
   process.exit(2);
@@ -289,6 +294,9 @@ async function main() {
   // 6. Side by side: demo --report, naive (pane 0) and callbacks (pane 1).
   if (demo_path) await sideBySide(newPage, 'file://' + path.resolve(demo_path));
 
+  // 7. A 100-stack deck's 10,000-step run: small enough, quick enough.
+  if (wide_path) await wideAndLong(newPage, wide_path);
+
   await browser.close();
   if (problems.length > 0) {
     throw new Error('the page was not clean:\n' + problems.join('\n'));
@@ -390,6 +398,53 @@ async function sideBySide(newPage, demoUrl) {
   await box.check();
   p = await panes(page);
   assert.deepEqual(p.map((x) => x.step), [4, 4], 'linked again: both at the furthest step');
+  await page.close();
+}
+
+const kMaxPageBytes = 2 * 1000 * 1000;
+const kMaxStepMs = 50;
+
+async function wideAndLong(newPage, widePath) {
+  const bytes = fs.statSync(widePath).size;
+  console.log(`wide page: ${(bytes / 1e6).toFixed(2)} MB`);
+  assert.ok(bytes < kMaxPageBytes, `the wide page is ${bytes} bytes, over 2 MB`);
+  const url = 'file://' + path.resolve(widePath);
+  const page = await newPage(url);
+  const total = +(await page.locator('.stepper[data-section="0"] input.scrub').getAttribute('max'));
+  assert.ok(total >= 10000, 'the wide run has 10,000 steps, shown ' + total);
+  assert.equal(await page.locator('.stepper[data-section="0"] .pile').count(), 100);
+  // 15 steps forward from `from`, each timed with the layout it causes.
+  const time = (from) => page.evaluate(([from, n]) => {
+    location.hash = '#s0=' + from;
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    const root = document.querySelector('.stepper[data-section="0"]');
+    const fwd = root.querySelector('button.fwd');
+    void document.body.offsetHeight;
+    const ms = [];
+    for (let i = 0; i < n; ++i) {
+      const t0 = performance.now();
+      fwd.click();
+      void document.body.offsetHeight;
+      ms.push(performance.now() - t0);
+    }
+    return { ms, step: +root.dataset.step };
+  }, [from, 15]);
+  // A step's time is the median of 15; of three such rounds the quickest
+  // counts, as benchmarks take the least disturbed run (the test machine is
+  // shared with builds and other tests).
+  for (const from of [0, Math.floor(total / 2), total - 20]) {
+    let best = null;
+    for (let round = 0; round < 3; ++round) {
+      const { ms, step } = await time(from);
+      assert.equal(step, from + 15, 'each click took one step');
+      ms.sort((a, b) => a - b);
+      const median = ms[Math.floor(ms.length / 2)];
+      if (!best || median < best.median) best = { median, max: ms[ms.length - 1] };
+    }
+    console.log(`wide page, a step from ${from}: ${best.median.toFixed(1)} ms ` +
+                `(median of 15, the slowest ${best.max.toFixed(1)} ms)`);
+    assert.ok(best.median < kMaxStepMs, `a step from ${from} takes ${best.median.toFixed(1)} ms`);
+  }
   await page.close();
 }
 
