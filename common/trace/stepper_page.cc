@@ -600,9 +600,8 @@ const char kStepperScript[] = R"JS(
       st.diff.hidden = false;
       st.diff.classList.toggle('same', found.length === 0);
       st.diff.textContent = found.length === 0 ?
-          'At step ' + together.k + ' the two runs agree on the table.' :
-          'At step ' + together.k + ', unlike ' + other.data.title + ': ' +
-              found.join('; ') + '.';
+          'Here the table is the same as in ' + other.data.title + '.' :
+          'Here, unlike ' + other.data.title + ': ' + found.join('; ') + '.';
     }
   }
 

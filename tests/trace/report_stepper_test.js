@@ -389,6 +389,20 @@ async function sideBySide(newPage, demoUrl) {
                    p.map((x) => [x.step, x.balance, x.just, x.balanceDiffers]));
   await again.close();
 
+  // CARDFLOW_DOCS_SCREENSHOT=PATH: the README's picture, both runs at
+  // their end with what differs outlined (docs/traces.md).
+  const docs = process.env.CARDFLOW_DOCS_SCREENSHOT;
+  if (docs) {
+    const shot = await newPage(demoUrl);
+    await shot.setViewportSize({ width: 1600, height: 2000 });
+    await shot.locator('h1').click();
+    await shot.keyboard.press('End');
+    await shot.evaluate(() => window.scrollTo(0, 0));
+    await shot.screenshot({ path: docs });
+    console.log('wrote ' + docs);
+    await shot.close();
+  }
+
   // Unlinked, a pane steps alone and nothing is outlined.
   await box.uncheck();
   await page.locator('.stepper[data-section="0"] button.fwd').click();
