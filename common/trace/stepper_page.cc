@@ -211,8 +211,11 @@ const char kStepperScript[] = R"JS(
       this.load(first === null ? '' : first, 0, false);
     }
 
+    // Without a drawn run (remote placement), a witness: of the first
+    // outcome that breaks an expect, as the drawn run would be, else the first.
     firstWitness() {
-      const i = this.data.outcomes.findIndex((o) => o.run);
+      const bad = this.data.outcomes.findIndex((o) => o.run && !o.expect);
+      const i = bad >= 0 ? bad : this.data.outcomes.findIndex((o) => o.run);
       return i < 0 ? null : 'o' + i;
     }
 
