@@ -239,8 +239,8 @@ int RunCommand(const RunOptions& given, Console& console) {
   std::vector<std::optional<RunResult>> drawn_runs{drawn};
   std::string label = ReportSetLabel(options.deck_path, options.ordering);
   if (comparison && !interrupted) {
-    // The same seeds under the other ordering, for the page only: naive
-    // on the left, as the demo shows it.
+    // The same seeds under the other ordering, for the page only, beside
+    // (after) the report asked for, whose run --trace and --shiviz draw.
     RunOptions other = options;
     other.ordering = *options.compare_ordering;
     other.prefix = comparison->prefix;
@@ -254,9 +254,8 @@ int RunCommand(const RunOptions& given, Console& console) {
                   << std::flush;
       return ClusterExitCode(compared.status());
     }
-    const bool first = other.ordering == Ordering::kNone;
-    reports.insert(first ? reports.begin() : reports.end(), *std::move(compared));
-    drawn_runs.insert(first ? drawn_runs.begin() : drawn_runs.end(), std::move(other_drawn));
+    reports.push_back(*std::move(compared));
+    drawn_runs.push_back(std::move(other_drawn));
     label += std::string("-vs-") + OrderingName(other.ordering);
   }
   if (Status written =

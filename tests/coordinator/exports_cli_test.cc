@@ -83,17 +83,18 @@ TEST(ExportsCliTest, WritesTraceShivizAndHtmlOfAFailingRun) {
   std::filesystem::remove_all(dir);
 }
 
-// --compare-ordering: the same seeds under the other ordering, naive on the
-// left, in one page whose panes step together; the stdout report is the
-// first ordering's alone.
+// --compare-ordering: the same seeds under the other ordering, beside the
+// ordering asked for (left), in one page whose panes step together; the
+// stdout report and the trace are the ordering asked for alone.
 TEST(ExportsCliTest, CompareOrderingPutsBothOrderingsSideBySide) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("cardflow-compare-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string page = (dir / "c.html").string();
+  const std::string trace = (dir / "c.json").string();
   const ProcessResult r =
       RunProcess({CoordinatorBinary(), "run", ExampleDeck("transfer.deck"), "--runs", "100",
-                  "--compare-ordering", "none", "--report", page});
+                  "--compare-ordering", "none", "--report", page, "--trace", trace});
   EXPECT_EQ(r.exit_code, 0) << r.err;  // the callbacks runs all pass
   EXPECT_THAT(r.out, HasSubstr("ordering callbacks"));
   EXPECT_THAT(r.out, Not(HasSubstr("ordering none")));
@@ -103,10 +104,15 @@ TEST(ExportsCliTest, CompareOrderingPutsBothOrderingsSideBySide) {
   const size_t ordered = html.find("<h2>--ordering callbacks");
   ASSERT_NE(naive, std::string::npos);
   ASSERT_NE(ordered, std::string::npos);
-  EXPECT_LT(naive, ordered);
+  EXPECT_LT(ordered, naive);
+  // The trace draws a run of the ordering asked for: with callbacks, B's
+  // await takes A's callback (no missed await in its events).
+  const std::string events = Slurp(trace);
+  EXPECT_THAT(events, HasSubstr("await"));
+  EXPECT_THAT(events, Not(HasSubstr("missed")));
   // Same seeds: both sections count runs 1..100.
-  EXPECT_EQ(html.find("100 (seeds 1..100)", naive) < ordered, true);
-  EXPECT_NE(html.find("100 (seeds 1..100)", ordered), std::string::npos);
+  EXPECT_LT(html.find("100 (seeds 1..100)", ordered), naive);
+  EXPECT_NE(html.find("100 (seeds 1..100)", naive), std::string::npos);
   EXPECT_THAT(html, HasSubstr("id=\"stepper-data-2\""));
 
   // One pane: nothing to step together with.
