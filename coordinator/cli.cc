@@ -359,6 +359,14 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
                  "Also leave a report set in DIR for `serve`: the HTML page, the JSON\n"
                  "report, the trace and the ShiViz log (of one run: for remote placement,\n"
                  "a run the nodes made)");
+  std::string compare_ordering;
+  run_cmd
+      ->add_option("--compare-ordering", compare_ordering,
+                   "Run the deck again with this ordering and the same seeds, and put\n"
+                   "both side by side in the --report / --reports page, stepping\n"
+                   "together with their differences outlined")
+      ->check(CLI::IsMember({"callbacks", "none"}))
+      ->option_text("callbacks|none");
   AddMetricsFlags(run_cmd, run.metrics);
   AddShuffleFlag(run_cmd, run_shuffle);
   run_cmd
@@ -486,6 +494,21 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   }
   if (is_run) {
     run.ordering = ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;
+    if (!compare_ordering.empty()) {
+      run.compare_ordering = compare_ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;
+      std::string problem;
+      if (*run.compare_ordering == run.ordering) {
+        problem = "--compare-ordering " + compare_ordering +
+                  " is the ordering being run; compare with the other one";
+      } else if (run.exports.html.empty() && run.exports.reports.empty()) {
+        problem =
+            "--compare-ordering needs --report FILE.html or --reports DIR (the page "
+            "shows the comparison)";
+      }
+      if (!problem.empty()) {
+        return CliExit{2, "", problem + "\nRun with --help for more information.\n"};
+      }
+    }
     run.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
     return run;
   }

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -74,6 +75,9 @@ struct RunOptions {
   std::string schedule_path;        // --schedule FILE: every run takes it first
   Schedule prefix;                  // its steps, read by RunCommand
   bool check = true;                // --no-check: skip "seen vs reachable"
+  // --compare-ordering: the same runs (same seeds) under this ordering too,
+  // beside the first in the --report / --reports page.
+  std::optional<Ordering> compare_ordering;
 };
 
 // `demo`: the story of the seed in one screen.
