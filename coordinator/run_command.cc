@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -11,6 +12,7 @@
 #include "common/check/reachable.h"
 #include "common/deck/load.h"
 #include "common/local/local_runner.h"
+#include "common/run/runner.h"
 #include "common/schedule/schedule_text.h"
 #include "coordinator/cluster/run_cluster.h"
 #include "coordinator/command_metrics.h"
@@ -24,46 +26,38 @@ namespace cardflow {
 
 namespace {
 
+// The runner of the placement `options` names: this process, or nodes.
+std::unique_ptr<Runner> MakeRunner(const RunOptions& options, ClusterObserver* observer) {
+  if (options.placement.Local()) return std::make_unique<LocalRunner>(options.threads);
+  ClusterOptions where;
+  where.nodes = options.placement.nodes;
+  where.links = options.placement.links;
+  where.loopback = options.placement.loopback;
+  where.place = options.placement.place;
+  where.loopback_log = options.log;
+  where.observer = observer;
+  return std::make_unique<ClusterRunner>(std::move(where));
+}
+
 StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_text,
                                const RunOptions& options,
                                std::function<void(uint64_t done)> on_progress,
                                ClusterObserver* observer, std::optional<RunResult>* drawn,
                                const std::atomic<bool>* stop) {
-  if (options.placement.Local()) {
-    LocalOptions local;
-    local.ordering = options.ordering;
-    local.runs = options.runs;
-    local.seed = options.seed;
-    local.threads = options.threads;
-    local.on_progress = std::move(on_progress);
-    local.prefix = options.prefix;
-    local.stop = stop;
-    return RunLocal(program, local);
-  }
-  ClusterOptions cluster;
-  cluster.nodes = options.placement.nodes;
-  cluster.links = options.placement.links;
-  cluster.loopback = options.placement.loopback;
-  cluster.place = options.placement.place;
-  cluster.loopback_log = options.log;
-  cluster.ordering = options.ordering;
-  cluster.runs = options.runs;
-  cluster.seed = options.seed;
-  cluster.shuffle = options.shuffle.value_or(Shuffle::kNetwork);
-  cluster.prefix = options.prefix;
-  cluster.on_progress = std::move(on_progress);
-  cluster.observer = observer;
-  cluster.stop = stop;
-  if (drawn) {
-    // Called one run at a time: keep the lowest interesting seed, else the lowest.
-    cluster.on_result = [drawn](const RunResult& run) {
-      const bool better =
-          !*drawn ||
-          (WentWrong(run) != WentWrong(**drawn) ? WentWrong(run) : run.seed < (*drawn)->seed);
-      if (better) *drawn = run;
-    };
-  }
-  return RunCluster(program, deck_text, cluster);
+  RunSpec spec;
+  spec.ordering = options.ordering;
+  spec.runs = options.runs;
+  spec.seed = options.seed;
+  spec.shuffle =
+      options.shuffle.value_or(options.placement.Local() ? Shuffle::kSeeded : Shuffle::kNetwork);
+  spec.prefix = options.prefix;
+  ProgressSink progress(std::move(on_progress));
+  DrawnRunSink drawing;
+  RunSinks sinks({&progress, drawn ? &drawing : nullptr});
+  StatusOr<Report> report =
+      MakeRunner(options, observer)->Run(CompiledDeck{&program, deck_text}, spec, &sinks, stop);
+  if (drawn) *drawn = std::move(drawing.run());
+  return report;
 }
 
 }  // namespace
@@ -220,9 +214,6 @@ int RunCommand(const RunOptions& given, Console& console) {
   }
   if (options.format == OutputFormat::kText) {
     // Above the report, whose last line stays the verdict.
-    if (!drawn && options.placement.Local() && report->runs > 0 && HasPrints(*loaded.program)) {
-      drawn = ReplayDrawnRun(*loaded.program, *report);
-    }
     std::string notes = drawn ? PrintLines(*loaded.program, *drawn) : "";
     notes += OutcomeHint(*report);
     if (!notes.empty()) console.out << notes << "\n";
@@ -241,9 +232,8 @@ int RunCommand(const RunOptions& given, Console& console) {
     other.ordering = *options.compare_ordering;
     other.prefix = comparison->prefix;
     std::optional<RunResult> other_drawn;
-    StatusOr<Report> compared =
-        ExecuteRuns(comparison->program, *text, other, nullptr, (*metrics)->metrics(),
-                    options.placement.Local() ? nullptr : &other_drawn);
+    StatusOr<Report> compared = ExecuteRuns(comparison->program, *text, other, nullptr,
+                                            (*metrics)->metrics(), &other_drawn);
     if (!compared.ok()) {
       console.err << "cardflow-coordinator: --compare-ordering: " << compared.status().message()
                   << "\n"

@@ -25,11 +25,10 @@ namespace cardflow {
 // counts the runs as they finish and the report once it is complete, and
 // times the cluster's RPCs.
 //
-// With `drawn` and remote placement, *drawn receives one run the nodes made,
-// with all its events, for the exports to draw: the lowest seed among the
-// runs that broke an expect, missed a callback or stopped on an error, else
-// the lowest seed. (Local runs are replayed for that instead; see
-// run_exports.h.)
+// With `drawn`, *drawn receives one run as it ran (kept while the runs go,
+// on every placement: DrawnRunSink), with all its events, for the exports
+// and the print lines to draw: the lowest seed among the runs that broke an
+// expect, missed a callback or stopped on an error, else the lowest seed.
 //
 // With `stop` (may be null): once it is true no further run starts, the runs
 // in flight finish, and the report counts the runs that ran (the first

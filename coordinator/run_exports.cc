@@ -138,10 +138,6 @@ Status CheckExportPaths(const ExportPaths& paths) {
   return Status::Ok();
 }
 
-RunResult ReplayDrawnRun(const Program& program, const Report& report) {
-  return SampleRun(program, report);
-}
-
 std::string ReportSetLabel(const std::string& deck_path, Ordering ordering) {
   return std::filesystem::path(deck_path).stem().string() + "-" + OrderingName(ordering);
 }

@@ -57,11 +57,6 @@ Status WriteExports(const Program& program, const std::vector<Report>& reports,
 // INVALID_ARGUMENT naming the flag, the path and why otherwise.
 Status CheckExportPaths(const ExportPaths& paths);
 
-// The run a local report's exports draw (see WriteExports), replayed: the
-// first seed whose run broke an expect, missed a callback or stopped on an
-// error (among the first 1000), else the first seed. Events and log kept.
-RunResult ReplayDrawnRun(const Program& program, const Report& report);
-
 // "transfer-none": the label of a set of one report of `deck_path`.
 std::string ReportSetLabel(const std::string& deck_path, Ordering ordering);
 

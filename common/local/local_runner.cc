@@ -120,14 +120,15 @@ Report RunLocal(const Program& program, const LocalOptions& options) {
   uint64_t finished = 0;
   uint64_t started = 0;
   const uint64_t completed = RunMany(
-      program, options.ordering, options.runs, options.seed, options.threads, false,
-      options.delivery, options.prefix,
+      program, options.ordering, options.runs, options.seed, options.threads,
+      options.sink != nullptr && options.sink->WantsEvents(), options.delivery, options.prefix,
       [&](RunResult result) {
         uint64_t now;
         {
           std::lock_guard lock(mutex);
           builder.Add(result);
           now = ++finished;
+          if (options.sink) options.sink->Finished(result, now);
         }
         if (options.on_progress) options.on_progress(now);
       },
@@ -142,6 +143,24 @@ Report RunLocal(const Program& program, const LocalOptions& options) {
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return std::move(builder).Finish(wall);
+}
+
+StatusOr<Report> LocalRunner::Run(const CompiledDeck& deck, const RunSpec& spec, RunSink* sink,
+                                  const std::atomic<bool>* stop) {
+  if (spec.shuffle != Shuffle::kSeeded) {
+    return InvalidArgumentError(
+        "--shuffle network needs nodes (--node or --loopback): a local run is always seeded");
+  }
+  LocalOptions options;
+  options.ordering = spec.ordering;
+  options.runs = spec.runs;
+  options.seed = spec.seed;
+  options.threads = threads_;
+  options.sink = sink;
+  options.stop = stop;
+  options.delivery = delivery_;
+  options.prefix = spec.prefix;
+  return RunLocal(*deck.program, options);
 }
 
 RunResult RunLocalOnce(const Program& program, Ordering ordering, uint64_t seed, int threads,

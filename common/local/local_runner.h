@@ -5,11 +5,13 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <utility>
 
 #include "common/deck/program.h"
-#include "common/schedule/callback_delivery.h"
 #include "common/report/report.h"
 #include "common/report/run_result.h"
+#include "common/run/runner.h"
+#include "common/schedule/callback_delivery.h"
 #include "common/schedule/step.h"
 
 namespace cardflow {
@@ -22,6 +24,8 @@ struct LocalOptions {
   // Called from a worker thread after each finished run with the number
   // finished so far; keep it cheap. May be empty.
   std::function<void(uint64_t done)> on_progress;
+  // Sees each finished run (runner.h); may be null. Must outlive the call.
+  RunSink* sink = nullptr;
   // When set and it becomes true, no further run starts; the runs in flight
   // finish, and the Report counts only the runs that ran (its `runs`), which
   // are the first ones: seeds seed .. seed + runs - 1. Must outlive the call.
@@ -43,6 +47,21 @@ struct LocalOptions {
 // another) is reported as a run error "internal error: ... broke
 // happens-before: ...", never as an outcome.
 Report RunLocal(const Program& program, const LocalOptions& options);
+
+// The Runner of local placement: RunLocal on `threads` worker threads.
+// Only the seeded shuffle (INVALID_ARGUMENT otherwise: a local run has no
+// network to order it).
+class LocalRunner final : public Runner {
+ public:
+  explicit LocalRunner(int threads, DeliveryFactory delivery = {})
+      : threads_(threads), delivery_(std::move(delivery)) {}
+  StatusOr<Report> Run(const CompiledDeck& deck, const RunSpec& spec, RunSink* sink,
+                       const std::atomic<bool>* stop) override;
+
+ private:
+  int threads_;
+  DeliveryFactory delivery_;
+};
 
 // One run with seed `seed`, keeping its events and log: for tests, traces
 // and the demo. `delivery` as in LocalOptions.

@@ -14,6 +14,7 @@
 #include "common/deck/program.h"
 #include "common/logging/logger.h"
 #include "common/report/run_result.h"
+#include "common/run/runner.h"
 #include "common/schedule/step.h"
 #include "common/status/status.h"
 #include "proto/link_security.h"
@@ -74,10 +75,10 @@ struct ClusterOptions {
   // Called after each finished run with the number finished so far, from a
   // worker thread; keep it cheap. May be empty.
   std::function<void(uint64_t done)> on_progress;
-  // Called with every run that completed (outcome or run error), events
-  // included, from a worker thread, one run at a time; for drawing a run the
-  // nodes made (exports). May be empty.
-  std::function<void(const RunResult& run)> on_result;
+  // Sees every run that completed (outcome or run error), events included,
+  // from a worker thread, one run at a time (runner.h); may be null. Must
+  // outlive the RunCluster call.
+  RunSink* sink = nullptr;
   // Told how long each RPC to a node took (metrics); may be null. Must
   // outlive the RunCluster call.
   ClusterObserver* observer = nullptr;

@@ -224,9 +224,10 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
                            if (fault.ok()) fault = run.fault;
                          } else {
                            builder.Add(run.result);
-                           if (options.on_result) options.on_result(run.result);
                          }
                          now = ++finished;
+                         if (run.fault.ok() && options.sink)
+                           options.sink->Finished(run.result, now);
                          --active;
                        }
                        if (run.fault.ok() && options.on_progress) options.on_progress(now);
@@ -249,6 +250,23 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   Report report = std::move(builder).Finish(wall);
   report.shuffle = options.shuffle;
   return report;
+}
+
+StatusOr<Report> ClusterRunner::Run(const CompiledDeck& deck, const RunSpec& spec, RunSink* sink,
+                                    const std::atomic<bool>* stop) {
+  ClusterOptions options = where_;
+  options.ordering = spec.ordering;
+  options.runs = spec.runs;
+  options.seed = spec.seed;
+  options.shuffle = spec.shuffle;
+  options.prefix = spec.prefix;
+  options.sink = sink;
+  options.stop = stop;
+  if (options.shuffle == Shuffle::kNetwork && !options.prefix.empty()) {
+    return InvalidArgumentError(
+        "--schedule needs --shuffle seeded: under the network shuffle nobody follows a schedule");
+  }
+  return RunCluster(*deck.program, std::string(deck.text), options);
 }
 
 int ClusterExitCode(const Status& status) {

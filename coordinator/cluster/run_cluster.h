@@ -6,9 +6,11 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "common/deck/program.h"
 #include "common/report/report.h"
+#include "common/run/runner.h"
 #include "common/status/status.h"
 #include "coordinator/cluster/cluster_options.h"
 
@@ -28,6 +30,19 @@ namespace cardflow {
 // they are counted in the report, as locally.
 StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text,
                             const ClusterOptions& options);
+
+// The Runner of remote placement: RunCluster on the nodes `where` names
+// (nodes or loopback, links, --place, observer, timeouts); its run fields
+// (ordering, runs, seed, shuffle, prefix, sink, stop) come from each Run.
+class ClusterRunner final : public Runner {
+ public:
+  explicit ClusterRunner(ClusterOptions where) : where_(std::move(where)) {}
+  StatusOr<Report> Run(const CompiledDeck& deck, const RunSpec& spec, RunSink* sink,
+                       const std::atomic<bool>* stop) override;
+
+ private:
+  ClusterOptions where_;
+};
 
 // The exit status for a RunCluster error (DECK.md, "Exit status"): 2 for
 // bad arguments (INVALID_ARGUMENT), 3 when the cluster could not carry the
