@@ -101,8 +101,8 @@ Status PeerLink::CheckAck() const {
   // Acks are cumulative: each names the latest batch delivered, so one that
   // goes back or names a batch never sent cannot be trusted about any.
   if (ack_.batch() > numbered) {
-    return InvalidArgumentError(malformed(
-        fmt::format("it acknowledges batch {}, only {} were sent", ack_.batch(), numbered)));
+    return InvalidArgumentError(malformed(fmt::format(
+        "it acknowledges batch {}, the last batch sent is {}", ack_.batch(), numbered)));
   }
   if (ack_.batch() == 0) return InvalidArgumentError(malformed("it acknowledges batch 0"));
   if (ack_.batch() < acked_) {

@@ -14,7 +14,7 @@
 // acknowledged) ends the stream: `on_done` then gets INVALID_ARGUMENT
 // (FAILED_PRECONDITION for another version) saying what was wrong, e.g.
 // "node at HOST:PORT sent a malformed CallbackAck: it acknowledges batch 9,
-// only 2 were sent", instead of the CANCELLED the reactor sees, and every
+// the last batch sent is 2", instead of the CANCELLED the reactor sees, and every
 // run with callbacks not acknowledged is named as lost.
 //
 // Lifetime: a PeerLink keeps itself alive from Open() until its OnDone.

@@ -155,7 +155,7 @@ TEST_P(MalformedAckTest, EndsTheStreamSayingWhatWasWrong) {
 INSTANTIATE_TEST_SUITE_P(
     PeerLink, MalformedAckTest,
     ::testing::Values(MalformedAck{kProtocolVersion, 5, grpc::StatusCode::INVALID_ARGUMENT,
-                                   "it acknowledges batch 5, only 1 were sent"},
+                                   "it acknowledges batch 5, the last batch sent is 1"},
                       MalformedAck{kProtocolVersion, 0, grpc::StatusCode::INVALID_ARGUMENT,
                                    "it acknowledges batch 0"},
                       MalformedAck{0, 1, grpc::StatusCode::INVALID_ARGUMENT,
