@@ -5,7 +5,8 @@
 # Fails on the first crash, leak, undefined behaviour, broken invariant,
 # input slower than 10 s or over 2 GB; the input that did it is written to
 # build-fuzz/artifacts/ (commit it to fuzz/corpus/TARGET/ once fixed: every
-# corpus file runs first on every run, so it stays a regression test).
+# corpus file runs first on every run here, and the test fuzz_corpus_TARGET
+# replays it in the default and asan builds, so it stays a regression test).
 # New inputs the fuzzer finds go to build-fuzz/corpus/TARGET/, not into the
 # repository.
 #
