@@ -12,65 +12,25 @@
 #include <cstdint>
 #include <future>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "proto/cardflow.grpc.pb.h"
 #include "proto/channel_settings.h"
 #include "proto/protocol.h"
+#include "tests/node/answering_reactor.h"
 
 namespace cardflow {
 namespace {
 
-// Answers every batch it reads with a copy of `ack`; ends OK once the sender
-// has closed or cancelled and no write is outstanding.
-class AckWith final : public grpc::ServerBidiReactor<wire::CallbackBatch, wire::CallbackAck> {
- public:
-  explicit AckWith(const wire::CallbackAck& ack) : ack_(ack) { StartRead(&batch_); }
-
-  void OnReadDone(bool ok) override {
-    std::lock_guard lock(mutex_);
-    if (!ok) {
-      reading_ = false;
-      MaybeFinish();
-      return;
-    }
-    if (!writing_) {
-      writing_ = true;
-      StartWrite(&ack_);
-    }
-    StartRead(&batch_);
-  }
-  void OnWriteDone(bool) override {
-    std::lock_guard lock(mutex_);
-    writing_ = false;
-    MaybeFinish();
-  }
-  void OnDone() override { delete this; }
-
- private:
-  void MaybeFinish() {
-    if (!reading_ && !writing_ && !finished_) {
-      finished_ = true;
-      Finish(grpc::Status::OK);
-    }
-  }
-
-  std::mutex mutex_;  // reactions may run on two threads at once
-  const wire::CallbackAck ack_;
-  wire::CallbackBatch batch_;
-  bool reading_ = true;
-  bool writing_ = false;
-  bool finished_ = false;
-};
-
+// A node whose Deliver answers every CallbackBatch with `ack`.
 class AckingNode final : public wire::Node::WithCallbackMethod_Deliver<wire::Node::Service> {
  public:
   explicit AckingNode(wire::CallbackAck ack) : ack_(std::move(ack)) {}
   grpc::ServerBidiReactor<wire::CallbackBatch, wire::CallbackAck>* Deliver(
       grpc::CallbackServerContext*) override {
-    return new AckWith(ack_);
+    return new testing::AnsweringReactor<wire::CallbackBatch, wire::CallbackAck>(ack_,
+                                                                                 /*once=*/false);
   }
 
  private:
