@@ -15,9 +15,10 @@ FROM debian:bookworm-slim AS build
 # The packages first, in their own layer: editing the code does not refetch
 # them. The same script as a native checkout, so there is one list to keep;
 # it brings the test and benchmark libraries too (a few MB), but not the
-# browser the HTML-report test uses (CARDFLOW_NO_BROWSER).
+# browser the HTML-report test uses (CARDFLOW_NO_BROWSER) or clang (the
+# thread-safety and fuzz builds of scripts/test.sh: CARDFLOW_NO_CLANG).
 COPY scripts/install-deps.sh /tmp/install-deps.sh
-RUN CARDFLOW_NO_BROWSER=1 bash /tmp/install-deps.sh && rm -rf /var/lib/apt/lists/*
+RUN CARDFLOW_NO_BROWSER=1 CARDFLOW_NO_CLANG=1 bash /tmp/install-deps.sh && rm -rf /var/lib/apt/lists/*
 COPY docker/build-programs.sh /usr/local/bin/
 
 # Only what the four programs are made of, folder by folder, so that an edit

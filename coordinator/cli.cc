@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <cmath>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -134,11 +136,19 @@ CLI::Validator NotNegative() {
       "NONNEGATIVE");
 }
 
+// 5000 ms -> "5", 500 ms -> "0.5".
+std::string FormatSeconds(std::chrono::milliseconds duration) {
+  std::ostringstream out;
+  out << static_cast<double>(duration.count()) / 1000.0;
+  return out.str();
+}
+
 // The placement flags `run` and `demo` share. The raw words are parsed
 // (and the files read) after CLI11 is done, so a bad `--node` gets the
 // cluster's own message.
 struct PlacementFlags {
   std::vector<std::string> nodes;
+  std::string connect_timeout;  // --connect-timeout, as given
   std::string nodes_file;
   std::vector<std::string> place;
   LinkSecurityFiles security;
@@ -174,6 +184,26 @@ void AddPlacementFlags(CLI::App* cmd, PlacementOptions& placement, PlacementFlag
   cmd->add_option("--token-file", flags.security.token_file,
                   "Send the shared token in FILE with every call to the nodes")
       ->option_text("FILE");
+  cmd->add_option("--connect-timeout", flags.connect_timeout,
+                  "How long each node may take to answer the first ping (it may still\n"
+                  "be starting); a node that has not answered by then fails the run\n"
+                  "(exit status 3). Fractions are fine: 0.5")
+      ->option_text("SECONDS (default: " +
+                    FormatSeconds(std::chrono::milliseconds(placement.connect_timeout)) + ")");
+}
+
+// --connect-timeout's word as a duration: seconds, above 0 and at most an hour.
+std::optional<std::string> ParseConnectTimeout(const std::string& word,
+                                               std::chrono::milliseconds& timeout) {
+  double seconds = 0;
+  const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), seconds);
+  if (word.empty() || error != std::errc() || end != word.data() + word.size() ||
+      !(seconds >= 0.001 && seconds <= 3600)) {
+    return "--connect-timeout " + word +
+           ": expected a number of seconds from 0.001 to 3600, such as 5 or 0.5";
+  }
+  timeout = std::chrono::milliseconds(std::llround(seconds * 1000));
+  return std::nullopt;
 }
 
 // Turns the placement words into options; the message on failure.
@@ -206,6 +236,14 @@ std::optional<std::string> ResolvePlacement(const PlacementFlags& flags,
   }
   if (!placement.place.empty() && placement.Local()) {
     return std::string("--place needs nodes (--node or --loopback)");
+  }
+  if (!flags.connect_timeout.empty()) {
+    if (placement.Local()) {
+      return std::string("--connect-timeout needs nodes (--node, --nodes-file or --loopback)");
+    }
+    if (auto problem = ParseConnectTimeout(flags.connect_timeout, placement.connect_timeout)) {
+      return problem;
+    }
   }
   if (flags.security.any()) {
     if (placement.nodes.empty()) {

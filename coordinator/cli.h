@@ -6,7 +6,7 @@
 //                              [--runs N] [--seed S] [--threads T] [--format text|json]
 //                              [--log-level warn] [--log-format text|json]
 //                              [--tls-ca FILE [--tls-cert FILE --tls-key FILE]]
-//                              [--token-file FILE]
+//                              [--token-file FILE] [--connect-timeout SECONDS]
 //   cardflow-coordinator demo [--local | --node X=HOST:PORT --node Y=HOST:PORT
 //                              | --nodes-file FILE | --loopback 2] [--tls-... --token-file]
 //   (run and demo also: [--reports DIR] [--metrics HOST:PORT [--metrics-linger]];
@@ -19,6 +19,7 @@
 // argument is exit status 2 (DECK.md, "Exit status").
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -52,6 +53,9 @@ struct PlacementOptions {
   LinkSecurity links;
   int loopback = 0;
   std::vector<std::pair<std::string, std::string>> place;
+  // `--connect-timeout SECONDS`: how long each node may take to answer the
+  // first ping before the run fails (exit 3). Nodes only (--node, --loopback).
+  std::chrono::milliseconds connect_timeout = ClusterOptions().connect_timeout;
 
   bool Local() const { return nodes.empty() && loopback == 0; }
 };

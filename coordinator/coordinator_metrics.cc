@@ -9,8 +9,9 @@
 
 #include <exception>
 #include <map>
-#include <mutex>
 #include <utility>
+
+#include "common/base/mutex.h"
 
 namespace cardflow {
 
@@ -37,8 +38,8 @@ class Series {
       : family_(family), keys_(std::move(keys)) {}
 
   template <typename... Args>
-  Metric& Get(const std::vector<std::string>& values, Args&&... args) {
-    std::lock_guard lock(mutex_);
+  Metric& Get(const std::vector<std::string>& values, Args&&... args) EXCLUDES(mutex_) {
+    MutexLock lock(mutex_);
     auto it = series_.find(values);
     if (it != series_.end()) return *it->second;
     prometheus::Labels labels;
@@ -51,8 +52,8 @@ class Series {
  private:
   prometheus::Family<Metric>& family_;
   const std::vector<std::string> keys_;
-  std::mutex mutex_;
-  std::map<std::vector<std::string>, Metric*> series_;  // guarded by mutex_
+  Mutex mutex_;
+  std::map<std::vector<std::string>, Metric*> series_ GUARDED_BY(mutex_);
 };
 
 template <typename Metric, typename Builder>

@@ -77,9 +77,9 @@ void ProgressBar::Update(uint64_t done) {
                                              std::memory_order_relaxed)) {
     return;
   }
-  std::unique_lock lock(draw_mutex_, std::try_to_lock);
-  if (!lock.owns_lock()) return;
+  if (!draw_mutex_.TryLock()) return;
   Draw(done);
+  draw_mutex_.Unlock();
 }
 
 void ProgressBar::Draw(uint64_t done) {
@@ -107,7 +107,7 @@ void ProgressBar::Draw(uint64_t done) {
 
 void ProgressBar::Clear() {
   if (!enabled_ || lines_) return;
-  std::lock_guard lock(draw_mutex_);
+  MutexLock lock(draw_mutex_);
   if (!drawn_) return;
   out_ << "\r\033[K" << std::flush;
   drawn_ = false;

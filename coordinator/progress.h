@@ -10,9 +10,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <ostream>
 #include <string>
+
+#include "common/base/mutex.h"
 
 namespace cardflow {
 
@@ -44,7 +45,7 @@ class ProgressBar {
  private:
   using Clock = std::chrono::steady_clock;
 
-  void Draw(uint64_t done);
+  void Draw(uint64_t done) REQUIRES(draw_mutex_);
 
   // Constant after construction.
   std::ostream& out_;
@@ -54,8 +55,8 @@ class ProgressBar {
   const Clock::time_point start_;
 
   std::atomic<int64_t> next_draw_ns_;  // since start_; no draw before it
-  std::mutex draw_mutex_;              // one drawer at a time (try_lock only)
-  bool drawn_ = false;                 // guarded by draw_mutex_
+  Mutex draw_mutex_;                   // one drawer at a time (TryLock in Update)
+  bool drawn_ GUARDED_BY(draw_mutex_) = false;
 };
 
 // 1234567 -> "1,234,567".

@@ -11,21 +11,21 @@
 namespace cardflow {
 
 bool DeliverStreams::Add(DeliverStream* stream) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (ended_) return false;
   open_.insert(stream);
   return true;
 }
 
 void DeliverStreams::Remove(DeliverStream* stream) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   open_.erase(stream);
 }
 
 void DeliverStreams::EndAll(const std::string& why) {
   // Held throughout: a stream's OnDone (which deletes it) waits in Remove
   // until this has stopped touching it.
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (ended_) return;
   why_ = why;
   ended_ = true;
@@ -38,7 +38,7 @@ DeliverStream::DeliverStream(NodeContext& node, std::string peer)
       outbox_(
           [this](const wire::CallbackAck* ack) {
             if (node_.metrics) {
-              std::lock_guard lock(acks_mutex_);
+              MutexLock lock(acks_mutex_);
               ack_writing_ = ack->batch();
             }
             SerializeMessage(*ack, write_bytes_);  // one write at a time: it is free
@@ -69,7 +69,7 @@ void DeliverStream::OnReadDone(bool ok) {
   }
   if (!batch_.sender().empty()) sender_ = batch_.sender();
   if (node_.metrics) {
-    std::lock_guard lock(acks_mutex_);
+    MutexLock lock(acks_mutex_);
     unacked_.emplace_back(batch_.batch(), std::chrono::steady_clock::now());
   }
   for (const wire::Callback& callback : batch_.callbacks()) Deliver(callback);
@@ -96,7 +96,7 @@ Status DeliverStream::Check(uint64_t index) const {
 void DeliverStream::OnWriteDone(bool ok) {
   if (ok && node_.metrics) {  // before the next write changes ack_writing_
     const auto now = std::chrono::steady_clock::now();
-    std::lock_guard lock(acks_mutex_);
+    MutexLock lock(acks_mutex_);
     while (!unacked_.empty() && unacked_.front().first <= ack_writing_) {
       node_.metrics->CallbackBatchAcked(now - unacked_.front().second);
       unacked_.pop_front();

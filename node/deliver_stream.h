@@ -17,10 +17,10 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 
+#include "common/base/mutex.h"
 #include "common/status/status.h"
 #include "node/node_context.h"
 #include "proto/cardflow.grpc.pb.h"
@@ -62,9 +62,10 @@ class DeliverStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   uint64_t delivered_ = 0;  // the latest batch delivered
   // With metrics (NodeMetrics::CallbackBatchAcked): when each batch not yet
   // acknowledged was read, and the batch the ack being written covers.
-  std::mutex acks_mutex_;
-  std::deque<std::pair<uint64_t, std::chrono::steady_clock::time_point>> unacked_;  // guarded
-  uint64_t ack_writing_ = 0;  // guarded by acks_mutex_
+  Mutex acks_mutex_;
+  std::deque<std::pair<uint64_t, std::chrono::steady_clock::time_point>> unacked_
+      GUARDED_BY(acks_mutex_);
+  uint64_t ack_writing_ GUARDED_BY(acks_mutex_) = 0;
 };
 
 }  // namespace cardflow

@@ -10,10 +10,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 
+#include "common/base/mutex.h"
 #include "common/events/event.h"
 #include "node/peer_links.h"
 #include "node/program_cache.h"
@@ -30,17 +30,18 @@ class TokenGate;
 class DeliverStreams {
  public:
   // False once EndAll has run: the new stream must end at once.
-  bool Add(DeliverStream* stream);
-  void Remove(DeliverStream* stream);
+  bool Add(DeliverStream* stream) EXCLUDES(mutex_);
+  void Remove(DeliverStream* stream) EXCLUDES(mutex_);
   // Ends every open stream with UNAVAILABLE `why`, and makes Add refuse.
-  void EndAll(const std::string& why);
-  const std::string& why() const { return why_; }  // after EndAll
+  void EndAll(const std::string& why) EXCLUDES(mutex_);
+  // After EndAll (or once Add has returned false): why_ no longer changes.
+  const std::string& why() const NO_THREAD_SAFETY_ANALYSIS { return why_; }
 
  private:
-  std::mutex mutex_;
-  std::set<DeliverStream*> open_;  // guarded by mutex_
-  bool ended_ = false;             // guarded by mutex_
-  std::string why_;                // set once, under mutex_, before ended_
+  Mutex mutex_;
+  std::set<DeliverStream*> open_ GUARDED_BY(mutex_);
+  bool ended_ GUARDED_BY(mutex_) = false;
+  std::string why_ GUARDED_BY(mutex_);  // set once, before ended_
 };
 
 struct NodeContext {

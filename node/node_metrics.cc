@@ -106,7 +106,7 @@ const std::string& NodeMetrics::address() const { return impl_->address; }
 void TableRoundTrips::Asked(StackId stack, const NodeMetrics* metrics) {
   if (metrics == nullptr) return;
   const auto now = std::chrono::steady_clock::now();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (asked_.size() <= stack) asked_.resize(stack + 1);
   asked_[stack] = now;
 }
@@ -115,7 +115,7 @@ void TableRoundTrips::Answered(StackId stack, NodeMetrics* metrics) {
   if (metrics == nullptr) return;
   std::chrono::steady_clock::time_point asked;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (stack >= asked_.size()) return;
     asked = asked_[stack];
   }

@@ -19,10 +19,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "common/base/mutex.h"
 #include "common/deck/program.h"
 #include "common/events/event.h"
 #include "common/status/status.h"
@@ -66,14 +66,14 @@ class NodeMetrics {
 class TableRoundTrips {
  public:
   // `stack` is about to send a table request; nothing when `metrics` is null.
-  void Asked(StackId stack, const NodeMetrics* metrics);
+  void Asked(StackId stack, const NodeMetrics* metrics) EXCLUDES(mutex_);
   // `stack`'s request was answered: observes the round trip in `metrics`
   // (may be null).
-  void Answered(StackId stack, NodeMetrics* metrics);
+  void Answered(StackId stack, NodeMetrics* metrics) EXCLUDES(mutex_);
 
  private:
-  std::mutex mutex_;
-  std::vector<std::chrono::steady_clock::time_point> asked_;  // by StackId; guarded by mutex_
+  Mutex mutex_;
+  std::vector<std::chrono::steady_clock::time_point> asked_ GUARDED_BY(mutex_);  // by StackId
 };
 
 }  // namespace cardflow

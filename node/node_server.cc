@@ -9,10 +9,10 @@
 
 #include <algorithm>
 #include <asio/thread_pool.hpp>
-#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "common/base/mutex.h"
 #include "node/node_context.h"
 #include "node/node_metrics.h"
 #include "node/node_run.h"
@@ -42,8 +42,8 @@ struct NodeServer::Impl {
   NodeService service;
   std::unique_ptr<asio::thread_pool> pool;
   std::unique_ptr<grpc::Server> server;
-  std::mutex stop_mutex;
-  bool stopped = false;  // guarded by stop_mutex
+  Mutex stop_mutex;
+  bool stopped GUARDED_BY(stop_mutex) = false;
 };
 
 namespace {
@@ -98,7 +98,8 @@ StatusOr<std::string> NodeServer::Start() {
   context.peers = std::make_unique<PeerLinks>(
       options.name, options.security,
       [&impl](const std::string& peer, const std::string& why, const std::vector<uint64_t>& runs,
-              bool permanent) { impl.FailLostRuns(peer, why, runs, permanent); });
+              bool permanent) { impl.FailLostRuns(peer, why, runs, permanent); },
+      context.log);
 
   // grpc.health.v1 (for cardflow-probe and Docker healthchecks) and server
   // reflection (for grpcurl) are process-wide switches read by the builder.
@@ -135,7 +136,7 @@ StatusOr<std::string> NodeServer::Start() {
 }
 
 void NodeServer::Stop() {
-  std::lock_guard lock(impl_->stop_mutex);
+  MutexLock lock(impl_->stop_mutex);
   if (impl_->stopped || !impl_->server) return;
   impl_->stopped = true;
   impl_->Shutdown();

@@ -1,7 +1,10 @@
 #include "node/peer_link.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
+#include "proto/grpc_status.h"
 #include "proto/protocol.h"
 
 namespace cardflow {
@@ -44,8 +47,9 @@ bool PeerLink::Send(uint64_t run_id, ChannelId channel, uint64_t seq, int64_t va
     callback->set_value(value);
     callback->set_lamport(lamport);
     const std::pair<uint64_t, uint64_t> entry(batch.batch(), run_id);
-    std::lock_guard lock(unacked_mutex_);
+    MutexLock lock(unacked_mutex_);
     if (unacked_.empty() || unacked_.back() != entry) unacked_.push_back(entry);
+    numbered_ = std::max(numbered_, batch.batch());
   });
 }
 
@@ -63,26 +67,64 @@ void PeerLink::OnReadDone(bool ok) {
     outbox_.Close([this] { RemoveHold(); }, /*drain=*/false);
     return;
   }
-  if (!CheckProtocol(ack_.protocol(), "CallbackAck").ok()) {
-    Cancel();  // a peer we cannot understand: its runs fail through OnDone
+  if (Status s = CheckAck(); !s.ok()) {
+    // A peer we cannot understand: stop writing, end the stream, and let
+    // OnDone fail its runs with what was wrong rather than "cancelled".
+    {
+      MutexLock lock(unacked_mutex_);
+      refused_ = ToGrpcStatus(s);
+    }
+    Cancel();
+    outbox_.Close([this] { RemoveHold(); }, /*drain=*/false);
     return;
   }
+  acked_ = ack_.batch();
   {
-    std::lock_guard lock(unacked_mutex_);
-    while (!unacked_.empty() && unacked_.front().first <= ack_.batch()) unacked_.pop_front();
+    MutexLock lock(unacked_mutex_);
+    while (!unacked_.empty() && unacked_.front().first <= acked_) unacked_.pop_front();
   }
   StartRead(&ack_);
 }
 
+Status PeerLink::CheckAck() const {
+  const auto malformed = [this](const std::string& what) {
+    return fmt::format("node at {} sent a malformed CallbackAck: {}", address_, what);
+  };
+  if (Status s = CheckProtocol(ack_.protocol(), "CallbackAck"); !s.ok()) {
+    return Status(s.code(), malformed(s.message()));
+  }
+  uint64_t numbered;
+  {
+    MutexLock lock(unacked_mutex_);
+    numbered = numbered_;
+  }
+  // Acks are cumulative: each names the latest batch delivered, so one that
+  // goes back or names a batch never sent cannot be trusted about any.
+  if (ack_.batch() > numbered) {
+    return InvalidArgumentError(malformed(fmt::format(
+        "it acknowledges batch {}, the last batch sent is {}", ack_.batch(), numbered)));
+  }
+  if (ack_.batch() == 0) return InvalidArgumentError(malformed("it acknowledges batch 0"));
+  if (ack_.batch() < acked_) {
+    return InvalidArgumentError(malformed(fmt::format(
+        "it acknowledges batch {} after batch {}: acks count up", ack_.batch(), acked_)));
+  }
+  return Status::Ok();
+}
+
 void PeerLink::OnDone(const grpc::Status& status) {
   std::vector<uint64_t> lost;
-  if (!status.ok()) {
-    std::lock_guard lock(unacked_mutex_);
-    for (const auto& [batch, run] : unacked_) lost.push_back(run);
+  grpc::Status ended = status;
+  {
+    MutexLock lock(unacked_mutex_);
+    if (!refused_.ok()) ended = refused_;
+    if (!ended.ok()) {
+      for (const auto& [batch, run] : unacked_) lost.push_back(run);
+    }
   }
   std::sort(lost.begin(), lost.end());
   lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
-  on_done_(this, status, std::move(lost));
+  on_done_(this, ended, std::move(lost));
   auto self = std::move(self_);  // may destroy *this: the last thing done
 }
 

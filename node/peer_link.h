@@ -9,6 +9,14 @@
 // acknowledged may have lost some: `on_done` names them, and those that are
 // still running fail.
 //
+// A CallbackAck that breaks the protocol (no protocol version, another
+// version, a batch this link never sent, a batch before one already
+// acknowledged) ends the stream: `on_done` then gets INVALID_ARGUMENT
+// (FAILED_PRECONDITION for another version) saying what was wrong, e.g.
+// "node at HOST:PORT sent a malformed CallbackAck: it acknowledges batch 9,
+// the last batch sent is 2", instead of the CANCELLED the reactor sees, and every
+// run with callbacks not acknowledged is named as lost.
+//
 // Lifetime: a PeerLink keeps itself alive from Open() until its OnDone.
 // Thread-safety: Send, Close, Cancel may be called from any thread.
 #pragma once
@@ -20,12 +28,13 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/base/mutex.h"
 #include "common/deck/program.h"
+#include "common/status/status.h"
 #include "proto/cardflow.grpc.pb.h"
 #include "proto/outbox.h"
 
@@ -67,6 +76,8 @@ class PeerLink final : public grpc::ClientBidiReactor<wire::CallbackBatch, wire:
   void OnWriteDone(bool ok) override { outbox_.OnWriteDone(ok); }
   void OnReadDone(bool ok) override;
   void OnDone(const grpc::Status& status) override;
+  // OK, or what is wrong with ack_ (just read).
+  Status CheckAck() const EXCLUDES(unacked_mutex_);
 
   const std::string address_;
   const std::string self_name_;
@@ -77,11 +88,16 @@ class PeerLink final : public grpc::ClientBidiReactor<wire::CallbackBatch, wire:
   uint64_t next_batch_ = 0;         // guarded by the outbox's lock (its init)
   Outbox<wire::CallbackBatch> outbox_;
   wire::CallbackAck ack_;
+  uint64_t acked_ = 0;  // the latest batch acknowledged; OnReadDone only (one read at a time)
 
-  std::mutex unacked_mutex_;
+  mutable Mutex unacked_mutex_;
   // (batch, run) for every run with callbacks in a batch not yet acknowledged,
-  // in batch order; guarded by unacked_mutex_.
-  std::deque<std::pair<uint64_t, uint64_t>> unacked_;
+  // in batch order.
+  std::deque<std::pair<uint64_t, uint64_t>> unacked_ GUARDED_BY(unacked_mutex_);
+  // The highest batch number given out.
+  uint64_t numbered_ GUARDED_BY(unacked_mutex_) = 0;
+  // Why this end broke the stream off (a malformed ack); OK otherwise.
+  grpc::Status refused_ GUARDED_BY(unacked_mutex_);
 };
 
 }  // namespace cardflow

@@ -9,17 +9,19 @@
 
 namespace cardflow {
 
-PeerLinks::PeerLinks(std::string self_name, LinkSecurity security, LostFn on_lost)
+PeerLinks::PeerLinks(std::string self_name, LinkSecurity security, LostFn on_lost,
+                     std::shared_ptr<spdlog::logger> log)
     : self_name_(std::move(self_name)),
       security_(std::move(security)),
-      on_lost_(std::move(on_lost)) {}
+      on_lost_(std::move(on_lost)),
+      log_(std::move(log)) {}
 
 PeerLinks::~PeerLinks() { Shutdown(); }
 
 std::shared_ptr<PeerLink> PeerLinks::Get(const std::string& address) {
   wire::Node::Stub* stub;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (shut_down_) return nullptr;
     Peer& peer = peers_[address];
     if (peer.link && peer.link->usable() &&
@@ -37,7 +39,7 @@ std::shared_ptr<PeerLink> PeerLinks::Get(const std::string& address) {
         OnLinkDone(done, status, std::move(lost));
       });
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     open_.push_back(link);
     // A link replaced here (grown old, or opened by another thread at the
     // same moment) is not closed: runs holding it go on using it, and it
@@ -52,18 +54,21 @@ std::shared_ptr<PeerLink> PeerLinks::Get(const std::string& address) {
 }
 
 void PeerLinks::OnLinkDone(PeerLink* link, const grpc::Status& status, std::vector<uint64_t> lost) {
+  const grpc::StatusCode code = status.error_code();
+  const bool permanent =
+      code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED ||
+      code == grpc::StatusCode::INVALID_ARGUMENT || code == grpc::StatusCode::FAILED_PRECONDITION ||
+      code == grpc::StatusCode::UNIMPLEMENTED;
+  if (permanent && log_) {
+    log_->warn("callback stream to {} ended: {}", link->address(), status.error_message());
+  }
   if (!lost.empty()) {
-    const grpc::StatusCode code = status.error_code();
-    const bool permanent =
-        code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED ||
-        code == grpc::StatusCode::INVALID_ARGUMENT ||
-        code == grpc::StatusCode::FAILED_PRECONDITION || code == grpc::StatusCode::UNIMPLEMENTED;
     on_lost_(link->address(),
              fmt::format("callback stream to {} broke: {}", link->address(),
                          status.ok() ? "closed" : status.error_message()),
              lost, permanent);
   }
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = peers_.find(link->address());
   if (it != peers_.end() && it->second.link.get() == link) it->second.link.reset();
   open_.erase(std::remove_if(open_.begin(), open_.end(),
@@ -73,13 +78,13 @@ void PeerLinks::OnLinkDone(PeerLink* link, const grpc::Status& status, std::vect
                              }),
               open_.end());
   --live_;
-  ended_.notify_all();
+  ended_.NotifyAll();
 }
 
 void PeerLinks::Shutdown(std::chrono::milliseconds grace) {
   std::vector<std::shared_ptr<PeerLink>> open;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!shut_down_) {
       shut_down_ = true;
       for (auto& [address, peer] : peers_) peer.link.reset();
@@ -89,12 +94,15 @@ void PeerLinks::Shutdown(std::chrono::milliseconds grace) {
     }
   }
   for (const auto& link : open) link->Close();
-  std::unique_lock lock(mutex_);
-  if (!ended_.wait_for(lock, grace, [this] { return live_ == 0; })) {
-    lock.unlock();
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  UniqueMutexLock lock(mutex_);
+  while (live_ > 0 && ended_.WaitUntil(lock, deadline)) {
+  }
+  if (live_ > 0) {
+    lock.Unlock();
     for (const auto& link : open) link->Cancel();
-    lock.lock();
-    ended_.wait(lock, [this] { return live_ == 0; });
+    lock.Lock();
+    while (live_ > 0) ended_.Wait(lock);
   }
 }
 

@@ -4,16 +4,17 @@
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "common/base/mutex.h"
 #include "node/peer_link.h"
 #include "proto/cardflow.grpc.pb.h"
 #include "proto/link_security.h"
@@ -33,35 +34,40 @@ class PeerLinks {
   static constexpr std::chrono::hours kStreamLifetime{12};
 
   // Streams are secured as `security` says (this node's own TLS and token).
-  PeerLinks(std::string self_name, LinkSecurity security, LostFn on_lost);
+  // A stream the peer refused, or one this end broke off because the peer
+  // broke the protocol, is logged to `log` (may be null) with the reason.
+  PeerLinks(std::string self_name, LinkSecurity security, LostFn on_lost,
+            std::shared_ptr<spdlog::logger> log = nullptr);
   ~PeerLinks();  // Shutdown()
   PeerLinks(const PeerLinks&) = delete;
   PeerLinks& operator=(const PeerLinks&) = delete;
 
   // The usable stream to `address`, opened if there is none. Null after Shutdown.
-  std::shared_ptr<PeerLink> Get(const std::string& address);
+  std::shared_ptr<PeerLink> Get(const std::string& address) EXCLUDES(mutex_);
 
   // Closes every stream and waits (up to `grace`, then cancels them) until
   // each has ended. Idempotent; Get returns null afterwards.
-  void Shutdown(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+  void Shutdown(std::chrono::milliseconds grace = std::chrono::milliseconds(2000)) EXCLUDES(mutex_);
 
  private:
   struct Peer {
     std::unique_ptr<wire::Node::Stub> stub;
     std::shared_ptr<PeerLink> link;  // the current one; may be unusable
   };
-  void OnLinkDone(PeerLink* link, const grpc::Status& status, std::vector<uint64_t> lost);
+  void OnLinkDone(PeerLink* link, const grpc::Status& status, std::vector<uint64_t> lost)
+      EXCLUDES(mutex_);
 
   const std::string self_name_;
   const LinkSecurity security_;
   const LostFn on_lost_;
+  const std::shared_ptr<spdlog::logger> log_;
 
-  std::mutex mutex_;
-  std::condition_variable ended_;
-  std::unordered_map<std::string, Peer> peers_;  // by address; guarded by mutex_
-  std::vector<std::weak_ptr<PeerLink>> open_;    // every link not yet done; guarded by mutex_
-  size_t live_ = 0;                              // links not yet done; guarded by mutex_
-  bool shut_down_ = false;                       // guarded by mutex_
+  Mutex mutex_;
+  CondVar ended_;                                                   // live_ went down
+  std::unordered_map<std::string, Peer> peers_ GUARDED_BY(mutex_);  // by address
+  std::vector<std::weak_ptr<PeerLink>> open_ GUARDED_BY(mutex_);    // every link not yet done
+  size_t live_ GUARDED_BY(mutex_) = 0;                              // links not yet done
+  bool shut_down_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace cardflow

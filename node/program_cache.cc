@@ -8,7 +8,7 @@ StatusOr<std::shared_ptr<const Program>> ProgramCache::Get(std::string_view text
                                                            std::string_view name,
                                                            Ordering ordering) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (auto it = entries_.begin(); it != entries_.end(); ++it) {
       if (it->ordering == ordering && it->name == name && it->text == text) {
         entries_.splice(entries_.begin(), entries_, it);
@@ -23,7 +23,7 @@ StatusOr<std::shared_ptr<const Program>> ProgramCache::Get(std::string_view text
                                 FormatDiagnostics(loaded.errors));
   }
   auto program = std::make_shared<const Program>(*std::move(loaded.program));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   entries_.push_front(Entry{std::string(text), std::string(name), ordering, program});
   if (entries_.size() > capacity_) entries_.pop_back();
   return program;

@@ -9,10 +9,10 @@
 #include <cstddef>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "common/base/mutex.h"
 #include "common/deck/program.h"
 #include "common/status/status.h"
 
@@ -26,7 +26,7 @@ class ProgramCache {
   // deck's diagnostics when it does not load. The Program stays valid as
   // long as the returned pointer.
   StatusOr<std::shared_ptr<const Program>> Get(std::string_view text, std::string_view name,
-                                               Ordering ordering);
+                                               Ordering ordering) EXCLUDES(mutex_);
 
  private:
   struct Entry {
@@ -37,8 +37,8 @@ class ProgramCache {
   };
 
   const size_t capacity_;
-  std::mutex mutex_;
-  std::list<Entry> entries_;  // most recently used first; guarded by mutex_
+  Mutex mutex_;
+  std::list<Entry> entries_ GUARDED_BY(mutex_);  // most recently used first
 };
 
 }  // namespace cardflow

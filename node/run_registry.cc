@@ -3,31 +3,31 @@
 namespace cardflow {
 
 bool RunRegistry::Add(uint64_t id, std::shared_ptr<NodeRun> run) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return runs_.emplace(id, std::move(run)).second;
 }
 
 void RunRegistry::Remove(uint64_t id) {
   std::shared_ptr<NodeRun> run;  // released outside the lock
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = runs_.find(id);
     if (it == runs_.end()) return;
     run = std::move(it->second);
     runs_.erase(it);
     ++generation_;
   }
-  changed_.notify_all();
+  changed_.NotifyAll();
 }
 
 std::shared_ptr<NodeRun> RunRegistry::Find(uint64_t id) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = runs_.find(id);
   return it == runs_.end() ? nullptr : it->second;
 }
 
 std::vector<std::shared_ptr<NodeRun>> RunRegistry::All() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::vector<std::shared_ptr<NodeRun>> all;
   all.reserve(runs_.size());
   for (const auto& [id, run] : runs_) all.push_back(run);
@@ -35,27 +35,29 @@ std::vector<std::shared_ptr<NodeRun>> RunRegistry::All() const {
 }
 
 size_t RunRegistry::size() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return runs_.size();
 }
 
 void RunRegistry::Changed() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     ++generation_;
   }
-  changed_.notify_all();
+  changed_.NotifyAll();
 }
 
 bool RunRegistry::WaitUntil(std::chrono::steady_clock::time_point deadline,
                             const std::function<bool()>& done) {
-  std::unique_lock lock(mutex_);
+  UniqueMutexLock lock(mutex_);
   for (;;) {
     const uint64_t seen = generation_;
-    lock.unlock();
-    if (done()) return true;
-    lock.lock();
-    if (!changed_.wait_until(lock, deadline, [&] { return generation_ != seen; })) return false;
+    lock.Unlock();
+    if (done()) return true;  // done() may look at the runs: not under mutex_
+    lock.Lock();
+    while (generation_ == seen) {
+      if (!changed_.WaitUntil(lock, deadline) && generation_ == seen) return false;
+    }
   }
 }
 

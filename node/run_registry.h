@@ -6,13 +6,13 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <unordered_map>
 #include <vector>
+
+#include "common/base/mutex.h"
 
 namespace cardflow {
 
@@ -21,23 +21,24 @@ class NodeRun;
 class RunRegistry {
  public:
   // False when a run with this id is already registered.
-  bool Add(uint64_t id, std::shared_ptr<NodeRun> run);
-  void Remove(uint64_t id);
-  std::shared_ptr<NodeRun> Find(uint64_t id) const;
-  std::vector<std::shared_ptr<NodeRun>> All() const;
-  size_t size() const;
+  bool Add(uint64_t id, std::shared_ptr<NodeRun> run) EXCLUDES(mutex_);
+  void Remove(uint64_t id) EXCLUDES(mutex_);
+  std::shared_ptr<NodeRun> Find(uint64_t id) const EXCLUDES(mutex_);
+  std::vector<std::shared_ptr<NodeRun>> All() const EXCLUDES(mutex_);
+  size_t size() const EXCLUDES(mutex_);
 
   // Wakes WaitUntil; called when a run changes state (finishes, is cancelled).
-  void Changed();
+  void Changed() EXCLUDES(mutex_);
   // Blocks until `done()` holds (checked at first and after each Changed)
   // or `deadline`; returns whether it held. For shutdown only.
-  bool WaitUntil(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& done);
+  bool WaitUntil(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& done)
+      EXCLUDES(mutex_);
 
  private:
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::unordered_map<uint64_t, std::shared_ptr<NodeRun>> runs_;  // guarded by mutex_
-  uint64_t generation_ = 0;                                      // guarded by mutex_
+  mutable Mutex mutex_;
+  CondVar changed_;  // generation_ went up
+  std::unordered_map<uint64_t, std::shared_ptr<NodeRun>> runs_ GUARDED_BY(mutex_);
+  uint64_t generation_ GUARDED_BY(mutex_) = 0;  // counts Remove and Changed calls
 };
 
 }  // namespace cardflow

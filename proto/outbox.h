@@ -20,8 +20,9 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <utility>
+
+#include "common/base/mutex.h"
 
 namespace cardflow {
 
@@ -36,10 +37,11 @@ class Outbox {
 
   // `fill` adds `items` items to the message it is given: the unsent tail
   // message when they fit, else a fresh one. False (and `fill` not called)
-  // once the Outbox is closed or its stream broke.
+  // once the Outbox is closed or its stream broke. `init` and `fill` run
+  // under the Outbox's lock.
   template <typename Fill>
-  bool Add(size_t items, Fill&& fill) {
-    std::unique_lock lock(mutex_);
+  bool Add(size_t items, Fill&& fill) EXCLUDES(mutex_) {
+    UniqueMutexLock lock(mutex_);
     if (closing_ || broken_) return false;
     if (queue_.empty() || (items > 0 && tail_items_ + items > max_items_)) {
       queue_.emplace_back();
@@ -48,83 +50,103 @@ class Outbox {
     }
     fill(queue_.back());
     tail_items_ += items;
-    if (!writing_) StartNext(lock);
+    Next next = NextLocked();
+    lock.Unlock();
+    Run(std::move(next));
     return true;
   }
 
   // Like Add, but `fill` always gets a message of its own, which nothing
   // is merged into afterwards (for messages that must stay small or last).
   template <typename Fill>
-  bool AddSeparate(Fill&& fill) {
-    std::unique_lock lock(mutex_);
+  bool AddSeparate(Fill&& fill) EXCLUDES(mutex_) {
+    UniqueMutexLock lock(mutex_);
     if (closing_ || broken_) return false;
     queue_.emplace_back();
     init_(queue_.back());
     fill(queue_.back());
     tail_items_ = max_items_ + 1;  // sealed
-    if (!writing_) StartNext(lock);
+    Next next = NextLocked();
+    lock.Unlock();
+    Run(std::move(next));
     return true;
   }
 
-  void OnWriteDone(bool ok) {
-    std::unique_lock lock(mutex_);
+  void OnWriteDone(bool ok) EXCLUDES(mutex_) {
+    UniqueMutexLock lock(mutex_);
     writing_ = false;
     if (!ok) {
       broken_ = true;  // the stream is gone: nothing more can be written
       queue_.clear();
     }
-    if (!queue_.empty()) return StartNext(lock);
-    MaybeClosed(lock);
+    Next next = NextLocked();
+    lock.Unlock();
+    Run(std::move(next));
   }
 
   // Takes no more messages; runs `then` once nothing is being written (after
   // writing what is queued when `drain`, else dropping it). Later calls are
   // ignored.
-  void Close(std::function<void()> then, bool drain) {
-    std::unique_lock lock(mutex_);
+  void Close(std::function<void()> then, bool drain) EXCLUDES(mutex_) {
+    UniqueMutexLock lock(mutex_);
     if (closing_) return;
     closing_ = true;
     then_ = std::move(then);
     if (!drain || broken_) queue_.clear();
-    if (!writing_ && !queue_.empty()) return StartNext(lock);
-    MaybeClosed(lock);
+    Next next = NextLocked();
+    lock.Unlock();
+    Run(std::move(next));
   }
 
-  bool closed() const {
-    std::lock_guard lock(mutex_);
+  bool closed() const EXCLUDES(mutex_) {
+    MutexLock lock(mutex_);
     return closing_ || broken_;
   }
 
  private:
-  void StartNext(std::unique_lock<std::mutex>& lock) {
-    in_flight_ = std::move(queue_.front());
-    queue_.pop_front();
-    if (queue_.empty()) tail_items_ = 0;
-    writing_ = true;
-    lock.unlock();
-    write_(&in_flight_);  // in_flight_ is untouched until OnWriteDone
+  // What to do once the lock is released: start a write, or run then_.
+  struct Next {
+    const Msg* write = nullptr;
+    std::function<void()> then;
+  };
+
+  // When no write is in flight: the queue's head becomes the write in
+  // flight (in_flight_, untouched until OnWriteDone), or, once the Outbox is
+  // closed and idle, then_ is taken (it runs once).
+  Next NextLocked() REQUIRES(mutex_) {
+    if (writing_) return {};
+    if (!queue_.empty()) {
+      in_flight_ = std::move(queue_.front());
+      queue_.pop_front();
+      if (queue_.empty()) tail_items_ = 0;
+      writing_ = true;
+      return {&in_flight_, nullptr};
+    }
+    if (!closing_ || !then_) return {};
+    Next next;
+    next.then = std::move(then_);
+    then_ = nullptr;
+    return next;
   }
 
-  void MaybeClosed(std::unique_lock<std::mutex>& lock) {
-    if (!closing_ || writing_ || !queue_.empty() || !then_) return;
-    std::function<void()> then = std::move(then_);
-    then_ = nullptr;
-    lock.unlock();
-    then();  // may destroy the reactor and this Outbox: touch nothing after
+  // Outside the lock.
+  void Run(Next next) {
+    if (next.write) write_(next.write);
+    if (next.then) next.then();  // may destroy the reactor and this Outbox: touch nothing after
   }
 
   const std::function<void(const Msg*)> write_;
   const std::function<void(Msg&)> init_;
   const size_t max_items_;
 
-  mutable std::mutex mutex_;
-  std::deque<Msg> queue_;  // guarded by mutex_
-  size_t tail_items_ = 0;  // items in queue_.back(); guarded by mutex_
-  bool writing_ = false;   // a write is in flight; guarded by mutex_
-  bool closing_ = false;   // guarded by mutex_
-  bool broken_ = false;    // a write failed; guarded by mutex_
-  std::function<void()> then_;
-  Msg in_flight_;  // owned by the write in flight
+  mutable Mutex mutex_;
+  std::deque<Msg> queue_ GUARDED_BY(mutex_);
+  size_t tail_items_ GUARDED_BY(mutex_) = 0;  // items in queue_.back()
+  bool writing_ GUARDED_BY(mutex_) = false;   // a write is in flight
+  bool closing_ GUARDED_BY(mutex_) = false;
+  bool broken_ GUARDED_BY(mutex_) = false;  // a write failed
+  std::function<void()> then_ GUARDED_BY(mutex_);
+  Msg in_flight_;  // owned by the write in flight: written under mutex_, then read by gRPC
 };
 
 }  // namespace cardflow

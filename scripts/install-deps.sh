@@ -18,6 +18,12 @@ PACKAGES=(
 if [ -z "${CARDFLOW_NO_BROWSER:-}" ]; then
   PACKAGES+=(chromium fonts-liberation)
 fi
+# Tests only: the `clang` preset (thread-safety analysis) and the `fuzz`
+# preset (libFuzzer: its runtime is in libclang-rt-14-dev), both run by
+# scripts/test.sh. CARDFLOW_NO_CLANG=1 leaves them out (the Docker image).
+if [ -z "${CARDFLOW_NO_CLANG:-}" ]; then
+  PACKAGES+=(clang libclang-rt-14-dev)
+fi
 # scripts/make-dev-certs.sh (TLS certificates for docs/lan.md) and the TLS
 # tests, which make their certificates with it.
 PACKAGES+=(openssl)

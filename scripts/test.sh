@@ -8,11 +8,17 @@
 #         to instrument; they run once, above), in build-asan/;
 #   tsan  ThreadSanitizer on the suites without gRPC (deck, engine, local,
 #         verify, report, trace, check, schedule; Debian's gRPC is not built
-#         with TSan, so its locking is invisible to it), in build-tsan/.
+#         with TSan, so its locking is invisible to it), in build-tsan/;
+#   clang the code whose locking is annotated (GUARDED_BY, REQUIRES:
+#         common/base/mutex.h) built by clang with -Wthread-safety as an
+#         error, in build-clang/;
+#   fuzz  each libFuzzer target of fuzz/ for CARDFLOW_FUZZ_SECONDS (30)
+#         from its corpus (scripts/fuzz.sh), in build-fuzz/.
 # Two jobs: fast on a 2-core machine without running out of memory.
 #
-#   CARDFLOW_SANITIZERS=0 scripts/test.sh   the default build only (a quick
-#                                           local run; ignored when CI=true)
+#   CARDFLOW_SANITIZERS=0 scripts/test.sh   the default build only, none of
+#                                           the above (a quick local run;
+#                                           ignored when CI=true)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,7 +28,7 @@ cmake --build --preset default -j2
 ctest --preset default --output-on-failure -j2
 
 if [ "${CARDFLOW_SANITIZERS:-1}" = 0 ] && [ "${CI:-}" != true ]; then
-  echo "test.sh: CARDFLOW_SANITIZERS=0: the sanitizer suites are not run"
+  echo "test.sh: CARDFLOW_SANITIZERS=0: the sanitizer, thread-safety and fuzz builds are not run"
   exit 0
 fi
 
@@ -38,3 +44,20 @@ cmake --build --preset tsan -j2 --target deck_test engine_test local_test verify
   trace_test check_test schedule_test
 ctest --preset tsan -j2
 echo "test.sh: the TSan suites passed ($((SECONDS - start)) s to build and run)"
+
+start=$SECONDS
+cmake --preset clang
+# The annotated code, as object files (no libraries linked, nothing else
+# built): every file of the node library (the reactors, the peer streams,
+# the registry, the outbox), the report server, and the coordinator's
+# progress bar and metrics.
+mapfile -t objects < <(ninja -C build-clang -t targets all |
+  grep -oE '^(node/CMakeFiles/cardflow_node_lib|coordinator/reports/CMakeFiles/cardflow_reports)\.dir/[a-z_]+\.cc\.o')
+objects+=(coordinator/CMakeFiles/cardflow_coordinator_lib.dir/progress.cc.o
+  coordinator/CMakeFiles/cardflow_coordinator_lib.dir/coordinator_metrics.cc.o)
+cmake --build --preset clang -j2 --target "${objects[@]}"
+echo "test.sh: the thread-safety build of ${#objects[@]} files passed ($((SECONDS - start)) s)"
+
+start=$SECONDS
+bash scripts/fuzz.sh
+echo "test.sh: the fuzz targets ran without a crash ($((SECONDS - start)) s to build and run)"

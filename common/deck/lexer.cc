@@ -105,15 +105,55 @@ std::string Quoted(std::string_view text) {
          " characters)";
 }
 
+std::string HexByte(char byte) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(byte));
+  return hex;
+}
+
 std::string DescribeBadByte(char byte) {
   const auto value = static_cast<unsigned char>(byte);
   if (value > ' ' && value < 0x7f) return std::string("unexpected character '") + byte + "'";
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%02X", value);
   if (value >= 0x80) {
-    return std::string("unexpected byte ") + hex + " (only ASCII is allowed outside comments)";
+    return "unexpected byte " + HexByte(byte) + " (only ASCII is allowed outside comments)";
   }
-  return std::string("unexpected control byte ") + hex;
+  return "unexpected control byte " + HexByte(byte);
+}
+
+size_t FindInvalidUtf8(std::string_view text) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char lead = byte(i);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    // The well-formed sequences (Unicode, table 3-7): the length and the
+    // range of the second byte follow from the first; later bytes are 80..BF.
+    size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;   // no overlong forms
+      if (lead == 0xED) high = 0x9F;  // no surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;   // no overlong forms
+      if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    if (byte(i + 1) < low || byte(i + 1) > high) return i;
+    for (size_t k = 2; k < length; ++k) {
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace cardflow

@@ -52,5 +52,13 @@ std::string Quoted(std::string_view text);
 // The message for a kBad token: the character, or its byte value when it is
 // not printable ASCII (messages stay ASCII even for binary input).
 std::string DescribeBadByte(char byte);
+// "0xE9".
+std::string HexByte(char byte);
+
+// The offset of the first byte of `text` that is not part of well-formed
+// UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above
+// U+10FFFF), or std::string_view::npos when all of it is. Protobuf checks
+// string fields the same way, and a deck travels to nodes as one.
+size_t FindInvalidUtf8(std::string_view text);
 
 }  // namespace cardflow

@@ -198,6 +198,14 @@ void Parser::ParseRepeat(TokenCursor& cursor, SourcePos pos, std::string_view in
 void Parser::ParseLine(std::string_view line, int number) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (const size_t hash = line.find('#'); hash != std::string_view::npos) {
+    // Comments are the only place for bytes other than ASCII, and they
+    // must be UTF-8 (DECK.md): a deck travels to nodes as a protobuf
+    // string, which a node refuses to parse otherwise.
+    if (const size_t bad = FindInvalidUtf8(line.substr(hash)); bad != std::string_view::npos) {
+      sink_.Error(SourcePos{number, static_cast<int>(hash + bad) + 1},
+                  "byte " + HexByte(line[hash + bad]) +
+                      " in a comment is not UTF-8 (a deck is UTF-8 text; save it as UTF-8)");
+    }
     line = line.substr(0, hash);
   }
   const size_t first = line.find_first_not_of(" \t");

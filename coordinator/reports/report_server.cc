@@ -6,10 +6,10 @@
 #include <atomic>
 #include <charconv>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <thread>
 
+#include "common/base/mutex.h"
 #include "coordinator/reports/index_page.h"
 
 namespace cardflow {
@@ -55,8 +55,8 @@ struct ReportServer::Impl {
   httplib::Server http;
   std::thread thread;
   std::atomic<bool> returned{false};  // listen_after_bind returned
-  std::mutex stop_mutex;
-  bool stopped = false;  // guarded by stop_mutex
+  Mutex stop_mutex;
+  bool stopped GUARDED_BY(stop_mutex) = false;
 };
 
 namespace {
@@ -172,7 +172,7 @@ ReportServer::ReportServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 ReportServer::~ReportServer() { Stop(); }
 
 void ReportServer::Stop() {
-  std::lock_guard lock(impl_->stop_mutex);
+  MutexLock lock(impl_->stop_mutex);
   if (impl_->stopped) return;
   impl_->stopped = true;
   impl_->http.stop();

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,31 @@ TEST(CliTest, Demo) {
   EXPECT_TRUE(std::holds_alternative<DemoOptions>(Parse({"demo"})));
 }
 
+TEST(CliTest, ConnectTimeoutIsSecondsForNodesWithItsDefaultInHelp) {
+  const CliRequest defaulted = Parse({"run", "d", "--node", "X=127.0.0.1:7001"});
+  const auto* plain = std::get_if<RunOptions>(&defaulted);
+  ASSERT_NE(plain, nullptr);
+  EXPECT_EQ(plain->placement.connect_timeout, std::chrono::milliseconds(5000));
+
+  const CliRequest request =
+      Parse({"run", "d", "--node", "X=127.0.0.1:7001", "--connect-timeout", "0.25"});
+  const auto* run = std::get_if<RunOptions>(&request);
+  ASSERT_NE(run, nullptr);
+  EXPECT_EQ(run->placement.connect_timeout, std::chrono::milliseconds(250));
+
+  const CliRequest demo_request = Parse({"demo", "--loopback", "2", "--connect-timeout", "30"});
+  const auto* demo = std::get_if<DemoOptions>(&demo_request);
+  ASSERT_NE(demo, nullptr);
+  EXPECT_EQ(demo->placement.connect_timeout, std::chrono::seconds(30));
+
+  for (const char* command : {"run", "demo"}) {
+    const CliRequest help = Parse({command, "--help"});
+    const auto* exit = std::get_if<CliExit>(&help);
+    ASSERT_NE(exit, nullptr);
+    EXPECT_THAT(exit->out, HasSubstr("--connect-timeout SECONDS (default: 5)")) << command;
+  }
+}
+
 TEST(CliTest, HelpIsExit0OnStdout) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"--help"}, {"-h"}, {"run", "--help"}, {"demo", "--help"}}) {
@@ -155,7 +181,20 @@ INSTANTIATE_TEST_SUITE_P(
                     BadCase{{"run", "d", "--node", "X=127.0.0.1:0"},
                             "--node X=127.0.0.1:0: the port must be a number from 1 to 65535"},
                     BadCase{{"run", "d", "--node", "X=host:http"},
-                            "--node X=host:http: the port must be a number from 1 to 65535"}));
+                            "--node X=host:http: the port must be a number from 1 to 65535"},
+                    BadCase{{"run", "d", "--connect-timeout", "2"},
+                            "--connect-timeout needs nodes (--node, --nodes-file or --loopback)"},
+                    BadCase{{"run", "d", "--loopback", "2", "--connect-timeout", "0"},
+                            "--connect-timeout 0: expected a number of seconds from 0.001 to "
+                            "3600, such as 5 or 0.5"},
+                    BadCase{{"demo", "--loopback", "2", "--connect-timeout", "5s"},
+                            "--connect-timeout 5s: expected a number of seconds"},
+                    BadCase{{"run", "d", "--loopback", "2", "--connect-timeout", "-1"},
+                            "--connect-timeout -1: expected a number of seconds"},
+                    BadCase{{"run", "d", "--loopback", "2", "--connect-timeout", "nan"},
+                            "--connect-timeout nan: expected a number of seconds"},
+                    BadCase{{"run", "d", "--loopback", "2", "--connect-timeout", "3601"},
+                            "--connect-timeout 3601: expected a number of seconds"}));
 
 }  // namespace
 }  // namespace cardflow

@@ -100,6 +100,14 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"NonUtf8Byte", kStack + "    set a \xff\n", 2, 11,
                   "unexpected byte 0xFF (only ASCII is allowed outside comments)"},
         ErrorCase{"Utf8OutsideComment", "shared caf\xc3\xa9\n", 1, 11, "unexpected byte 0xC3"},
+        ErrorCase{"Latin1InComment", kStack + "    set a 1  # caf\xe9\n", 2, 19,
+                  "byte 0xE9 in a comment is not UTF-8 (a deck is UTF-8 text; save it as UTF-8)"},
+        ErrorCase{"TruncatedUtf8InComment", "# caf\xc3\n" + kStack + "    set a 1\n", 1, 6,
+                  "byte 0xC3 in a comment is not UTF-8"},
+        ErrorCase{"OverlongUtf8InComment", "#\xc0\xaf\n" + kStack + "    set a 1\n", 1, 2,
+                  "byte 0xC0 in a comment is not UTF-8"},
+        ErrorCase{"SurrogateInComment", "#\xed\xa0\x80\n" + kStack + "    set a 1\n", 1, 2,
+                  "byte 0xED in a comment is not UTF-8"},
         ErrorCase{"StrayCarriageReturn", kStack + "    set a\r 1\n", 2, 10,
                   "unexpected control byte 0x0D"}),
     CaseName);
@@ -203,6 +211,14 @@ TEST(ParserTest, SkipsAUtf8ByteOrderMark) {
   // Only at the very start: elsewhere it is three non-ASCII bytes.
   EXPECT_THAT(Errors("stack A:\n\xEF\xBB\xBF    set a 1\n"),
               ElementsAre(HasSubstr("2:1: unexpected byte 0xEF")));
+}
+
+TEST(ParserTest, AcceptsUtf8InComments) {
+  // Two-, three- and four-byte sequences, at the edges of their ranges.
+  const LoadResult result = Load(
+      "# caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9d\x84\x9e \xed\x9f\xbf \xf4\x8f\xbf\xbf\n"
+      "stack A:\n    set a 1  # \xc2\x80\xdf\xbf\xe0\xa0\x80\xf0\x90\x80\x80\n");
+  EXPECT_TRUE(result.program.has_value()) << FormatDiagnostics(result.errors);
 }
 
 TEST(ParserTest, AcceptsTheInt64Bounds) {

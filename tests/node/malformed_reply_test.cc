@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "coordinator/cluster/run_cluster.h"
@@ -13,55 +12,13 @@
 #include "proto/channel_settings.h"
 #include "proto/protocol.h"
 #include "tests/local/deck_fixture.h"
+#include "tests/node/answering_reactor.h"
 
 namespace cardflow {
 namespace {
 
 // Not a protobuf message: field 1 with wire type 7, which does not exist.
 const std::string kGarbage("\x0f\x00", 2);
-
-// Answers the first RunControl with kGarbage, then waits for the caller to
-// go; ends OK, as a node that thinks nothing went wrong would.
-class GarbageRun final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
- public:
-  GarbageRun() {
-    grpc::Slice slice(kGarbage);
-    garbage_ = grpc::ByteBuffer(&slice, 1);
-    StartRead(&in_);
-  }
-
-  void OnReadDone(bool ok) override {
-    std::lock_guard lock(mutex_);
-    if (!ok) {
-      reading_ = false;
-      MaybeFinish();
-      return;
-    }
-    if (!wrote_) {
-      wrote_ = writing_ = true;
-      StartWrite(&garbage_);
-    }
-    StartRead(&in_);
-  }
-  void OnWriteDone(bool) override {
-    std::lock_guard lock(mutex_);
-    writing_ = false;
-    MaybeFinish();
-  }
-  void OnDone() override { delete this; }
-
- private:
-  void MaybeFinish() {
-    if (!reading_ && !writing_) Finish(grpc::Status::OK);
-  }
-
-  std::mutex mutex_;  // reactions may run on two threads at once
-  grpc::ByteBuffer in_;
-  grpc::ByteBuffer garbage_;
-  bool wrote_ = false;
-  bool writing_ = false;
-  bool reading_ = true;
-};
 
 class GarbageNode final : public wire::Node::WithCallbackMethod_Ping<
                               wire::Node::WithRawCallbackMethod_Run<wire::Node::Service>> {
@@ -76,7 +33,10 @@ class GarbageNode final : public wire::Node::WithCallbackMethod_Ping<
   }
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Run(
       grpc::CallbackServerContext*) override {
-    return new GarbageRun;
+    // Answers the first RunControl with kGarbage, then waits for the caller to go.
+    grpc::Slice slice(kGarbage);
+    return new testing::AnsweringReactor<grpc::ByteBuffer, grpc::ByteBuffer>(
+        grpc::ByteBuffer(&slice, 1), /*once=*/true);
   }
 };
 

@@ -1,0 +1,59 @@
+// AnsweringReactor: the server end of a bidi stream for tests — a peer that
+// answers what it reads with one fixed reply, the first message only
+// (`once`) or each one (while no write is in flight), and ends OK once the
+// caller has closed or cancelled and no write is outstanding, as a peer that
+// thinks nothing went wrong would. Deletes itself in OnDone.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <mutex>
+#include <utility>
+
+namespace cardflow::testing {
+
+template <typename Read, typename Write>
+class AnsweringReactor final : public grpc::ServerBidiReactor<Read, Write> {
+ public:
+  AnsweringReactor(Write reply, bool once) : reply_(std::move(reply)), once_(once) {
+    this->StartRead(&in_);
+  }
+
+  void OnReadDone(bool ok) override {
+    std::lock_guard lock(mutex_);
+    if (!ok) {
+      reading_ = false;
+      MaybeFinish();
+      return;
+    }
+    if (!writing_ && !(once_ && wrote_)) {
+      wrote_ = writing_ = true;
+      this->StartWrite(&reply_);
+    }
+    this->StartRead(&in_);
+  }
+  void OnWriteDone(bool) override {
+    std::lock_guard lock(mutex_);
+    writing_ = false;
+    MaybeFinish();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void MaybeFinish() {
+    if (reading_ || writing_ || finished_) return;
+    finished_ = true;
+    this->Finish(grpc::Status::OK);
+  }
+
+  std::mutex mutex_;  // reactions may run on two threads at once
+  Read in_;
+  const Write reply_;
+  const bool once_;
+  bool wrote_ = false;
+  bool writing_ = false;
+  bool reading_ = true;
+  bool finished_ = false;
+};
+
+}  // namespace cardflow::testing
