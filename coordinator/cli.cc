@@ -148,7 +148,8 @@ std::string FormatSeconds(std::chrono::milliseconds duration) {
 // cluster's own message.
 struct PlacementFlags {
   std::vector<std::string> nodes;
-  std::string connect_timeout;  // --connect-timeout, as given
+  std::string connect_timeout;   // --connect-timeout, as given
+  std::optional<int> in_flight;  // --in-flight
   std::string nodes_file;
   std::vector<std::string> place;
   LinkSecurityFiles security;
@@ -190,6 +191,11 @@ void AddPlacementFlags(CLI::App* cmd, PlacementOptions& placement, PlacementFlag
                   "(exit status 3). Fractions are fine: 0.5")
       ->option_text("SECONDS (default: " +
                     FormatSeconds(std::chrono::milliseconds(placement.connect_timeout)) + ")");
+  cmd->add_option("--in-flight", flags.in_flight,
+                  "Runs in flight at once on the nodes: more keeps the nodes busy\n"
+                  "while each run waits on the network; the report does not depend on it")
+      ->check(CLI::Range(1, 4096))
+      ->option_text("N (default: " + std::to_string(placement.in_flight) + ")");
 }
 
 // --connect-timeout's word as a duration: seconds, above 0 and at most an hour.
@@ -244,6 +250,12 @@ std::optional<std::string> ResolvePlacement(const PlacementFlags& flags,
     if (auto problem = ParseConnectTimeout(flags.connect_timeout, placement.connect_timeout)) {
       return problem;
     }
+  }
+  if (flags.in_flight) {
+    if (placement.Local()) {
+      return std::string("--in-flight needs nodes (--node, --nodes-file or --loopback)");
+    }
+    placement.in_flight = *flags.in_flight;
   }
   if (flags.security.any()) {
     if (placement.nodes.empty()) {

@@ -56,6 +56,8 @@ struct PlacementOptions {
   // `--connect-timeout SECONDS`: how long each node may take to answer the
   // first ping before the run fails (exit 3). Nodes only (--node, --loopback).
   std::chrono::milliseconds connect_timeout = ClusterOptions().connect_timeout;
+  // `--in-flight N`: runs in flight at once on the nodes.
+  int in_flight = ClusterOptions().in_flight;
 
   bool Local() const { return nodes.empty() && loopback == 0; }
 };

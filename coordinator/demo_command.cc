@@ -1,6 +1,7 @@
 #include "coordinator/demo_command.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -46,8 +47,14 @@ StatusOr<DemoDeck> LoadEmbedded(const char* file, Ordering ordering) {
 // Where the demo runs its decks: this process, or two worker nodes.
 class DemoStage {
  public:
-  DemoStage(std::vector<NodeAddress> nodes, LinkSecurity links, CoordinatorMetrics* metrics)
-      : nodes_(std::move(nodes)), links_(std::move(links)), metrics_(metrics) {}
+  // `timing`: --connect-timeout and --in-flight, for remote stages.
+  DemoStage(std::vector<NodeAddress> nodes, LinkSecurity links, CoordinatorMetrics* metrics,
+            const PlacementOptions& timing = {})
+      : nodes_(std::move(nodes)),
+        links_(std::move(links)),
+        metrics_(metrics),
+        connect_timeout_(timing.connect_timeout),
+        in_flight_(timing.in_flight) {}
   bool remote() const { return !nodes_.empty(); }
   const std::vector<NodeAddress>& nodes() const { return nodes_; }
 
@@ -64,6 +71,8 @@ class DemoStage {
     options.threads = threads;
     options.placement.nodes = nodes_;
     options.placement.links = links_;
+    options.placement.connect_timeout = connect_timeout_;
+    options.placement.in_flight = in_flight_;
     if (remote()) {
       for (const auto& [stack, node] : place) {
         options.placement.place.emplace_back(stack, nodes_[node].name);
@@ -76,6 +85,8 @@ class DemoStage {
   std::vector<NodeAddress> nodes_;
   LinkSecurity links_;           // default (plaintext) for loopback nodes
   CoordinatorMetrics* metrics_;  // --metrics; may be null
+  std::chrono::milliseconds connect_timeout_;
+  int in_flight_;
 };
 
 // Every line of `text` with `prefix` in front.
@@ -207,13 +218,15 @@ int DemoCommand(const DemoOptions& options, Console& console) {
     console.err << "demo: " << nodes.status().message() << "\n";
     return ClusterExitCode(nodes.status());
   }
-  const DemoStage stage(std::move(nodes).value(), options.placement.links, (*metrics)->metrics());
+  const DemoStage stage(std::move(nodes).value(), options.placement.links, (*metrics)->metrics(),
+                        options.placement);
   // Where the same seeds run again under the seeded shuffle: the given
   // nodes, or — with no placement flag — two nodes embedded in this process.
   std::unique_ptr<LoopbackCluster> embedded;
   std::optional<DemoStage> seeded_stage;
   if (stage.remote()) {
-    seeded_stage.emplace(stage.nodes(), options.placement.links, (*metrics)->metrics());
+    seeded_stage.emplace(stage.nodes(), options.placement.links, (*metrics)->metrics(),
+                         options.placement);
   } else if (!options.placement.local_flag) {
     PlacementOptions two;
     two.loopback = 2;

@@ -35,6 +35,8 @@ std::unique_ptr<Runner> MakeRunner(const RunOptions& options, ClusterObserver* o
   where.loopback = options.placement.loopback;
   where.place = options.placement.place;
   where.loopback_log = options.log;
+  where.connect_timeout = options.placement.connect_timeout;
+  where.in_flight = options.placement.in_flight;
   where.observer = observer;
   return std::make_unique<ClusterRunner>(std::move(where));
 }

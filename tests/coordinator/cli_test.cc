@@ -196,5 +196,35 @@ INSTANTIATE_TEST_SUITE_P(
                     BadCase{{"run", "d", "--loopback", "2", "--connect-timeout", "3601"},
                             "--connect-timeout 3601: expected a number of seconds"}));
 
+TEST(CliTest, ShuffleAndInFlightAreForNodesAndChecked) {
+  const CliRequest seeded =
+      Parse({"run", "d", "--loopback", "2", "--shuffle", "seeded", "--in-flight", "3"});
+  const auto* run = std::get_if<RunOptions>(&seeded);
+  ASSERT_NE(run, nullptr);
+  EXPECT_EQ(run->shuffle, Shuffle::kSeeded);
+  EXPECT_EQ(run->placement.in_flight, 3);
+  const CliRequest unset = Parse({"run", "d", "--loopback", "2"});
+  ASSERT_NE(std::get_if<RunOptions>(&unset), nullptr);
+  EXPECT_FALSE(std::get_if<RunOptions>(&unset)->shuffle.has_value());  // network on nodes
+  // --schedule on nodes asks for the seeded shuffle.
+  const CliRequest replay = Parse({"run", "d", "--loopback", "2", "--schedule", "s"});
+  ASSERT_NE(std::get_if<RunOptions>(&replay), nullptr);
+  EXPECT_EQ(std::get_if<RunOptions>(&replay)->shuffle, Shuffle::kSeeded);
+  for (const auto& [args, words] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"run", "d", "--shuffle", "network"}, "--shuffle network needs nodes"},
+           {{"run", "d", "--loopback", "2", "--shuffle", "network", "--schedule", "s"},
+            "--schedule needs --shuffle seeded"},
+           {{"run", "d", "--shuffle", "sideways"}, "sideways"},
+           {{"run", "d", "--in-flight", "4"}, "--in-flight needs nodes"},
+           {{"run", "d", "--loopback", "2", "--in-flight", "0"}, "--in-flight"},
+           {{"demo", "--local", "--shuffle", "network"}, "--shuffle network needs nodes"}}) {
+    const CliRequest bad = Parse(args);
+    const auto* exit = std::get_if<CliExit>(&bad);
+    ASSERT_NE(exit, nullptr) << args.back();
+    EXPECT_EQ(exit->code, 2);
+    EXPECT_THAT(exit->err, ::testing::HasSubstr(words));
+  }
+}
+
 }  // namespace
 }  // namespace cardflow
