@@ -250,6 +250,8 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
   size_t start_index = 0;
   {
     std::lock_guard lock(mutex_);
+    // Validated whole before anything changes: a bad reroute leaves the
+    // routes as they were.
     for (StackId s = 0; s < p.stacks.size(); ++s) {
       const wire::Route& route = reroute.routes(static_cast<int>(s));
       if (route.stack() != p.stacks[s].name || route.node().empty() || route.address().empty()) {
@@ -261,6 +263,10 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
             fmt::format("reroute moves stack {} away from node {}, which holds it",
                         p.stacks[s].name, self_name_));
       }
+    }
+    for (StackId s = 0; s < p.stacks.size(); ++s) {
+      const wire::Route& route = reroute.routes(static_cast<int>(s));
+      if (route.node() == route_node_[s] && route.address() == route_address_[s]) continue;
       moved.push_back(s);
       route_node_[s] = route.node();
       route_address_[s] = route.address();

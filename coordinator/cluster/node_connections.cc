@@ -93,6 +93,24 @@ bool NodeConnections::Answers(size_t i, std::chrono::milliseconds timeout) const
          CheckProtocol(reply.protocol(), "PingReply").ok();
 }
 
+void NodeConnections::AnswersAsync(size_t i, std::chrono::milliseconds timeout,
+                                   std::function<void(bool answered)> done) const {
+  struct Call {
+    grpc::ClientContext context;
+    wire::PingRequest request;
+    wire::PingReply reply;
+    std::function<void(bool)> done;
+  };
+  auto call = std::make_shared<Call>();
+  call->context.set_deadline(std::chrono::system_clock::now() + timeout);
+  call->request.set_protocol(kProtocolVersion);
+  call->done = std::move(done);
+  stubs_[i]->async()->Ping(
+      &call->context, &call->request, &call->reply, [call](const grpc::Status& status) {
+        call->done(status.ok() && CheckProtocol(call->reply.protocol(), "PingReply").ok());
+      });
+}
+
 Status NodeConnections::Unreachable(size_t i, const grpc::Status& status,
                                     std::chrono::milliseconds timeout) {
   const NodeAddress& node = nodes_[i];

@@ -7,6 +7,7 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,10 @@ class NodeConnections {
   // One ping of node i that does not wait for a connection: whether it
   // answers within `timeout` (a node that died and came back, say).
   bool Answers(size_t i, std::chrono::milliseconds timeout) const;
+  // The same without waiting: `done(answered)` is called once, on a gRPC
+  // thread, within about `timeout`. This object must outlive the call.
+  void AnswersAsync(size_t i, std::chrono::milliseconds timeout,
+                    std::function<void(bool answered)> done) const;
 
   size_t size() const { return nodes_.size(); }
   const NodeAddress& node(size_t i) const { return nodes_[i]; }

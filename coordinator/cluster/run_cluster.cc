@@ -158,12 +158,14 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   uint64_t finished = 0;  // guarded by mutex
   Status fault;           // the first; guarded by mutex
 
-  // A node given up for dead is pinged again before a run starts, at most
-  // every `retry[n]` (doubling up to kMaxRejoinBackoff): once it answers,
-  // it takes its stacks back from the next run on.
+  // A node given up for dead is pinged again when a run starts, at most
+  // every `retry[n]` (doubling up to kMaxRejoinBackoff), without waiting
+  // for the answer (this runs on the finisher pool): once it answers, it
+  // takes its stacks back from the next run on.
   std::vector<std::chrono::milliseconds> retry(connections.size(), kFirstRejoinBackoff);
   std::vector<std::chrono::steady_clock::time_point> next_try(
       connections.size());  // guarded by mutex
+  uint64_t pinging = 0;     // rejoin pings not answered yet; guarded by mutex
   auto rejoin = [&] {
     std::vector<size_t> due;
     {
@@ -174,13 +176,21 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
         next_try[n] = now + retry[n];
         retry[n] = std::min(kMaxRejoinBackoff, retry[n] * 2);
         due.push_back(n);
+        ++pinging;
       }
     }
     for (size_t n : due) {
-      if (!connections.Answers(n, kRejoinPingTimeout)) continue;
-      std::lock_guard lock(mutex);
-      dead[n] = false;
-      retry[n] = kFirstRejoinBackoff;
+      connections.AnswersAsync(n, kRejoinPingTimeout, [&, n](bool answered) {
+        {
+          std::lock_guard lock(mutex);
+          if (answered) {
+            dead[n] = false;
+            retry[n] = kFirstRejoinBackoff;
+          }
+          --pinging;
+        }
+        changed.notify_all();
+      });
     }
   };
 
@@ -239,8 +249,9 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   for (int i = 0; i < in_flight; ++i) launch();
   {
     std::unique_lock lock(mutex);
-    changed.wait(lock,
-                 [&] { return active == 0 && (next >= options.runs || !fault.ok() || stopped()); });
+    changed.wait(lock, [&] {
+      return active == 0 && pinging == 0 && (next >= options.runs || !fault.ok() || stopped());
+    });
   }
   finisher.join();
   if (!fault.ok()) return fault;
