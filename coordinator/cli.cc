@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/command_line.h"
 #include "coordinator/cluster/node_list.h"
 
 namespace cardflow {
@@ -409,24 +410,19 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   AddLogFlags(serve_cmd, serve.log, log_format);
 
   // CLI11 would only say "A subcommand is required" for `cardflow-coordinator fly`.
-  if (argc >= 2 && argv[1][0] != '-' && !run_cmd->check_name(argv[1]) &&
-      !demo_cmd->check_name(argv[1]) && !serve_cmd->check_name(argv[1]) &&
-      !check_cmd->check_name(argv[1])) {
+  const std::vector<std::string> commands = {"run", "check", "demo", "serve"};
+  if (argc >= 2 && argv[1][0] != '-' &&
+      std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+    const std::optional<std::string> meant = ClosestWord(argv[1], commands);
     return CliExit{2, "",
                    std::string("Unknown command: ") + argv[1] +
-                       " (the commands are run, check, demo and serve)\nRun with --help for more "
-                       "information.\n"};
+                       " (the commands are run, check, demo and serve)" +
+                       (meant ? "; did you mean '" + *meant + "'?" : std::string()) +
+                       "\nRun with --help for more information.\n"};
   }
 
-  std::ostringstream out;
-  std::ostringstream err;
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e, out, err);
-    // CLI11 has its own exit codes (105, 106, 109, ...); the spec has one
-    // for every bad command line.
-    return CliExit{code == 0 ? 0 : 2, out.str(), err.str()};
+  if (std::optional<CommandLineExit> exit = ParseCommandLineOrExit(app, argc, argv)) {
+    return CliExit{exit->code, std::move(exit->out), std::move(exit->err)};
   }
   if (check_cmd->parsed()) {
     check.ordering = check_ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;

@@ -7,7 +7,7 @@
 
 #include "common/deck/diagnostic_sink.h"
 #include "common/deck/lexer.h"
-#include "common/deck/suggest.h"
+#include "base/suggest.h"
 #include "common/deck/token_cursor.h"
 
 namespace cardflow {

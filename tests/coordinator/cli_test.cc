@@ -112,7 +112,18 @@ TEST_P(BadArgumentsTest, Exit2WithAMessageOnStderr) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadArgumentsTest,
-    testing::Values(BadCase{{}, "subcommand"}, BadCase{{"fly"}, "fly"}, BadCase{{"run"}, "deck"},
+    testing::Values(BadCase{{}, "subcommand"}, BadCase{{"fly"}, "fly"},
+                    // A misspelled command or flag names the one meant.
+                    BadCase{{"rnu", "d"},
+                            "rnu (the commands are run, check, demo and serve); "
+                            "did you mean 'run'?"},
+                    BadCase{{"run", "d", "--ordring", "none"},
+                            "not expected: none --ordring; did you mean '--ordering'?"},
+                    BadCase{{"check", "d", "--max-state", "9"}, "did you mean '--max-states'?"},
+                    BadCase{{"run", "d", "--rusn", "5", "--sed", "3"},
+                            "'--rusn': did you mean '--runs'?\n'--sed': did you mean '--seed'?"},
+                    BadCase{{"--verison"}, "'--verison': did you mean '--version'?"},
+                    BadCase{{"run"}, "deck"},
                     BadCase{{"run", "d", "--ordering", "sideways"}, "sideways"},
                     BadCase{{"run", "d", "--runs", "0"}, "--runs"},
                     BadCase{{"run", "d", "--runs", "lots"}, "--runs"},
