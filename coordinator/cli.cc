@@ -403,7 +403,7 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
       ->add_option("--http", serve.http,
                    "Where to listen: :PORT (every interface), HOST:PORT or [IPv6]:PORT;\n"
                    "port 0 picks a free one (the address is printed)")
-      ->option_text("ADDR (default: :8080)");
+      ->option_text("ADDR (default: 127.0.0.1:8080, this machine only)");
   AddReportsFlag(serve_cmd, serve.reports, "The reports folder to serve (made if missing)")
       ->option_text(std::string("DIR (default: $CARDFLOW_REPORTS, else ") + kDefaultReportsDir +
                     ")");

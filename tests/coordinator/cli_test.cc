@@ -87,6 +87,15 @@ TEST(CliTest, HelpIsExit0OnStdout) {
   EXPECT_THAT(run.out, HasSubstr("no node is named"));
 }
 
+TEST(CliTest, ServeListensOnThisMachineOnlyUnlessTold) {
+  const CliRequest plain = Parse({"serve"});
+  ASSERT_NE(std::get_if<ServeOptions>(&plain), nullptr);
+  EXPECT_EQ(std::get<ServeOptions>(plain).http, "127.0.0.1:8080");
+  const CliRequest everywhere = Parse({"serve", "--http", ":9000"});
+  ASSERT_NE(std::get_if<ServeOptions>(&everywhere), nullptr);
+  EXPECT_EQ(std::get<ServeOptions>(everywhere).http, ":9000");
+}
+
 TEST(CliTest, VersionIsExit0) {
   const CliExit exit = std::get<CliExit>(Parse({"--version"}));
   EXPECT_EQ(exit.code, 0);
