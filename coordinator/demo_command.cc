@@ -1,6 +1,7 @@
 #include "coordinator/demo_command.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -17,8 +18,10 @@
 #include "coordinator/cluster/run_cluster.h"
 #include "coordinator/command_metrics.h"
 #include "coordinator/embedded_decks.h"
+#include "coordinator/interrupt_watch.h"
 #include "coordinator/run_command.h"
 #include "coordinator/run_exports.h"
+#include "coordinator/shutdown_signals.h"
 
 namespace cardflow {
 
@@ -46,8 +49,10 @@ StatusOr<DemoDeck> LoadEmbedded(const char* file, Ordering ordering) {
 // Where the demo runs its decks: this process, or two worker nodes.
 class DemoStage {
  public:
-  DemoStage(std::vector<NodeAddress> nodes, LinkSecurity links, CoordinatorMetrics* metrics)
-      : nodes_(std::move(nodes)), links_(std::move(links)), metrics_(metrics) {}
+  // Once `*stop` is true (Ctrl-C) no stage starts another run.
+  DemoStage(std::vector<NodeAddress> nodes, LinkSecurity links, CoordinatorMetrics* metrics,
+            const std::atomic<bool>* stop)
+      : nodes_(std::move(nodes)), links_(std::move(links)), metrics_(metrics), stop_(stop) {}
   bool remote() const { return !nodes_.empty(); }
   const std::vector<NodeAddress>& nodes() const { return nodes_; }
 
@@ -67,13 +72,14 @@ class DemoStage {
         options.placement.place.emplace_back(stack, nodes_[node].name);
       }
     }
-    return ExecuteRuns(deck.program, deck.text, options, nullptr, metrics_);
+    return ExecuteRuns(deck.program, deck.text, options, nullptr, metrics_, nullptr, stop_);
   }
 
  private:
   std::vector<NodeAddress> nodes_;
   LinkSecurity links_;           // default (plaintext) for loopback nodes
   CoordinatorMetrics* metrics_;  // --metrics; may be null
+  const std::atomic<bool>* stop_;
 };
 
 // Every line of `text` with `prefix` in front.
@@ -123,7 +129,14 @@ StatusOr<std::vector<NodeAddress>> DemoNodes(const PlacementOptions& placement,
 }
 
 int DemoCommand(const DemoOptions& options, Console& console) {
-  // First: with --metrics-linger it blocks the signals before any thread starts.
+  // Before any thread starts (every thread inherits the blocked signals):
+  // Ctrl-C stops the demo after the runs in flight, keeping what it printed.
+  InterruptWatch interrupt([&console](int signal) {
+    console.err << (console.err_is_terminal ? "\r\033[K" : "") << ShutdownSignalName(signal)
+                << ": stopping the demo after the runs in flight (again to quit at once)\n"
+                << std::flush;
+  });
+  // Then: with --metrics-linger it blocks the signals before any thread starts.
   StatusOr<std::unique_ptr<CommandMetrics>> metrics = CommandMetrics::Start(options.metrics);
   if (!metrics.ok()) {
     console.err << "demo: " << metrics.status().message() << "\n";
@@ -147,13 +160,22 @@ int DemoCommand(const DemoOptions& options, Console& console) {
     console.err << "demo: " << nodes.status().message() << "\n";
     return ClusterExitCode(nodes.status());
   }
-  const DemoStage stage(std::move(nodes).value(), options.placement.links, (*metrics)->metrics());
+  const DemoStage stage(std::move(nodes).value(), options.placement.links, (*metrics)->metrics(),
+                        &interrupt.stop());
   const uint64_t transfer_runs = stage.remote() ? kRemoteTransferRuns : kTransferRuns;
-  // Every stage either gives its report or ends the demo with exit 3.
+  // Every stage either gives its report or ends the demo: exit 3 when the
+  // cluster could not carry it, 130 after Ctrl-C (what was told so far stays).
   std::optional<int> failed;
   const auto run = [&](const DemoDeck& deck, Ordering ordering, uint64_t runs, int threads,
                        const std::vector<std::pair<std::string, size_t>>& place) {
     StatusOr<Report> report = stage.Run(deck, ordering, runs, threads, place);
+    if (interrupt.stop().load()) {
+      if (!failed) {
+        out << "   (interrupted: the demo stopped here)\n" << std::flush;
+        failed = 130;
+      }
+      return Report{};
+    }
     if (report.ok()) return *std::move(report);
     if (!failed) {
       console.err << "demo: " << report.status().message() << "\n";
@@ -233,6 +255,7 @@ int DemoCommand(const DemoOptions& options, Console& console) {
     console.err << "demo: " << written.message() << "\n";
     return 2;
   }
+  interrupt.Stop();  // --metrics-linger takes the next signal
   (*metrics)->Linger();
 
   const bool held = naive.outcomes.size() > 1 && ordered.outcomes.size() == 1 &&
