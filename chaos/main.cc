@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base/command_line.h"
+#include "base/log_line.h"
 #include "chaos/control_api.h"
 #include "chaos/control_server.h"
 #include "chaos/host_port.h"
@@ -108,6 +109,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   if (const auto exit = cardflow::ParseCommandLineOrExit(app, argc, argv)) return exit->Print();
   spdlog::set_default_logger(spdlog::stderr_color_mt("cardflow-chaos"));
+  spdlog::set_pattern(cardflow::TextLogPattern("program"));  // the coordinator's and nodes' line
   spdlog::set_level(spdlog::level::from_str(log_level));
 
   std::vector<cardflow::chaos::LinkSpec> links;
