@@ -28,6 +28,7 @@ COPY docker/build-programs.sh /usr/local/bin/
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY examples examples/
+COPY base base/
 COPY common common/
 COPY proto proto/
 COPY node node/

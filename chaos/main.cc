@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "base/command_line.h"
+#include "base/log_line.h"
 #include "chaos/control_api.h"
 #include "chaos/control_server.h"
 #include "chaos/host_port.h"
@@ -105,13 +107,9 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
+  if (const auto exit = cardflow::ParseCommandLineOrExit(app, argc, argv)) return exit->Print();
   spdlog::set_default_logger(spdlog::stderr_color_mt("cardflow-chaos"));
+  spdlog::set_pattern(cardflow::TextLogPattern("program"));  // the coordinator's and nodes' line
   spdlog::set_level(spdlog::level::from_str(log_level));
 
   std::vector<cardflow::chaos::LinkSpec> links;

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/command_line.h"
 #include "coordinator/cluster/node_list.h"
 
 namespace cardflow {
@@ -117,23 +118,22 @@ Examples:
   cardflow-coordinator demo --loopback 2
   cardflow-coordinator demo --node X=127.0.0.1:7001 --node Y=127.0.0.1:7002)";
 
-// CLI11 reads "-3" into an unsigned option as 2^64 - 3; a seed or count is
-// never negative.
-// CLI11 also clamps a number above 2^64 - 1 to it: a seed or count that
-// does not fit is an error, not silently another one.
-CLI::Validator NotNegative() {
+// A count or seed from `min` to `max`, with one message for every value
+// that is not one ("-3", "lots", "0", past the top): CLI11's own checks give
+// a different one each, read "-3" as 2^64 - 3 and clamp what is too big.
+CLI::Validator WholeNumber(uint64_t min, uint64_t max) {
   return CLI::Validator(
-      [](std::string& value) {
-        if (value.find('-') != std::string::npos) return std::string("must not be negative");
+      [min, max](std::string& value) {
         uint64_t parsed = 0;
-        const auto [end, error] =
-            std::from_chars(value.data(), value.data() + value.size(), parsed);
-        if (error == std::errc::result_out_of_range) {
-          return "must be at most " + std::to_string(std::numeric_limits<uint64_t>::max());
+        const char* end = value.data() + value.size();
+        const auto [stop, error] = std::from_chars(value.data(), end, parsed);
+        if (value.empty() || error != std::errc() || stop != end || parsed < min || parsed > max) {
+          return "must be a whole number from " + std::to_string(min) + " to " +
+                 std::to_string(max);
         }
         return std::string();
       },
-      "NONNEGATIVE");
+      "N");
 }
 
 // 5000 ms -> "5", 500 ms -> "0.5".
@@ -369,11 +369,10 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
       ->check(CLI::IsMember({"callbacks", "none"}))
       ->option_text("callbacks|none (default: callbacks)");
   run_cmd->add_option("--runs", run.runs, "How many runs, each from fresh state")
-      ->check(NotNegative())
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->check(WholeNumber(1, 1'000'000'000))
       ->option_text("N (default: " + std::to_string(run.runs) + ")");
   run_cmd->add_option("--seed", run.seed, "Seed of the first run; run i uses seed + i")
-      ->check(NotNegative())
+      ->check(WholeNumber(0, std::numeric_limits<uint64_t>::max()))
       ->option_text("S (default: " + std::to_string(run.seed) + ")");
   run_cmd
       ->add_option("--threads", run.threads,
@@ -470,8 +469,7 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
       ->add_option("--max-states", check.max_states,
                    "Stop after N distinct states (about 50 bytes each): the answer is\n"
                    "then partial and the exit status 4")
-      ->check(NotNegative())
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}))
+      ->check(WholeNumber(1, 1'000'000'000))
       ->option_text("N (default: " + std::to_string(check.max_states) + ")");
   check_cmd->add_flag(
       "--no-reduction", [&check](int64_t) { check.reduction = false; },
@@ -489,31 +487,26 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
       ->add_option("--http", serve.http,
                    "Where to listen: :PORT (every interface), HOST:PORT or [IPv6]:PORT;\n"
                    "port 0 picks a free one (the address is printed)")
-      ->option_text("ADDR (default: :8080)");
+      ->option_text("ADDR (default: 127.0.0.1:8080, this machine only)");
   AddReportsFlag(serve_cmd, serve.reports, "The reports folder to serve (made if missing)")
       ->option_text(std::string("DIR (default: $CARDFLOW_REPORTS, else ") + kDefaultReportsDir +
                     ")");
   AddLogFlags(serve_cmd, serve.log, log_format);
 
   // CLI11 would only say "A subcommand is required" for `cardflow-coordinator fly`.
-  if (argc >= 2 && argv[1][0] != '-' && !run_cmd->check_name(argv[1]) &&
-      !demo_cmd->check_name(argv[1]) && !serve_cmd->check_name(argv[1]) &&
-      !check_cmd->check_name(argv[1])) {
+  const std::vector<std::string> commands = {"run", "check", "demo", "serve"};
+  if (argc >= 2 && argv[1][0] != '-' &&
+      std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+    const std::optional<std::string> meant = ClosestWord(argv[1], commands);
     return CliExit{2, "",
                    std::string("Unknown command: ") + argv[1] +
-                       " (the commands are run, check, demo and serve)\nRun with --help for more "
-                       "information.\n"};
+                       " (the commands are run, check, demo and serve)" +
+                       (meant ? "; did you mean '" + *meant + "'?" : std::string()) +
+                       "\nRun with --help for more information.\n"};
   }
 
-  std::ostringstream out;
-  std::ostringstream err;
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e, out, err);
-    // CLI11 has its own exit codes (105, 106, 109, ...); the spec has one
-    // for every bad command line.
-    return CliExit{code == 0 ? 0 : 2, out.str(), err.str()};
+  if (std::optional<CommandLineExit> exit = ParseCommandLineOrExit(app, argc, argv)) {
+    return CliExit{exit->code, std::move(exit->out), std::move(exit->err)};
   }
   if (check_cmd->parsed()) {
     check.ordering = check_ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;

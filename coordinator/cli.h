@@ -11,7 +11,7 @@
 //                              | --nodes-file FILE | --loopback 2] [--tls-... --token-file]
 //   (run and demo also: [--reports DIR] [--metrics HOST:PORT [--metrics-linger]];
 //    demo: [--report FILE.html])
-//   cardflow-coordinator serve [--http :8080] [--reports DIR]
+//   cardflow-coordinator serve [--http 127.0.0.1:8080] [--reports DIR]
 //
 // Parsing never prints and never exits: it returns what to do, and main()
 // does it. It reads the files the flags name (--nodes-file, the TLS and

@@ -1,6 +1,7 @@
 #include "coordinator/demo_command.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -18,8 +19,10 @@
 #include "coordinator/cluster/run_cluster.h"
 #include "coordinator/command_metrics.h"
 #include "coordinator/embedded_decks.h"
+#include "coordinator/interrupt_watch.h"
 #include "coordinator/run_command.h"
 #include "coordinator/run_exports.h"
+#include "coordinator/shutdown_signals.h"
 
 namespace cardflow {
 
@@ -47,12 +50,14 @@ StatusOr<DemoDeck> LoadEmbedded(const char* file, Ordering ordering) {
 // Where the demo runs its decks: this process, or two worker nodes.
 class DemoStage {
  public:
-  // `timing`: --connect-timeout and --in-flight, for remote stages.
+  // `timing`: --connect-timeout and --in-flight, for remote stages. Once
+  // `*stop` is true (Ctrl-C) no stage starts another run.
   DemoStage(std::vector<NodeAddress> nodes, LinkSecurity links, CoordinatorMetrics* metrics,
-            const PlacementOptions& timing = {})
+            const std::atomic<bool>* stop, const PlacementOptions& timing = {})
       : nodes_(std::move(nodes)),
         links_(std::move(links)),
         metrics_(metrics),
+        stop_(stop),
         connect_timeout_(timing.connect_timeout),
         in_flight_(timing.in_flight) {}
   bool remote() const { return !nodes_.empty(); }
@@ -78,13 +83,14 @@ class DemoStage {
         options.placement.place.emplace_back(stack, nodes_[node].name);
       }
     }
-    return ExecuteRuns(deck.program, deck.text, options, nullptr, metrics_);
+    return ExecuteRuns(deck.program, deck.text, options, nullptr, metrics_, nullptr, stop_);
   }
 
  private:
   std::vector<NodeAddress> nodes_;
   LinkSecurity links_;           // default (plaintext) for loopback nodes
   CoordinatorMetrics* metrics_;  // --metrics; may be null
+  const std::atomic<bool>* stop_;
   std::chrono::milliseconds connect_timeout_;
   int in_flight_;
 };
@@ -194,7 +200,14 @@ StatusOr<std::vector<NodeAddress>> DemoNodes(const PlacementOptions& placement,
 }
 
 int DemoCommand(const DemoOptions& options, Console& console) {
-  // First: with --metrics-linger it blocks the signals before any thread starts.
+  // Before any thread starts (every thread inherits the blocked signals):
+  // Ctrl-C stops the demo after the runs in flight, keeping what it printed.
+  InterruptWatch interrupt([&console](int signal) {
+    console.err << (console.err_is_terminal ? "\r\033[K" : "") << ShutdownSignalName(signal)
+                << ": stopping the demo after the runs in flight (again to quit at once)\n"
+                << std::flush;
+  });
+  // Then: with --metrics-linger it blocks the signals before any thread starts.
   StatusOr<std::unique_ptr<CommandMetrics>> metrics = CommandMetrics::Start(options.metrics);
   if (!metrics.ok()) {
     console.err << "demo: " << metrics.status().message() << "\n";
@@ -219,14 +232,14 @@ int DemoCommand(const DemoOptions& options, Console& console) {
     return ClusterExitCode(nodes.status());
   }
   const DemoStage stage(std::move(nodes).value(), options.placement.links, (*metrics)->metrics(),
-                        options.placement);
+                        &interrupt.stop(), options.placement);
   // Where the same seeds run again under the seeded shuffle: the given
   // nodes, or — with no placement flag — two nodes embedded in this process.
   std::unique_ptr<LoopbackCluster> embedded;
   std::optional<DemoStage> seeded_stage;
   if (stage.remote()) {
     seeded_stage.emplace(stage.nodes(), options.placement.links, (*metrics)->metrics(),
-                         options.placement);
+                         &interrupt.stop(), options.placement);
   } else if (!options.placement.local_flag) {
     PlacementOptions two;
     two.loopback = 2;
@@ -235,14 +248,23 @@ int DemoCommand(const DemoOptions& options, Console& console) {
       console.err << "demo: " << pair.status().message() << "\n";
       return ClusterExitCode(pair.status());
     }
-    seeded_stage.emplace(std::move(pair).value(), LinkSecurity(), (*metrics)->metrics());
+    seeded_stage.emplace(std::move(pair).value(), LinkSecurity(), (*metrics)->metrics(),
+                         &interrupt.stop());
   }
   const uint64_t transfer_runs = stage.remote() ? kRemoteTransferRuns : kTransferRuns;
-  // Every stage either gives its report or ends the demo with exit 3.
+  // Every stage either gives its report or ends the demo: exit 3 when the
+  // cluster could not carry it, 130 after Ctrl-C (what was told so far stays).
   std::optional<int> failed;
   const auto run = [&](const DemoDeck& deck, Ordering ordering, uint64_t runs, int threads,
                        const std::vector<std::pair<std::string, size_t>>& place) {
     StatusOr<Report> report = stage.Run(deck, ordering, runs, threads, place);
+    if (interrupt.stop().load()) {
+      if (!failed) {
+        out << "   (interrupted: the demo stopped here)\n" << std::flush;
+        failed = 130;
+      }
+      return Report{};
+    }
     if (report.ok()) return *std::move(report);
     if (!failed) {
       console.err << "demo: " << report.status().message() << "\n";
@@ -329,7 +351,7 @@ int DemoCommand(const DemoOptions& options, Console& console) {
           << xy[1].address << ") are nodes embedded in this process.\n";
     }
     out << "\n";
-    const DemoStage local_stage({}, LinkSecurity(), (*metrics)->metrics());
+    const DemoStage local_stage({}, LinkSecurity(), (*metrics)->metrics(), &interrupt.stop());
     StatusOr<Report> here_or =
         local_stage.Run(*naive_deck, Ordering::kNone, kRemoteTransferRuns, cores, {});
     if (!here_or.ok()) {
@@ -342,6 +364,10 @@ int DemoCommand(const DemoOptions& options, Console& console) {
     if (!there_or.ok()) {
       console.err << "demo: " << there_or.status().message() << "\n";
       return ClusterExitCode(there_or.status());
+    }
+    if (interrupt.stop().load()) {  // one side is partial: nothing to compare
+      out << "   (interrupted: the demo stopped here)\n" << std::flush;
+      return 130;
     }
     const Report& there = *there_or;
     out << Indent(
@@ -367,6 +393,7 @@ int DemoCommand(const DemoOptions& options, Console& console) {
     console.err << "demo: " << written.message() << "\n";
     return 2;
   }
+  interrupt.Stop();  // --metrics-linger takes the next signal
   (*metrics)->Linger();
 
   const bool held = identical && naive.outcomes.size() > 1 && ordered.outcomes.size() == 1 &&

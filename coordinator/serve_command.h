@@ -11,7 +11,7 @@
 namespace cardflow {
 
 struct ServeOptions {
-  std::string http = ":8080";                // --http ADDR: ":PORT", "HOST:PORT", "[::1]:PORT"
+  std::string http = "127.0.0.1:8080";       // --http ADDR: ":PORT" (every interface), "HOST:PORT"
   std::string reports = kDefaultReportsDir;  // --reports DIR (or $CARDFLOW_REPORTS)
   LogOptions log{.level = "warn"};           // --log-level / --log-format (stderr)
 };

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <string>
 
+#include "base/command_line.h"
 #include "common/logging/logger.h"
 #include "node/node_server.h"
 
@@ -57,12 +58,7 @@ int main(int argc, char** argv) {
   app.add_option("--token-file", security.token_file,
                  "file holding the shared token every call must carry (and that this node "
                  "sends to other nodes)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
+  if (const auto exit = cardflow::ParseCommandLineOrExit(app, argc, argv)) return exit->Print();
   options.drain_grace = std::chrono::milliseconds(drain_ms);
   options.log_format = *cardflow::ParseLogFormat(log_format);
   cardflow::StatusOr<cardflow::LinkSecurity> loaded = cardflow::LinkSecurity::Load(security);

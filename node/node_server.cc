@@ -5,10 +5,17 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <netdb.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <asio/thread_pool.hpp>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -54,6 +61,58 @@ std::string BoundAddress(const std::string& listen, int port) {
   return fmt::format("{}:{}", colon == std::string::npos ? listen : listen.substr(0, colon), port);
 }
 
+// Names travel in logs, metrics labels and `--node NAME=...` flags.
+bool IsNodeName(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+// --listen as gRPC takes it: HOST:PORT (port 0 picks one), and ":PORT" for
+// every interface, as `serve --http :PORT` reads it.
+StatusOr<std::string> ListenAddress(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  const std::string port = colon == std::string::npos ? "" : listen.substr(colon + 1);
+  const bool digits =
+      !port.empty() && port.size() <= 5 &&
+      std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || std::stoi(port) > 65535) {
+    return InvalidArgumentError(fmt::format(
+        "--listen {}: expected HOST:PORT or :PORT with a port from 0 (any free one) to 65535",
+        listen));
+  }
+  return colon == 0 ? "0.0.0.0" + listen : listen;
+}
+
+// Why gRPC could not bind `address` (it only logs it): the error of a plain
+// bind with SO_REUSEADDR, as gRPC's, e.g. "address already in use"; "" when
+// that bind works (then gRPC's log says more).
+std::string WhyNotListening(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  std::string host = address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (const int error =
+          getaddrinfo(host.c_str(), address.substr(colon + 1).c_str(), &hints, &found);
+      error != 0) {
+    return gai_strerror(error);
+  }
+  std::string why;
+  const int fd = socket(found->ai_family, found->ai_socktype, found->ai_protocol);
+  const int on = 1;
+  if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+      bind(fd, found->ai_addr, found->ai_addrlen) != 0) {
+    why = std::strerror(errno);
+    if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
+  }
+  if (fd >= 0) close(fd);
+  freeaddrinfo(found);
+  return why;
+}
+
 }  // namespace
 
 NodeServer::NodeServer(NodeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -70,10 +129,12 @@ size_t NodeServer::active_runs() const { return impl_->context.runs.size(); }
 StatusOr<std::string> NodeServer::Start() {
   Impl& impl = *impl_;
   const NodeOptions& options = impl.options;
-  if (options.name.empty()) return InvalidArgumentError("a node needs a name");
-  if (options.listen.find(':') == std::string::npos) {
-    return InvalidArgumentError(fmt::format("--listen {}: expected HOST:PORT", options.listen));
+  if (!IsNodeName(options.name)) {
+    return InvalidArgumentError(fmt::format(
+        "--name '{}': a node name is one or more letters, digits, '_', '.' and '-'", options.name));
   }
+  StatusOr<std::string> listen = ListenAddress(options.listen);
+  if (!listen.ok()) return listen.status();
   if (impl.server) return FailedPreconditionError("node already started");
   StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       options.security.ServerCredentials();
@@ -107,7 +168,10 @@ StatusOr<std::string> NodeServer::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, *credentials, &port);
+  builder.AddListeningPort(*listen, *credentials, &port);
+  // gRPC sets SO_REUSEPORT by default: a second node on this port would bind
+  // it too and silently take half the connections.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(&impl.service);
   ConfigureServer(builder);
   if (!options.security.token().empty()) {
@@ -121,11 +185,12 @@ StatusOr<std::string> NodeServer::Start() {
   if (!impl.server || port == 0) {
     impl.server.reset();
     impl.pool->join();
-    return UnavailableError(
-        fmt::format("node {} cannot listen on {}", options.name, options.listen));
+    const std::string why = WhyNotListening(*listen);
+    return UnavailableError(fmt::format("node {} cannot listen on {}{}", options.name, *listen,
+                                        why.empty() ? "" : ": " + why));
   }
   if (auto* health = impl.server->GetHealthCheckService()) health->SetServingStatus(true);
-  impl.address = BoundAddress(options.listen, port);
+  impl.address = BoundAddress(*listen, port);
   context.advertise = options.advertise.empty() ? impl.address : options.advertise;
   context.log->info("listening on {} (advertised as {}), {}, {} worker threads", impl.address,
                     context.advertise, options.security.DescribeServer(), threads);

@@ -25,8 +25,8 @@
 namespace cardflow {
 
 struct NodeOptions {
-  std::string name;                    // required: the node's name in logs and pings
-  std::string listen = "127.0.0.1:0";  // HOST:PORT; port 0 picks a free one
+  std::string name;                    // required: [A-Za-z0-9_.-]+, its name in logs and pings
+  std::string listen = "127.0.0.1:0";  // HOST:PORT or :PORT (all interfaces); port 0: any free one
   std::string advertise;               // what Ping reports; default: the bound address
   int threads = 0;                     // engine worker threads; 0: one per core
   // Stop() lets runs in flight finish for this long, then cancels the rest.

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <string>
 
+#include "base/command_line.h"
 #include "common/status/status.h"
 #include "proto/channel_settings.h"
 #include "proto/grpc_status.h"
@@ -39,12 +40,7 @@ int main(int argc, char** argv) {
                  "PEM client certificate, for a node that requires one (mutual TLS)");
   app.add_option("--tls-key", files.tls_key, "PEM private key of --tls-cert");
   app.add_option("--token-file", files.token_file, "file holding the node's shared token");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
+  if (const auto exit = cardflow::ParseCommandLineOrExit(app, argc, argv)) return exit->Print();
 
   const cardflow::StatusOr<cardflow::LinkSecurity> security = cardflow::LinkSecurity::Load(files);
   if (!security.ok()) {

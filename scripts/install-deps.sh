@@ -27,6 +27,8 @@ fi
 # scripts/make-dev-certs.sh (TLS certificates for docs/lan.md) and the TLS
 # tests, which make their certificates with it.
 PACKAGES+=(openssl)
+# Tests only: tests/docs/run_docs.py runs the commands of README.md and docs/.
+PACKAGES+=(python3)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

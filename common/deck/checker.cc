@@ -7,10 +7,10 @@
 #include <unordered_set>
 #include <utility>
 
+#include "base/suggest.h"
 #include "common/deck/callback_order.h"
 #include "common/deck/diagnostic_sink.h"
 #include "common/deck/lexer.h"
-#include "common/deck/suggest.h"
 #include "common/deck/symbol_table.h"
 
 namespace cardflow {

@@ -5,9 +5,9 @@
 #include <string>
 #include <utility>
 
+#include "base/suggest.h"
 #include "common/deck/diagnostic_sink.h"
 #include "common/deck/lexer.h"
-#include "common/deck/suggest.h"
 #include "common/deck/token_cursor.h"
 
 namespace cardflow {

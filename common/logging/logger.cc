@@ -9,6 +9,8 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "base/log_line.h"
+
 namespace cardflow {
 
 namespace {
@@ -130,7 +132,7 @@ std::shared_ptr<spdlog::logger> MakeStderrLogger(const std::string& component,
   } else {
     logger = std::make_shared<spdlog::logger>(
         name, std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-    logger->set_pattern(fmt::format("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [{} %n] %v", component));
+    logger->set_pattern(TextLogPattern(component));
   }
   logger->set_level(spdlog::level::from_str(options.level));
   return logger;

@@ -134,6 +134,15 @@ TEST(CliTest, HelpIsExit0OnStdout) {
   EXPECT_THAT(run.out, HasSubstr("no node is named"));
 }
 
+TEST(CliTest, ServeListensOnThisMachineOnlyUnlessTold) {
+  const CliRequest plain = Parse({"serve"});
+  ASSERT_NE(std::get_if<ServeOptions>(&plain), nullptr);
+  EXPECT_EQ(std::get<ServeOptions>(plain).http, "127.0.0.1:8080");
+  const CliRequest everywhere = Parse({"serve", "--http", ":9000"});
+  ASSERT_NE(std::get_if<ServeOptions>(&everywhere), nullptr);
+  EXPECT_EQ(std::get<ServeOptions>(everywhere).http, ":9000");
+}
+
 TEST(CliTest, VersionIsExit0) {
   const CliExit exit = std::get<CliExit>(Parse({"--version"}));
   EXPECT_EQ(exit.code, 0);
@@ -159,20 +168,41 @@ TEST_P(BadArgumentsTest, Exit2WithAMessageOnStderr) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadArgumentsTest,
-    testing::Values(BadCase{{}, "subcommand"}, BadCase{{"fly"}, "fly"}, BadCase{{"run"}, "deck"},
+    testing::Values(BadCase{{}, "subcommand"}, BadCase{{"fly"}, "fly"},
+                    // A misspelled command or flag names the one meant.
+                    BadCase{{"rnu", "d"},
+                            "rnu (the commands are run, check, demo and serve); "
+                            "did you mean 'run'?"},
+                    BadCase{{"run", "d", "--ordring", "none"},
+                            "not expected: none --ordring; did you mean '--ordering'?"},
+                    BadCase{{"check", "d", "--max-state", "9"}, "did you mean '--max-states'?"},
+                    BadCase{{"run", "d", "--rusn", "5", "--sed", "3"},
+                            "'--rusn': did you mean '--runs'?\n'--sed': did you mean '--seed'?"},
+                    BadCase{{"--verison"}, "'--verison': did you mean '--version'?"},
+                    BadCase{{"run"}, "deck"},
                     BadCase{{"run", "d", "--ordering", "sideways"}, "sideways"},
-                    BadCase{{"run", "d", "--runs", "0"}, "--runs"},
-                    BadCase{{"run", "d", "--runs", "lots"}, "--runs"},
-                    BadCase{{"run", "d", "--seed", "-3"}, "--seed"},
+                    // Every bad count says the same range.
+                    BadCase{{"run", "d", "--runs", "0"},
+                            "--runs: must be a whole number from 1 to 1000000000"},
+                    BadCase{{"run", "d", "--runs", "lots"},
+                            "--runs: must be a whole number from 1 to 1000000000"},
+                    BadCase{{"run", "d", "--runs", "-1"},
+                            "--runs: must be a whole number from 1 to 1000000000"},
+                    BadCase{{"run", "d", "--runs", "1000000001"},
+                            "--runs: must be a whole number from 1 to 1000000000"},
+                    BadCase{{"check", "d", "--max-states", "-5"},
+                            "--max-states: must be a whole number from 1 to 1000000000"},
+                    BadCase{{"run", "d", "--seed", "-3"},
+                            "--seed: must be a whole number from 0 to 18446744073709551615"},
                     BadCase{{"run", "d", "--threads", "0"}, "--threads"},
                     BadCase{{"run", "d", "--format", "xml"}, "xml"},
                     BadCase{{"run", "d", "--log-level", "loud"}, "loud"},
                     BadCase{{"run", "d", "--log-format", "yaml"}, "yaml"},
                     BadCase{{"run", "d", "e"}, "e"}, BadCase{{"run", "d", "--bogus"}, "--bogus"},
                     BadCase{{"run", "d", "--seed", "18446744073709551616"},
-                            "must be at most 18446744073709551615"},
+                            "--seed: must be a whole number from 0 to 18446744073709551615"},
                     BadCase{{"run", "d", "--runs", "99999999999999999999"},
-                            "must be at most 18446744073709551615"},
+                            "--runs: must be a whole number from 1 to 1000000000"},
                     BadCase{{"run", "d", "--seed", "18446744073709551615", "--runs", "2"},
                             "--seed 18446744073709551615 with --runs 2 would need seeds past "
                             "18446744073709551615, the largest"},

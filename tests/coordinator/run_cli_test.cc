@@ -79,6 +79,30 @@ TEST(RunCliTest, SigintPrintsTheReportOfTheRunsThatFinishedAndExits130) { Interr
 
 TEST(RunCliTest, SigintDuringARemoteRunToo) { InterruptAndCheck({"--loopback", "2"}); }
 
+// The demo stops on Ctrl-C too: what it told so far stays, the stage in
+// flight says it was interrupted, exit 130. It is signalled once it logs
+// its metrics address, which comes after it took the signals over.
+TEST(RunCliTest, SigintStopsTheDemoKeepingWhatItToldAndExits130) {
+  std::unique_ptr<ChildProcess> demo =
+      ChildProcess::Spawn({"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", CoordinatorBinary(), "demo",
+                           "--metrics", "127.0.0.1:0", "--log-level", "info"});
+  ASSERT_NE(demo, nullptr);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::string line;
+  bool serving = false;
+  while (!serving && demo->ReadLine(deadline, &line))
+    serving = line.find("metrics on") != line.npos;
+  ASSERT_TRUE(serving) << "no metrics line; last: " << line;
+  demo->Signal(SIGINT);
+  std::string output;
+  while (demo->ReadLine(deadline, &line)) output += line + "\n";
+  EXPECT_EQ(demo->Wait(std::chrono::seconds(30)), 130) << output;
+  EXPECT_THAT(output, HasSubstr("SIGINT: stopping the demo after the runs in flight"));
+  EXPECT_THAT(output, HasSubstr("cardflow demo: every run deals the stacks' cards"));
+  EXPECT_THAT(output, HasSubstr("(interrupted: the demo stopped here)"));
+  EXPECT_THAT(output, ::testing::Not(HasSubstr("Try one yourself")));
+}
+
 std::filesystem::path TempDir(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("cardflow-" + name + "-" + std::to_string(::getpid()));

@@ -1,6 +1,6 @@
 // "Did you mean", the expect arithmetic hint, and name errors reported
 // together with syntax errors: each with its exact message.
-#include "common/deck/suggest.h"
+#include "base/suggest.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Closest: the "did you mean" of deck diagnostics.
+// Closest: the "did you mean" of deck diagnostics and command lines.
 //
 // Offered one candidate at a time, a Closest keeps the candidate nearest to
 // a misspelled word, counting one insertion, deletion, substitution or swap

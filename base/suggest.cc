@@ -1,4 +1,4 @@
-#include "common/deck/suggest.h"
+#include "base/suggest.h"
 
 #include <algorithm>
 #include <vector>

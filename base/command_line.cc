@@ -1,0 +1,115 @@
+#include "base/command_line.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+#include "base/suggest.h"
+
+namespace cardflow {
+namespace {
+
+// The app whose options the last words were parsed against: the deepest
+// subcommand selected so far.
+const CLI::App* Innermost(const CLI::App& app) {
+  const CLI::App* current = &app;
+  for (;;) {
+    const std::vector<CLI::App*> selected = current->get_subcommands();
+    if (selected.empty()) return current;
+    current = selected.back();
+  }
+}
+
+// Every long flag `app` and the apps above it take, with its dashes.
+std::vector<std::string> KnownFlags(const CLI::App* app) {
+  std::vector<std::string> flags;
+  for (; app != nullptr; app = app->get_parent()) {
+    for (const CLI::Option* option : app->get_options()) {
+      for (const std::string& name : option->get_lnames()) flags.push_back("--" + name);
+    }
+  }
+  return flags;
+}
+
+// The flags on the command line that the innermost command does not take,
+// each with the flag it takes that is closest to it (those with none close
+// are left out).
+std::vector<std::pair<std::string, std::string>> MisspelledFlags(const CLI::App& app, int argc,
+                                                                 const char* const* argv) {
+  const std::vector<std::string> known = KnownFlags(Innermost(app));
+  std::vector<std::pair<std::string, std::string>> misspelled;  // typed, meant
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;  // what follows is positional
+    if (arg.size() <= 2 || arg.substr(0, 2) != "--") continue;
+    const std::string name(arg.substr(0, arg.find('=')));
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    if (std::optional<std::string> meant = ClosestWord(name, known)) {
+      misspelled.emplace_back(name, *meant);
+    }
+  }
+  return misspelled;
+}
+
+// CLI11's message with the hints after its first line: on that line
+// ("...not expected: --ordring; did you mean '--ordering'?") when it
+// complains of one unexpected flag, else a line each ("'--lisen': did you
+// mean '--listen'?" under "--listen is required").
+std::string WithHints(std::string message, const CLI::ParseError& error,
+                      const std::vector<std::pair<std::string, std::string>>& misspelled) {
+  std::string hints;
+  if (misspelled.size() == 1 && dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
+    hints = "; did you mean '" + misspelled.front().second + "'?";
+  } else {
+    for (const auto& [typed, meant] : misspelled) {
+      hints += "\n'" + typed + "': did you mean '" + meant + "'?";
+    }
+  }
+  message.insert(std::min(message.find('\n'), message.size()), hints);
+  return message;
+}
+
+}  // namespace
+
+int CommandLineExit::Print() const {
+  std::fputs(out.c_str(), stdout);
+  std::fputs(err.c_str(), stderr);
+  return code;
+}
+
+std::optional<std::string> ClosestWord(std::string_view word,
+                                       const std::vector<std::string>& known) {
+  // Dashes are what every flag shares; the distance is in the name.
+  const auto bare = [](std::string_view text) {
+    return text.substr(std::min(text.find_first_not_of('-'), text.size()));
+  };
+  Closest closest(bare(word), UserNameEdits(bare(word)));
+  std::optional<std::string> best;
+  for (const std::string& candidate : known) {
+    if (closest.Offer(bare(candidate))) best = candidate;
+  }
+  return best;
+}
+
+std::optional<CommandLineExit> ParseCommandLineOrExit(CLI::App& app, int argc,
+                                                      const char* const* argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = app.exit(e, out, err);
+    const std::string message =
+        code == 0 ? err.str() : WithHints(err.str(), e, MisspelledFlags(app, argc, argv));
+    // CLI11's own exit codes (105, 106, 109, ...) are all one: a bad command line.
+    return CommandLineExit{code == 0 ? 0 : 2, out.str(), message};
+  }
+  if (const char* parse_only = std::getenv("CARDFLOW_PARSE_ONLY");
+      parse_only != nullptr && std::string_view(parse_only) == "1") {
+    return CommandLineExit{0, "", ""};
+  }
+  return std::nullopt;
+}
+
+}  // namespace cardflow
