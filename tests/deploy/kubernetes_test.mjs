@@ -11,10 +11,13 @@
 //    vacuously.
 // 4. The wiring: the StatefulSet's pods match the headless Service; each
 //    node advertises $(POD_NAME).<that Service>...:<its --listen port>;
-//    the probes ask cardflow-probe on that port (the health port); the
-//    Job's --node list is exactly the StatefulSet's replicas with those
-//    addresses, and its --place names are among them; the init container
-//    waits for the same addresses; the deck in the ConfigMap is the one in
+//    the probes are the kubelet's gRPC probes on the --health-listen port
+//    (plaintext, health only), not the --listen port; TLS and the token
+//    come from mounted Secrets, the nodes and the coordinator (and its init
+//    container) sharing the CA and the token; the Job's --node list is
+//    exactly the StatefulSet's replicas with those addresses, and its
+//    --place names are among them; the init container waits for the same
+//    addresses; the deck in the ConfigMap is the one in
 //    examples/ and is where the Job reads it; terminationGracePeriodSeconds
 //    exceeds --drain-ms; nothing runs as root; the optional chaos proxy's
 //    --config proxies lead to the nodes' addresses and listen on its
@@ -162,11 +165,16 @@ function checkWiring(objects) {
   const env = Object.fromEntries((node.env || []).map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath]));
   check(env.POD_NAME === "metadata.name", "POD_NAME comes from metadata.name");
   if (advertise.includes("$(POD_NAMESPACE)")) check(env.POD_NAMESPACE === "metadata.namespace", "POD_NAMESPACE comes from metadata.namespace");
+  // The probes: the kubelet's gRPC probe on the plaintext health port.
+  const [healthListen] = flagValues(command, "--health-listen");
+  const healthPort = portOf(healthListen || "");
+  check(Number.isInteger(healthPort) && healthPort > 0 && healthPort !== port,
+    `--health-listen has a port of its own (${healthListen})`);
+  check(node.ports.some((p) => p.containerPort === healthPort), `the container declares the health port ${healthPort}`);
   for (const probeName of ["readinessProbe", "livenessProbe"]) {
     const probe = node[probeName];
-    const probeCommand = probe?.exec?.command || [];
-    check(probeCommand[0] === "cardflow-probe", `${probeName} runs cardflow-probe`);
-    check(portOf(probeCommand[1] || "") === port, `${probeName} asks the health port ${port} (${probeCommand[1]})`);
+    check(probe?.grpc !== undefined, `${probeName} is the kubelet's gRPC probe`);
+    check(probe?.grpc?.port === healthPort, `${probeName} asks the health port ${healthPort} (${probe?.grpc?.port})`);
   }
   const [drain] = flagValues(command, "--drain-ms");
   check(pod.terminationGracePeriodSeconds * 1000 > Number(drain || 2000), "terminationGracePeriodSeconds exceeds --drain-ms");
@@ -198,6 +206,35 @@ function checkWiring(objects) {
   check(decks.data[file] !== undefined, `the ConfigMap has ${file}`);
   const example = path.join(root, "examples", file);
   check(fs.existsSync(example) && fs.readFileSync(example, "utf8") === decks.data[file], `the ConfigMap's ${file} is examples/${file}`);
+
+  // TLS and the token: every flag names a file of a Secret mounted there,
+  // and the nodes and the coordinator share the CA and the token.
+  const secretFile = (spec, container, file) => {
+    const mount = (container.volumeMounts || []).find((m) => file?.startsWith(`${m.mountPath}/`));
+    const secret = mount && spec.volumes.find((v) => v.name === mount.name)?.secret;
+    if (!secret) return undefined;
+    const name = file.slice(mount.mountPath.length + 1);
+    const item = secret.items ? secret.items.find((i) => i.path === name) : { key: name };
+    return item && `${secret.secretName}/${item.key}`;
+  };
+  const secretsOf = (spec, container, words, flags) =>
+    Object.fromEntries(flags.map((flag) => {
+      const [file] = flagValues(words, flag);
+      const from = secretFile(spec, container, file);
+      check(from !== undefined, `${container.name}: ${flag} ${file} is a file of a mounted Secret`);
+      return [flag, from];
+    }));
+  const tlsFlags = ["--tls-ca", "--tls-cert", "--tls-key", "--token-file"];
+  const nodeSecrets = secretsOf(pod, node, command, tlsFlags);
+  const jobSecrets = secretsOf(jobPod, coordinator, coordinator.command, tlsFlags);
+  check(nodeSecrets["--tls-ca"] === jobSecrets["--tls-ca"], "the nodes and the coordinator trust the same CA");
+  check(nodeSecrets["--token-file"] === jobSecrets["--token-file"], "the nodes and the coordinator share the token");
+  check(nodeSecrets["--tls-cert"] !== jobSecrets["--tls-cert"], "the coordinator has a client certificate of its own");
+  for (const init of jobPod.initContainers || []) {
+    const words = init.command.join(" ").split(/[\s;]+/);
+    const initSecrets = secretsOf(jobPod, init, words, tlsFlags);
+    check(JSON.stringify(initSecrets) === JSON.stringify(jobSecrets), `${init.name} probes with the coordinator's credentials`);
+  }
 
   // The optional chaos proxy: its proxies lead to the nodes.
   const chaos = find("Deployment").find((o) => o.metadata.name === "cardflow-chaos");
