@@ -269,11 +269,56 @@ function checkWiring(objects) {
   }
 }
 
+// 5. Every --flag a container passes to a cardflow program is one that
+//    program (or its subcommand) lists in --help: the schemas see only
+//    strings. The programs are in $CARDFLOW_BIN; without it this is skipped
+//    (kubernetes_test.sh sets it, and under CI=true insists on it).
+function checkFlags(objects, bin) {
+  const helps = new Map();
+  const help = (program, sub) => {
+    const key = `${program} ${sub || ""}`;
+    if (!helps.has(key)) {
+      const args = sub ? [sub, "--help"] : ["--help"];
+      helps.set(key, execFileSync(path.join(bin, program), args, { encoding: "utf8" }));
+    }
+    return helps.get(key);
+  };
+  let checked = 0;
+  for (const object of objects) {
+    const spec = object.spec?.template?.spec;
+    if (!spec) continue;
+    for (const container of [...spec.containers, ...(spec.initContainers || [])]) {
+      // A shell script's words, or the command itself.
+      const words = container.command[0] === "sh"
+        ? container.command.slice(2).join(" ").split(/[\s;]+/)
+        : container.command;
+      let program = null;
+      let sub = null;
+      words.forEach((word, i) => {
+        if (/^cardflow-[a-z]+$/.test(word)) {
+          program = word;
+          sub = word === "cardflow-coordinator" ? words[i + 1] : null;
+        } else if (program && word.startsWith("--")) {
+          const flag = word.split("=")[0];
+          const listed = new RegExp(`(^|[\\s,])${flag}(?=[\\s=,]|$)`, "m").test(help(program, sub));
+          check(listed, `${object.kind}/${object.metadata.name} ${container.name}: ${program}${sub ? ` ${sub}` : ""} has no ${flag}`);
+          checked += 1;
+        } else if (["do", "done", "then", "else", "fi", "||", "&&", "|"].includes(word)) {
+          program = null;  // the shell's next command
+        }
+      });
+    }
+  }
+  return checked;
+}
+
 const objects = manifestPaths.flatMap((p) => parse(fs.readFileSync(p, "utf8")));
 console.log(`kubernetes_manifests: ${objects.length} objects: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
 for (const e of await schemaErrors(objects)) failures.push(`schema: ${e}`);
 for (const e of typeErrors(objects)) failures.push(`types: ${e}`);
 checkWiring(objects);
+const bin = process.env.CARDFLOW_BIN;
+if (bin) console.log(`kubernetes_manifests: ${checkFlags(objects, bin)} flags checked against the programs' --help`);
 
 // The validators must reject a broken copy: a wrong type and a misspelt field.
 const broken = structuredClone(objects);
