@@ -63,6 +63,9 @@ RUN if ldd /usr/local/bin/cardflow-* | grep 'not found'; then \
     fi
 COPY docker/compose-coordinator.sh /usr/local/bin/cardflow-compose-coordinator
 COPY examples /cardflow/examples
+# The mount point of docker-compose.yml's `reports` volume: a new volume
+# takes this directory's owner, so the coordinator (not root) can write there.
+RUN install -d -o cardflow -g cardflow /reports
 
 USER cardflow
 WORKDIR /cardflow

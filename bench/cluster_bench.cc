@@ -10,7 +10,9 @@
 //    is one request and one reply, as a ping-pong is;
 //  - small-deck runs/s: runs of transfer.deck on X and Y (8 in flight),
 //    beside raw ping-pong round trips/s, printed as "raw round trips per
-//    run".
+//    run";
+//  - the seeded shuffle (issue 15): the cost of one granted step <= 1.5x a
+//    raw ping-pong round trip, and >= 1,000 runs/s of transfer.deck.
 // Reads/s and runs/s are differential — (N - n) / (wall(N) - wall(n)) —
 // so the fixed cost of a RunCluster call (pings, assignment) drops out.
 // Two NodeServers (X, Y) run in this process, as `--loopback 2` does; every
@@ -19,7 +21,7 @@
 //
 //   cluster_bench [--round-trips N] [--rounds R] [--pairs P]
 //                 [--callbacks-per-pair K] [--raw-messages M] [--threads T]
-//                 [--reads N] [--runs N]
+//                 [--reads N] [--runs N] [--steps N]
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
@@ -97,6 +99,14 @@ std::string StreamDeck(int pairs, int k) {
 
 // `stacks` stacks, alternately on X and Y, each reading the shared `x`
 // `reads` times.
+// One stack on X printing `n` times: with the seeded shuffle each print is a
+// visible step the coordinator grants, one round trip each.
+std::string PrintDeck(int n) {
+  std::string deck = "stack A on X:\n";
+  for (int i = 0; i < n; ++i) deck += "    print 1\n";
+  return deck;
+}
+
 std::string ReadDeck(int stacks, int reads) {
   std::string deck = "shared x = 1\n";
   for (int s = 0; s < stacks; ++s) {
@@ -134,7 +144,7 @@ std::vector<double> Skip(std::vector<double> v) {
 }
 
 bool RunDeck(const std::string& text, const std::vector<NodeAddress>& nodes, double* wall,
-             uint64_t runs = 1) {
+             uint64_t runs = 1, Shuffle shuffle = Shuffle::kNetwork) {
   LoadResult loaded = LoadDeck(text, "bench.deck", Ordering::kCallbacks);
   if (!loaded.program) {
     std::fprintf(stderr, "bench deck does not load:\n%s", FormatDiagnostics(loaded.errors).c_str());
@@ -143,6 +153,7 @@ bool RunDeck(const std::string& text, const std::vector<NodeAddress>& nodes, dou
   ClusterOptions options;
   options.nodes = nodes;
   options.runs = runs;
+  options.shuffle = shuffle;
   StatusOr<Report> report = RunCluster(*loaded.program, text, options);
   if (!report.ok() || report->run_errors != 0 || report->expect_failures != 0) {
     std::fprintf(stderr, "bench run failed: %s\n", report.status().message().c_str());
@@ -194,6 +205,7 @@ int Main(int argc, char** argv) {
   int rounds = 5;
   int reads = 20000;
   int runs = 1000;
+  int steps = 20000;
   CLI::App app{"cardflow cluster benchmark: cross-node callbacks vs raw gRPC"};
   app.add_option("--round-trips", round_trips, "callback round trips A<->B (and raw ping-pongs)");
   app.add_option("--pairs", pairs, "sender/receiver stack pairs for throughput");
@@ -203,6 +215,7 @@ int Main(int argc, char** argv) {
   app.add_option("--threads", threads, "worker threads per node (0: one per core)");
   app.add_option("--reads", reads, "shared reads per stack for remote reads/s");
   app.add_option("--runs", runs, "runs of transfer.deck for runs/s");
+  app.add_option("--steps", steps, "granted steps for the seeded shuffle's cost per step");
   CLI11_PARSE(app, argc, argv);
 
   Recorder recorder;
@@ -314,8 +327,35 @@ int Main(int argc, char** argv) {
       runs / 10, runs);
   std::printf("small decks     transfer.deck on X,Y %10.0f runs/s   (%d runs, 8 in flight)\n",
               run_rate, runs);
-  std::printf("                ratio %.4fx of raw round trips/s: %.1f raw round trips per run\n",
+  std::printf("                ratio %.4fx of raw round trips/s: %.1f raw round trips per run\n\n",
               run_rate / raw_trips, raw_trips / run_rate);
+
+  // The seeded shuffle: every visible step waits for the coordinator's
+  // grant. Cost per step from a one-stack deck of prints (differential),
+  // beside the raw ping-pong round trip of this run; then transfer.deck.
+  const double raw_rtt_us = 1e6 / RawRoundTripsPerSecond(raw.address(), 20000);
+  const double step_rate = Differential(
+      nodes, 3,
+      [&](int n, double* wall) { return RunDeck(PrintDeck(n), nodes, wall, 1, Shuffle::kSeeded); },
+      steps / 10, steps);
+  const double step_us = 1e6 / step_rate;
+  std::printf(
+      "seeded shuffle  raw gRPC ping-pong   %7.1f us mean round trip, p50 %.1f us (above)\n",
+      raw_rtt_us, raw_p50);
+  std::printf("                granted step on X    %7.1f us per step (%d steps)\n", step_us,
+              steps);
+  std::printf("                ratio %.2fx of the mean round trip (target <= 1.5x): %s\n",
+              step_us / raw_rtt_us, step_us <= 1.5 * raw_rtt_us ? "met" : "NOT met");
+  const double seeded_rate = Differential(
+      nodes, 2,
+      [&](int n, double* wall) {
+        return RunDeck(transfer, nodes, wall, static_cast<uint64_t>(n), Shuffle::kSeeded);
+      },
+      runs / 10, runs);
+  std::printf(
+      "                transfer.deck on X,Y %10.0f runs/s   (%d runs, 8 in flight; target "
+      ">= 1,000: %s)\n",
+      seeded_rate, runs, seeded_rate >= 1000 ? "met" : "NOT met");
   for (auto& server : servers) server->Stop();
   return 0;
 }

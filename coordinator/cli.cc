@@ -260,6 +260,32 @@ void AddMetricsFlags(CLI::App* cmd, MetricsOptions& metrics) {
       ->needs(listen);
 }
 
+// --shuffle, which `run` and `demo` share; read as a word into `shuffle`.
+void AddShuffleFlag(CLI::App* cmd, std::string& shuffle) {
+  cmd->add_option("--shuffle", shuffle,
+                  "Who orders the visible steps of each run. seeded: the seeded\n"
+                  "scheduler, so a seed gives one schedule and the same report on\n"
+                  "every placement (nodes take each step when the coordinator says);\n"
+                  "network: nobody, the nodes and the network do (nodes only)")
+      ->check(CLI::IsMember({"seeded", "network"}))
+      ->option_text("seeded|network (default: seeded locally, network on nodes)");
+}
+
+// The shuffle a command line asks for; an error message when it cannot be.
+std::optional<std::string> ResolveShuffle(const std::string& word, const PlacementOptions& where,
+                                          bool has_schedule, std::optional<Shuffle>& shuffle) {
+  if (!word.empty()) shuffle = word == "network" ? Shuffle::kNetwork : Shuffle::kSeeded;
+  if (shuffle == Shuffle::kNetwork && where.Local()) {
+    return "--shuffle network needs nodes (--node or --loopback): a local run is always seeded";
+  }
+  if (shuffle == Shuffle::kNetwork && has_schedule) {
+    return "--schedule needs --shuffle seeded: under the network shuffle nobody follows a "
+           "schedule";
+  }
+  if (!shuffle && has_schedule) shuffle = Shuffle::kSeeded;
+  return std::nullopt;
+}
+
 }  // namespace
 
 CliRequest ParseCommandLine(int argc, const char* const* argv) {
@@ -276,6 +302,7 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
 
   RunOptions run;
   run.threads = DefaultThreads();
+  std::string run_shuffle, demo_shuffle;
   CLI::App* run_cmd = app.add_subcommand("run", kRunDescription);
   run_cmd->footer(kRunFooter);
   run_cmd->add_option("deck", run.deck_path, "The deck file to run, e.g. examples/transfer.deck")
@@ -332,7 +359,16 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
                  "Also leave a report set in DIR for `serve`: the HTML page, the JSON\n"
                  "report, the trace and the ShiViz log (of one run: for remote placement,\n"
                  "a run the nodes made)");
+  std::string compare_ordering;
+  run_cmd
+      ->add_option("--compare-ordering", compare_ordering,
+                   "Run the deck again with this ordering and the same seeds, and put\n"
+                   "both side by side in the --report / --reports page, stepping\n"
+                   "together with their differences outlined")
+      ->check(CLI::IsMember({"callbacks", "none"}))
+      ->option_text("callbacks|none");
   AddMetricsFlags(run_cmd, run.metrics);
+  AddShuffleFlag(run_cmd, run_shuffle);
   run_cmd
       ->add_option("--schedule", run.schedule_path,
                    "Replay a schedule (steps `A` and `A>B`, as `check` and every\n"
@@ -358,6 +394,7 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
                  "Also leave that page, the JSON reports, a trace and a ShiViz log of\n"
                  "the naive run in DIR for `serve`");
   AddMetricsFlags(demo_cmd, demo.metrics);
+  AddShuffleFlag(demo_cmd, demo_shuffle);
 
   CheckCommandOptions check;
   std::string check_ordering = "callbacks";
@@ -443,6 +480,11 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
                                       is_run ? run.placement : demo.placement)) {
     return CliExit{2, "", *problem + "\nRun with --help for more information.\n"};
   }
+  if (auto problem = is_run ? ResolveShuffle(run_shuffle, run.placement, !run.schedule_path.empty(),
+                                             run.shuffle)
+                            : ResolveShuffle(demo_shuffle, demo.placement, false, demo.shuffle)) {
+    return CliExit{2, "", *problem + "\nRun with --help for more information.\n"};
+  }
   if (is_run && run.runs - 1 > std::numeric_limits<uint64_t>::max() - run.seed) {
     return CliExit{2, "",
                    "--seed " + std::to_string(run.seed) + " with --runs " +
@@ -452,6 +494,21 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   }
   if (is_run) {
     run.ordering = ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;
+    if (!compare_ordering.empty()) {
+      run.compare_ordering = compare_ordering == "none" ? Ordering::kNone : Ordering::kCallbacks;
+      std::string problem;
+      if (*run.compare_ordering == run.ordering) {
+        problem = "--compare-ordering " + compare_ordering +
+                  " is the ordering being run; compare with the other one";
+      } else if (run.exports.html.empty() && run.exports.reports.empty()) {
+        problem =
+            "--compare-ordering needs --report FILE.html or --reports DIR (the page "
+            "shows the comparison)";
+      }
+      if (!problem.empty()) {
+        return CliExit{2, "", problem + "\nRun with --help for more information.\n"};
+      }
+    }
     run.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
     return run;
   }

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -68,14 +69,21 @@ struct RunOptions {
   ExportPaths exports;              // --trace / --shiviz / --report files (local runs), --reports
   LogOptions log{.level = "warn"};  // --log-level / --log-format (stderr)
   MetricsOptions metrics;           // --metrics HOST:PORT, --metrics-linger
+  // --shuffle seeded|network; unset: seeded locally (the only choice),
+  // network on nodes — or seeded there too when --schedule is given.
+  std::optional<Shuffle> shuffle;
   std::string schedule_path;        // --schedule FILE: every run takes it first
   Schedule prefix;                  // its steps, read by RunCommand
   bool check = true;                // --no-check: skip "seen vs reachable"
+  // --compare-ordering: the same runs (same seeds) under this ordering too,
+  // beside the first in the --report / --reports page.
+  std::optional<Ordering> compare_ordering;
 };
 
 // `demo`: the story of the seed in one screen.
 struct DemoOptions {
   PlacementOptions placement;
+  std::optional<Shuffle> shuffle;  // --shuffle: as RunOptions::shuffle
   LogOptions log{.level = "warn"};  // --log-level / --log-format (stderr)
   // --report FILE.html / --reports DIR: transfer.deck naive vs callbacks.
   ExportPaths exports;

@@ -54,8 +54,10 @@ class DemoStage {
   // `place`: stack -> index into nodes(); ignored locally, where `threads`
   // worker threads run every stack.
   StatusOr<Report> Run(const DemoDeck& deck, Ordering ordering, uint64_t runs, int threads,
-                       const std::vector<std::pair<std::string, size_t>>& place) const {
+                       const std::vector<std::pair<std::string, size_t>>& place,
+                       std::optional<Shuffle> shuffle = std::nullopt) const {
     RunOptions options;
+    options.shuffle = shuffle;
     options.ordering = ordering;
     options.runs = runs;
     options.seed = kSeed;
@@ -88,6 +90,64 @@ uint64_t RunsMeetingExpect(const Report& report) {
   uint64_t n = 0;
   for (const OutcomeCount& o : report.outcomes) n += o.expect ? o.count : 0;
   return n;
+}
+
+// How many columns `line` takes on a terminal: its UTF-8 code points (the
+// histogram's bars are one column each).
+size_t Columns(const std::string& line) {
+  size_t n = 0;
+  for (unsigned char c : line) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Two blocks of lines next to each other, each under its title.
+std::string SideBySide(const std::string& left_title, const std::string& left,
+                       const std::string& right_title, const std::string& right) {
+  std::vector<std::string> a{left_title}, b{right_title};
+  std::istringstream l(left), r(right);
+  for (std::string line; std::getline(l, line);) a.push_back(line);
+  for (std::string line; std::getline(r, line);) b.push_back(line);
+  size_t width = 0;
+  for (const std::string& line : a) width = std::max(width, Columns(line));
+  std::string out;
+  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    const std::string left_line = i < a.size() ? a[i] : "";
+    out += left_line + std::string(width - Columns(left_line) + 4, ' ') +
+           (i < b.size() ? b[i] : "") + "\n";
+  }
+  return out;
+}
+
+// A narrow histogram, for two side by side: count, an 8-cell bar, whether
+// the expects hold, the values.
+std::string NarrowHistogram(const Report& report) {
+  uint64_t most = 1;
+  for (const OutcomeCount& o : report.outcomes) most = std::max(most, o.count);
+  std::string out;
+  for (const OutcomeCount& o : report.outcomes) {
+    char count[24];
+    std::snprintf(count, sizeof count, "%5llu ", static_cast<unsigned long long>(o.count));
+    const uint64_t cells = std::max<uint64_t>(1, o.count * 8 / most);
+    std::string line = count;
+    for (uint64_t i = 0; i < 8; ++i) line += i < cells ? "█" : " ";
+    line += o.expect ? " ✓ " : " ✗ ";
+    for (size_t t = 0; t < report.terms.size() && t < o.values.size(); ++t) {
+      line += (t ? " " : "") + report.terms[t] + "=" + std::to_string(o.values[t]);
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+// The report as JSON without `placement`: what a seeded run on nodes must
+// give exactly as a local one (DECK.md, "The shuffle on every placement").
+std::string JsonWithoutPlacement(const Report& report) {
+  std::istringstream in(ReportToJson(report));
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("\"placement\":") == std::string::npos) out += line + "\n";
+  }
+  return out;
 }
 
 std::string Seconds(double s) {
@@ -148,6 +208,22 @@ int DemoCommand(const DemoOptions& options, Console& console) {
     return ClusterExitCode(nodes.status());
   }
   const DemoStage stage(std::move(nodes).value(), options.placement.links, (*metrics)->metrics());
+  // Where the same seeds run again under the seeded shuffle: the given
+  // nodes, or — with no placement flag — two nodes embedded in this process.
+  std::unique_ptr<LoopbackCluster> embedded;
+  std::optional<DemoStage> seeded_stage;
+  if (stage.remote()) {
+    seeded_stage.emplace(stage.nodes(), options.placement.links, (*metrics)->metrics());
+  } else if (!options.placement.local_flag) {
+    PlacementOptions two;
+    two.loopback = 2;
+    StatusOr<std::vector<NodeAddress>> pair = DemoNodes(two, options.log, embedded);
+    if (!pair.ok()) {
+      console.err << "demo: " << pair.status().message() << "\n";
+      return ClusterExitCode(pair.status());
+    }
+    seeded_stage.emplace(std::move(pair).value(), LinkSecurity(), (*metrics)->metrics());
+  }
   const uint64_t transfer_runs = stage.remote() ? kRemoteTransferRuns : kTransferRuns;
   // Every stage either gives its report or ends the demo with exit 3.
   std::optional<int> failed;
@@ -179,8 +255,11 @@ int DemoCommand(const DemoOptions& options, Console& console) {
   out << "\n";
   const Report naive = run(*naive_deck, Ordering::kNone, transfer_runs, cores, a_on_x_b_on_y);
   if (failed) return *failed;
-  out << "   Without callbacks (--ordering none): B's `await A` does not wait.\n"
-      << Indent(ReportHistogram(naive), "   ");
+  out << "   Without callbacks (--ordering none): B's `await A` does not wait.\n";
+  if (stage.remote()) {
+    out << "   Network order: nobody picks the steps, the nodes and the network race.\n";
+  }
+  out << Indent(ReportHistogram(naive), "   ");
   const uint64_t naive_ok = RunsMeetingExpect(naive);
   out << "   → only " << naive_ok << " of " << naive.runs
       << " runs end in 300: the others lost an update or did them in the\n"
@@ -223,6 +302,48 @@ int DemoCommand(const DemoOptions& options, Console& console) {
          "     stacks run side by side.\n"
       << "   → " << ReportVerdict(two) << "\n\n";
 
+  // 3. The seeded shuffle on every placement: the same seeds, the same
+  // schedules, the same report — in this process and across X and Y.
+  bool identical = true;
+  if (seeded_stage) {
+    const std::vector<NodeAddress>& xy = seeded_stage->nodes();
+    out << "3. The same seeds on every placement (--shuffle seeded): the coordinator picks\n"
+           "   every step and "
+        << xy[0].name << " and " << xy[1].name
+        << " take each one when told; callbacks still go node to node.\n";
+    if (!stage.remote()) {
+      out << "   " << xy[0].name << " (" << xy[0].address << ") and " << xy[1].name << " ("
+          << xy[1].address << ") are nodes embedded in this process.\n";
+    }
+    out << "\n";
+    const DemoStage local_stage({}, LinkSecurity(), (*metrics)->metrics());
+    StatusOr<Report> here_or =
+        local_stage.Run(*naive_deck, Ordering::kNone, kRemoteTransferRuns, cores, {});
+    if (!here_or.ok()) {
+      console.err << "demo: " << here_or.status().message() << "\n";
+      return ClusterExitCode(here_or.status());
+    }
+    const Report& here = *here_or;
+    StatusOr<Report> there_or = seeded_stage->Run(*naive_deck, Ordering::kNone, kRemoteTransferRuns,
+                                                  1, a_on_x_b_on_y, Shuffle::kSeeded);
+    if (!there_or.ok()) {
+      console.err << "demo: " << there_or.status().message() << "\n";
+      return ClusterExitCode(there_or.status());
+    }
+    const Report& there = *there_or;
+    out << Indent(
+        SideBySide("in this process:", NarrowHistogram(here),
+                   "A on " + xy[0].name + ", B on " + xy[1].name + ":", NarrowHistogram(there)),
+        "   ");
+    identical = JsonWithoutPlacement(here) == JsonWithoutPlacement(there);
+    out << "   → " << (identical ? "identical" : "NOT identical")
+        << ", seed for seed: " << there.runs << " runs (seeds " << kSeed << ".."
+        << kSeed + there.runs - 1
+        << "), the same outcomes and\n"
+           "     the same witness schedules; replay any with `run --schedule` on any "
+           "placement.\n\n";
+  }
+
   out << "Try one yourself:\n"
          "   cardflow-coordinator run examples/transfer.deck --ordering none --runs 2000\n";
   out.flush();
@@ -235,7 +356,7 @@ int DemoCommand(const DemoOptions& options, Console& console) {
   }
   (*metrics)->Linger();
 
-  const bool held = naive.outcomes.size() > 1 && ordered.outcomes.size() == 1 &&
+  const bool held = identical && naive.outcomes.size() > 1 && ordered.outcomes.size() == 1 &&
                     ReportExitCode(ordered) == 0 && ReportExitCode(two) == 0;
   if (!held) {
     console.err << "demo: the runs did not tell the expected story (see above)\n";

@@ -2,9 +2,11 @@
 
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/check/reachable.h"
 #include "common/deck/load.h"
@@ -47,6 +49,8 @@ StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_t
   cluster.ordering = options.ordering;
   cluster.runs = options.runs;
   cluster.seed = options.seed;
+  cluster.shuffle = options.shuffle.value_or(Shuffle::kNetwork);
+  cluster.prefix = options.prefix;
   cluster.on_progress = std::move(on_progress);
   cluster.observer = observer;
   cluster.stop = stop;
@@ -93,6 +97,37 @@ constexpr uint64_t kReachableBudget = 200'000;
 constexpr size_t kReachableMaxStacks = 64;
 constexpr size_t kReachableMaxCards = 10'000;
 
+// --compare-ordering: the deck compiled for the other ordering (a deck may
+// load one way and not the other) and the --schedule steps checked against
+// it, both before anything runs.
+struct Comparison {
+  Program program;
+  Schedule prefix;
+};
+
+StatusOr<Comparison> LoadComparison(const RunOptions& options, const std::string& text,
+                                    const Program& program) {
+  const Ordering ordering = *options.compare_ordering;
+  const std::string flag = std::string("--compare-ordering ") + OrderingName(ordering);
+  LoadResult other = LoadDeck(text, program.file, ordering);
+  if (!other.program.has_value()) {
+    std::string diagnostics = FormatDiagnostics(other.errors);
+    if (!diagnostics.empty() && diagnostics.back() != '\n') diagnostics += '\n';
+    return InvalidArgumentError(diagnostics + flag + ": the deck does not load with that ordering");
+  }
+  Comparison comparison{std::move(*other.program), {}};
+  if (!options.schedule_path.empty()) {
+    StatusOr<ScheduleText> schedule =
+        LoadScheduleFile(comparison.program, ordering, options.schedule_path);
+    if (!schedule.ok()) {
+      return InvalidArgumentError(std::string(schedule.status().message()) + "\n" + flag +
+                                  ": the schedule cannot be replayed with that ordering");
+    }
+    comparison.prefix = std::move(schedule->steps);
+  }
+  return comparison;
+}
+
 bool SmallEnoughToCheck(const Program& program) {
   if (program.stacks.size() > kReachableMaxStacks) return false;
   size_t cards = 0;
@@ -130,12 +165,6 @@ int RunCommand(const RunOptions& given, Console& console) {
     return 2;
   }
   if (!options.schedule_path.empty()) {
-    if (!options.placement.Local()) {
-      console.err << "cardflow-coordinator: --schedule replays on local placement (nodes follow "
-                     "a schedule with the seeded shuffle on every placement, not yet built)\n"
-                  << std::flush;
-      return 2;
-    }
     StatusOr<ScheduleText> schedule =
         LoadScheduleFile(*loaded.program, options.ordering, options.schedule_path);
     if (!schedule.ok()) {
@@ -147,6 +176,15 @@ int RunCommand(const RunOptions& given, Console& console) {
   if (Status paths = CheckExportPaths(options.exports); !paths.ok()) {
     console.err << "cardflow-coordinator: " << paths.message() << "\n" << std::flush;
     return 2;
+  }
+  std::optional<Comparison> comparison;
+  if (options.compare_ordering) {
+    StatusOr<Comparison> loaded_other = LoadComparison(options, *text, *loaded.program);
+    if (!loaded_other.ok()) {
+      console.err << loaded_other.status().message() << "\n" << std::flush;
+      return 2;
+    }
+    comparison = std::move(loaded_other).value();
   }
   ProgressBar progress(
       console.err, options.runs,
@@ -193,9 +231,31 @@ int RunCommand(const RunOptions& given, Console& console) {
     console.out << ReportToJson(*report);
   }
   console.out << std::flush;
+  std::vector<Report> reports{*report};
+  std::vector<std::optional<RunResult>> drawn_runs{drawn};
+  std::string label = ReportSetLabel(options.deck_path, options.ordering);
+  if (comparison && !interrupted) {
+    // The same seeds under the other ordering, for the page only, beside
+    // (after) the report asked for, whose run --trace and --shiviz draw.
+    RunOptions other = options;
+    other.ordering = *options.compare_ordering;
+    other.prefix = comparison->prefix;
+    std::optional<RunResult> other_drawn;
+    StatusOr<Report> compared =
+        ExecuteRuns(comparison->program, *text, other, nullptr, (*metrics)->metrics(),
+                    options.placement.Local() ? nullptr : &other_drawn);
+    if (!compared.ok()) {
+      console.err << "cardflow-coordinator: --compare-ordering: " << compared.status().message()
+                  << "\n"
+                  << std::flush;
+      return ClusterExitCode(compared.status());
+    }
+    reports.push_back(*std::move(compared));
+    drawn_runs.push_back(std::move(other_drawn));
+    label += std::string("-vs-") + OrderingName(other.ordering);
+  }
   if (Status written =
-          WriteExports(*loaded.program, {*report}, options.exports,
-                       ReportSetLabel(options.deck_path, options.ordering), {drawn}, &console.err);
+          WriteExports(*loaded.program, reports, options.exports, label, drawn_runs, &console.err);
       !written.ok()) {
     console.err << "cardflow-coordinator: " << written.message() << "\n" << std::flush;
     return 2;

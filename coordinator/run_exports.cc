@@ -177,7 +177,7 @@ Status WriteExports(const Program& program, const std::vector<Report>& reports,
   }
   std::optional<std::string> page;
   if (!paths.html.empty() || !paths.reports.empty()) {
-    page = HtmlReport(program, Sections(program, reports, samples));
+    page = HtmlReport(program, Sections(program, reports, samples), HtmlStepping::kTogether);
   }
   if (!paths.html.empty()) {
     if (Status s = WriteFile(paths.html, *page); !s.ok()) return s;

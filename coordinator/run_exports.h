@@ -26,7 +26,9 @@ struct ExportPaths {
 };
 
 // Writes the wanted files for the reports of one deck — one report for
-// `run`, naive and callbacks side by side for `demo` — compiled as `program`.
+// `run`, naive and callbacks side by side for `demo` and `run
+// --compare-ordering` — compiled as `program`. Several reports are a
+// comparison: their page's steppers step together (HtmlStepping::kTogether).
 //
 // Each report draws one run with all its events: `remote[i]` when given
 // (a run the nodes made, kept by ExecuteRuns), else for a local report a

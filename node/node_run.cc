@@ -33,6 +33,9 @@ StatusOr<std::shared_ptr<NodeRun>> NodeRun::Create(const wire::Assign& assign, N
   if (assign.ordering() != wire::ORDERING_CALLBACKS && assign.ordering() != wire::ORDERING_NONE) {
     return InvalidArgumentError(fmt::format("assign has unknown ordering {}", assign.ordering()));
   }
+  if (assign.shuffle() != wire::SHUFFLE_NETWORK && assign.shuffle() != wire::SHUFFLE_SEEDED) {
+    return InvalidArgumentError(fmt::format("assign has unknown shuffle {}", assign.shuffle()));
+  }
   auto program =
       node.programs.Get(assign.deck_text(), assign.deck_name(), FromWire(assign.ordering()));
   if (!program.ok()) return program.status();
@@ -76,6 +79,7 @@ NodeRun::NodeRun(const wire::Assign& assign, NodeContext& node,
     : node_(node),
       id_(assign.run_id()),
       self_name_(assign.node()),
+      gated_(assign.shuffle() == wire::SHUFFLE_SEEDED),
       program_(std::move(program)),
       effects_(*program_, FromWire(assign.ordering()), mine, *this,
                node.on_event || node.metrics
@@ -83,7 +87,8 @@ NodeRun::NodeRun(const wire::Assign& assign, NodeContext& node,
                        if (node.metrics) node.metrics->Observe(event);
                        if (node.on_event) node.on_event(id, event);
                      })
-                   : EventObserver()),
+                   : EventObserver(),
+               gated_),
       engine_of_(program_->stacks.size(), 0),
       links_(program_->channels.size()) {
   for (StackId s = 0; s < mine.size(); ++s) {
@@ -285,6 +290,7 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
       if (std::find(moved.begin(), moved.end(), p.channels[c].to) != moved.end()) links_[c].reset();
     }
   }
+  effects_.FlushArrivals();  // the callbacks Adopt held, outside mutex_ (SendUpdate takes it)
   for (StackId s : adopted) {
     node_.log->info("{}: took over stack {} (starting it over)", Label(), p.stacks[s].name);
   }
@@ -302,17 +308,53 @@ Status NodeRun::Arrive(const wire::Callback& callback) {
   return effects_.Arrive(callback.channel(), callback.seq(), callback.value(), callback.lamport());
 }
 
-void NodeRun::SendTableRequest(StackId stack, uint32_t pc, bool write, VarId var, int64_t value,
-                               uint64_t lamport) {
-  table_round_trips_.Asked(stack, node_.metrics);
+Status NodeRun::OnGrant(const wire::Grant& grant) {
+  if (!gated_) return InvalidArgumentError("a grant for a run the network shuffles");
+  if (grant.take_in()) return effects_.TakeIn(grant.channel());
+  return effects_.OnTableReply(grant.stack(), grant.pc(), grant.value(), 0);
+}
+
+void NodeRun::SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, uint32_t var,
+                          int64_t value, uint64_t lamport) {
+  using Ask = RemoteEffects::Ask;
+  if (ask == Ask::kRead || ask == Ask::kWrite) table_round_trips_.Asked(stack, node_.metrics);
+  wire::TableOp op = wire::TABLE_READ;
+  switch (ask) {
+    case Ask::kRead:
+      op = wire::TABLE_READ;
+      break;
+    case Ask::kWrite:
+      op = wire::TABLE_WRITE;
+      break;
+    case Ask::kAwait:
+      op = wire::TABLE_AWAIT;
+      break;
+    case Ask::kNotify:
+      op = wire::STEP_NOTIFY;
+      break;
+    case Ask::kPrint:
+      op = wire::STEP_PRINT;
+      break;
+    case Ask::kEnd:
+      op = wire::STEP_END;
+      break;
+  }
   SendUpdate(1, [&](wire::RunUpdate& update) {
     wire::TableRequest* request = update.add_table();
     request->set_stack(stack);
     request->set_pc(pc);
-    request->set_op(write ? wire::TABLE_WRITE : wire::TABLE_READ);
+    request->set_op(op);
     request->set_var(var);
     request->set_value(value);
     request->set_lamport(lamport);
+  });
+}
+
+void NodeRun::ReportArrival(ChannelId channel, uint64_t seq) {
+  SendUpdate(1, [&](wire::RunUpdate& update) {
+    wire::Arrival* arrival = update.add_arrived();
+    arrival->set_channel(channel);
+    arrival->set_seq(seq);
   });
 }
 
@@ -336,20 +378,19 @@ void NodeRun::SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint6
   }
 }
 
-void NodeRun::SendAwaitDecision(StackId stack, uint32_t pc, ChannelId channel, bool took,
-                                uint64_t lamport) {
-  SendUpdate(1, [&](wire::RunUpdate& update) {
-    wire::TableRequest* request = update.add_table();
-    request->set_stack(stack);
-    request->set_pc(pc);
-    request->set_op(wire::TABLE_AWAIT);
-    request->set_var(channel);
-    request->set_value(took ? 1 : 0);
-    request->set_lamport(lamport);
-  });
-}
-
 void NodeRun::StackFailed(StackId stack, uint32_t pc, const char* what) {
+  if (gated_) {
+    // A step like the others: the coordinator ends the run when it takes it.
+    node_.log->debug("{}: stack {} stopped at card {}: {}", Label(), program_->stacks[stack].name,
+                     pc + 1, what);
+    SendSeparate([&](wire::RunUpdate& update) {
+      wire::StackFailure* failure = update.mutable_failure();
+      failure->set_stack(stack);
+      failure->set_pc(pc);
+      failure->set_what(what);
+    });
+    return;
+  }
   if (!EndAs(State::kFailed)) return;
   node_.log->info("{}: stack {} failed at card {}: {}", Label(), program_->stacks[stack].name,
                   pc + 1, what);
@@ -395,6 +436,7 @@ void NodeRun::OnIdle(size_t index) {
 
 void NodeRun::SendResults(const std::vector<StackId>& stacks, const std::vector<Engine*>& engines) {
   std::vector<Event> events = effects_.TakeEvents();
+  if (gated_) events.clear();  // the coordinator records them
   for (size_t first = 0; first < events.size(); first += kEventsPerMessage) {
     const size_t last = std::min(events.size(), first + kEventsPerMessage);
     SendSeparate([&](wire::RunUpdate& update) {

@@ -2,6 +2,12 @@
 // until that stream is over: the compiled Program, the RemoteEffects, and the
 // Engines — the very engine local runs use — on the node's executor.
 //
+// With the seeded shuffle (Assign.shuffle) every visible step waits for the
+// coordinator's Grant (RemoteEffects, gated), a run error is reported
+// without stopping the node's other stacks (the coordinator ends the run
+// when its scheduler takes that step), and no events are sent: the
+// coordinator records them in schedule order.
+//
 // Life: kAssigned (validated, compiled, peers' streams opened) -> Start ->
 // kRunning -> every engine goes idle -> kFinished (events and registers
 // sent). A Reroute that gives the node stacks of a dead node starts them in
@@ -97,6 +103,8 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   void PeerLost(const std::string& address, const std::string& why, bool permanent = false);
 
   Status OnTableReply(const wire::TableReply& reply);
+  // Seeded shuffle: the coordinator's go-ahead for one step.
+  Status OnGrant(const wire::Grant& grant);
   Status Arrive(const wire::Callback& callback);
   // Recovery: the run's new routing table. INVALID_ARGUMENT when it does not
   // fit the deck or takes a stack away from this node.
@@ -107,11 +115,10 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
           std::vector<bool> mine);
 
   // RemoteEffects::Transport
-  void SendTableRequest(StackId stack, uint32_t pc, bool write, VarId var, int64_t value,
-                        uint64_t lamport) override;
+  void SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, uint32_t var, int64_t value,
+                   uint64_t lamport) override;
   void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) override;
-  void SendAwaitDecision(StackId stack, uint32_t pc, ChannelId channel, bool took,
-                         uint64_t lamport) override;
+  void ReportArrival(ChannelId channel, uint64_t seq) override;
   void StackFailed(StackId stack, uint32_t pc, const char* what) override;
 
   // Engine `index` is idle.
@@ -133,6 +140,7 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   NodeContext& node_;
   const uint64_t id_;
   const std::string self_name_;  // this node's name in the routes
+  const bool gated_;             // --shuffle seeded: every visible step waits for a Grant
   const std::shared_ptr<const Program> program_;
   RemoteEffects effects_;
 

@@ -8,9 +8,10 @@
 namespace cardflow {
 
 RemoteEffects::RemoteEffects(const Program& program, Ordering ordering, std::vector<bool> mine,
-                             Transport& transport, EventObserver observer)
+                             Transport& transport, EventObserver observer, bool gated)
     : program_(program),
       ordering_(ordering),
+      gated_(gated),
       transport_(transport),
       observer_(std::move(observer)),
       mine_(std::move(mine)),
@@ -18,26 +19,35 @@ RemoteEffects::RemoteEffects(const Program& program, Ordering ordering, std::vec
       inboxes_(program.channels.size()),
       sent_(program.channels.size()) {}
 
-void RemoteEffects::Read(Continuation k, uint32_t pc, VarId var) { AskTable(k, pc, false, var, 0); }
-
-void RemoteEffects::Write(Continuation k, uint32_t pc, VarId var, int64_t value) {
-  AskTable(k, pc, true, var, value);
+void RemoteEffects::Read(Continuation k, uint32_t pc, VarId var) {
+  AskCoordinator(k, pc, Ask::kRead, var, 0);
 }
 
-void RemoteEffects::AskTable(Continuation k, uint32_t pc, bool write, VarId var, int64_t value) {
+void RemoteEffects::Write(Continuation k, uint32_t pc, VarId var, int64_t value) {
+  AskCoordinator(k, pc, Ask::kWrite, var, value);
+}
+
+void RemoteEffects::AskCoordinator(Continuation k, uint32_t pc, Ask ask, uint32_t var,
+                                   int64_t value) {
   uint64_t lamport;
   {
     std::lock_guard lock(mutex_);
     StackState& stack = stacks_[k.stack()];
     stack.pending = k;  // before sending: the reply may come back on another thread at once
     stack.pending_pc = pc;
+    stack.pending_ask = ask;
+    stack.pending_channel = var;
+    stack.pending_value = value;
     lamport = stack.clock;
   }
-  transport_.SendTableRequest(k.stack(), pc, write, var, value, lamport);
+  transport_.SendRequest(k.stack(), pc, ask, var, value, lamport);
 }
 
 Status RemoteEffects::OnTableReply(StackId stack, uint32_t pc, int64_t value, uint64_t lamport) {
   Wakeup wakeup;
+  std::optional<Continuation> notify;
+  ChannelId channel = 0;
+  int64_t notify_value = 0;
   {
     std::lock_guard lock(mutex_);
     if (stack >= stacks_.size() || !mine_[stack] || !stacks_[stack].pending ||
@@ -47,17 +57,56 @@ Status RemoteEffects::OnTableReply(StackId stack, uint32_t pc, int64_t value, ui
     }
     StackState& state = stacks_[stack];
     Continuation k = *std::exchange(state.pending, std::nullopt);
-    if (state.pending_await) {
-      state.pending_await = false;
-      Decide(k, pc, state.pending_channel, value != 0, wakeup);
-    } else {
-      state.clock = std::max(state.clock, lamport);
-      wakeup.k = k;
-      wakeup.value = value;
+    switch (state.pending_ask) {
+      case Ask::kAwait:
+        Decide(k, pc, state.pending_channel, value != 0, wakeup);
+        break;
+      case Ask::kNotify:
+        notify = k;  // carried out below, outside the lock
+        channel = state.pending_channel;
+        notify_value = state.pending_value;
+        break;
+      case Ask::kPrint:
+        PrintLocked(stack, pc, state.pending_value);
+        wakeup.k = k;
+        break;
+      default:
+        state.clock = std::max(state.clock, lamport);
+        wakeup.k = k;
+        wakeup.value = value;
+        break;
     }
+  }
+  if (notify) DoNotify(*notify, pc, channel, notify_value);
+  wakeup.Run();
+  return Status::Ok();
+}
+
+Status RemoteEffects::TakeIn(ChannelId channel) {
+  Wakeup wakeup;
+  {
+    std::lock_guard lock(mutex_);
+    if (channel >= inboxes_.size() || inboxes_[channel].held.empty()) {
+      return InvalidArgumentError(
+          fmt::format("grant takes in a callback on channel {}, where none is held", channel));
+    }
+    Inbox& inbox = inboxes_[channel];
+    const Message message = inbox.held.front();
+    inbox.held.pop_front();
+    InboxLocked(channel, message.seq, message.value, message.lamport, wakeup);
   }
   wakeup.Run();
   return Status::Ok();
+}
+
+void RemoteEffects::FlushArrivals() {
+  std::vector<std::pair<ChannelId, uint64_t>> arrivals;
+  {
+    std::lock_guard lock(mutex_);
+    if (unreported_.empty()) return;
+    arrivals.swap(unreported_);
+  }
+  for (const auto& [channel, seq] : arrivals) transport_.ReportArrival(channel, seq);
 }
 
 void RemoteEffects::Decide(Continuation k, uint32_t pc, ChannelId channel, bool take,
@@ -85,6 +134,11 @@ void RemoteEffects::Decide(Continuation k, uint32_t pc, ChannelId channel, bool 
 }
 
 void RemoteEffects::Notify(Continuation k, uint32_t pc, ChannelId channel, int64_t value) {
+  if (gated_) return AskCoordinator(k, pc, Ask::kNotify, channel, value);
+  DoNotify(k, pc, channel, value);
+}
+
+void RemoteEffects::DoNotify(Continuation k, uint32_t pc, ChannelId channel, int64_t value) {
   const Channel& ends = program_.channels[channel];
   Wakeup receiver;
   uint64_t seq;
@@ -110,6 +164,7 @@ void RemoteEffects::Notify(Continuation k, uint32_t pc, ChannelId channel, int64
     if (local) DeliverLocked(channel, seq, value, lamport, receiver);
   }
   if (!local) transport_.SendCallback(channel, seq, value, lamport);
+  FlushArrivals();
   receiver.Run();
   k.Resume(std::nullopt);
 }
@@ -124,6 +179,7 @@ Status RemoteEffects::Arrive(ChannelId channel, uint64_t seq, int64_t value, uin
     std::lock_guard lock(mutex_);
     DeliverLocked(channel, seq, value, lamport, receiver);
   }
+  FlushArrivals();
   receiver.Run();
   return Status::Ok();
 }
@@ -148,9 +204,20 @@ void RemoteEffects::DeliverLocked(ChannelId channel, uint64_t seq, int64_t value
 void RemoteEffects::ArriveLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
                                  Wakeup& wakeup) {
   Inbox& inbox = inboxes_[channel];
-  const Channel& ends = program_.channels[channel];
   inbox.arrived = seq;
-  inbox.last_lamport = std::max(inbox.last_lamport, lamport) + 1;
+  if (gated_) {  // held until the coordinator takes it in
+    inbox.held.push_back(Message{value, seq, lamport});
+    unreported_.emplace_back(channel, seq);
+    return;
+  }
+  InboxLocked(channel, seq, value, lamport, wakeup);
+}
+
+void RemoteEffects::InboxLocked(ChannelId channel, uint64_t seq, int64_t value,
+                                uint64_t send_lamport, Wakeup& wakeup) {
+  Inbox& inbox = inboxes_[channel];
+  const Channel& ends = program_.channels[channel];
+  inbox.last_lamport = std::max(inbox.last_lamport, send_lamport) + 1;
   inbox.messages.push_back(Message{value, seq, inbox.last_lamport});
   Event event;
   event.kind = EventKind::kArrive;
@@ -174,7 +241,7 @@ void RemoteEffects::Await(Continuation k, uint32_t pc, ChannelId channel) {
   {
     std::lock_guard lock(mutex_);
     Inbox& inbox = inboxes_[channel];
-    if (ordering_ == Ordering::kCallbacks) {
+    if (ordering_ == Ordering::kCallbacks && !gated_) {
       if (inbox.messages.empty()) {
         inbox.parked = k;  // Arrive resumes it
         inbox.parked_pc = pc;
@@ -185,14 +252,14 @@ void RemoteEffects::Await(Continuation k, uint32_t pc, ChannelId channel) {
       StackState& stack = stacks_[k.stack()];
       stack.pending = k;  // before asking: the reply may come back on another thread at once
       stack.pending_pc = pc;
-      stack.pending_await = true;
+      stack.pending_ask = Ask::kAwait;
       stack.pending_channel = channel;
       took = !inbox.messages.empty();
       lamport = stack.clock;
     }
   }
-  if (ordering_ == Ordering::kNone) {
-    transport_.SendAwaitDecision(k.stack(), pc, channel, took, lamport);
+  if (ordering_ == Ordering::kNone || gated_) {
+    transport_.SendRequest(k.stack(), pc, Ask::kAwait, channel, took ? 1 : 0, lamport);
     return;
   }
   k.Resume(value);
@@ -218,20 +285,31 @@ int64_t RemoteEffects::Consume(StackId stack, uint32_t pc, ChannelId channel) {
 }
 
 void RemoteEffects::Print(Continuation k, uint32_t pc, int64_t value) {
+  if (gated_) return AskCoordinator(k, pc, Ask::kPrint, 0, value);
   {
     std::lock_guard lock(mutex_);
-    Event event;
-    event.kind = EventKind::kPrint;
-    event.stack = k.stack();
-    event.value = value;
-    event.lamport = ++stacks_[k.stack()].clock;
-    event.pc = pc;
-    Record(event);
+    PrintLocked(k.stack(), pc, value);
   }
   k.Resume(std::nullopt);
 }
 
-void RemoteEffects::Done(StackId) {}  // the run reports results once its engine is idle
+void RemoteEffects::PrintLocked(StackId stack, uint32_t pc, int64_t value) {
+  Event event;
+  event.kind = EventKind::kPrint;
+  event.stack = stack;
+  event.value = value;
+  event.lamport = ++stacks_[stack].clock;
+  event.pc = pc;
+  Record(event);
+}
+
+// Ungated, the run reports results once its engine is idle; gated, the
+// stack's end is a step the coordinator takes.
+void RemoteEffects::Done(StackId stack) {
+  if (!gated_) return;
+  transport_.SendRequest(stack, static_cast<uint32_t>(program_.stacks[stack].code.size()),
+                         Ask::kEnd, 0, 0, 0);
+}
 
 void RemoteEffects::Failed(StackId stack, uint32_t pc, const char* what) {
   transport_.StackFailed(stack, pc, what);

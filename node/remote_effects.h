@@ -9,7 +9,7 @@
 //    mode a stack whose callback has not arrived parks its Continuation in
 //    the inbox (no thread held) and Arrive resumes it. In none mode it goes
 //    on with the callback or without, as the coordinator decides: the node
-//    proposes what it found (Transport::SendAwaitDecision) and follows the
+//    proposes what it found (Transport::SendRequest, Ask::kAwait) and follows the
 //    reply — the coordinator records the decision, so a replay takes the
 //    same.
 //
@@ -20,6 +20,14 @@
 // stack adopted from a dead node (Adopt) starts over with a fresh clock: fed
 // the same table replies (the coordinator answers from its history) and the
 // same callbacks, it recomputes the same values and Lamport times.
+//
+// Seeded shuffle (`gated`): every visible card — notify, await (in both
+// orderings), print and a stack's end too, not only read and write — is a
+// request to the coordinator, and the stack resumes only when the
+// coordinator grants it (OnTableReply). A callback that arrives is held, in
+// seq order, and reported (Transport::ReportArrival) until TakeIn puts it
+// into its inbox: the coordinator's seeded scheduler orders every visible
+// step, while the local cards in between run freely.
 //
 // Every step is recorded as an Event with a Lamport time: each stack has a
 // clock; a send carries the sender's time, an arrival takes max(previous
@@ -38,6 +46,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "common/deck/program.h"
@@ -52,28 +61,39 @@ using EventObserver = std::function<void(const Event&)>;
 
 class RemoteEffects final : public Effects {
  public:
+  // What a request to the coordinator asks for.
+  enum class Ask : uint8_t {
+    kRead,   // a read of `var`
+    kWrite,  // a write of `value` to `var`
+    // Whether the await at `pc` takes the callback at the head of the inbox
+    // of channel `var` (`value` 1: there was one) or goes on without: asked
+    // in ordering none, and in both orderings when gated.
+    kAwait,
+    kNotify,  // gated: a notify of `value` on channel `var`
+    kPrint,   // gated: a print of `value`
+    kEnd,     // gated: the stack ran its last card (`pc` is its card count)
+  };
+
   // Where the effects that leave the node go.
   class Transport {
    public:
     virtual ~Transport() = default;
-    // Asks the table for a read (`write` false) or a write of `value`; the
-    // answer must come back through OnTableReply.
-    virtual void SendTableRequest(StackId stack, uint32_t pc, bool write, VarId var, int64_t value,
-                                  uint64_t lamport) = 0;
+    // Asks the coordinator; the answer (but for kEnd) must come back
+    // through OnTableReply: the value read, the await's decision (1 take, 0
+    // go on), or anything for a write, notify or print.
+    virtual void SendRequest(StackId stack, uint32_t pc, Ask ask, uint32_t var, int64_t value,
+                             uint64_t lamport) = 0;
     // Sends callback `seq` of `channel` to the node of its receiver.
     virtual void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) = 0;
-    // Ordering none: asks whether the await at `pc` takes the callback at the
-    // head of `channel`'s inbox (`took`: there was one) or goes on without;
-    // the answer must come back through OnTableReply (value 1 or 0).
-    virtual void SendAwaitDecision(StackId stack, uint32_t pc, ChannelId channel, bool took,
-                                   uint64_t lamport) = 0;
+    // Gated: callback `seq` of `channel` is here, held until TakeIn.
+    virtual void ReportArrival(ChannelId channel, uint64_t seq) = 0;
     virtual void StackFailed(StackId stack, uint32_t pc, const char* what) = 0;
   };
 
   // `mine[s]` tells whether stack s runs on this node at first. `program`
   // and `transport` must outlive this object.
   RemoteEffects(const Program& program, Ordering ordering, std::vector<bool> mine,
-                Transport& transport, EventObserver observer);
+                Transport& transport, EventObserver observer, bool gated = false);
 
   void Read(Continuation k, uint32_t pc, VarId var) override;
   void Write(Continuation k, uint32_t pc, VarId var, int64_t value) override;
@@ -83,9 +103,14 @@ class RemoteEffects final : public Effects {
   void Done(StackId stack) override;
   void Failed(StackId stack, uint32_t pc, const char* what) override;
 
-  // The table answered the read/write (or await decision) that `stack` has
-  // outstanding at `pc`. INVALID_ARGUMENT when no such request is outstanding.
+  // The coordinator answered the request `stack` has outstanding at `pc`
+  // (a table operation, an await decision, or — gated — the grant of its
+  // step). INVALID_ARGUMENT when no such request is outstanding.
   Status OnTableReply(StackId stack, uint32_t pc, int64_t value, uint64_t lamport);
+
+  // Gated: the oldest held callback of `channel` goes into its inbox (and to
+  // an await parked there). INVALID_ARGUMENT when none is held.
+  Status TakeIn(ChannelId channel);
 
   // Callback `seq` of `channel` arrived from another node. A `seq` already
   // taken is dropped; one that comes early waits for those before it. The
@@ -94,8 +119,13 @@ class RemoteEffects final : public Effects {
   Status Arrive(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport);
 
   // Recovery: `stacks` (not here so far) now run here, from their first
-  // card. The callbacks this node's stacks sent them go into their inboxes.
+  // card. The callbacks this node's stacks sent them go into their inboxes
+  // (gated: are held; call FlushArrivals afterwards to report them — Adopt
+  // itself does not, so that its caller may hold a lock the transport takes).
   void Adopt(const std::vector<StackId>& stacks);
+  // Gated: reports what was held and not yet reported. Call without locks
+  // the transport takes.
+  void FlushArrivals();
 
   struct SentCallback {
     ChannelId channel = 0;
@@ -138,6 +168,7 @@ class RemoteEffects final : public Effects {
   };
   struct Inbox {  // of a channel whose receiver is (or may become) here
     MessageQueue messages;
+    MessageQueue held;  // gated: arrived in order, not yet taken in (lamport: of the send)
     std::map<uint64_t, Early> early;  // by seq, all > arrived + 1
     uint64_t arrived = 0;
     uint64_t last_lamport = 0;  // of the latest arrival
@@ -146,10 +177,11 @@ class RemoteEffects final : public Effects {
   };
   struct StackState {  // of a stack that is here
     uint64_t clock = 0;
-    std::optional<Continuation> pending;  // a table request is outstanding
+    std::optional<Continuation> pending;  // a request is outstanding
     uint32_t pending_pc = 0;
-    bool pending_await = false;  // it is an await decision, on pending_channel
-    ChannelId pending_channel = 0;
+    Ask pending_ask = Ask::kRead;
+    ChannelId pending_channel = 0;  // kAwait, kNotify
+    int64_t pending_value = 0;      // kNotify, kPrint
   };
   // What to resume once the lock is released.
   struct Wakeup {
@@ -160,9 +192,17 @@ class RemoteEffects final : public Effects {
     }
   };
 
-  void AskTable(Continuation k, uint32_t pc, bool write, VarId var, int64_t value);
+  // Parks `k` and asks the coordinator.
+  void AskCoordinator(Continuation k, uint32_t pc, Ask ask, uint32_t var, int64_t value);
+  // What a notify does once it may: numbers the callback, records it, puts
+  // it into a receiver here or hands it to the transport, resumes `k`.
+  void DoNotify(Continuation k, uint32_t pc, ChannelId channel, int64_t value);
   // The following run with mutex_ held.
   void Record(Event event);
+  void PrintLocked(StackId stack, uint32_t pc, int64_t value);
+  // Puts callback `seq` into the inbox (and to a parked await).
+  void InboxLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t send_lamport,
+                   Wakeup& wakeup);
   // Takes callback `seq` into its inbox if it is the next one (then any
   // early ones that follow), keeps it aside if early, drops it if taken.
   void DeliverLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
@@ -176,6 +216,7 @@ class RemoteEffects final : public Effects {
 
   const Program& program_;
   const Ordering ordering_;
+  const bool gated_;
   Transport& transport_;
   const EventObserver observer_;
 
@@ -187,6 +228,8 @@ class RemoteEffects final : public Effects {
   // by ChannelId; guarded by mutex_.
   std::vector<std::vector<Early>> sent_;
   std::vector<Event> events_;  // guarded by mutex_
+  // Gated: callbacks held and not yet reported, (channel, seq); guarded by mutex_.
+  std::vector<std::pair<ChannelId, uint64_t>> unreported_;
 };
 
 }  // namespace cardflow

@@ -60,6 +60,9 @@ Status RunStream::Handle(const wire::RunControl& control) {
   for (const wire::TableReply& reply : control.table()) {
     if (Status s = run->OnTableReply(reply); !s.ok()) return s;
   }
+  for (const wire::Grant& grant : control.grants()) {
+    if (Status s = run->OnGrant(grant); !s.ok()) return s;
+  }
   if (control.has_reroute()) {
     if (Status s = run->Reroute(control.reroute()); !s.ok()) return s;
   }

@@ -49,4 +49,12 @@ Ordering FromWire(wire::Ordering ordering) {
   return ordering == wire::ORDERING_NONE ? Ordering::kNone : Ordering::kCallbacks;
 }
 
+wire::Shuffle ToWire(Shuffle shuffle) {
+  return shuffle == Shuffle::kSeeded ? wire::SHUFFLE_SEEDED : wire::SHUFFLE_NETWORK;
+}
+
+Shuffle FromWire(wire::Shuffle shuffle) {
+  return shuffle == wire::SHUFFLE_SEEDED ? Shuffle::kSeeded : Shuffle::kNetwork;
+}
+
 }  // namespace cardflow

@@ -5,6 +5,7 @@
 
 #include "common/deck/program.h"
 #include "common/events/event.h"
+#include "common/schedule/step.h"
 #include "proto/cardflow.pb.h"
 
 namespace cardflow {
@@ -14,5 +15,8 @@ Event FromWire(const wire::Event& event);
 
 wire::Ordering ToWire(Ordering ordering);
 Ordering FromWire(wire::Ordering ordering);
+
+wire::Shuffle ToWire(Shuffle shuffle);
+Shuffle FromWire(wire::Shuffle shuffle);
 
 }  // namespace cardflow

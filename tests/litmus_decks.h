@@ -1,5 +1,6 @@
 // The litmus decks the tests of every placement share: the spec's transfer,
-// store buffering, and a callback that can be missed while in flight.
+// store buffering, load buffering, a callback chain, and a callback that can
+// be missed while in flight. (Message passing and IRIW are examples/.)
 #pragma once
 
 namespace cardflow::testing {
@@ -48,6 +49,42 @@ stack B:
     await A -> r
 
 outcome B.f, B.r
+)";
+
+// Load buffering: each stack reads before it writes; r = 1 on both sides
+// is not sequentially consistent and never happens.
+inline constexpr char kLoadBufferingDeck[] = R"(shared x
+shared y
+
+stack A:
+    read x -> r
+    write 1 -> y
+
+stack B:
+    read y -> r
+    write 1 -> x
+
+outcome A.r, B.r
+)";
+
+// A callback chain: A tells B, B tells C, each adding to what it got.
+inline constexpr char kCallbackChainDeck[] = R"(shared total
+
+stack A:
+    set v 1
+    notify B v
+
+stack B:
+    await A -> v
+    add v 10
+    notify C v
+
+stack C:
+    await B -> v
+    add v 100
+    write v -> total
+
+outcome total
 )";
 
 }  // namespace cardflow::testing

@@ -10,8 +10,7 @@
 
 #include "common/engine/engine.h"
 #include "common/local/sequencer.h"
-#include "common/report/outcome.h"
-#include "common/verify/verifier.h"
+#include "common/run/fold_run.h"
 
 namespace cardflow {
 
@@ -36,6 +35,7 @@ class LocalRun {
            bool keep_events, std::unique_ptr<CallbackDelivery> delivery, const Schedule& prefix,
            asio::any_io_executor executor, DoneFn done)
       : program_(program),
+        plan_(plan),
         seed_(seed),
         keep_events_(keep_events),
         done_(std::move(done)),
@@ -51,43 +51,26 @@ class LocalRun {
 
   // The engine is idle: nothing of this run is queued or running any more.
   void Finish() {
-    RunResult result;
-    result.seed = seed_;
-    if (sequencer_.failed()) {
-      result.error =
-          RunError{*sequencer_.error_stack(), sequencer_.error_pc(), *sequencer_.error()};
-    } else {
-      FinalState state;
-      state.shared = sequencer_.table();
-      state.registers.reserve(program_.stacks.size());
+    RunEnd end;
+    end.seed = seed_;
+    end.stop = sequencer_.stop();
+    if (!end.stop) {
+      end.state.shared = sequencer_.table();
+      end.state.registers.reserve(program_.stacks.size());
       for (StackId s = 0; s < program_.stacks.size(); ++s) {
-        state.registers.push_back(engine_.Registers(s));
+        end.state.registers.push_back(engine_.Registers(s));
       }
-      result.values = OutcomeValues(program_, state);
-      result.expect_ok = ExpectationsHold(program_, state);
     }
-    const Verdict verdict = VerifyRun(program_, sequencer_.events());
-    result.order_violation = verdict.order_violations > 0;
-    if (!verdict.faults.empty() && !result.error) {
-      // The runtime broke its own rules: what the run ended in means nothing.
-      result.values.clear();
-      result.expect_ok = false;
-      result.error =
-          RunError{0, 0,
-                   fmt::format("internal error: run with seed {} broke happens-before: {}", seed_,
-                               verdict.faults.front())};
-    }
-    result.schedule = std::move(sequencer_.schedule());
-    if (keep_events_) {
-      result.events = std::move(sequencer_.events());
-      result.log = std::move(sequencer_.log());
-    }
+    end.events = std::move(sequencer_.events());
+    end.schedule = std::move(sequencer_.schedule());
+    RunResult result = FoldRun(program_, plan_, std::move(end), keep_events_);
     DoneFn done = std::move(done_);
     delete this;
     done(std::move(result));
   }
 
   const Program& program_;
+  const StepPlan& plan_;
   const uint64_t seed_;
   const bool keep_events_;
   DoneFn done_;

@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "common/deck/program.h"
-#include "common/local/callback_delivery.h"
+#include "common/schedule/callback_delivery.h"
 #include "common/report/report.h"
 #include "common/report/run_result.h"
 #include "common/schedule/step.h"

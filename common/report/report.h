@@ -55,6 +55,9 @@ struct Report {
   std::vector<std::string> moved;         // stacks moved by recovery, if any
   std::optional<Reachability> reachable;  // set by the caller after Finish
   double wall_seconds = 0;                // text only; never in JSON (it would break byte-identity)
+  // Who ordered the runs' steps: text only (the JSON of a seeded remote run
+  // equals the local one's apart from `placement`).
+  Shuffle shuffle = Shuffle::kSeeded;
 };
 
 // Folds RunResults into a Report. Results may come in any order; the report

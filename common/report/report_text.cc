@@ -26,6 +26,10 @@ std::string RunsAndSeeds(const Report& report) {
     s += " (seeds " + std::to_string(report.seed) + ".." +
          std::to_string(report.seed + report.runs - 1) + ")";
   }
+  if (report.shuffle == Shuffle::kNetwork && report.runs > 0) {
+    s += " · network order: the seed does not fix it (--shuffle seeded does); each outcome's "
+         "schedule replays it";
+  }
   return s;
 }
 

@@ -32,6 +32,11 @@ struct Step {
   bool operator==(const Step&) const = default;
 };
 
+// Who orders a run's visible steps (DECK.md, "The shuffle on every
+// placement"): the seeded scheduler (every local run; remote runs with
+// --shuffle seeded), or nobody — the nodes and the network (remote only).
+enum class Shuffle : uint8_t { kSeeded, kNetwork };
+
 // One run's visible steps, in order.
 using Schedule = std::vector<Step>;
 

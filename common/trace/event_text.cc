@@ -52,4 +52,21 @@ std::string ClockJson(const Program& program, const VectorClock& clock) {
   return out + "}";
 }
 
+std::string ClockText(const Program& program, const VectorClock& clock, size_t max_entries) {
+  std::string out;
+  size_t shown = 0;
+  size_t more = 0;
+  for (size_t lane = 0; lane < clock.size(); ++lane) {
+    if (clock[lane] == 0) continue;
+    if (shown == max_entries) {
+      ++more;
+      continue;
+    }
+    if (shown++ > 0) out += ' ';
+    out += LaneName(program, lane) + ':' + std::to_string(clock[lane]);
+  }
+  if (more > 0) out += fmt::format(" … +{} more", more);
+  return out;
+}
+
 }  // namespace cardflow

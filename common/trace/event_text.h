@@ -28,4 +28,10 @@ std::string CardSource(const Program& program, const Event& event);
 // {"A":3,"A->B":1,"B":2}. Keys in lane order.
 std::string ClockJson(const Program& program, const VectorClock& clock);
 
+// The clock for people, in lane order, zero entries left out, at most
+// `max_entries` of them and then how many more: "A:3 A->B:1 B:2",
+// "S1:4 S7:2 … +93 more". The space-time diagram's tooltips; a wide deck's
+// clocks have a hundred entries.
+std::string ClockText(const Program& program, const VectorClock& clock, size_t max_entries);
+
 }  // namespace cardflow

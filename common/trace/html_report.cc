@@ -22,6 +22,10 @@ constexpr size_t kMaxOutcomeRows = kHtmlOutcomeRows;
 // witness run (the drawn run is always there): long runs of wide decks
 // would make pages of tens of megabytes.
 constexpr size_t kMaxStepperBytes = size_t{3} << 20;
+// "The deck, as compiled" lists every card up to this many in all; beyond,
+// this many in all spread over the stacks, at least kDeckSourceCardsPerStack each.
+constexpr size_t kDeckSourceCards = 1000;
+constexpr size_t kDeckSourceCardsPerStack = 4;
 
 constexpr char kStyle[] = R"(
 :root { color-scheme: light; }
@@ -265,7 +269,7 @@ std::string Stepper(const Program& program, const HtmlSection& section, size_t i
       index, index + 1, ScriptSafe(json));
 }
 
-std::string ReadingThisPage() {
+std::string ReadingThisPage(bool together) {
   return "<section class=\"reading\">\n<h3>Reading this page</h3>\n"
          "<p>Each stack is a pile of cards run top to bottom. The stacks run at the same time, "
          "so every run deals their cards in some order: the <b>dealt</b> lane shows the order "
@@ -275,7 +279,13 @@ std::string ReadingThisPage() {
          "<i>inbox</i>, where an <code>await</code> takes it. ⚠ marks an await that missed "
          "its callback, an update that another write lost, a broken expect.</p>\n"
          "<p>Click an outcome row to step through a run that ends in it. The address bar keeps "
-         "the step shown: copy it to come back to the same step.</p>\n</section>\n";
+         "the step shown: copy it to come back to the same step.</p>\n" +
+         std::string(together ? "<p>The runs side by side step together: one press moves both "
+                                "to the same step, and what differs between them there (a "
+                                "table value, the card dealt, the outcome) is outlined "
+                                "with ≠.</p>\n"
+                              : "") +
+         "</section>\n";
 }
 
 std::string Legend() {
@@ -302,7 +312,16 @@ std::string Legend() {
 }
 
 // The deck as compiled: shared variables, stacks with their cards, expects.
+// Unrolled repeats of a wide deck would list tens of thousands of cards: past
+// kDeckSourceCards in all, each stack lists its first few and counts the
+// rest (the stepper's piles hold every card).
 std::string DeckSource(const Program& program) {
+  size_t cards = 0;
+  for (const StackProgram& stack : program.stacks) cards += stack.code.size();
+  const size_t per_stack =
+      cards <= kDeckSourceCards
+          ? cards
+          : std::max<size_t>(kDeckSourceCardsPerStack, kDeckSourceCards / program.stacks.size());
   std::string text;
   for (const SharedVar& var : program.shared) {
     text += fmt::format("shared {} = {}\n", var.name, var.initial);
@@ -310,9 +329,13 @@ std::string DeckSource(const Program& program) {
   for (const StackProgram& stack : program.stacks) {
     text +=
         "\nstack " + stack.name + (stack.node_hint.empty() ? "" : " on " + stack.node_hint) + ":\n";
-    for (size_t pc = 0; pc < stack.code.size(); ++pc) {
+    const size_t shown = std::min(stack.code.size(), per_stack);
+    for (size_t pc = 0; pc < shown; ++pc) {
       const std::string card = pc < stack.card_text.size() ? stack.card_text[pc] : "";
       text += fmt::format("    {:<28} # line {}\n", card, stack.code[pc].line);
+    }
+    if (shown < stack.code.size()) {
+      text += fmt::format("    # … {} more cards\n", stack.code.size() - shown);
     }
   }
   if (!program.expects.empty()) text += "\n";
@@ -323,7 +346,8 @@ std::string DeckSource(const Program& program) {
 
 }  // namespace
 
-std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& sections) {
+std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& sections,
+                       HtmlStepping stepping) {
   const std::string deck = HtmlEscape(program.file.empty() ? "deck" : program.file);
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -341,8 +365,10 @@ std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& s
     }
     out += fmt::format("<p class=\"lede\">{}{}.</p>\n</header>\n", titles,
                        sections.size() > 1 ? ", side by side" : "");
-    out += ReadingThisPage();
-    out += fmt::format("<main class=\"sections{}\">\n", sections.size() > 1 ? " cols-2" : "");
+    const bool together = stepping == HtmlStepping::kTogether && sections.size() > 1;
+    out += ReadingThisPage(together);
+    out += fmt::format("<main class=\"sections{}\"{}>\n", sections.size() > 1 ? " cols-2" : "",
+                       together ? " data-together" : "");
     for (size_t i = 0; i < sections.size(); ++i) {
       const HtmlSection& section = sections[i];
       const bool pass = ReportExitCode(section.report) == 0;

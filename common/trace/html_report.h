@@ -21,8 +21,9 @@
 // Every piece of text from the deck, the reports or the runs is escaped.
 //
 // Typical use: the same deck run with --ordering none and --ordering
-// callbacks, one section each, shows the naive histogram next to the
-// correct one and one run of each drawn beneath.
+// callbacks, one section each (HtmlStepping::kTogether), shows the naive
+// histogram next to the correct one and one run of each drawn beneath,
+// stepping together.
 #pragma once
 
 #include <cstddef>
@@ -53,9 +54,17 @@ struct HtmlSection {
 // The histogram shows at most this many outcome rows; the rest are summed up.
 inline constexpr size_t kHtmlOutcomeRows = 40;
 
+// How the sections' steppers move. kTogether is for a comparison (the same
+// deck naive vs callbacks, or two orderings with one seed): with two or more
+// sections, one control moves every pane to the same step (a checkbox above
+// them unlinks them) and what differs between the panes at the step shown —
+// a table value, the card just dealt, the outcome — is outlined.
+enum class HtmlStepping { kApart, kTogether };
+
 // The whole page (UTF-8, ending in a newline). Depends only on its
 // arguments — never on time — so one seed gives one page. Never fails; an
 // empty `sections` gives a page that says there is nothing to show.
-std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& sections);
+std::string HtmlReport(const Program& program, const std::vector<HtmlSection>& sections,
+                       HtmlStepping stepping = HtmlStepping::kApart);
 
 }  // namespace cardflow

@@ -235,7 +235,7 @@ std::string SpaceTimeSvg(const Program& program,
     // The event itself.
     const char* color = Color(e);
     const std::string tooltip =
-        EventCaption(program, e) + "\nvector clock " + ClockJson(program, clocks.clock(i));
+        EventCaption(program, e) + "\nvector clock " + ClockText(program, clocks.clock(i), 12);
     std::string glyph;
     if (e.kind == EventKind::kArrive) {
       glyph = fmt::format(

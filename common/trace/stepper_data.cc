@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/check/check_report.h"
@@ -25,21 +27,39 @@ using Json = nlohmann::ordered_json;
 constexpr size_t kMarksPerStep = 3;
 constexpr size_t kMarksPerRun = 200;
 
-const char* OpName(Op op) {
+// A step's "op", as its index in kStepperOps.
+int OpCode(Op op) {
   switch (op) {
     case Op::kRead:
-      return "read";
+      return 0;
     case Op::kWrite:
-      return "write";
+      return 1;
     case Op::kNotify:
-      return "notify";
+      return 2;
     case Op::kAwait:
-      return "await";
+      return 3;
     case Op::kPrint:
-      return "print";
+      return 4;
     default:
-      return "local";
+      return 7;
   }
+}
+constexpr int kOpEnd = 5;
+constexpr int kOpArrive = 6;
+
+// The step's sentence without what the page already has: for a stack step
+// told as "NAME: CARD... (line N)" (the card it dealt, story.h), the part
+// between; any other sentence whole, as [sentence].
+Json StoryTail(const std::string& story, const std::string& name, const std::string& card,
+               uint32_t line) {
+  const std::string head = name + ": " + card;
+  const std::string tail = " (line " + std::to_string(line) + ")";
+  if (!card.empty() && story.size() >= head.size() + tail.size() &&
+      story.compare(0, head.size(), head) == 0 &&
+      story.compare(story.size() - tail.size(), tail.size(), tail) == 0) {
+    return story.substr(head.size(), story.size() - head.size() - tail.size());
+  }
+  return Json::array({story});
 }
 
 // [start, pc] of the stack's next step, or null once it has ended or failed.
@@ -49,15 +69,19 @@ Json NextOf(const StepMachine& machine, StackId stack) {
   return Json::array({machine.plan().StartPc(stack, k), machine.plan().VisiblePc(stack, k)});
 }
 
-// Per channel [consumed, arrived, sent]; `arrived` and `sent` are followed
+// Channel c's [consumed, arrived, sent]; `arrived` and `sent` are followed
 // from the steps' effects, `consumed` read from the machine.
-Json Channels(const StepMachine& machine, const std::vector<uint32_t>& arrived,
-              const std::vector<uint32_t>& sent) {
-  Json out = Json::array();
-  for (ChannelId c = 0; c < sent.size(); ++c) {
-    out.push_back(Json::array({machine.Consumed(c), arrived[c], sent[c]}));
+Json ChannelCounts(const StepMachine& machine, ChannelId c, const std::vector<uint32_t>& arrived,
+                   const std::vector<uint32_t>& sent) {
+  return Json::array({machine.Consumed(c), arrived[c], sent[c]});
+}
+
+// A step row without its trailing zeros (the fields at their defaults).
+Json Trimmed(Json row) {
+  while (!row.empty() && row.back().is_number_integer() && row.back().get<int64_t>() == 0) {
+    row.erase(row.size() - 1);
   }
-  return out;
+  return row;
 }
 
 }  // namespace
@@ -65,18 +89,26 @@ Json Channels(const StepMachine& machine, const std::vector<uint32_t>& arrived,
 std::string StepperDeckJson(const Program& program) {
   Json deck = Json::object();
   deck["stacks"] = Json::array();
+  // Unrolled repeats make the same card many times: each distinct card
+  // once in "texts", the stacks' cards as indexes into it.
+  Json texts = Json::array();
+  std::map<std::pair<std::string, bool>, size_t> text_index;
   for (const StackProgram& stack : program.stacks) {
     Json cards = Json::array();
     for (size_t pc = 0; pc < stack.code.size(); ++pc) {
-      cards.push_back(Json{{"text", pc < stack.card_text.size() ? stack.card_text[pc] : ""},
-                           {"line", stack.code[pc].line},
-                           {"visible", IsVisible(stack.code[pc].op)}});
+      const std::string text = pc < stack.card_text.size() ? stack.card_text[pc] : "";
+      const bool visible = IsVisible(stack.code[pc].op);
+      const auto [at, added] = text_index.try_emplace({text, visible}, texts.size());
+      if (added) texts.push_back(Json::array({text, visible ? 1 : 0}));
+      cards.push_back(at->second);
+      cards.push_back(stack.code[pc].line);
     }
     deck["stacks"].push_back(Json{{"name", stack.name},
                                   {"node", stack.node_hint},
                                   {"registers", stack.registers},
                                   {"cards", std::move(cards)}});
   }
+  deck["texts"] = std::move(texts);
   deck["shared"] = Json::array();
   for (const SharedVar& var : program.shared) deck["shared"].push_back(var.name);
   deck["channels"] = Json::array();
@@ -142,45 +174,34 @@ std::string StepperRunJson(const Program& program, Ordering ordering, const RunR
   size_t total_marks = 0;
   for (size_t i = 0; i < valid.size(); ++i) {
     const Step step = valid[i];
-    Json row = Json::object();
-    row["name"] = FormatStep(program, step);
-    row["stack"] = step.is_arrival() ? -1 : static_cast<int64_t>(step.id);
-    uint32_t from = 0, pc = 0;
-    if (!step.is_arrival()) {
-      const uint32_t k = machine.StepOf(step.id);
-      from = plan.StartPc(step.id, k);
-      pc = plan.VisiblePc(step.id, k);
-    }
+    uint32_t pc = 0;
+    if (!step.is_arrival()) pc = plan.VisiblePc(step.id, machine.StepOf(step.id));
     const StepEffect effect = machine.Apply(step);
-    row["from"] = from;
-    row["pc"] = pc;
+    int op = kOpArrive;
+    int64_t arg = 0;
+    Json chan = 0;
+    Json story_json = Json::array({i < story.steps.size() ? story.steps[i] : ""});
     if (step.is_arrival()) {
-      row["channel"] = step.id;
-      row["card"] = "";
-      row["op"] = "arrive";
       arrived[step.id] = static_cast<uint32_t>(effect.seq);
+      chan = ChannelCounts(machine, step.id, arrived, sent);
     } else {
       const StackProgram& stack = program.stacks[step.id];
       const bool end = pc >= stack.code.size();
-      row["card"] = end ? "" : stack.card_text[pc];
-      row["op"] = end ? "end" : OpName(effect.op);
-      if (!end && (effect.op == Op::kRead || effect.op == Op::kWrite)) {
-        row["var"] = stack.code[pc].var;
-      }
+      op = end ? kOpEnd : OpCode(effect.op);
+      if (!end && (effect.op == Op::kRead || effect.op == Op::kWrite)) arg = stack.code[pc].var;
       if (!end && (effect.op == Op::kNotify || effect.op == Op::kAwait)) {
-        row["channel"] = effect.channel;
+        arg = effect.channel;
+        if (effect.op == Op::kNotify && !effect.failure) {
+          sent[effect.channel] = static_cast<uint32_t>(effect.seq);
+          values[effect.channel].push_back(effect.value);
+        }
+        chan = ChannelCounts(machine, effect.channel, arrived, sent);
       }
-      if (!end && effect.op == Op::kNotify && !effect.failure) {
-        sent[effect.channel] = static_cast<uint32_t>(effect.seq);
-        values[effect.channel].push_back(effect.value);
+      if (!end && i < story.steps.size()) {
+        story_json =
+            StoryTail(story.steps[i], stack.name, stack.card_text[pc], stack.code[pc].line);
       }
     }
-    row["value"] = effect.value;
-    // Left out at their defaults (0, false, none): long runs stay small.
-    if (effect.seq != 0) row["seq"] = effect.seq;
-    if (effect.consumed) row["consumed"] = true;
-    if (effect.failure) row["failure"] = effect.failure;
-    row["story"] = i < story.steps.size() ? story.steps[i] : "";
     Json marks = Json::array();
     size_t more = 0;
     for (const size_t v : verdicts_at[i]) {
@@ -192,14 +213,21 @@ std::string StepperRunJson(const Program& program, Ordering ordering, const RunR
       }
     }
     if (more > 0) marks.push_back(fmt::format("… and {} more", more));
-    if (!marks.empty()) row["marks"] = std::move(marks);
-    row["table"] = machine.table();
-    row["chan"] = Channels(machine, arrived, sent);
+    // kStepRow's order (stepper_data.h); trailing zeros left out.
+    Json row = Json::array(
+        {step.is_arrival() ? -1 - static_cast<int64_t>(step.id) : static_cast<int64_t>(step.id), op,
+         effect.value, std::move(story_json), arg, std::move(chan), effect.seq});
     if (!step.is_arrival()) {
-      row["regs"] = machine.RegistersOf(step.id);
-      row["next"] = NextOf(machine, step.id);
+      row.push_back(machine.RegistersOf(step.id));
+      row.push_back(NextOf(machine, step.id));
+    } else {
+      row.push_back(0);
+      row.push_back(0);
     }
-    steps.push_back(std::move(row));
+    row.push_back(effect.consumed ? 1 : 0);
+    row.push_back(effect.failure ? Json(effect.failure) : Json(0));
+    row.push_back(marks.empty() ? Json(0) : std::move(marks));
+    steps.push_back(Trimmed(std::move(row)));
   }
   if (note) out["note"] = *note;
   out["sent"] = values;

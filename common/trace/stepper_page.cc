@@ -56,6 +56,8 @@ table.shared td.changed { background: #fefcbf; outline: 2px solid #b7791f; }
 .stepper ul.marks li { color: #9c4221; }
 .stepper ul.marks li.now { font-weight: 600; }
 .stepper ul.marks li::marker { content: "⚠ "; }
+.stepper ul.marks li.earlier { color: #718096; }
+.stepper ul.marks li.earlier::marker { content: ""; }
 .run-end { font-weight: 600; padding: 4px 8px; border-radius: 5px; margin: 6px 0; }
 .run-end.pass { background: #f0fff4; color: #22543d; }
 .run-end.fail { background: #fff5f5; color: #822727; }
@@ -71,6 +73,16 @@ tr.outcome.selected td.values { font-weight: 600; }
 .reading { border: 1px solid #e2e8f0; border-radius: 8px; padding: 6px 14px; margin: 0 0 14px;
            background: #f7fafc; }
 .reading p { margin: 4px 0; }
+.together-bar { border: 1px solid #cbd5e0; border-radius: 8px; padding: 6px 12px;
+                margin: 0 0 14px; background: #faf5ff; }
+.together-bar label { font-weight: 600; cursor: pointer; }
+table.shared td.differs, .dealt-card.just.differs, .run-end.differs {
+  outline: 3px dashed #6b46c1; outline-offset: 1px; }
+table.shared td.differs::after, .dealt-card.just.differs::after { content: " \2260";
+                                                                  color: #6b46c1; }
+.stepper .diff { margin: 6px 0; padding: 3px 8px; border-left: 4px solid #6b46c1;
+                 background: #faf5ff; color: #44337a; }
+.stepper .diff.same { border-left-color: #a0aec0; background: #f7fafc; color: #4a5568; }
 )";
 
 const char kStepperScript[] = R"JS(
@@ -79,8 +91,23 @@ const char kStepperScript[] = R"JS(
   const deckBlock = document.getElementById('cardflow-deck');
   if (!deckBlock) return;
   const deck = JSON.parse(deckBlock.textContent);
+  // The cards as objects: the data gives each as (index into texts, line).
+  for (const stack of deck.stacks) {
+    const flat = stack.cards;
+    stack.cards = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const t = deck.texts[flat[i]];
+      stack.cards.push({ text: t[0], visible: t[1] === 1, line: flat[i + 1] });
+    }
+  }
+  const OPS = ['read', 'write', 'notify', 'await', 'print', 'end', 'arrive', 'local'];
+  // The marks list shows the latest this many.
+  const kMarksShown = 12;
   const steppers = [];
   let active = 0;
+  // Side by side (<main data-together>): one position moves every pane,
+  // each showing min(position, its steps); differences are outlined.
+  const together = { on: false, k: 0 };
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -106,6 +133,65 @@ const char kStepperScript[] = R"JS(
     return text;
   }
 
+  // A run's steps as objects, made once from the compact rows
+  // (stepper_data.h): the card and pc each dealt, its sentence whole, and the
+  // table and channel counts after it (shared between steps that leave them).
+  function expand(run) {
+    if (run.expanded) return run.expanded;
+    let table = run.init.table;
+    let chan = deck.channels.map(() => [0, 0, 0]);
+    const next = run.init.next.slice();
+    run.marked = [];
+    run.expanded = run.steps.map((r, i) => {
+      const f = (i) => (i < r.length ? r[i] : 0);
+      const who = r[0];
+      const s = { op: OPS[f(1)], value: f(2), seq: f(6), consumed: f(9) === 1,
+                  failure: f(10) || null };
+      if (f(11)) {
+        s.marks = f(11);
+        run.marked.push(i);
+      }
+      let story = f(3);
+      if (who < 0) {
+        s.stack = -1;
+        s.channel = -1 - who;
+        s.name = deck.channels[s.channel].name;
+        s.card = '';
+        s.pc = 0;
+      } else {
+        const stack = deck.stacks[who];
+        const nx = next[who] || [0, 0];
+        const card = stack.cards[nx[1]];
+        s.stack = who;
+        s.name = stack.name;
+        s.from = nx[0];
+        s.pc = nx[1];
+        s.card = s.op === 'end' || !card ? '' : card.text;
+        if (typeof story === 'string' && card) {
+          story = stack.name + ': ' + card.text + story + ' (line ' + card.line + ')';
+        }
+        s.regs = f(7) || [];
+        s.next = r.length > 8 ? r[8] : null;
+        next[who] = s.next;
+        if (s.op === 'read' || s.op === 'write') s.var = f(4);
+        if (s.op === 'notify' || s.op === 'await') s.channel = f(4);
+        if (s.op === 'write') {
+          table = table.slice();
+          table[s.var] = s.value;
+        }
+      }
+      s.story = Array.isArray(story) ? story[0] : story || '';
+      if (f(5)) {
+        chan = chan.slice();
+        chan[s.channel] = f(5);
+      }
+      s.table = table;
+      s.chan = chan;
+      return s;
+    });
+    return run.expanded;
+  }
+
   class Stepper {
     constructor(root, index) {
       this.root = root;
@@ -125,8 +211,11 @@ const char kStepperScript[] = R"JS(
       this.load(first === null ? '' : first, 0, false);
     }
 
+    // Without a drawn run (remote placement), a witness: of the first
+    // outcome that breaks an expect, as the drawn run would be, else the first.
     firstWitness() {
-      const i = this.data.outcomes.findIndex((o) => o.run);
+      const bad = this.data.outcomes.findIndex((o) => o.run && !o.expect);
+      const i = bad >= 0 ? bad : this.data.outcomes.findIndex((o) => o.run);
       return i < 0 ? null : 'o' + i;
     }
 
@@ -156,15 +245,18 @@ const char kStepperScript[] = R"JS(
       this.story = el('p', 'story');
       this.marks = el('ul', 'marks');
       this.end = el('p', 'run-end');
+      this.diff = el('p', 'diff');
+      this.diff.hidden = true;
       r.append(controls, this.title, this.note, el('h4', '', 'Stacks (the next card raised)'),
                this.piles, el('h4', '', 'Dealt, in the order the shuffle chose'), this.dealt);
       if (deck.channels.length > 0) {
         r.append(el('h4', '', 'Callbacks in flight and in the inbox'), this.channels);
       }
-      r.append(el('h4', '', 'Shared table'), this.table, this.story, this.end, this.marks);
+      r.append(el('h4', '', 'Shared table'), this.table, this.story, this.end, this.diff,
+               this.marks);
       this.playBtn.addEventListener('click', () => this.toggle());
-      this.backBtn.addEventListener('click', () => { this.pause(); this.go(this.k - 1); });
-      this.fwdBtn.addEventListener('click', () => { this.pause(); this.go(this.k + 1); });
+      this.backBtn.addEventListener('click', () => { this.pause(); this.go(this.at() - 1); });
+      this.fwdBtn.addEventListener('click', () => { this.pause(); this.go(this.at() + 1); });
       this.scrub.addEventListener('input', () => { this.pause(); this.go(+this.scrub.value); });
       const section = r.closest('.report-section') || r;
       section.addEventListener('pointerdown', () => { active = this.index; });
@@ -193,7 +285,12 @@ const char kStepperScript[] = R"JS(
       }
     }
 
-    steps() { return this.run ? this.run.steps : []; }
+    steps() { return this.run ? expand(this.run) : []; }
+
+    // The position the controls move and how far it goes: this pane's, or
+    // the shared one of panes that move as one.
+    at() { return together.on ? together.k : this.k; }
+    span() { return together.on ? longest() : this.steps().length; }
 
     load(which, k, save) {
       let run = null;
@@ -211,7 +308,6 @@ const char kStepperScript[] = R"JS(
         row.classList.toggle('selected', which !== '' && row.dataset.outcome === which.slice(1));
       }
       this.root.dataset.run = which === '' ? 'sample' : which;
-      this.scrub.max = String(this.steps().length);
       if (!run) {
         this.title.textContent = 'No run to step through.';
         this.go(0, save);
@@ -227,28 +323,39 @@ const char kStepperScript[] = R"JS(
       this.go(k, save);
     }
 
+    // Together, the first pane's timer plays them all.
     toggle() {
+      if (together.on && this !== steppers[0]) { steppers[0].toggle(); return; }
       if (this.timer) { this.pause(); return; }
-      if (this.k >= this.steps().length) this.go(0);
-      this.playBtn.textContent = 'Pause';
-      this.root.classList.add('playing');
+      if (this.at() >= this.span()) this.go(0);
+      this.showPlaying(true);
       this.timer = setInterval(() => {
-        if (this.k >= this.steps().length) { this.pause(); return; }
-        this.go(this.k + 1);
+        if (this.at() >= this.span()) { this.pause(); return; }
+        this.go(this.at() + 1);
       }, 700);
     }
 
     pause() {
+      if (together.on && this !== steppers[0]) steppers[0].pause();
       if (this.timer) clearInterval(this.timer);
       this.timer = null;
-      this.playBtn.textContent = 'Play';
-      this.root.classList.remove('playing');
+      this.showPlaying(false);
+    }
+
+    showPlaying(on) {
+      for (const st of together.on ? steppers : [this]) {
+        st.playBtn.textContent = on ? 'Pause' : 'Play';
+        st.root.classList.toggle('playing', on);
+      }
     }
 
     go(k, save) {
-      const steps = this.steps();
-      this.k = Math.max(0, Math.min(steps.length, k | 0));
-      this.render();
+      if (together.on) {
+        moveAll(k);
+      } else {
+        this.k = Math.max(0, Math.min(this.steps().length, k | 0));
+        this.render();
+      }
       if (save !== false) writeHash();
     }
 
@@ -259,10 +366,11 @@ const char kStepperScript[] = R"JS(
       const k = this.k;
       const run = this.run;
       this.root.dataset.step = String(k);
-      this.scrub.value = String(k);
+      this.scrub.max = String(this.span());
+      this.scrub.value = String(this.at());
       this.pos.textContent = 'step ' + k + ' of ' + steps.length;
-      this.backBtn.disabled = k === 0;
-      this.fwdBtn.disabled = k >= steps.length;
+      this.backBtn.disabled = this.at() === 0;
+      this.fwdBtn.disabled = this.at() >= this.span();
       const n = deck.stacks.length;
       const next = run ? run.init.next.slice() : deck.stacks.map(() => null);
       const regs = deck.stacks.map((s) => s.registers.map(() => 0));
@@ -334,6 +442,7 @@ const char kStepperScript[] = R"JS(
 
       // The dealt lane: the latest 16 steps.
       this.dealt.textContent = '';
+      this.justEl = null;
       const lane = el('ol', 'dealt');
       const from = Math.max(0, k - 16);
       if (from > 0) this.dealt.append(el('span', 'more', '\u2026 ' + from + ' earlier '));
@@ -342,7 +451,7 @@ const char kStepperScript[] = R"JS(
         const li = el('li', 'dealt-card ' + (s.stack < 0 ? 'arrive' : 'op-' + s.op),
                       stepLabel(s));
         li.dataset.step = String(i + 1);
-        if (i === k - 1) li.classList.add('just');
+        if (i === k - 1) { li.classList.add('just'); this.justEl = li; }
         if (s.marks) li.classList.add('marked');
         lane.append(li);
       }
@@ -377,11 +486,14 @@ const char kStepperScript[] = R"JS(
       const head = el('tr');
       const body = el('tr');
       const values = last ? last.table : (run ? run.init.table : []);
+      this.values = run ? values : null;
+      this.cells = [];
       deck.shared.forEach((name, v) => {
         head.append(el('th', '', name));
         const td = el('td', '', String(values[v]));
         td.dataset.var = name;
         if (last && last.op === 'write' && last.var === v) td.classList.add('changed');
+        this.cells.push(td);
         body.append(td);
       });
       table.append(head, body);
@@ -390,13 +502,31 @@ const char kStepperScript[] = R"JS(
       this.story.textContent = last ? 'Step ' + k + ' \u2014 ' + last.story :
           'Before the first step: every stack is at its first card.';
 
-      // Marks so far, the latest step's in bold.
-      this.marks.textContent = '';
-      for (let i = 0; i < k; ++i) {
-        for (const m of steps[i].marks || []) {
-          const li = el('li', i === k - 1 ? 'now' : '', 'step ' + (i + 1) + ': ' + m);
-          this.marks.append(li);
+      // Marks so far, the latest step's in bold: the last kMarksShown of
+      // them, redrawn only when they change (a long list relaid out at every
+      // step makes a long run's steps slow).
+      const marked = run ? run.marked : [];
+      let upto = 0;
+      while (upto < marked.length && marked[upto] < k) ++upto;
+      const marksKey = run ? upto + '/' + (upto > 0 && marked[upto - 1] === k - 1) : '';
+      if (this.marksKey !== marksKey || this.marksRun !== run) {
+        this.marksKey = marksKey;
+        this.marksRun = run;
+        this.marks.textContent = '';
+        const lines = [];
+        for (let j = upto - 1; j >= 0 && lines.length < kMarksShown; --j) {
+          const i = marked[j];
+          const ms = steps[i].marks;
+          for (let m = ms.length - 1; m >= 0 && lines.length < kMarksShown; --m) {
+            lines.push(el('li', i === k - 1 ? 'now' : '', 'step ' + (i + 1) + ': ' + ms[m]));
+          }
         }
+        let earlier = -lines.length;
+        for (let j = 0; j < upto; ++j) earlier += steps[marked[j]].marks.length;
+        if (earlier > 0) {
+          this.marks.append(el('li', 'earlier', '\u2026 ' + earlier + ' earlier'));
+        }
+        this.marks.append(...lines.reverse());
       }
 
       this.grow();
@@ -417,6 +547,86 @@ const char kStepperScript[] = R"JS(
         this.end.dataset.outcome = run.outcome;
       }
     }
+  }
+
+  function longest() {
+    return Math.max(0, ...steppers.map((st) => st.steps().length));
+  }
+
+  // Every pane to position k (each stops at its own end), then the
+  // differences between them at that step.
+  function moveAll(k) {
+    together.k = Math.max(0, Math.min(longest(), k | 0));
+    for (const st of steppers) {
+      st.k = Math.min(together.k, st.steps().length);
+      st.render();
+    }
+    markDifferences();
+  }
+
+  // Outlines, in each pane, what differs from the other pane (the first
+  // pane's other is the second) at the step shown: the shared table's
+  // values, the card just dealt, the outcome once both runs have ended; and
+  // says so in words under the table.
+  function markDifferences() {
+    for (const st of steppers) {
+      for (const td of st.cells || []) { td.classList.remove('differs'); td.removeAttribute('title'); }
+      if (st.justEl) st.justEl.classList.remove('differs');
+      st.end.classList.remove('differs');
+      st.diff.hidden = true;
+      st.root.dataset.differs = '';
+    }
+    if (!together.on || steppers.length < 2) return;
+    for (const st of steppers) {
+      const other = steppers[st === steppers[0] ? 1 : 0];
+      if (!st.values || !other.values) continue;
+      const found = [];
+      deck.shared.forEach((name, v) => {
+        if (st.values[v] === other.values[v]) return;
+        st.cells[v].classList.add('differs');
+        st.cells[v].title = other.data.title + ': ' + other.values[v];
+        found.push(name + ' ' + st.values[v] + ' vs ' + other.values[v]);
+      });
+      const mine = st.justEl ? st.justEl.textContent : null;
+      const theirs = other.justEl ? other.justEl.textContent : null;
+      if (mine !== null && theirs !== null && mine !== theirs) {
+        st.justEl.classList.add('differs');
+        st.justEl.title = other.data.title + ' dealt ' + theirs;
+        found.push('the card dealt');
+      }
+      const ended = (p) => p.k > 0 && p.k === p.steps().length;
+      if (ended(st) && ended(other) && st.run.outcome !== other.run.outcome) {
+        st.end.classList.add('differs');
+        found.push('the outcome');
+      }
+      st.root.dataset.differs = found.join(', ');
+      st.diff.hidden = false;
+      st.diff.classList.toggle('same', found.length === 0);
+      st.diff.textContent = found.length === 0 ?
+          'Here the table is the same as in ' + other.data.title + '.' :
+          'Here, unlike ' + other.data.title + ': ' + found.join('; ') + '.';
+    }
+  }
+
+  // The bar above side-by-side panes: stepping together, on by default.
+  function togetherBar(main) {
+    const bar = el('div', 'together-bar');
+    const label = el('label');
+    const box = el('input');
+    box.type = 'checkbox';
+    box.checked = true;
+    box.className = 'together';
+    label.append(box, ' Step both runs together');
+    bar.append(label, ' — one control moves every pane; what differs at the step shown ' +
+               'is outlined (≠).');
+    main.before(bar);
+    box.addEventListener('change', () => {
+      for (const st of steppers) st.pause();
+      together.on = box.checked;
+      if (together.on) moveAll(Math.max(0, ...steppers.map((st) => st.k)));
+      else { for (const st of steppers) st.render(); markDifferences(); }
+      writeHash();
+    });
   }
 
   // The step's key in the diagram (space_time_svg.cc): `A:3` or `A>B#1`.
@@ -466,17 +676,31 @@ const char kStepperScript[] = R"JS(
       const m = /^([sr])(\d+)=(\w+)$/.exec(part);
       if (m) (state[m[2]] = state[m[2]] || {})[m[1]] = m[3];
     }
+    // Together: each pane loads its run, then all move to the furthest step.
+    const on = together.on;
+    together.on = false;
+    let furthest = 0;
     for (const st of steppers) {
       const s = state[st.index];
       if (!s) continue;
       st.pause();
-      st.load(s.r || '', s.s ? parseInt(s.s, 10) : 0, false);
+      const k = s.s ? parseInt(s.s, 10) : 0;
+      furthest = Math.max(furthest, k);
+      st.load(s.r || '', k, false);
     }
+    together.on = on;
+    if (on) moveAll(furthest);
   }
 
   document.querySelectorAll('.stepper[data-section]').forEach((root) => {
     steppers.push(new Stepper(root, +root.dataset.section));
   });
+  const main = document.querySelector('main[data-together]');
+  if (main && steppers.length > 1) {
+    together.on = true;
+    togetherBar(main);
+    moveAll(0);
+  }
   readHash();
   window.addEventListener('hashchange', readHash);
 
@@ -491,7 +715,7 @@ const char kStepperScript[] = R"JS(
       if (inInput) return;  // the scrubber moves itself
       e.preventDefault();
       st.pause();
-      st.go(st.k + (e.key === 'ArrowRight' ? 1 : -1));
+      st.go(st.at() + (e.key === 'ArrowRight' ? 1 : -1));
     } else if (e.key === ' ' || e.key === 'Spacebar') {
       if (inInput || t instanceof HTMLButtonElement) return;
       e.preventDefault();
@@ -500,7 +724,7 @@ const char kStepperScript[] = R"JS(
       if (inInput) return;
       e.preventDefault();
       st.pause();
-      st.go(e.key === 'Home' ? 0 : st.steps().length);
+      st.go(e.key === 'Home' ? 0 : st.span());
     }
   });
 })();

@@ -20,9 +20,19 @@
 // 12 (steps taken), showing the witness of outcome row 2 (no r: the drawn
 // run); opening the page with it restores it.
 //
+// Side by side (<main data-together>, HtmlStepping::kTogether): a bar above
+// the panes with a checkbox, on at start, makes them step together — every
+// control of either pane, the keys and Play move one shared position, each
+// pane showing that step or its own last — and outlines in each pane what
+// differs from the other at the step shown (the table's values, the card
+// just dealt, the outcome once both have ended), said in words beneath.
+// The steps' compact rows (stepper_data.h) are expanded once per run.
+//
 // Hooks the browser test reads: .stepper[data-step][data-run],
 // td[data-var], .dealt-card.just, .pile .card.top, .channel[data-flight]
-// [data-inbox], .run-end.
+// [data-inbox], .run-end; side by side, .together-bar input.together,
+// td.differs, .dealt-card.just.differs, .run-end.differs and
+// .stepper[data-differs] (what differs, in words).
 #pragma once
 
 namespace cardflow {

@@ -14,6 +14,7 @@
 #include "common/deck/program.h"
 #include "common/logging/logger.h"
 #include "common/report/run_result.h"
+#include "common/schedule/step.h"
 #include "common/status/status.h"
 #include "proto/link_security.h"
 
@@ -53,7 +54,14 @@ struct ClusterOptions {
 
   Ordering ordering = Ordering::kCallbacks;
   uint64_t runs = 1;
-  uint64_t seed = 1;  // run i carries seed + i (the network, not the seed, schedules it)
+  uint64_t seed = 1;  // run i has seed + i
+  // Who orders each run's visible steps: the nodes and the network (the
+  // default), or the coordinator's seeded scheduler — then a seed gives the
+  // schedule and report it gives locally.
+  Shuffle shuffle = Shuffle::kNetwork;
+  // `run --schedule`: a schedule every run takes first (seeded shuffle
+  // only; checked with CheckSchedule before anything is sent).
+  Schedule prefix;
   // Runs in flight at once. Runs are independent; more in flight keeps the
   // nodes busy while each run waits on the network.
   int in_flight = 8;

@@ -10,8 +10,8 @@
 #include <mutex>
 #include <optional>
 
-#include "common/report/outcome.h"
-#include "common/verify/verifier.h"
+#include "common/run/fold_run.h"
+#include "common/schedule/seeded_scheduler.h"
 #include "coordinator/cluster/node_call.h"
 #include "coordinator/cluster/placement.h"
 #include "coordinator/cluster/run_table.h"
@@ -19,13 +19,6 @@
 #include "proto/protocol.h"
 
 namespace cardflow {
-
-std::string DescribeRunError(const Program& program, StackId stack, uint32_t pc,
-                             const std::string& what) {
-  const StackProgram& s = program.stacks[stack];
-  return fmt::format("stack {}, card {} `{}` ({}): {}", s.name, pc + 1, s.card_text[pc],
-                     CardPlace(program, stack, pc), what);
-}
 
 namespace {
 
@@ -48,7 +41,19 @@ class ClusterRun final : private NodeCall::Owner {
         registers_(program_.stacks.size()),
         have_result_(program_.stacks.size(), false),
         reported_(plan.participants.size(), false),
-        events_(plan.participants.size()) {
+        events_(plan.participants.size()),
+        holder_(program_.stacks.size(), 0) {
+    for (size_t i = 0; i < plan.participants.size(); ++i) {
+      for (StackId s = 0; s < program_.stacks.size(); ++s) {
+        if (held_[i][s]) holder_[s] = i;
+      }
+    }
+    if (plan.shuffle == Shuffle::kSeeded) {
+      scheduler_ = std::make_unique<SeededScheduler>(program_, *plan.steps, plan.ordering, seed,
+                                                     std::make_unique<FifoDelivery>(program_),
+                                                     plan.prefix, /*arrivals_reported=*/true);
+      history_.resize(program_.stacks.size());
+    }
     for (size_t i = 0; i < plan.participants.size(); ++i) {
       const NodeConnections& nodes = *plan.connections;
       calls_.push_back(std::make_unique<NodeCall>(static_cast<NodeCall::Owner&>(*this), i,
@@ -79,6 +84,7 @@ class ClusterRun final : private NodeCall::Owner {
     assign->set_deck_text(plan_.deck_text);
     assign->set_ordering(ToWire(plan_.ordering));
     assign->set_seed(seed_);
+    assign->set_shuffle(ToWire(plan_.shuffle));
     FillRoutes(*assign->mutable_routes());
   }
 
@@ -109,8 +115,12 @@ class ClusterRun final : private NodeCall::Owner {
       ready_[index] = true;
       StartIfReady();
     }
-    if (update.table_size() > 0) ServeTable(index, update);
-    if (ended_) return;
+    if (scheduler_) {
+      if (!Sequence(index, update)) return;
+    } else {
+      if (update.table_size() > 0) ServeTable(index, update);
+      if (ended_) return;
+    }
     for (const wire::Event& event : update.events()) events_[index].push_back(FromWire(event));
     for (const wire::StackResult& result : update.results()) {
       const StackId s = result.stack();
@@ -121,15 +131,14 @@ class ClusterRun final : private NodeCall::Owner {
       registers_[s].assign(result.registers().begin(), result.registers().end());
       have_result_[s] = true;
     }
-    if (update.has_failure()) {
+    if (update.has_failure() && !scheduler_) {
       const wire::StackFailure& failure = update.failure();
       const StackId s = failure.stack();
       if (s >= program_.stacks.size() || !held_[index][s] ||
           failure.pc() >= program_.stacks[s].code.size()) {
         return Fault(index, "sent a malformed run error");
       }
-      error_ =
-          RunError{s, failure.pc(), DescribeRunError(program_, s, failure.pc(), failure.what())};
+      error_ = RunStop{s, failure.pc(), failure.what()};
       return End(/*cancel=*/true);
     }
     if (update.has_fault()) {
@@ -156,8 +165,10 @@ class ClusterRun final : private NodeCall::Owner {
   }
 
   // mutex_ held. Every live node has reported since it last got stacks, and
-  // every stack's registers came from the node holding it now.
+  // every stack's registers came from the node holding it now (and, seeded,
+  // the scheduler has taken every step).
   bool Complete() const {
+    if (scheduler_ && !scheduler_->ended()) return false;
     for (size_t i = 0; i < calls_.size(); ++i) {
       if (alive_[i] && !reported_[i]) return false;
     }
@@ -202,6 +213,8 @@ class ClusterRun final : private NodeCall::Owner {
       if (!held_[index][s]) continue;
       held_[index][s] = false;
       held_[target][s] = true;
+      holder_[s] = target;
+      if (scheduler_) scheduler_->Forget(s);
       stack_node_[s] = plan_.participants[target];
       have_result_[s] = false;
       registers_[s].clear();
@@ -219,6 +232,144 @@ class ClusterRun final : private NodeCall::Owner {
     }
     StartIfReady();  // the dead node may have been the last one not ready
     return true;
+  }
+
+  // mutex_ held. Seeded shuffle: what the node at `index` reports goes to
+  // the scheduler, and the steps it can take now are granted. False when
+  // the update ended the run.
+  bool Sequence(size_t index, const wire::RunUpdate& update) {
+    for (const wire::TableRequest& request : update.table()) {
+      if (!StepAsked(index, request)) return false;
+    }
+    if (update.has_failure()) {
+      const wire::StackFailure& failure = update.failure();
+      const StackId s = failure.stack();
+      if (s >= program_.stacks.size() || !held_[index][s] ||
+          failure.pc() >= program_.stacks[s].code.size()) {
+        Fault(index, "sent a malformed run error");
+        return false;
+      }
+      if (plan_.steps->StepAt(s, failure.pc()) < scheduler_->StepsTaken(s)) {
+        Fault(index, fmt::format("stack {} failed at card {} when started over, which it had "
+                                 "passed the first time",
+                                 program_.stacks[s].name, failure.pc() + 1));
+        return false;
+      }
+      scheduler_->Park(s, StepRequest::Failure(failure.pc(), failure.what()));
+    }
+    for (const wire::Arrival& arrival : update.arrived()) {
+      const ChannelId c = arrival.channel();
+      if (c >= program_.channels.size() || !held_[index][program_.channels[c].to] ||
+          arrival.seq() == 0) {
+        Fault(index, fmt::format("reported callback #{} on channel {}, not one of its stacks'",
+                                 arrival.seq(), c));
+        return false;
+      }
+      if (arrival.seq() <= scheduler_->TakenIn(c)) {
+        SendTakeIn(c);  // a stack started over: taken in before, taken in again
+      } else {
+        scheduler_->Arrived(c);
+      }
+    }
+    grants_.clear();
+    const bool ended = scheduler_->Pump(grants_);
+    for (const Grant& grant : grants_) {
+      if (grant.step.is_arrival()) {
+        SendTakeIn(grant.step.id);
+        continue;
+      }
+      history_[grant.step.id].push_back(grant);
+      if (!grant.end) SendGrant(grant);
+    }
+    if (!ended) return true;
+    if (scheduler_->stop()) {
+      End(/*cancel=*/true);
+      return false;
+    }
+    if (Complete()) {
+      complete_ = true;
+      End(/*cancel=*/false);
+      return false;
+    }
+    return true;
+  }
+
+  // mutex_ held. Seeded: a stack of the node at `index` reached the visible
+  // card `request` names (or its end). False when that was a fault.
+  bool StepAsked(size_t index, const wire::TableRequest& request) {
+    const StackId s = request.stack();
+    if (s >= program_.stacks.size() || !held_[index][s]) {
+      Fault(index, fmt::format("asked for a step of stack {}, which it does not hold", s));
+      return false;
+    }
+    const StackProgram& stack = program_.stacks[s];
+    const uint32_t pc = request.pc();
+    const StepPlan& steps = *plan_.steps;
+    if (request.op() == wire::STEP_END) {
+      if (pc != stack.code.size()) {
+        Fault(index, fmt::format("says stack {} ended at card {}", stack.name, pc + 1));
+        return false;
+      }
+      const uint32_t k = steps.StepAt(s, pc);
+      const bool replayed =
+          scheduler_->IsDone(s) || (k < steps.Steps(s) && k < scheduler_->StepsTaken(s));
+      if (!replayed) scheduler_->Done(s);
+      return true;
+    }
+    const uint32_t k = pc < stack.code.size() ? steps.StepAt(s, pc) : steps.Steps(s);
+    if (k >= steps.Steps(s) || steps.VisiblePc(s, k) != pc ||
+        request.op() != ExpectedOp(stack.code[pc].op)) {
+      Fault(index,
+            fmt::format("asked for card {} of stack {} as no such step", pc + 1, stack.name));
+      return false;
+    }
+    if (k < scheduler_->StepsTaken(s)) {  // started over: the step was taken before
+      const Grant& grant = history_[s][k];
+      if (!grant.end) SendGrant(grant);
+      return true;
+    }
+    scheduler_->Park(s, StepRequest::Card(pc, request.value()));
+    return true;
+  }
+
+  static wire::TableOp ExpectedOp(Op op) {
+    switch (op) {
+      case Op::kRead:
+        return wire::TABLE_READ;
+      case Op::kWrite:
+        return wire::TABLE_WRITE;
+      case Op::kAwait:
+        return wire::TABLE_AWAIT;
+      case Op::kNotify:
+        return wire::STEP_NOTIFY;
+      case Op::kPrint:
+        return wire::STEP_PRINT;
+      default:
+        return wire::STEP_END;  // never a step's card: no request matches
+    }
+  }
+
+  // mutex_ held. Tells the node holding the grant's stack to take its step.
+  void SendGrant(const Grant& grant) {
+    const StackId s = grant.step.id;
+    const bool await = program_.stacks[s].code[grant.pc].op == Op::kAwait;
+    const int64_t value = await ? (grant.value ? 1 : 0) : grant.value.value_or(0);
+    calls_[holder_[s]]->Send(1, [&](wire::RunControl& control) {
+      wire::Grant* g = control.add_grants();
+      g->set_stack(s);
+      g->set_pc(grant.pc);
+      g->set_value(value);
+    });
+  }
+
+  // mutex_ held. Tells the node holding `channel`'s receiver to take its
+  // oldest held callback in.
+  void SendTakeIn(ChannelId channel) {
+    calls_[holder_[program_.channels[channel].to]]->Send(1, [&](wire::RunControl& control) {
+      wire::Grant* g = control.add_grants();
+      g->set_take_in(true);
+      g->set_channel(channel);
+    });
   }
 
   // mutex_ held.
@@ -257,7 +408,8 @@ class ClusterRun final : private NodeCall::Owner {
     bool last;
     {
       std::lock_guard lock(mutex_);
-      if (!complete_ && !error_ && fault_.ok() && alive_[index]) {
+      if (!complete_ && !error_ && !(scheduler_ && scheduler_->ended()) && fault_.ok() &&
+          alive_[index]) {
         const bool gone = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                           status.error_code() == grpc::StatusCode::CANCELLED || status.ok();
         Status why =
@@ -299,34 +451,32 @@ class ClusterRun final : private NodeCall::Owner {
   // Every call is over: nothing else touches this run.
   void Finish() {
     ClusterRunResult out;
-    out.result.seed = seed_;
     out.fault = fault_;
     out.moved = std::move(moved_);
     for (size_t i = 0; i < calls_.size(); ++i) {
       if (!alive_[i]) out.dead.push_back(plan_.participants[i]);
     }
-    if (out.fault.ok() && error_) {
-      out.result.error = *error_;
-    } else if (out.fault.ok()) {
-      FinalState state;
-      state.shared = table_.values();
-      state.registers = std::move(registers_);
-      out.result.values = OutcomeValues(program_, state);
-      out.result.expect_ok = ExpectationsHold(program_, state);
-      std::vector<Event> events = table_.TakeEvents();
-      for (size_t i = 0; i < calls_.size(); ++i) {
-        if (alive_[i]) events.insert(events.end(), events_[i].begin(), events_[i].end());
+    if (out.fault.ok()) {
+      RunEnd end;
+      end.seed = seed_;
+      if (scheduler_) {
+        end.stop = scheduler_->stop();
+        end.state.shared = scheduler_->table();
+        end.events = std::move(scheduler_->events());
+        end.schedule = std::move(scheduler_->schedule());
+      } else {
+        end.stop = error_;
+        end.state.shared = table_.values();
+        end.events = table_.TakeEvents();
+        for (size_t i = 0; i < calls_.size(); ++i) {
+          if (alive_[i]) end.events.insert(end.events.end(), events_[i].begin(), events_[i].end());
+        }
+        std::sort(end.events.begin(), end.events.end(), [](const Event& a, const Event& b) {
+          return std::tie(a.lamport, a.stack) < std::tie(b.lamport, b.stack);
+        });
       }
-      std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
-        return std::tie(a.lamport, a.stack) < std::tie(b.lamport, b.stack);
-      });
-      const Verdict verdict = VerifyRun(program_, events);
-      out.result.order_violation = verdict.order_violations > 0;
-      if (!verdict.faults.empty()) {
-        out.fault = InternalError(
-            fmt::format("{} broke happens-before: {}", Label(), verdict.faults.front()));
-      }
-      out.result.events = std::move(events);
+      end.state.registers = std::move(registers_);
+      out.result = FoldRun(program_, *plan_.steps, std::move(end), /*keep_events=*/true);
     }
     auto done = std::move(done_);
     delete this;
@@ -356,11 +506,17 @@ class ClusterRun final : private NodeCall::Owner {
   std::vector<bool> reported_;
   std::vector<std::vector<Event>> events_;  // per participant; guarded by mutex_
   std::vector<MovedStack> moved_;           // guarded by mutex_
-  std::optional<RunError> error_;           // guarded by mutex_
-  Status fault_;                            // guarded by mutex_
-  bool complete_ = false;                   // every node reported; guarded by mutex_
-  bool ended_ = false;                      // guarded by mutex_
-  size_t calls_done_ = 0;                   // guarded by mutex_
+  std::optional<RunStop> error_;            // network: a run error; guarded by mutex_
+  // Seeded shuffle: the scheduler, each stack's grants by step (for a stack
+  // that starts over), scratch; guarded by mutex_.
+  std::unique_ptr<SeededScheduler> scheduler_;
+  std::vector<std::vector<Grant>> history_;
+  std::vector<Grant> grants_;
+  std::vector<size_t> holder_;  // by StackId: the participant holding it; guarded by mutex_
+  Status fault_;                // guarded by mutex_
+  bool complete_ = false;       // every node reported; guarded by mutex_
+  bool ended_ = false;          // guarded by mutex_
+  size_t calls_done_ = 0;       // guarded by mutex_
 };
 
 }  // namespace

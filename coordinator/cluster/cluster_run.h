@@ -7,8 +7,21 @@
 // RunResult: the outcome through OutcomeValues/ExpectationsHold, the events
 // sorted by (lamport, stack) and checked by VerifyRun — as a local run is.
 //
-// A run error in a stack ends the run as a RunResult with `error`, like
-// locally.
+// Who orders the steps (RunPlan::shuffle):
+//   - network: nobody. The nodes take their steps as their stacks reach
+//     them, the RunTable answers reads and writes as they come, and the
+//     run's schedule is read back from its events afterwards.
+//   - seeded: the coordinator runs the SeededScheduler a local run uses
+//     (common/schedule/seeded_scheduler.h), with the run's seed. Every
+//     visible step of every node waits for its Grant; a callback still
+//     travels node to node, and its receiver's node reports it and holds it
+//     until the scheduler takes its arrival step. The scheduler executes
+//     the table operations and records the events in schedule order, so a
+//     seed gives the schedule, outcome and events it gives locally.
+//
+// However it ended, the run becomes a RunResult through FoldRun
+// (common/run/fold_run.h), as a local run does. A run error in a stack ends
+// the run as a RunResult with `error`, like locally.
 //
 // Recovery: when a node's Run call breaks (it died, was killed, shut down,
 // or stopped answering keepalives), its stacks move to the live node of the
@@ -18,7 +31,11 @@
 // callbacks again, so the run ends with the outcome an undisturbed run
 // gives. The dead node's events are dropped: the replay records them anew.
 // In ordering `none` an await's take-or-go-on decision is recorded in the
-// table as well (TABLE_AWAIT), so a replay decides the same way.
+// table as well (TABLE_AWAIT), so a replay decides the same way. Seeded,
+// the scheduler's history plays that part: a moved stack's requests for
+// steps already taken get the grants they got, callbacks already taken in
+// are taken in again at once, and the schedule goes on from where it was —
+// the run ends as the same seed ends it locally.
 //
 // A node that rejects the run, sends what it should not, or misses the
 // deadline, or a death with no live node left, ends the run with a fault: a
@@ -34,6 +51,7 @@
 
 #include "common/deck/program.h"
 #include "common/report/run_result.h"
+#include "common/schedule/step.h"
 #include "common/status/status.h"
 #include "coordinator/cluster/node_connections.h"
 
@@ -49,6 +67,9 @@ struct RunPlan {
   std::vector<size_t> participants;     // node indices holding stacks, ascending
   std::vector<std::vector<bool>> held;  // per participant: which stacks it holds
   std::chrono::milliseconds run_timeout{0};
+  Shuffle shuffle = Shuffle::kNetwork;
+  const StepPlan* steps = nullptr;  // the program's
+  Schedule prefix;                  // seeded: every run takes it first (run --schedule)
 };
 
 // A stack recovery moved from a dead node to a live one.
@@ -69,10 +90,5 @@ struct ClusterRunResult {
 // result, after every call of the run has ended.
 void LaunchClusterRun(const RunPlan& plan, uint64_t run_id, uint64_t seed,
                       asio::any_io_executor executor, std::function<void(ClusterRunResult)> done);
-
-// "stack B, card 3 `div b 0` (line 12): division by zero" — the same words a
-// local run uses for a run error.
-std::string DescribeRunError(const Program& program, StackId stack, uint32_t pc,
-                             const std::string& what);
 
 }  // namespace cardflow

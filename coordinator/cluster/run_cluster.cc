@@ -41,11 +41,14 @@ Status CheckNodes(const std::vector<NodeAddress>& nodes) {
   return Status::Ok();
 }
 
-RunPlan MakePlan(const Program& program, const std::string& deck_text,
+RunPlan MakePlan(const Program& program, const StepPlan& steps, const std::string& deck_text,
                  const ClusterOptions& options, const NodeConnections& connections,
                  const std::vector<std::string>& placement) {
   RunPlan plan;
   plan.program = &program;
+  plan.steps = &steps;
+  plan.shuffle = options.shuffle;
+  plan.prefix = options.prefix;
   plan.deck_text = deck_text;
   plan.ordering = options.ordering;
   plan.connections = &connections;
@@ -125,13 +128,14 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   // Loopback nodes live in this process and speak plaintext.
   NodeConnections connections(nodes, loopback ? LinkSecurity() : options.links, options.observer);
   if (Status s = connections.Probe(options.connect_timeout); !s.ok()) return s;
+  const StepPlan step_plan(program);
   // Runs use the plan for the nodes alive when they start: a node given up
   // for dead during one run is left out of the runs that start after it.
   std::map<std::vector<bool>, std::unique_ptr<RunPlan>> plans;  // by dead mask; guarded by mutex
   std::map<std::vector<bool>, std::vector<MovedStack>> plan_moves;  // guarded by mutex
   std::vector<bool> dead(connections.size(), false);                // guarded by mutex
-  plans[dead] =
-      std::make_unique<RunPlan>(MakePlan(program, deck_text, options, connections, *placement));
+  plans[dead] = std::make_unique<RunPlan>(
+      MakePlan(program, step_plan, deck_text, options, connections, *placement));
   std::set<std::string> moved;  // "A: y -> x"; guarded by mutex
   auto note_moves = [&moved](const std::vector<MovedStack>& moves) {
     for (const MovedStack& m : moves)
@@ -143,9 +147,6 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
     placed.emplace_back(program.stacks[s].name, (*placement)[s]);
   }
   ReportBuilder builder(program, options.ordering, options.seed, std::move(placed));
-  // Nobody picked the order of a network-shuffled run; its schedule is read
-  // back from its events so every outcome's witness can be replayed.
-  const StepPlan step_plan(program);
 
   // Results are assembled on this pool, never on gRPC's threads.
   asio::thread_pool finisher(1);
@@ -200,8 +201,8 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
           fault = avoided.status();
           return;
         }
-        slot =
-            std::make_unique<RunPlan>(MakePlan(program, deck_text, options, connections, *avoided));
+        slot = std::make_unique<RunPlan>(
+            MakePlan(program, step_plan, deck_text, options, connections, *avoided));
         plan_moves[dead] = std::move(moves);
       }
       note_moves(plan_moves[dead]);
@@ -222,10 +223,6 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
                          if (!run.fault.ok()) {
                            if (fault.ok()) fault = run.fault;
                          } else {
-                           if (!run.result.error) {
-                             run.result.schedule =
-                                 ScheduleFromEvents(program, step_plan, run.result.events, nullptr);
-                           }
                            builder.Add(run.result);
                            if (options.on_result) options.on_result(run.result);
                          }
@@ -249,7 +246,9 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   for (const std::string& m : moved) builder.AddMoved(m);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return std::move(builder).Finish(wall);
+  Report report = std::move(builder).Finish(wall);
+  report.shuffle = options.shuffle;
+  return report;
 }
 
 int ClusterExitCode(const Status& status) {

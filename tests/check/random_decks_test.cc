@@ -12,7 +12,7 @@
 #include "common/check/explorer.h"
 #include "common/deck/load.h"
 #include "common/local/local_runner.h"
-#include "common/local/seeded_random.h"
+#include "common/schedule/seeded_random.h"
 #include "common/schedule/schedule_text.h"
 
 namespace cardflow {

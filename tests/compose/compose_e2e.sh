@@ -9,9 +9,12 @@
 # end, unless other containers run on it by then), makes the base image if
 # it is missing (scripts/make-base-image.sh), then, under a project name of
 # its own:
-#   1. `up --build --exit-code-from coordinator`: the demo across nodes X and
-#      Y through the chaos proxy; checks the exit status, the histograms and
-#      the verdicts the coordinator printed;
+#   1. `up --build -d`: the demo across nodes X and Y through the chaos
+#      proxy; once the coordinator has exited, checks its exit status, the
+#      histograms and verdicts it printed and its last line (`open
+#      http://localhost:8080`), then fetches that address from the running
+#      cluster (`serve`): the index lists the demo's report set, and /latest
+#      is its page, naive and callbacks side by side;
 #   2. the same with DECK= a deck of its own in a mounted folder;
 #   3. that deck again with docker-compose.tls.yml: mutual TLS and the token
 #      on every link, certificates from scripts/make-dev-certs.sh (skipped,
@@ -72,7 +75,15 @@ project="cardflow-e2e-$$-$RANDOM"
 cd "$ROOT"
 # The compose file's knobs, as a user who set none of them.
 unset DECK DECK_ARGS CARDFLOW_DECKS CARDFLOW_NODES CARDFLOW_LATENCY_MS CARDFLOW_JITTER_MS \
-  CARDFLOW_CHAOS_SEED CARDFLOW_CERTS
+  CARDFLOW_CHAOS_SEED CARDFLOW_CERTS CARDFLOW_HTTP_PORT
+# The pages are published on the host's port 8080, as for a user; where
+# something on this machine holds 8080 already, on a free port instead.
+http_port=8080
+if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then
+  http_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
+  say "port 8080 is taken here; the pages go to port $http_port"
+  export CARDFLOW_HTTP_PORT=$http_port
+fi
 
 # Runs the cluster to the coordinator's end; its output in $work/$1.out, the
 # whole compose log in $work/$1.log. The exit status is the coordinator's.
@@ -81,6 +92,41 @@ unset DECK DECK_ARGS CARDFLOW_DECKS CARDFLOW_NODES CARDFLOW_LATENCY_MS CARDFLOW_
 # so that this script, not a kill from CTest, ends a stuck run and cleans up.
 build=--build
 limit=1800
+
+# The id of the project's coordinator container ("" when there is none).
+# By label, not `ps`: Compose 1.x and 2.x agree on labels, not on whether
+# `ps` lists a container that has exited.
+coordinator_container() {
+  docker ps -a -q --filter "label=com.docker.compose.project=$project" \
+    --filter label=com.docker.compose.service=coordinator | head -n 1
+}
+
+# Starts the cluster detached and waits for the coordinator to exit, leaving
+# the nodes and `serve` running; its output in $work/$1.out, the compose log
+# in $work/$1.log. The exit status is the coordinator's.
+start_cluster() {
+  local name=$1
+  local start=$SECONDS
+  local status=0
+  timeout "$limit" "${compose[@]}" "${files[@]}" -p "$project" up $build -d \
+    >"$work/$name.log" 2>&1 || status=$?
+  build=--no-build
+  limit=300
+  local coordinator
+  coordinator=$(coordinator_container)
+  if [ "$status" -ne 0 ] || [ -z "$coordinator" ]; then
+    say "$name: up -d failed (status $status)"
+    : >"$work/$name.out"
+    return 1
+  fi
+  status=$(timeout 600 docker wait "$coordinator") || status=124
+  [ "$status" -ne 124 ] || say "$name: no verdict within 600 s"
+  docker logs "$coordinator" >"$work/$name.out" 2>&1 || true
+  "${compose[@]}" "${files[@]}" -p "$project" logs --no-color >>"$work/$name.log" 2>&1 || true
+  say "$name: coordinator exit status $status after $((SECONDS - start)) s"
+  return "$status"
+}
+
 run_cluster() {
   local name=$1
   local start=$SECONDS
@@ -90,11 +136,8 @@ run_cluster() {
   [ "$status" -ne 124 ] || say "$name: no verdict within $limit s"
   build=--no-build
   limit=300
-  # By label, not `ps`: Compose 1.x and 2.x agree on labels, not on
-  # whether `ps` lists a container that has exited.
   local coordinator
-  coordinator=$(docker ps -a -q --filter "label=com.docker.compose.project=$project" \
-    --filter label=com.docker.compose.service=coordinator | head -n 1)
+  coordinator=$(coordinator_container)
   if [ -n "$coordinator" ]; then
     docker logs "$coordinator" >"$work/$name.out" 2>&1 || true
   else
@@ -122,8 +165,9 @@ show_and_fail() {
   fail "$2"
 }
 
-# 1. The demo: A on X, B on Y, through the latency of the chaos links.
-run_cluster demo || show_and_fail demo "the demo did not exit 0"
+# 1. The demo: A on X, B on Y, through the latency of the chaos links; the
+# cluster keeps running (the nodes, `serve`) after the coordinator exits.
+start_cluster demo || show_and_fail demo "the demo did not exit 0"
 expect_line demo '^Stacks run on worker nodes X \(chaos:7001\) and Y \(chaos:7002\)'
 expect_line demo '^   A runs on X, B on Y\.$'
 # Without callbacks: several outcomes, drawn as histogram rows (count,
@@ -137,6 +181,36 @@ expect_line demo '^ +500 100\.0% +[^ ]+ +✓ +balance=300 A\.a=150 B\.b=300 +\(s
 expect_line demo '→ PASS: 500/500 runs ended in one outcome that meets every expect$'
 expect_line demo '^   3 runs on 2 nodes \(X, Y\): .*speed-up'
 expect_line demo '→ PASS: 3/3 runs ended in one outcome that meets every expect$'
+# Its last line says where the pages are.
+last=$(tail -n 1 "$work/demo.out")
+[ "$last" = "  open http://localhost:$http_port" ] ||
+  show_and_fail demo "the coordinator's last line is '$last', not '  open http://localhost:$http_port'"
+
+# The pages, from the running cluster: `serve` answers at that address (it
+# has listened since before the coordinator started; a few tries cover a
+# slow proxy), its index lists the demo's report set, and /latest is that
+# set's page with the naive and the callbacks runs stepping together.
+fetch() {
+  local url=http://localhost:$http_port$1
+  for _ in $(seq 1 50); do
+    if curl -fsSL --max-time 5 "$url" -o "$2" 2>"$work/curl.err"; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  cat "$work/curl.err" >&2
+  show_and_fail demo "could not fetch $url from the running cluster"
+}
+fetch / "$work/index.html"
+grep -q 'demo-transfer' "$work/index.html" ||
+  { cat "$work/index.html" >&2; show_and_fail demo "the index at / lists no demo report set"; }
+fetch /latest "$work/latest.html"
+for want in '<main class="sections cols-2" data-together>' 'id="stepper-data-2"' \
+  '<h2>--ordering none' '<h2>--ordering callbacks' 'A on X, B on Y'; do
+  grep -qF -- "$want" "$work/latest.html" ||
+    show_and_fail demo "the demo's page at /latest lacks $want"
+done
+say "demo: http://localhost:$http_port/ lists the demo's reports; /latest is its page"
 
 # 2. Another deck, from a mounted folder of ours, by DECK=. The container's
 # user (uid 10001) must be able to read it.

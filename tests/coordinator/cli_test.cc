@@ -47,6 +47,27 @@ TEST(CliTest, RunTakesEveryOption) {
   EXPECT_EQ(run->format, OutputFormat::kJson);
 }
 
+TEST(CliTest, CompareOrdering) {
+  const CliRequest request =
+      Parse({"run", "x.deck", "--compare-ordering", "none", "--report", "r.html"});
+  const auto* run = std::get_if<RunOptions>(&request);
+  ASSERT_NE(run, nullptr);
+  EXPECT_EQ(run->compare_ordering, Ordering::kNone);
+  EXPECT_FALSE(std::get<RunOptions>(Parse({"run", "x.deck"})).compare_ordering.has_value());
+
+  // The ordering already run, no page to show it, or no such ordering: exit 2.
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"run", "x.deck", "--compare-ordering", "callbacks", "--report", "r.html"},
+           {"run", "x.deck", "--compare-ordering", "none"},
+           {"run", "x.deck", "--compare-ordering", "sideways", "--report", "r.html"}}) {
+    const CliRequest bad = Parse(args);
+    const auto* exit = std::get_if<CliExit>(&bad);
+    ASSERT_NE(exit, nullptr) << args[3];
+    EXPECT_EQ(exit->code, 2);
+    EXPECT_THAT(exit->err, HasSubstr("--compare-ordering")) << exit->err;
+  }
+}
+
 TEST(CliTest, LogFlags) {
   const CliRequest run_request = Parse({"run", "x.deck"});
   const auto* run = std::get_if<RunOptions>(&run_request);

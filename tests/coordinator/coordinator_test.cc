@@ -22,6 +22,7 @@ using ::cardflow::testutil::ExampleDeck;
 using ::cardflow::testutil::ProcessResult;
 using ::cardflow::testutil::RunProcess;
 using testing::HasSubstr;
+using testing::Not;
 using testing::StartsWith;
 
 ProcessResult Coordinator(std::vector<std::string> args) {
@@ -223,6 +224,17 @@ TEST(CoordinatorTest, DemoTellsTheStory) {
   EXPECT_THAT(r.out, HasSubstr("balance=300"));
   EXPECT_THAT(r.out, HasSubstr("parallel.deck"));
   EXPECT_THAT(r.out, HasSubstr("speed-up"));
+  EXPECT_THAT(r.out, Not(HasSubstr("--shuffle seeded")));  // --local: this process only
+}
+
+// With no placement flag the demo tells the local story, then the same
+// seeds on two nodes embedded in this process, side by side.
+TEST(CoordinatorTest, DemoWithoutPlacementShowsTheSameSeedsOnTwoEmbeddedNodes) {
+  const ProcessResult r = Coordinator({"demo"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("--shuffle seeded"));
+  EXPECT_THAT(r.out, HasSubstr("A on X, B on Y:"));
+  EXPECT_THAT(r.out, HasSubstr("identical, seed for seed"));
 }
 
 }  // namespace

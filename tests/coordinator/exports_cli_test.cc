@@ -21,6 +21,7 @@ using ::cardflow::testutil::ExampleDeck;
 using ::cardflow::testutil::ProcessResult;
 using ::cardflow::testutil::RunProcess;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Slurp(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -56,7 +57,8 @@ TEST(ExportsCliTest, WritesTraceShivizAndHtmlOfAFailingRun) {
   EXPECT_THAT(html, HasSubstr("✗ expect"));
   // The stepper's data: every outcome row carries its witness run, replayed
   // from the report's seed and schedule, and that run ends in the row's
-  // outcome (its last step's table holds the row's balance).
+  // outcome (the table after its steps — the last write, stepper_data.h —
+  // holds the row's balance).
   const std::string open = "<script type=\"application/json\" id=\"stepper-data-1\">";
   const size_t from = html.find(open);
   ASSERT_NE(from, std::string::npos);
@@ -72,8 +74,71 @@ TEST(ExportsCliTest, WritesTraceShivizAndHtmlOfAFailingRun) {
     EXPECT_EQ(run["schedule"], outcome["schedule"]);
     EXPECT_EQ(run["outcome"], outcome["text"]);
     const std::string text = outcome["text"];
-    EXPECT_EQ("balance=" + run["steps"].back()["table"][0].dump(), text.substr(0, text.find(' ')));
+    nlohmann::json balance = run["init"]["table"][0];
+    for (const auto& step : run["steps"]) {
+      if (step[1] == 1) balance = step[2];  // a write (op 1) and its value
+    }
+    EXPECT_EQ("balance=" + balance.dump(), text.substr(0, text.find(' ')));
   }
+  std::filesystem::remove_all(dir);
+}
+
+// --compare-ordering: the same seeds under the other ordering, beside the
+// ordering asked for (left), in one page whose panes step together; the
+// stdout report and the trace are the ordering asked for alone.
+TEST(ExportsCliTest, CompareOrderingPutsBothOrderingsSideBySide) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("cardflow-compare-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string page = (dir / "c.html").string();
+  const std::string trace = (dir / "c.json").string();
+  const ProcessResult r =
+      RunProcess({CoordinatorBinary(), "run", ExampleDeck("transfer.deck"), "--runs", "100",
+                  "--compare-ordering", "none", "--report", page, "--trace", trace});
+  EXPECT_EQ(r.exit_code, 0) << r.err;  // the callbacks runs all pass
+  EXPECT_THAT(r.out, HasSubstr("ordering callbacks"));
+  EXPECT_THAT(r.out, Not(HasSubstr("ordering none")));
+  const std::string html = Slurp(page);
+  EXPECT_THAT(html, HasSubstr("<main class=\"sections cols-2\" data-together>"));
+  const size_t naive = html.find("<h2>--ordering none");
+  const size_t ordered = html.find("<h2>--ordering callbacks");
+  ASSERT_NE(naive, std::string::npos);
+  ASSERT_NE(ordered, std::string::npos);
+  EXPECT_LT(ordered, naive);
+  // The trace draws a run of the ordering asked for: with callbacks, B's
+  // await takes A's callback (no missed await in its events).
+  const std::string events = Slurp(trace);
+  EXPECT_THAT(events, HasSubstr("await"));
+  EXPECT_THAT(events, Not(HasSubstr("missed")));
+  // Same seeds: both sections count runs 1..100.
+  EXPECT_LT(html.find("100 (seeds 1..100)", ordered), naive);
+  EXPECT_NE(html.find("100 (seeds 1..100)", naive), std::string::npos);
+  EXPECT_THAT(html, HasSubstr("id=\"stepper-data-2\""));
+
+  // One pane: nothing to step together with.
+  const ProcessResult one = RunProcess(
+      {CoordinatorBinary(), "run", ExampleDeck("transfer.deck"), "--runs", "10", "--report", page});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_THAT(Slurp(page), HasSubstr("<main class=\"sections\">"));
+  std::filesystem::remove_all(dir);
+}
+
+// A deck that loads only without callbacks (an await nobody notifies) is
+// refused before anything runs, naming the flag.
+TEST(ExportsCliTest, CompareOrderingTheDeckCannotTakeIsExit2) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("cardflow-compare-bad-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto deck = dir / "lonely.deck";
+  std::ofstream(deck) << "shared x\nstack A:\n    await B\n    write 1 -> x\nstack B:\n"
+                         "    write 2 -> x\n";
+  const ProcessResult r =
+      RunProcess({CoordinatorBinary(), "run", deck.string(), "--ordering", "none",
+                  "--compare-ordering", "callbacks", "--report", (dir / "x.html").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("--compare-ordering callbacks"));
+  EXPECT_THAT(r.err, HasSubstr("lonely.deck:"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.html"));
   std::filesystem::remove_all(dir);
 }
 

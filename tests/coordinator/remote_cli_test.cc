@@ -105,6 +105,8 @@ TEST_F(RemoteCliTest, DemoOnTwoNodesTellsTheStory) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("A runs on X, B on Y"));
   EXPECT_THAT(r.out, HasSubstr("on 2 nodes (X, Y)"));
+  EXPECT_THAT(r.out, HasSubstr("Network order"));
+  EXPECT_THAT(r.out, HasSubstr("identical, seed for seed"));
 }
 
 TEST(RemoteCliErrorsTest, UnreachableNodeIsExit3NamingIt) {

@@ -3,7 +3,7 @@
 // on one channel, and the verifier catches it — even on a deck whose outcome
 // cannot show the swap (both callbacks carry the same value). The same runs
 // with the honest delivery are clean. Faults are injected by wrapping the
-// CallbackDelivery interface (common/local/callback_delivery.h), never by
+// CallbackDelivery interface (common/schedule/callback_delivery.h), never by
 // #ifdef.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 #include <optional>
 #include <utility>
 
-#include "common/local/callback_delivery.h"
+#include "common/schedule/callback_delivery.h"
 #include "common/local/local_runner.h"
 #include "common/verify/verifier.h"
 #include "tests/local/deck_fixture.h"

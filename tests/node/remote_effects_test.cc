@@ -28,29 +28,43 @@ struct FakeTransport : RemoteEffects::Transport {
     int64_t value;
     uint64_t lamport;
   };
-  void SendTableRequest(StackId stack, uint32_t pc, bool write, VarId, int64_t value,
-                        uint64_t lamport) override {
-    table.push_back({stack, pc, write, value, lamport});
+  void SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, uint32_t, int64_t value,
+                   uint64_t lamport) override {
+    using Ask = RemoteEffects::Ask;
+    if (ask == Ask::kRead || ask == Ask::kWrite) {
+      table.push_back({stack, pc, ask == Ask::kWrite, value, lamport});
+    } else if (ask == Ask::kAwait) {
+      decisions.push_back({stack, pc, value != 0, value, lamport});
+    } else {
+      steps.push_back({stack, pc, ask, value});
+    }
   }
   void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) override {
     sent.push_back({channel, seq, value, lamport});
   }
-  void SendAwaitDecision(StackId stack, uint32_t pc, ChannelId, bool took,
-                         uint64_t lamport) override {
-    decisions.push_back({stack, pc, took, took ? 1 : 0, lamport});
+  void ReportArrival(ChannelId channel, uint64_t seq) override {
+    arrivals.emplace_back(channel, seq);
   }
   void StackFailed(StackId, uint32_t, const char* what) override { failed = what; }
+  struct GatedStep {
+    StackId stack;
+    uint32_t pc;
+    RemoteEffects::Ask ask;
+    int64_t value;
+  };
   std::vector<Table> decisions;
   std::vector<Table> table;
   std::vector<Sent> sent;
+  std::vector<GatedStep> steps;  // notify, print, end: gated only
+  std::vector<std::pair<ChannelId, uint64_t>> arrivals;
   std::string failed;
 };
 
 // One node's share of a run: the stacks `mine` of `program`.
 class Harness {
  public:
-  Harness(const Program& program, Ordering ordering, std::vector<bool> mine)
-      : effects_(program, ordering, mine, transport_, nullptr),
+  Harness(const Program& program, Ordering ordering, std::vector<bool> mine, bool gated = false)
+      : effects_(program, ordering, mine, transport_, nullptr, gated),
         engine_(program, Ids(mine), effects_, io_.get_executor()) {
     engine_.Start([this] { idle_ = true; });
   }
@@ -239,6 +253,43 @@ TEST(RemoteEffectsTest, TableOperationsSuspendUntilTheirReply) {
   ASSERT_TRUE(node.effects().OnTableReply(0, 1, 42, 4).ok());
   EXPECT_TRUE(node.Drain());
   EXPECT_EQ(node.Registers(0), std::vector<int64_t>{42});
+}
+
+// Gated (the seeded shuffle): a notify waits for its grant, the callback
+// is held at its receiver and reported, and only TakeIn lets the await
+// have it.
+TEST(RemoteEffectsGatedTest, EveryVisibleStepWaitsForItsGrantAndArrivalsForTakeIn) {
+  const Program program = MustLoad(R"(stack A:
+    notify B 7
+stack B:
+    await A -> r
+    print r
+)",
+                                   Ordering::kCallbacks);
+  Harness h(program, Ordering::kCallbacks, {true, true}, /*gated=*/true);
+  h.Drain();
+  FakeTransport& t = h.transport();
+  ASSERT_EQ(t.steps.size(), 1u);  // A's notify asks; nothing is sent yet
+  EXPECT_EQ(t.steps[0].ask, RemoteEffects::Ask::kNotify);
+  EXPECT_EQ(t.steps[0].value, 7);
+  ASSERT_EQ(t.decisions.size(), 1u);  // B's await asks too, in callbacks mode
+  EXPECT_TRUE(t.arrivals.empty());
+
+  ASSERT_TRUE(h.effects().OnTableReply(0, 0, 0, 0).ok());  // grant A's notify
+  h.Drain();
+  ASSERT_EQ(t.arrivals.size(), 1u);  // held at B and reported, not in B's inbox
+  EXPECT_EQ(t.arrivals[0], (std::pair<ChannelId, uint64_t>{0, 1}));
+  EXPECT_FALSE(h.effects().TakeIn(1).ok());  // nothing held on a channel that does not exist
+
+  ASSERT_TRUE(h.effects().TakeIn(0).ok());
+  EXPECT_FALSE(h.effects().TakeIn(0).ok());                // once
+  ASSERT_TRUE(h.effects().OnTableReply(1, 0, 1, 0).ok());  // grant B's await: take it
+  h.Drain();
+  EXPECT_EQ(h.Registers(1)[0], 7);
+  ASSERT_EQ(t.steps.size(), 3u);  // A's end, then B's print asks
+  EXPECT_EQ(t.steps[1].ask, RemoteEffects::Ask::kEnd);
+  EXPECT_EQ(t.steps[2].ask, RemoteEffects::Ask::kPrint);
+  EXPECT_EQ(t.steps[2].value, 7);
 }
 
 }  // namespace

@@ -1,11 +1,9 @@
 // The HTML report opened in headless Chromium (Debian's `chromium`): the
 // browser parses it into the expected elements, logs no script error, and
 // takes a screenshot. Skipped when no chromium is installed, except in CI
-// (CI=true), where scripts/install-deps.sh installs it.
-//
-// Set CARDFLOW_DOCS_SCREENSHOT=/path/to/docs/transfer-report.png to keep the
-// screenshot of transfer.deck (naive vs callbacks) — that is how
-// docs/transfer-report.png is made (docs/traces.md).
+// (CI=true), where scripts/install-deps.sh installs it. (The picture in
+// docs/ is taken by the stepper's test, report_stepper_test.js, which can
+// drive the page to a step first.)
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -142,10 +140,6 @@ TEST_F(HtmlBrowserTest, TransferReportRendersAndScreenshots) {
   ASSERT_TRUE(fs::exists(png)) << ReadFile(Err());
   EXPECT_GT(fs::file_size(png), 10000u);
   EXPECT_EQ(ReadFile(png).substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
-
-  if (const char* keep = std::getenv("CARDFLOW_DOCS_SCREENSHOT"); keep != nullptr && *keep) {
-    fs::copy_file(png, keep, fs::copy_options::overwrite_existing);
-  }
 }
 
 }  // namespace

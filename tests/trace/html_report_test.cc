@@ -81,6 +81,21 @@ TEST(HtmlReportTest, TransferNaiveAndCallbacksSideBySide) {
   EXPECT_GE(Count(html, "<g class=\"access-mark write\">"), 4u);
 }
 
+// Stepping together is asked for, and only marked where there is more than
+// one pane to move.
+TEST(HtmlReportTest, SteppingTogetherMarksTheColumns) {
+  const Program program = MustLoadExample("transfer.deck");
+  const std::vector<HtmlSection> sections = NaiveAndCallbacks("transfer.deck");
+  const std::string together = HtmlReport(program, sections, HtmlStepping::kTogether);
+  EXPECT_NE(together.find("<main class=\"sections cols-2\" data-together>"), std::string::npos);
+  EXPECT_NE(together.find("side by side step together"), std::string::npos);  // "Reading this page"
+  ExpectSelfContained(together, 2);
+  const std::string one = HtmlReport(program, {sections[0]}, HtmlStepping::kTogether);
+  EXPECT_NE(one.find("<main class=\"sections\">"), std::string::npos);
+  EXPECT_EQ(one.find("side by side step together"), std::string::npos);
+  EXPECT_EQ(one, HtmlReport(program, {sections[0]}));
+}
+
 TEST(HtmlReportTest, EscapesEveryText) {
   Program program = MustLoad(R"(
 shared v
@@ -115,6 +130,34 @@ stack A:
   EXPECT_EQ(html.find("<node>"), std::string::npos);
   EXPECT_EQ(html.find("<boom>"), std::string::npos);
   EXPECT_EQ(html.find("class=\"sections cols-2\""), std::string::npos);  // one column
+}
+
+// A 100-stack deck's 10,000-step run (every outcome row's witness the drawn
+// run) makes a page under 2 MB: the deck listing names each stack's first
+// cards and counts the rest, and the diagram's tooltips list a dozen clock
+// entries and count the rest.
+TEST(HtmlReportTest, WideLongRunPageStaysUnder2MB) {
+  std::string text = "shared x = 0\n";
+  for (int i = 1; i <= 100; ++i) {
+    text += "stack S" + std::to_string(i) +
+            ":\n    repeat 50:\n        read x -> r\n        add r 1\n        write r -> x\n";
+  }
+  const Program program = MustLoad(text);
+  LocalOptions options;
+  options.runs = 1;
+  HtmlSection section;
+  section.title = "--ordering callbacks";
+  section.report = RunLocal(program, options);
+  section.sample = RunLocalOnce(program, Ordering::kCallbacks, 1);
+  ASSERT_EQ(section.sample->schedule.size(), 10'000u);
+  section.witnesses = testing::WitnessesOf(program, section.report);
+  const std::string html = HtmlReport(program, {section});
+  EXPECT_LT(html.size(), 2'000'000u);
+  ExpectSelfContained(html, 1);
+  EXPECT_EQ(Count(html, "more cards\n"), 100u);
+  EXPECT_EQ(Count(html, "    # … 140 more cards\n"), 100u);  // 10 of 150 cards listed
+  EXPECT_GT(Count(html, " more</title>"), 0u);               // a clock of many entries
+  EXPECT_EQ(html.find("vector clock {"), std::string::npos);
 }
 
 TEST(HtmlReportTest, NoSectionsStillMakesAPage) {

@@ -1,10 +1,12 @@
 // The report's stepper in Debian's chromium, driven by playwright-core
 // (report_stepper_test.sh installs it and writes the page):
 //
-//   node report_stepper_test.js PAGE.html CHECK_PAGE.html OUT_DIR
+//   node report_stepper_test.js PAGE.html CHECK_PAGE.html OUT_DIR [DEMO_PAGE.html [WIDE_PAGE.html]]
 //
 // PAGE is `run examples/transfer.deck --ordering none --report`, CHECK_PAGE
-// `check examples/transfer.deck --ordering none --report`. The
+// `check examples/transfer.deck --ordering none --report`, DEMO_PAGE
+// `demo --report` (naive and callbacks side by side), WIDE_PAGE the page of a
+// 100-stack deck's 10,000-step run. The
 // checks do not trust the page's data: a small oracle for transfer.deck's
 // cards (below) follows the cards the dealt lane shows, and the shared
 // table, the registers and the end of the run must agree with it.
@@ -17,14 +19,23 @@
 //  - ← → space Home End;
 //  - in the check page, every section (one per reachable outcome) steps
 //    through its witness to that outcome;
+//  - the demo's two panes step together whichever control moves them (a
+//    button of either pane, the keys, the scrubber), each stopping at its
+//    own end; a table value outlined exactly where the panes differ, the
+//    differing outcomes outlined at the end; unlinked they step apart; the
+//    fragment brings both back;
+//  - the wide page is under 2 MB, and a step there (timed in the page with
+//    performance.now() around the button's click and the layout it causes)
+//    takes under 50 ms, at the start, the middle and the end of the run;
 //  - no console error, no page error; screenshots at three steps.
 'use strict';
 
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
-const [page_path, check_path, out_dir] = process.argv.slice(2);
+const [page_path, check_path, out_dir, demo_path, wide_path] = process.argv.slice(2);
 if (!page_path || !check_path || !out_dir) {
   console.error('usage: node report_stepper_test.js PAGE.html CHECK_PAGE.html OUT_DIR');
   process.exit(2);
@@ -280,11 +291,175 @@ async function main() {
   assert.equal(new Set(reached).size, sections, 'every section a different outcome');
   await check.close();
 
+  // 6. Side by side: demo --report, naive (pane 0) and callbacks (pane 1).
+  if (demo_path) await sideBySide(newPage, 'file://' + path.resolve(demo_path));
+
+  // 7. A 100-stack deck's 10,000-step run: small enough, quick enough.
+  if (wide_path) await wideAndLong(newPage, wide_path);
+
   await browser.close();
   if (problems.length > 0) {
     throw new Error('the page was not clean:\n' + problems.join('\n'));
   }
   console.log('trace_report_stepper: passed');
+}
+
+// Both panes' step, length, balance and what each marks as differing.
+function panes(page) {
+  return page.evaluate(() => Array.from(document.querySelectorAll('.stepper[data-section]'))
+      .map((root) => {
+        const td = root.querySelector('td[data-var="balance"]');
+        const end = root.querySelector('.run-end');
+        const just = root.querySelector('.dealt-card.just');
+        return {
+          step: +root.dataset.step,
+          length: +/of (\d+)/.exec(root.querySelector('.pos').textContent)[1],
+          balance: td.textContent,
+          balanceDiffers: td.classList.contains('differs'),
+          just: just ? just.textContent : null,
+          justDiffers: !!(just && just.classList.contains('differs')),
+          end: end && !end.hidden ? end.dataset.outcome : null,
+          endDiffers: end.classList.contains('differs'),
+          said: root.dataset.differs,
+          hash: location.hash,
+        };
+      }));
+}
+
+async function sideBySide(newPage, demoUrl) {
+  const page = await newPage(demoUrl);
+  await page.waitForSelector('.stepper[data-section="1"][data-step]');
+  assert.equal(await page.locator('.stepper[data-section]').count(), 2, 'two panes');
+  const box = page.locator('.together-bar input.together');
+  assert.equal(await box.isChecked(), true, 'the panes step together by default');
+  const lengths = await page.evaluate(() => Array.from(
+      document.querySelectorAll('.stepper input.scrub')).map((s) => +s.max));
+  const longest = Math.max(...lengths);
+  assert.equal(lengths[0], lengths[1], 'together, both scrubbers span the longer run');
+  let p = await panes(page);
+  assert.deepEqual(p.map((x) => x.step), [0, 0]);
+  assert.deepEqual(p.map((x) => x.balance), ['100', '100']);
+
+  // Step with pane 0's button, pane 1's button and the keys in turn: both
+  // move each time. At each step a balance is outlined exactly when the
+  // two panes' balances differ, and the words under the table say so.
+  const controls = [
+    () => page.locator('.stepper[data-section="0"] button.fwd').click(),
+    () => page.locator('.stepper[data-section="1"] button.fwd').click(),
+    () => page.keyboard.press('ArrowRight'),
+  ];
+  const ends = [];
+  let differed = 0;
+  for (let k = 1; k <= longest; ++k) {
+    await controls[k % controls.length]();
+    p = await panes(page);
+    for (const [i, pane] of p.entries()) {
+      assert.equal(pane.step, Math.min(k, pane.length),
+                   `position ${k}: pane ${i} moved (to its end at most)`);
+    }
+    const differ = p[0].balance !== p[1].balance;
+    differed += differ ? 1 : 0;
+    for (const [i, pane] of p.entries()) {
+      assert.equal(pane.balanceDiffers, differ,
+                   `position ${k}: pane ${i}'s balance ${pane.balance} outlined iff it differs`);
+      assert.equal(/balance/.test(pane.said), differ, `position ${k}: pane ${i} says so`);
+      assert.equal(pane.justDiffers, p[0].just !== p[1].just,
+                   `position ${k}: pane ${i}'s card dealt outlined iff the cards differ`);
+    }
+    if (k === 3) await page.screenshot({ path: path.join(out_dir, 'side-by-side-step-3.png') });
+  }
+  p = await panes(page);
+  for (const pane of p) ends.push(pane.end);
+  console.log(`side by side: ${lengths[0]} positions, balances differed at ${differed}; ` +
+              `ends ${ends.join(' | ')}`);
+  assert.ok(ends[0] && ends[1], 'both runs shown to their end');
+  assert.notEqual(ends[0], ends[1], 'the demo\'s naive run ends elsewhere than the callbacks one');
+  assert.ok(p[0].endDiffers && p[1].endDiffers, 'the differing outcomes are outlined');
+  assert.ok(differed > 0, 'a table value differs somewhere');
+
+  // The fragment brings both panes back to the same step.
+  await page.keyboard.press('Home');
+  for (let k = 0; k < 3; ++k) await page.keyboard.press('ArrowRight');
+  p = await panes(page);
+  assert.deepEqual(p.map((x) => x.step), [3, 3]);
+  assert.equal(p[0].hash, '#s0=3&s1=3');
+  const again = await newPage(demoUrl + p[0].hash);
+  const q = await panes(again);
+  assert.deepEqual(q.map((x) => [x.step, x.balance, x.just, x.balanceDiffers]),
+                   p.map((x) => [x.step, x.balance, x.just, x.balanceDiffers]));
+  await again.close();
+
+  // CARDFLOW_DOCS_SCREENSHOT=PATH: the README's picture, both runs at
+  // their end with what differs outlined (docs/traces.md).
+  const docs = process.env.CARDFLOW_DOCS_SCREENSHOT;
+  if (docs) {
+    const shot = await newPage(demoUrl);
+    await shot.setViewportSize({ width: 1600, height: 2000 });
+    await shot.locator('h1').click();
+    await shot.keyboard.press('End');
+    await shot.evaluate(() => window.scrollTo(0, 0));
+    await shot.screenshot({ path: docs });
+    console.log('wrote ' + docs);
+    await shot.close();
+  }
+
+  // Unlinked, a pane steps alone and nothing is outlined.
+  await box.uncheck();
+  await page.locator('.stepper[data-section="0"] button.fwd').click();
+  p = await panes(page);
+  assert.deepEqual(p.map((x) => x.step), [4, 3], 'unlinked: only pane 0 moved');
+  assert.ok(!p[0].balanceDiffers && !p[1].balanceDiffers, 'unlinked: nothing outlined');
+  await box.check();
+  p = await panes(page);
+  assert.deepEqual(p.map((x) => x.step), [4, 4], 'linked again: both at the furthest step');
+  await page.close();
+}
+
+const kMaxPageBytes = 2 * 1000 * 1000;
+const kMaxStepMs = 50;
+
+async function wideAndLong(newPage, widePath) {
+  const bytes = fs.statSync(widePath).size;
+  console.log(`wide page: ${(bytes / 1e6).toFixed(2)} MB`);
+  assert.ok(bytes < kMaxPageBytes, `the wide page is ${bytes} bytes, over 2 MB`);
+  const url = 'file://' + path.resolve(widePath);
+  const page = await newPage(url);
+  const total = +(await page.locator('.stepper[data-section="0"] input.scrub').getAttribute('max'));
+  assert.ok(total >= 10000, 'the wide run has 10,000 steps, shown ' + total);
+  assert.equal(await page.locator('.stepper[data-section="0"] .pile').count(), 100);
+  // 15 steps forward from `from`, each timed with the layout it causes.
+  const time = (from) => page.evaluate(([from, n]) => {
+    location.hash = '#s0=' + from;
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    const root = document.querySelector('.stepper[data-section="0"]');
+    const fwd = root.querySelector('button.fwd');
+    void document.body.offsetHeight;
+    const ms = [];
+    for (let i = 0; i < n; ++i) {
+      const t0 = performance.now();
+      fwd.click();
+      void document.body.offsetHeight;
+      ms.push(performance.now() - t0);
+    }
+    return { ms, step: +root.dataset.step };
+  }, [from, 15]);
+  // A step's time is the median of 15; of three such rounds the quickest
+  // counts, as benchmarks take the least disturbed run (the test machine is
+  // shared with builds and other tests).
+  for (const from of [0, Math.floor(total / 2), total - 20]) {
+    let best = null;
+    for (let round = 0; round < 3; ++round) {
+      const { ms, step } = await time(from);
+      assert.equal(step, from + 15, 'each click took one step');
+      ms.sort((a, b) => a - b);
+      const median = ms[Math.floor(ms.length / 2)];
+      if (!best || median < best.median) best = { median, max: ms[ms.length - 1] };
+    }
+    console.log(`wide page, a step from ${from}: ${best.median.toFixed(1)} ms ` +
+                `(median of 15, the slowest ${best.max.toFixed(1)} ms)`);
+    assert.ok(best.median < kMaxStepMs, `a step from ${from} takes ${best.median.toFixed(1)} ms`);
+  }
+  await page.close();
 }
 
 main().catch((err) => {

@@ -6,8 +6,10 @@
 #   bash tests/trace/report_stepper_test.sh build/bin/cardflow-coordinator OUT_DIR
 #   (ctest runs it as trace_report_stepper; OUT_DIR is the build dir)
 #
-# Writes OUT_DIR/report-stepper/transfer-none.html and transfer-check.html,
-# the pages it checks (run --report and check --report), and
+# Writes OUT_DIR/report-stepper/transfer-none.html, transfer-check.html,
+# demo.html and wide.html, the pages it checks (run --report, check
+# --report, demo --report — naive and callbacks side by side — and a
+# 100-stack deck's 10,000-step run), and
 # screenshots at three steps (stepper-step-*.png) beside it.
 #
 # Exit status: 0 passed, 1 failed, 77 skipped — only when Node.js, the
@@ -58,5 +60,26 @@ if [ "$status" -gt 1 ] || [ ! -s "$out/transfer-check.html" ]; then
   echo "trace_report_stepper: FAILED: check wrote no report (exit $status)" >&2
   exit 1
 fi
+# Naive and callbacks side by side, stepping together (exit 0: the story held).
+if ! "$coordinator" demo --report "$out/demo.html" >"$out/demo.txt" 2>&1 ||
+  [ ! -s "$out/demo.html" ]; then
+  cat "$out/demo.txt" >&2
+  echo "trace_report_stepper: FAILED: demo wrote no report" >&2
+  exit 1
+fi
+# A wide deck and a long run: 100 stacks of 50 read-add-write rounds on one
+# variable, 10,000 steps in one run.
+{
+  echo "shared x = 0"
+  for i in $(seq 1 100); do
+    printf 'stack S%d:\n    repeat 50:\n        read x -> r\n        add r 1\n        write r -> x\n' "$i"
+  done
+} >"$out/wide.deck"
+if ! "$coordinator" run "$out/wide.deck" --runs 1 --no-check --report "$out/wide.html" \
+  >"$out/wide.txt" 2>&1 || [ ! -s "$out/wide.html" ]; then
+  cat "$out/wide.txt" >&2
+  echo "trace_report_stepper: FAILED: the wide deck's report was not written" >&2
+  exit 1
+fi
 CHROMIUM="$chromium" NODE_PATH="$modules" node "$HERE/report_stepper_test.js" \
-  "$out/transfer-none.html" "$out/transfer-check.html" "$out"
+  "$out/transfer-none.html" "$out/transfer-check.html" "$out" "$out/demo.html" "$out/wide.html"

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/check/story.h"
 #include "common/local/local_runner.h"
 #include "common/schedule/schedule_text.h"
 #include "tests/trace/trace_fixture.h"
@@ -16,6 +17,63 @@ namespace {
 
 using Json = nlohmann::json;
 using testing::MustLoadExample;
+
+// The compact steps (stepper_data.h) read back as objects, as the page's
+// script reads them: "name", "stack", "channel", "from", "pc", "card", "op",
+// "var", "value", "seq", "consumed", "failure", "story", "marks", and the
+// "table" and every channel's "chan" after the step.
+Json Expand(const Program& program, const Json& run) {
+  static const char* const kOps[] = {"read",  "write", "notify", "await",
+                                     "print", "end",   "arrive", "local"};
+  Json table = run["init"]["table"];
+  Json chan = Json::array();
+  for (size_t c = 0; c < program.channels.size(); ++c) chan.push_back(Json::array({0, 0, 0}));
+  Json next = run["init"]["next"];
+  Json out = Json::array();
+  for (const Json& r : run["steps"]) {
+    const auto f = [&r](size_t i) { return i < r.size() ? r[i] : Json(0); };
+    const int64_t who = r[0];
+    Json s = Json::object();
+    s["op"] = kOps[f(1).get<int>()];
+    s["value"] = f(2);
+    if (f(6) != 0) s["seq"] = f(6);
+    if (f(9) == 1) s["consumed"] = true;
+    if (f(10) != 0) s["failure"] = f(10);
+    if (f(11) != 0) s["marks"] = f(11);
+    Json story = f(3);
+    if (who < 0) {
+      const size_t c = static_cast<size_t>(-1 - who);
+      s["stack"] = -1;
+      s["channel"] = c;
+      s["name"] = FormatStep(program, Step::Arrival(static_cast<ChannelId>(c)));
+      s["card"] = "";
+    } else {
+      const StackProgram& stack = program.stacks[static_cast<size_t>(who)];
+      const uint32_t pc = next[who][1];
+      s["stack"] = who;
+      s["name"] = stack.name;
+      s["from"] = next[who][0];
+      s["pc"] = pc;
+      s["card"] = s["op"] == "end" ? "" : stack.card_text[pc];
+      if (story.is_string()) {
+        story = stack.name + ": " + stack.card_text[pc] + story.get<std::string>() + " (line " +
+                std::to_string(stack.code[pc].line) + ")";
+      }
+      s["regs"] = f(7);
+      s["next"] = r.size() > 8 ? r[8] : Json(nullptr);
+      next[who] = s["next"];
+      if (s["op"] == "read" || s["op"] == "write") s["var"] = f(4);
+      if (s["op"] == "notify" || s["op"] == "await") s["channel"] = f(4);
+      if (s["op"] == "write") table[f(4).get<size_t>()] = s["value"];
+    }
+    s["story"] = story.is_array() ? story[0] : story;
+    if (f(5) != 0) chan[s["channel"].get<size_t>()] = f(5);
+    s["table"] = table;
+    s["chan"] = chan;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
 
 Schedule Parse(const Program& program, const std::string& text) {
   StatusOr<ScheduleText> parsed = ParseSchedule(program, text, "test");
@@ -30,10 +88,12 @@ TEST(StepperDataTest, DeckListsStacksCardsChannels) {
   EXPECT_EQ(deck["stacks"][0]["name"], "A");
   EXPECT_EQ(deck["stacks"][0]["node"], "X");
   EXPECT_EQ(deck["stacks"][0]["registers"], Json::array({"a"}));
-  ASSERT_EQ(deck["stacks"][0]["cards"].size(), 4u);
-  EXPECT_EQ(deck["stacks"][0]["cards"][1]["text"], "add a 50");
-  EXPECT_EQ(deck["stacks"][0]["cards"][1]["visible"], false);
-  EXPECT_EQ(deck["stacks"][0]["cards"][2]["visible"], true);
+  // Cards as (text, line) pairs, the text an index into "texts".
+  const Json& cards = deck["stacks"][0]["cards"];
+  ASSERT_EQ(cards.size(), 8u);
+  EXPECT_EQ(deck["texts"][cards[2].get<size_t>()], Json::parse(R"(["add a 50", 0])"));
+  EXPECT_EQ(cards[3], 6);  // its line
+  EXPECT_EQ(deck["texts"][cards[4].get<size_t>()], Json::parse(R"(["write a -> balance", 1])"));
   EXPECT_EQ(deck["shared"], Json::array({"balance"}));
   ASSERT_EQ(deck["channels"].size(), 1u);
   EXPECT_EQ(deck["channels"][0]["name"], "A>B");
@@ -52,7 +112,7 @@ TEST(StepperDataTest, NaiveTransferEveryStepKnown) {
   EXPECT_EQ(data["outcome"], "balance=200 A.a=150 B.b=200");
   EXPECT_EQ(data["init"]["table"], Json::array({100}));
   EXPECT_EQ(data["init"]["next"], Json::parse("[[0, 0], [0, 0]]"));
-  const Json& steps = data["steps"];
+  const Json steps = Expand(program, data);
   ASSERT_EQ(steps.size(), 6u);
 
   // 1. B: await A, nothing has arrived — marked.
@@ -103,7 +163,7 @@ TEST(StepperDataTest, CallbackInFlightThenInboxThenTaken) {
   const Schedule schedule = Parse(program, "A A A A>B B B B");
   const RunResult run = RunLocalOnce(program, Ordering::kCallbacks, 1, 1, {}, schedule);
   const Json data = Json::parse(StepperRunJson(program, Ordering::kCallbacks, run));
-  const Json& steps = data["steps"];
+  const Json steps = Expand(program, data);
   ASSERT_EQ(steps.size(), 7u);
   EXPECT_EQ(steps[2]["chan"], Json::parse("[[0, 0, 1]]"));  // in flight
   EXPECT_EQ(steps[3]["name"], "A>B");
@@ -127,8 +187,11 @@ TEST(StepperDataTest, ReplayEndsInTheRunsOutcome) {
     for (uint64_t seed = 1; seed <= 40; ++seed) {
       const RunResult run = RunLocalOnce(program, ordering, seed);
       const Json data = Json::parse(StepperRunJson(program, ordering, run));
-      const Json& steps = data["steps"];
+      const Json steps = Expand(program, data);
       ASSERT_EQ(steps.size(), run.schedule.size()) << seed;
+      // Every sentence comes back whole from its compact form.
+      const Story story = TellSchedule(program, ordering, run.schedule);
+      for (size_t i = 0; i < steps.size(); ++i) EXPECT_EQ(steps[i]["story"], story.steps[i]);
       ASSERT_FALSE(steps.empty());
       for (size_t i = 0; i < steps.size(); ++i) {
         EXPECT_EQ(steps[i]["name"], FormatStep(program, run.schedule[i]));
@@ -141,6 +204,27 @@ TEST(StepperDataTest, ReplayEndsInTheRunsOutcome) {
       EXPECT_EQ(missed, run.order_violation) << seed;
     }
   }
+}
+
+// A wide deck's long run stays small: 100 stacks of 100 reads and writes,
+// 10,000 steps, in under 64 bytes a step (the schedule and capped marks
+// included; it was ~200), with the deck's 15,000
+// cards in under 10 bytes each.
+TEST(StepperDataTest, WideLongRunIsCompact) {
+  std::string text = "shared x = 0\n";
+  for (int i = 1; i <= 100; ++i) {
+    text += "stack S" + std::to_string(i) +
+            ":\n    repeat 50:\n        read x -> r\n        add r 1\n        write r -> x\n";
+  }
+  const Program program = testing::MustLoad(text);
+  const RunResult run = RunLocalOnce(program, Ordering::kCallbacks, 1);
+  ASSERT_EQ(run.schedule.size(), 10'000u);
+  const std::string json = StepperRunJson(program, Ordering::kCallbacks, run);
+  EXPECT_LT(json.size(), 10'000u * 64) << json.size() / 10'000 << " bytes a step";
+  EXPECT_LT(StepperDeckJson(program).size(), 15'000u * 10);
+  const Json steps = Expand(program, Json::parse(json));
+  ASSERT_EQ(steps.size(), 10'000u);
+  EXPECT_EQ(steps.back()["table"][0], run.values[0]);
 }
 
 TEST(StepperDataTest, ScheduleThatCannotBeTakenStopsWithANote) {

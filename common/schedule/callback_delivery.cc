@@ -1,4 +1,4 @@
-#include "common/local/callback_delivery.h"
+#include "common/schedule/callback_delivery.h"
 
 namespace cardflow {
 
