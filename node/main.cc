@@ -2,19 +2,22 @@
 //
 //   cardflow-node --name X --listen HOST:PORT [--advertise HOST:PORT]
 //                 [--threads N] [--log-level info] [--log-format text|json]
-//                 [--metrics HOST:PORT] [--drain-ms 2000]
+//                 [--metrics HOST:PORT] [--drain-ms 2000] [--health-listen HOST:PORT]
 //                 [--tls-cert FILE --tls-key FILE [--tls-ca FILE]] [--token-file FILE]
 //
 // Prints `listening on HOST:PORT` (the bound address; port 0 picks one) on
-// stdout once it serves, logs to stderr (with --log-format json, every
-// stderr line is one JSON object), and on SIGINT/SIGTERM shuts down
-// gracefully (see NodeServer::Stop). With --tls-cert/--tls-key it serves
-// TLS, with --tls-ca too it requires client certificates signed by that CA
-// (and its streams to other nodes use the same files); with --token-file
-// every call must carry the token (proto/link_security.h, docs/lan.md).
+// stdout once it serves — then, with --health-listen, `health listening on
+// HOST:PORT`: a plaintext port serving only grpc.health.v1, for probes that
+// have no client certificate or token (the kubelet's gRPC probe) — logs to
+// stderr (with --log-format json, every stderr line is one JSON object), and
+// on SIGINT/SIGTERM shuts down gracefully (see NodeServer::Stop). With
+// --tls-cert/--tls-key it serves TLS, with --tls-ca too it requires client
+// certificates signed by that CA (and its streams to other nodes use the
+// same files); with --token-file every call must carry the token
+// (proto/link_security.h, docs/lan.md).
 // Exit status: 0 after a shutdown, 1 when it cannot serve, 2 for bad
-// arguments (an unreadable or empty certificate, key, CA or token file among
-// them).
+// arguments (an unreadable or empty certificate, key, CA or token file, and
+// a --health-listen address it cannot listen on, among them).
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
@@ -46,6 +49,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--metrics", options.metrics,
                  "HOST:PORT to serve Prometheus metrics on (/metrics); port 0 picks one");
+  app.add_option("--health-listen", options.health_listen,
+                 "HOST:PORT of a plaintext port serving only grpc.health.v1 (no TLS, no "
+                 "token), for probes such as the kubelet's; port 0 picks one");
   app.add_option("--drain-ms", drain_ms, "on shutdown, how long runs in flight may finish")
       ->check(CLI::NonNegativeNumber);
   cardflow::LinkSecurityFiles security;
@@ -92,6 +98,9 @@ int main(int argc, char** argv) {
     return address.status().code() == cardflow::StatusCode::kInvalidArgument ? 2 : 1;
   }
   std::printf("listening on %s\n", address->c_str());
+  if (!node.health_address().empty()) {
+    std::printf("health listening on %s\n", node.health_address().c_str());
+  }
   std::fflush(stdout);
 
   int signal = 0;

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <netdb.h>
+#include <grpcpp/impl/server_builder_option.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -39,6 +41,9 @@ struct NodeServer::Impl {
     }
   }
 
+  Status StartHealthServer();
+  // What grpc.health.v1 says, on the main port and the health port alike.
+  void SetServing(bool serving);
   void Shutdown();
 
   NodeOptions options;
@@ -49,6 +54,10 @@ struct NodeServer::Impl {
   NodeService service;
   std::unique_ptr<asio::thread_pool> pool;
   std::unique_ptr<grpc::Server> server;
+  // Answers every call the health port does not serve; outlives health_server.
+  std::unique_ptr<grpc::CallbackGenericService> health_others;
+  std::unique_ptr<grpc::Server> health_server;  // null without options.health_listen
+  std::string health_address;
   Mutex stop_mutex;
   bool stopped GUARDED_BY(stop_mutex) = false;
 };
@@ -113,7 +122,71 @@ std::string WhyNotListening(const std::string& address) {
   return why;
 }
 
+// Makes a builder serve grpc.health.v1 only. Server reflection is a plugin
+// that InitProtoReflectionServerBuilderPlugin adds to every builder of the
+// process, so it is dropped here; and without SO_REUSEPORT a health port
+// already in use is an error, not silently shared with another server.
+class HealthOnly final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments* args) override {
+    args->SetInt(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  }
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->clear();
+  }
+};
+
+// Every method but grpc.health.v1's on the health port: UNIMPLEMENTED, saying
+// why. (A server with no callback or sync method of its own would not start.)
+class NotOnHealthPort final : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(
+      grpc::GenericCallbackServerContext* context) override {
+    class Reactor final : public grpc::ServerGenericBidiReactor {
+     public:
+      explicit Reactor(const std::string& method) {
+        Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                            method + ": this port (--health-listen) serves grpc.health.v1 only"));
+      }
+      void OnDone() override { delete this; }
+    };
+    return new Reactor(context->method());
+  }
+};
+
 }  // namespace
+
+// gRPC's default health service (enabled process-wide in Start) answers
+// grpc.health.v1; every other method is UNIMPLEMENTED. Plaintext and without
+// the token gate, by design: it is for probes that have neither the client
+// certificate nor the token.
+Status NodeServer::Impl::StartHealthServer() {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.health_listen, grpc::InsecureServerCredentials(), &port);
+  ConfigureServer(builder);
+  builder.SetOption(std::make_unique<HealthOnly>());
+  health_others = std::make_unique<NotOnHealthPort>();
+  builder.RegisterCallbackGenericService(health_others.get());
+  health_server = builder.BuildAndStart();
+  if (!health_server || port == 0) {
+    health_server.reset();
+    return InvalidArgumentError(fmt::format(
+        "--health-listen {}: cannot listen there (the port is in use, or the host is not an "
+        "address of this machine)",
+        options.health_listen));
+  }
+  health_address = BoundAddress(options.health_listen, port);
+  return Status::Ok();
+}
+
+void NodeServer::Impl::SetServing(bool serving) {
+  for (grpc::Server* s : {server.get(), health_server.get()}) {
+    if (grpc::HealthCheckServiceInterface* health = s ? s->GetHealthCheckService() : nullptr) {
+      health->SetServingStatus(serving);
+    }
+  }
+}
 
 NodeServer::NodeServer(NodeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
@@ -121,6 +194,7 @@ NodeServer::~NodeServer() { Stop(); }
 
 const std::string& NodeServer::name() const { return impl_->options.name; }
 const std::string& NodeServer::address() const { return impl_->address; }
+const std::string& NodeServer::health_address() const { return impl_->health_address; }
 std::string NodeServer::metrics_address() const {
   return impl_->metrics ? impl_->metrics->address() : std::string();
 }
@@ -135,6 +209,10 @@ StatusOr<std::string> NodeServer::Start() {
   }
   StatusOr<std::string> listen = ListenAddress(options.listen);
   if (!listen.ok()) return listen.status();
+  if (!options.health_listen.empty() && options.health_listen.find(':') == std::string::npos) {
+    return InvalidArgumentError(
+        fmt::format("--health-listen {}: expected HOST:PORT", options.health_listen));
+  }
   if (impl.server) return FailedPreconditionError("node already started");
   StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       options.security.ServerCredentials();
@@ -189,11 +267,24 @@ StatusOr<std::string> NodeServer::Start() {
     return UnavailableError(fmt::format("node {} cannot listen on {}{}", options.name, *listen,
                                         why.empty() ? "" : ": " + why));
   }
-  if (auto* health = impl.server->GetHealthCheckService()) health->SetServingStatus(true);
+  if (!options.health_listen.empty()) {
+    if (Status health = impl.StartHealthServer(); !health.ok()) {
+      impl.server->Shutdown(std::chrono::system_clock::now());
+      impl.server->Wait();
+      impl.server.reset();
+      impl.pool->join();
+      return health;
+    }
+  }
+  impl.SetServing(true);
   impl.address = BoundAddress(*listen, port);
   context.advertise = options.advertise.empty() ? impl.address : options.advertise;
   context.log->info("listening on {} (advertised as {}), {}, {} worker threads", impl.address,
                     context.advertise, options.security.DescribeServer(), threads);
+  if (impl.health_server) {
+    context.log->info("health (grpc.health.v1 only, plaintext, no token) on {}",
+                      impl.health_address);
+  }
   if (impl.metrics) {
     context.log->info("metrics on http://{}/metrics", impl.metrics->address());
   }
@@ -211,7 +302,7 @@ void NodeServer::Impl::Shutdown() {
   NodeContext& node = context;
   node.draining = true;
   // Health checks say NOT_SERVING while runs drain, so no one sends new work.
-  if (auto* health = server->GetHealthCheckService()) health->SetServingStatus(false);
+  SetServing(false);
   const auto running = [&node] {
     for (const auto& run : node.runs.All()) {
       const NodeRun::State state = run->state();
@@ -244,6 +335,10 @@ void NodeServer::Impl::Shutdown() {
   // Calls still open after the deadline are cancelled; every reactor then finishes.
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->Wait();
+  if (health_server) {
+    health_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+    health_server->Wait();
+  }
   node.peers->Shutdown();
   pool->join();
   node.log->info("stopped");

@@ -40,6 +40,12 @@ struct NodeOptions {
   // --token-file): its server, and its callback streams to other nodes.
   // Default: plaintext, no token.
   LinkSecurity security;
+  // HOST:PORT of a second, plaintext server that serves grpc.health.v1 and
+  // nothing else (no Node service, no reflection, no token): for probes that
+  // cannot present the main port's TLS client certificate or token, such as
+  // the kubelet's gRPC probe. It says SERVING and NOT_SERVING when the main
+  // port's health does. Port 0 picks a free one; empty: no such server.
+  std::string health_listen;
   // Sees every callback event (send, arrive, await) and print as it is
   // recorded, on the recording thread, under a lock: keep it cheap. For
   // benchmarks and live traces; may be empty.
@@ -55,8 +61,9 @@ class NodeServer {
 
   // Listens and serves. Returns the bound address ("HOST:PORT", the port
   // resolved); INVALID_ARGUMENT for bad options (a --tls-ca without a
-  // certificate among them), UNAVAILABLE when it cannot listen on `listen`.
-  // Call once.
+  // certificate among them, and a `health_listen` it cannot listen on:
+  // not HOST:PORT, in use, not this machine's), UNAVAILABLE when it cannot
+  // listen on `listen`. On an error nothing is left serving. Call once.
   StatusOr<std::string> Start();
 
   // Graceful shutdown: takes no new runs, lets runs in flight finish for up
@@ -67,6 +74,8 @@ class NodeServer {
 
   const std::string& name() const;
   const std::string& address() const;  // the bound address, after Start
+  // The bound health-only address after Start; empty without options.health_listen.
+  const std::string& health_address() const;
   // The bound metrics address after Start; empty without options.metrics.
   std::string metrics_address() const;
   size_t active_runs() const;  // runs assigned and not yet over

@@ -30,24 +30,12 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly ROOT
-readonly SKIP=77
-
-say() { echo "compose_e2e: $*"; }
-skip() {
-  if [ "${CI:-}" = true ]; then
-    echo "compose_e2e: FAILED (CI=true, so no skipping): $*" >&2
-    exit 1
-  fi
-  echo "compose_e2e: SKIPPED: $*" >&2
-  exit "$SKIP"
-}
-fail() {
-  echo "compose_e2e: FAILED: $*" >&2
-  exit 1
-}
+DOCKER_TEST_NAME=compose_e2e
+# say, skip, fail; docker_engine_up, docker_engine_down
+# shellcheck source=../docker_engine.sh
+source "$ROOT/tests/docker_engine.sh"
 
 work=$(mktemp -d /tmp/cardflow-compose-e2e.XXXXXX)
-started_dockerd=
 project=
 compose=()
 files=(-f docker-compose.yml)
@@ -58,85 +46,24 @@ cleanup() {
     "${compose[@]}" -p "$project" down -v --remove-orphans --timeout 10 >"$work/down.log" 2>&1 ||
       { echo "compose_e2e: down failed:" >&2; cat "$work/down.log" >&2; }
   fi
-  # The engine this test started goes too, unless someone else's containers
-  # run on it by now (a shared machine).
-  if [ -n "$started_dockerd" ] && [ -z "$(docker ps -q 2>/dev/null)" ]; then
-    kill "$started_dockerd" 2>/dev/null || true
-    # dockerd stops its containerd and exits within a few seconds.
-    for _ in $(seq 1 150); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 0.2; done
-  fi
+  docker_engine_down
   rm -rf "$work"
   exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    sudo "$@"
-  else
-    return 1
-  fi
-}
-
 # --- Docker: the client, a compose, an engine that answers -----------------
 
-# The engine, not just a client: a machine may have a `docker` client (say,
-# a static binary in /usr/local/bin) and no dockerd to answer it.
-missing=()
-# (dockerd lives in /usr/sbin, off a Debian user's PATH.)
-if ! { command -v dockerd || [ -x /usr/sbin/dockerd ]; } >/dev/null ||
-  ! command -v docker >/dev/null; then
-  missing+=(docker.io)
-fi
+need_compose=()
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
-  missing+=(docker-compose)
+  need_compose=(docker-compose)
 fi
-if [ "${#missing[@]}" -gt 0 ]; then
-  say "installing ${missing[*]}"
-  as_root true || skip "Docker is not installed (${missing[*]}) and there is no root or sudo to install it"
-  if ! { as_root apt-get update -qq &&
-    as_root env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$work/apt.log" 2>&1; then
-    tail -n 20 "$work/apt.log" >&2
-    fail "apt-get could not install ${missing[*]}"
-  fi
-fi
+docker_engine_up "${need_compose[@]}"
 if docker compose version >/dev/null 2>&1; then
   compose=(docker compose)
 else
   compose=(docker-compose)
-fi
-
-if ! docker info >/dev/null 2>&1; then
-  if pgrep -x dockerd >/dev/null; then
-    say "dockerd runs but does not answer yet; waiting for it"
-  else
-    as_root true || skip "no Docker engine answers and there is no root or sudo to start dockerd"
-    say "no Docker engine answers; starting dockerd (log: $work/dockerd.log)"
-    if [ "$(id -u)" -eq 0 ]; then
-      setsid dockerd >"$work/dockerd.log" 2>&1 </dev/null &
-    else
-      setsid sudo -n dockerd >"$work/dockerd.log" 2>&1 </dev/null &
-    fi
-    started_dockerd=$!
-  fi
-  # Poll the engine itself: it answers once it is ready, not after a guess.
-  for _ in $(seq 1 300); do
-    docker info >/dev/null 2>&1 && break
-    if [ -n "$started_dockerd" ] && ! kill -0 "$started_dockerd" 2>/dev/null; then
-      tail -n 15 "$work/dockerd.log" >&2
-      started_dockerd=
-      skip "dockerd cannot run here (its log above)"
-    fi
-    sleep 0.2
-  done
-  docker info >/dev/null 2>&1 || {
-    tail -n 15 "$work/dockerd.log" >&2 2>/dev/null || true
-    skip "the Docker engine did not answer within 60 s"
-  }
 fi
 say "Docker $(docker version -f '{{.Server.Version}}'), ${compose[*]} $("${compose[@]}" version --short 2>/dev/null || true)"
 

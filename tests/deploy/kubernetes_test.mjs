@@ -11,10 +11,13 @@
 //    vacuously.
 // 4. The wiring: the StatefulSet's pods match the headless Service; each
 //    node advertises $(POD_NAME).<that Service>...:<its --listen port>;
-//    the probes ask cardflow-probe on that port (the health port); the
-//    Job's --node list is exactly the StatefulSet's replicas with those
-//    addresses, and its --place names are among them; the init container
-//    waits for the same addresses; the deck in the ConfigMap is the one in
+//    the probes are the kubelet's gRPC probes on the --health-listen port
+//    (plaintext, health only), not the --listen port; TLS and the token
+//    come from mounted Secrets, the nodes and the coordinator (and its init
+//    container) sharing the CA and the token; the Job's --node list is
+//    exactly the StatefulSet's replicas with those addresses, and its
+//    --place names are among them; the init container waits for the same
+//    addresses; the deck in the ConfigMap is the one in
 //    examples/ and is where the Job reads it; terminationGracePeriodSeconds
 //    exceeds --drain-ms; nothing runs as root; the optional chaos proxy's
 //    --config proxies lead to the nodes' addresses and listen on its
@@ -162,11 +165,16 @@ function checkWiring(objects) {
   const env = Object.fromEntries((node.env || []).map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath]));
   check(env.POD_NAME === "metadata.name", "POD_NAME comes from metadata.name");
   if (advertise.includes("$(POD_NAMESPACE)")) check(env.POD_NAMESPACE === "metadata.namespace", "POD_NAMESPACE comes from metadata.namespace");
+  // The probes: the kubelet's gRPC probe on the plaintext health port.
+  const [healthListen] = flagValues(command, "--health-listen");
+  const healthPort = portOf(healthListen || "");
+  check(Number.isInteger(healthPort) && healthPort > 0 && healthPort !== port,
+    `--health-listen has a port of its own (${healthListen})`);
+  check(node.ports.some((p) => p.containerPort === healthPort), `the container declares the health port ${healthPort}`);
   for (const probeName of ["readinessProbe", "livenessProbe"]) {
     const probe = node[probeName];
-    const probeCommand = probe?.exec?.command || [];
-    check(probeCommand[0] === "cardflow-probe", `${probeName} runs cardflow-probe`);
-    check(portOf(probeCommand[1] || "") === port, `${probeName} asks the health port ${port} (${probeCommand[1]})`);
+    check(probe?.grpc !== undefined, `${probeName} is the kubelet's gRPC probe`);
+    check(probe?.grpc?.port === healthPort, `${probeName} asks the health port ${healthPort} (${probe?.grpc?.port})`);
   }
   const [drain] = flagValues(command, "--drain-ms");
   check(pod.terminationGracePeriodSeconds * 1000 > Number(drain || 2000), "terminationGracePeriodSeconds exceeds --drain-ms");
@@ -198,6 +206,35 @@ function checkWiring(objects) {
   check(decks.data[file] !== undefined, `the ConfigMap has ${file}`);
   const example = path.join(root, "examples", file);
   check(fs.existsSync(example) && fs.readFileSync(example, "utf8") === decks.data[file], `the ConfigMap's ${file} is examples/${file}`);
+
+  // TLS and the token: every flag names a file of a Secret mounted there,
+  // and the nodes and the coordinator share the CA and the token.
+  const secretFile = (spec, container, file) => {
+    const mount = (container.volumeMounts || []).find((m) => file?.startsWith(`${m.mountPath}/`));
+    const secret = mount && spec.volumes.find((v) => v.name === mount.name)?.secret;
+    if (!secret) return undefined;
+    const name = file.slice(mount.mountPath.length + 1);
+    const item = secret.items ? secret.items.find((i) => i.path === name) : { key: name };
+    return item && `${secret.secretName}/${item.key}`;
+  };
+  const secretsOf = (spec, container, words, flags) =>
+    Object.fromEntries(flags.map((flag) => {
+      const [file] = flagValues(words, flag);
+      const from = secretFile(spec, container, file);
+      check(from !== undefined, `${container.name}: ${flag} ${file} is a file of a mounted Secret`);
+      return [flag, from];
+    }));
+  const tlsFlags = ["--tls-ca", "--tls-cert", "--tls-key", "--token-file"];
+  const nodeSecrets = secretsOf(pod, node, command, tlsFlags);
+  const jobSecrets = secretsOf(jobPod, coordinator, coordinator.command, tlsFlags);
+  check(nodeSecrets["--tls-ca"] === jobSecrets["--tls-ca"], "the nodes and the coordinator trust the same CA");
+  check(nodeSecrets["--token-file"] === jobSecrets["--token-file"], "the nodes and the coordinator share the token");
+  check(nodeSecrets["--tls-cert"] !== jobSecrets["--tls-cert"], "the coordinator has a client certificate of its own");
+  for (const init of jobPod.initContainers || []) {
+    const words = init.command.join(" ").split(/[\s;]+/);
+    const initSecrets = secretsOf(jobPod, init, words, tlsFlags);
+    check(JSON.stringify(initSecrets) === JSON.stringify(jobSecrets), `${init.name} probes with the coordinator's credentials`);
+  }
 
   // The optional chaos proxy: its proxies lead to the nodes.
   const chaos = find("Deployment").find((o) => o.metadata.name === "cardflow-chaos");
@@ -232,11 +269,56 @@ function checkWiring(objects) {
   }
 }
 
+// 5. Every --flag a container passes to a cardflow program is one that
+//    program (or its subcommand) lists in --help: the schemas see only
+//    strings. The programs are in $CARDFLOW_BIN; without it this is skipped
+//    (kubernetes_test.sh sets it, and under CI=true insists on it).
+function checkFlags(objects, bin) {
+  const helps = new Map();
+  const help = (program, sub) => {
+    const key = `${program} ${sub || ""}`;
+    if (!helps.has(key)) {
+      const args = sub ? [sub, "--help"] : ["--help"];
+      helps.set(key, execFileSync(path.join(bin, program), args, { encoding: "utf8" }));
+    }
+    return helps.get(key);
+  };
+  let checked = 0;
+  for (const object of objects) {
+    const spec = object.spec?.template?.spec;
+    if (!spec) continue;
+    for (const container of [...spec.containers, ...(spec.initContainers || [])]) {
+      // A shell script's words, or the command itself.
+      const words = container.command[0] === "sh"
+        ? container.command.slice(2).join(" ").split(/[\s;]+/)
+        : container.command;
+      let program = null;
+      let sub = null;
+      words.forEach((word, i) => {
+        if (/^cardflow-[a-z]+$/.test(word)) {
+          program = word;
+          sub = word === "cardflow-coordinator" ? words[i + 1] : null;
+        } else if (program && word.startsWith("--")) {
+          const flag = word.split("=")[0];
+          const listed = new RegExp(`(^|[\\s,])${flag}(?=[\\s=,]|$)`, "m").test(help(program, sub));
+          check(listed, `${object.kind}/${object.metadata.name} ${container.name}: ${program}${sub ? ` ${sub}` : ""} has no ${flag}`);
+          checked += 1;
+        } else if (["do", "done", "then", "else", "fi", "||", "&&", "|"].includes(word)) {
+          program = null;  // the shell's next command
+        }
+      });
+    }
+  }
+  return checked;
+}
+
 const objects = manifestPaths.flatMap((p) => parse(fs.readFileSync(p, "utf8")));
 console.log(`kubernetes_manifests: ${objects.length} objects: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
 for (const e of await schemaErrors(objects)) failures.push(`schema: ${e}`);
 for (const e of typeErrors(objects)) failures.push(`types: ${e}`);
 checkWiring(objects);
+const bin = process.env.CARDFLOW_BIN;
+if (bin) console.log(`kubernetes_manifests: ${checkFlags(objects, bin)} flags checked against the programs' --help`);
 
 // The validators must reject a broken copy: a wrong type and a misspelt field.
 const broken = structuredClone(objects);

@@ -28,6 +28,10 @@ std::unique_ptr<NodeProcess> NodeProcess::Start(const std::string& name, std::st
   return node;
 }
 
+bool NodeProcess::ReadLine(std::chrono::milliseconds timeout, std::string* line) {
+  return child_->ReadLine(std::chrono::steady_clock::now() + timeout, line);
+}
+
 void NodeProcess::Signal(int signal) { child_->Signal(signal); }
 
 int NodeProcess::Wait(std::chrono::milliseconds timeout) { return child_->Wait(timeout); }

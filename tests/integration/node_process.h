@@ -31,6 +31,10 @@ class NodeProcess {
   const std::string& address() const { return address_; }  // "127.0.0.1:PORT"
   pid_t pid() const { return child_->pid(); }
 
+  // The next line the node prints on stdout after `listening on ...` (with
+  // --health-listen: `health listening on HOST:PORT`); false if none comes
+  // within `timeout`.
+  bool ReadLine(std::chrono::milliseconds timeout, std::string* line);
   void Signal(int signal);
   // Waits for the process to end, up to `timeout`; its exit status, or -1
   // (killed by a signal, or still running after `timeout`).
