@@ -41,7 +41,7 @@ echo "test.sh: the ASan+UBSan suite passed ($((SECONDS - start)) s to build and 
 start=$SECONDS
 cmake --preset tsan
 cmake --build --preset tsan -j2 --target deck_test engine_test local_test verify_test report_test \
-  trace_test check_test schedule_test
+  trace_test check_test schedule_test run_test
 ctest --preset tsan -j2
 echo "test.sh: the TSan suites passed ($((SECONDS - start)) s to build and run)"
 
