@@ -148,7 +148,11 @@ std::string ReportToText(const Report& report) {
   out += "\n";
   const size_t witnesses = std::min(report.outcomes.size(), kMaxHistogramRows);
   if (witnesses > 0 && !report.outcomes.front().schedule.empty()) {
-    out += "witnesses (replay with --seed S --runs 1, or the schedule with --schedule FILE):\n";
+    out += report.shuffle == Shuffle::kNetwork
+               ? "witnesses (network order: replay the schedule with --schedule FILE, on any "
+                 "placement; the seed alone does not):\n"
+               : "witnesses (replay with --seed S --runs 1, or the schedule with --schedule "
+                 "FILE):\n";
     for (size_t i = 0; i < witnesses; ++i) {
       const OutcomeCount& o = report.outcomes[i];
       out +=

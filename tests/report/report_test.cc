@@ -284,5 +284,22 @@ TEST(ReportTextTest, NoCompletedRunSaysSo) {
   EXPECT_EQ(ReportVerdict(r), "FAIL: 200/200 runs stopped on a run error");
 }
 
+// Under the network shuffle a seed does not fix the order: the text says
+// so, and points to the witness schedules instead of to the seed.
+TEST(ReportTextTest, NetworkOrderSaysTheSeedDoesNotFixIt) {
+  Report r = SpecExample();
+  const std::string seeded = ReportToText(r);
+  EXPECT_EQ(seeded.find("network order"), std::string::npos);
+  EXPECT_NE(seeded.find("replay with --seed S --runs 1"), std::string::npos);
+  r.shuffle = Shuffle::kNetwork;
+  const std::string network = ReportToText(r);
+  EXPECT_NE(network.find("network order: the seed does not fix it (--shuffle seeded does)"),
+            std::string::npos)
+      << network;
+  EXPECT_EQ(network.find("replay with --seed S --runs 1"), std::string::npos) << network;
+  EXPECT_NE(network.find("replay the schedule with --schedule FILE"), std::string::npos);
+  EXPECT_EQ(ReportToJson(r), ReportToJson(SpecExample()));  // text only
+}
+
 }  // namespace
 }  // namespace cardflow
