@@ -49,7 +49,10 @@ constexpr char kRunDescription[] = "Run a deck N times, shuffled by seed, and re
 
 constexpr char kRunFooter[] =
     R"(Every run starts fresh and interleaves the stacks' cards in an order
-chosen by its seed, so the same --seed always gives the same report. The
+chosen by its seed, so the same --seed always gives the same report —
+locally, and on nodes with --shuffle seeded (under the nodes' default,
+--shuffle network, the nodes and the network order the steps, and each
+outcome's witness schedule, not its seed, replays it). The
 report counts each distinct outcome, checks the deck's `expect` lines, and
 counts awaits that missed their callback. Stacks run in this process
 (--local, the default when no node is named), on cardflow-node processes
@@ -111,7 +114,10 @@ transfer deck shuffled without callbacks (several outcomes, lost updates)
 and with them (one outcome), then the parallel deck on 1 and 2 worker
 threads (wall time and speed-up). With --node (two nodes) or --loopback 2
 the stacks run on worker nodes instead: A on the first node, B on the
-second, and the parallel deck on one node vs two.
+second (in network order unless --shuffle seeded), and the parallel deck on
+one node vs two. Last, the same seeds of the transfer deck run locally and
+on the nodes under --shuffle seeded, side by side: identical (with no
+placement flag, on two nodes embedded in this process; not with --local).
 
 Examples:
   cardflow-coordinator demo --local
@@ -192,8 +198,9 @@ void AddPlacementFlags(CLI::App* cmd, PlacementOptions& placement, PlacementFlag
       ->option_text("SECONDS (default: " +
                     FormatSeconds(std::chrono::milliseconds(placement.connect_timeout)) + ")");
   cmd->add_option("--in-flight", flags.in_flight,
-                  "Runs in flight at once on the nodes: more keeps the nodes busy\n"
-                  "while each run waits on the network; the report does not depend on it")
+                  "Nodes only: runs in flight at once on the nodes; more keeps the\n"
+                  "nodes busy while each run waits on the network; the report does\n"
+                  "not depend on it")
       ->check(CLI::Range(1, 4096))
       ->option_text("N (default: " + std::to_string(placement.in_flight) + ")");
 }
@@ -422,7 +429,8 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
       ->add_option("--schedule", run.schedule_path,
                    "Replay a schedule (steps `A` and `A>B`, as `check` and every\n"
                    "report's outcomes print them): every run takes its steps first,\n"
-                   "the seed picks the rest; checked before anything runs")
+                   "the seed picks the rest; checked before anything runs. On nodes\n"
+                   "it implies --shuffle seeded (not with --shuffle network)")
       ->option_text("FILE");
   run_cmd->add_flag(
       "--no-check", [&run](int64_t) { run.check = false; },

@@ -257,7 +257,7 @@ int DemoCommand(const DemoOptions& options, Console& console) {
   std::optional<int> failed;
   const auto run = [&](const DemoDeck& deck, Ordering ordering, uint64_t runs, int threads,
                        const std::vector<std::pair<std::string, size_t>>& place) {
-    StatusOr<Report> report = stage.Run(deck, ordering, runs, threads, place);
+    StatusOr<Report> report = stage.Run(deck, ordering, runs, threads, place, options.shuffle);
     if (interrupt.stop().load()) {
       if (!failed) {
         out << "   (interrupted: the demo stopped here)\n" << std::flush;
@@ -291,8 +291,10 @@ int DemoCommand(const DemoOptions& options, Console& console) {
   const Report naive = run(*naive_deck, Ordering::kNone, transfer_runs, cores, a_on_x_b_on_y);
   if (failed) return *failed;
   out << "   Without callbacks (--ordering none): B's `await A` does not wait.\n";
-  if (stage.remote()) {
+  if (stage.remote() && options.shuffle != Shuffle::kSeeded) {
     out << "   Network order: nobody picks the steps, the nodes and the network race.\n";
+  } else if (stage.remote()) {
+    out << "   Seeded order (--shuffle seeded): the coordinator picks every step.\n";
   }
   out << Indent(ReportHistogram(naive), "   ");
   const uint64_t naive_ok = RunsMeetingExpect(naive);
@@ -342,10 +344,10 @@ int DemoCommand(const DemoOptions& options, Console& console) {
   bool identical = true;
   if (seeded_stage) {
     const std::vector<NodeAddress>& xy = seeded_stage->nodes();
-    out << "3. The same seeds on every placement (--shuffle seeded): the coordinator picks\n"
-           "   every step and "
+    out << "3. The same seeds on every placement (--shuffle seeded), transfer.deck without\n"
+           "   callbacks again (--ordering none): the coordinator picks every step and "
         << xy[0].name << " and " << xy[1].name
-        << " take each one when told; callbacks still go node to node.\n";
+        << "\n   take each one when told; callbacks still go node to node.\n";
     if (!stage.remote()) {
       out << "   " << xy[0].name << " (" << xy[0].address << ") and " << xy[1].name << " ("
           << xy[1].address << ") are nodes embedded in this process.\n";
@@ -371,7 +373,7 @@ int DemoCommand(const DemoOptions& options, Console& console) {
     }
     const Report& there = *there_or;
     out << Indent(
-        SideBySide("in this process:", NarrowHistogram(here),
+        SideBySide("local placement:", NarrowHistogram(here),
                    "A on " + xy[0].name + ", B on " + xy[1].name + ":", NarrowHistogram(there)),
         "   ");
     identical = JsonWithoutPlacement(here) == JsonWithoutPlacement(there);

@@ -113,14 +113,8 @@ void RemoteEffects::Decide(Continuation k, uint32_t pc, ChannelId channel, bool 
                            Wakeup& wakeup) {
   Inbox& inbox = inboxes_[channel];
   if (!take) {
-    Event event;  // the await goes on without the callback
-    event.kind = EventKind::kAwait;
-    event.stack = k.stack();
-    event.peer = program_.channels[channel].from;
-    event.channel = channel;
-    event.lamport = ++stacks_[k.stack()].clock;
-    event.pc = pc;
-    Record(event);
+    // The await goes on without the callback.
+    Record(Event::Await(channel, program_.channels[channel], pc, 0, 0, ++stacks_[k.stack()].clock));
     wakeup.k = k;
     return;
   }
@@ -150,16 +144,7 @@ void RemoteEffects::DoNotify(Continuation k, uint32_t pc, ChannelId channel, int
     std::vector<Early>& sent = sent_[channel];
     sent.push_back(Early{value, lamport});
     seq = sent.size();
-    Event event;
-    event.kind = EventKind::kSend;
-    event.stack = ends.from;
-    event.peer = ends.to;
-    event.value = value;
-    event.seq = seq;
-    event.channel = channel;
-    event.lamport = lamport;
-    event.pc = pc;
-    Record(event);
+    Record(Event::Send(channel, ends, pc, seq, value, lamport));
     local = mine_[ends.to];
     if (local) DeliverLocked(channel, seq, value, lamport, receiver);
   }
@@ -219,15 +204,7 @@ void RemoteEffects::InboxLocked(ChannelId channel, uint64_t seq, int64_t value,
   const Channel& ends = program_.channels[channel];
   inbox.last_lamport = std::max(inbox.last_lamport, send_lamport) + 1;
   inbox.messages.push_back(Message{value, seq, inbox.last_lamport});
-  Event event;
-  event.kind = EventKind::kArrive;
-  event.stack = ends.to;
-  event.peer = ends.from;
-  event.value = value;
-  event.seq = seq;
-  event.channel = channel;
-  event.lamport = inbox.last_lamport;
-  Record(event);
+  Record(Event::Arrive(channel, ends, seq, value, inbox.last_lamport));
   if (inbox.parked) {
     wakeup.value = Consume(ends.to, inbox.parked_pc, channel);
     wakeup.k = std::exchange(inbox.parked, std::nullopt);
@@ -271,16 +248,7 @@ int64_t RemoteEffects::Consume(StackId stack, uint32_t pc, ChannelId channel) {
   inbox.messages.pop_front();
   uint64_t& clock = stacks_[stack].clock;
   clock = std::max(clock, message.lamport) + 1;
-  Event event;
-  event.kind = EventKind::kAwait;
-  event.stack = stack;
-  event.peer = program_.channels[channel].from;
-  event.value = message.value;
-  event.seq = message.seq;
-  event.channel = channel;
-  event.lamport = clock;
-  event.pc = pc;
-  Record(event);
+  Record(Event::Await(channel, program_.channels[channel], pc, message.seq, message.value, clock));
   return message.value;
 }
 
@@ -294,13 +262,7 @@ void RemoteEffects::Print(Continuation k, uint32_t pc, int64_t value) {
 }
 
 void RemoteEffects::PrintLocked(StackId stack, uint32_t pc, int64_t value) {
-  Event event;
-  event.kind = EventKind::kPrint;
-  event.stack = stack;
-  event.value = value;
-  event.lamport = ++stacks_[stack].clock;
-  event.pc = pc;
-  Record(event);
+  Record(Event::Print(stack, pc, value, ++stacks_[stack].clock));
 }
 
 // Ungated, the run reports results once its engine is idle; gated, the

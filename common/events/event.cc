@@ -4,6 +4,60 @@
 
 namespace cardflow {
 
+namespace {
+
+Event Of(EventKind kind, StackId stack, uint32_t pc, int64_t value, uint64_t lamport) {
+  Event e;
+  e.kind = kind;
+  e.stack = stack;
+  e.pc = pc;
+  e.value = value;
+  e.lamport = lamport;
+  return e;
+}
+
+Event OnChannel(EventKind kind, StackId stack, StackId peer, ChannelId channel, uint32_t pc,
+                uint64_t seq, int64_t value, uint64_t lamport) {
+  Event e = Of(kind, stack, pc, value, lamport);
+  e.peer = peer;
+  e.channel = channel;
+  e.seq = seq;
+  return e;
+}
+
+}  // namespace
+
+Event Event::Read(StackId stack, uint32_t pc, VarId var, int64_t value, uint64_t lamport) {
+  Event e = Of(EventKind::kRead, stack, pc, value, lamport);
+  e.var = var;
+  return e;
+}
+
+Event Event::Write(StackId stack, uint32_t pc, VarId var, int64_t value, uint64_t lamport) {
+  Event e = Of(EventKind::kWrite, stack, pc, value, lamport);
+  e.var = var;
+  return e;
+}
+
+Event Event::Send(ChannelId channel, const Channel& ends, uint32_t pc, uint64_t seq, int64_t value,
+                  uint64_t lamport) {
+  return OnChannel(EventKind::kSend, ends.from, ends.to, channel, pc, seq, value, lamport);
+}
+
+Event Event::Arrive(ChannelId channel, const Channel& ends, uint64_t seq, int64_t value,
+                    uint64_t lamport) {
+  return OnChannel(EventKind::kArrive, ends.to, ends.from, channel, 0, seq, value, lamport);
+}
+
+Event Event::Await(ChannelId channel, const Channel& ends, uint32_t pc, uint64_t seq, int64_t value,
+                   uint64_t lamport) {
+  return OnChannel(EventKind::kAwait, ends.to, ends.from, channel, pc, seq, value, lamport);
+}
+
+Event Event::Print(StackId stack, uint32_t pc, int64_t value, uint64_t lamport) {
+  return Of(EventKind::kPrint, stack, pc, value, lamport);
+}
+
 const char* EventKindName(EventKind kind) {
   switch (kind) {
     case EventKind::kRead:

@@ -34,6 +34,20 @@ struct Event {
   uint64_t lamport = 0;
   uint32_t pc = 0;  // index of the card in the stack (not for kArrive)
 
+  // One constructor per kind: every placement (the seeded scheduler, a
+  // node's effects, the coordinator's table) builds the same event for the
+  // same step. `ends` is Program::channels[channel].
+  static Event Read(StackId stack, uint32_t pc, VarId var, int64_t value, uint64_t lamport);
+  static Event Write(StackId stack, uint32_t pc, VarId var, int64_t value, uint64_t lamport);
+  static Event Send(ChannelId channel, const Channel& ends, uint32_t pc, uint64_t seq,
+                    int64_t value, uint64_t lamport);
+  static Event Arrive(ChannelId channel, const Channel& ends, uint64_t seq, int64_t value,
+                      uint64_t lamport);
+  // `seq` 0 (and value 0): the await went on without a callback (`none` mode).
+  static Event Await(ChannelId channel, const Channel& ends, uint32_t pc, uint64_t seq,
+                     int64_t value, uint64_t lamport);
+  static Event Print(StackId stack, uint32_t pc, int64_t value, uint64_t lamport);
+
   bool operator==(const Event&) const = default;
 };
 

@@ -152,28 +152,22 @@ bool SeededScheduler::Pick(uint32_t& candidate) {
 
 void SeededScheduler::Execute(StackId s, const StepRequest& request, std::vector<Grant>& grants) {
   const Instr& instr = program_.stacks[s].code[request.pc];
-  Event event;
-  event.stack = s;
-  event.pc = request.pc;
-  event.peer = instr.peer;
-  event.var = instr.var;
-  event.channel = instr.channel;
+  const uint64_t lamport = events_.size() + 1;
   std::optional<int64_t> result;
   switch (instr.op) {
     case Op::kRead:
-      event.kind = EventKind::kRead;
-      event.value = table_[instr.var];
-      result = event.value;
+      result = table_[instr.var];
+      events_.push_back(Event::Read(s, request.pc, instr.var, *result, lamport));
       break;
     case Op::kWrite:
-      event.kind = EventKind::kWrite;
-      event.value = table_[instr.var] = request.value;
+      table_[instr.var] = request.value;
+      events_.push_back(Event::Write(s, request.pc, instr.var, request.value, lamport));
       break;
     case Op::kNotify: {
-      event.kind = EventKind::kSend;
-      event.value = request.value;
-      event.seq = ++sent_[instr.channel];
-      delivery_->Sent(instr.channel, {request.value, event.seq});
+      const uint64_t seq = ++sent_[instr.channel];
+      events_.push_back(Event::Send(instr.channel, program_.channels[instr.channel], request.pc,
+                                    seq, request.value, lamport));
+      delivery_->Sent(instr.channel, {request.value, seq});
       if (arrival_position_[instr.channel] == kNone && delivery_->CanArrive(instr.channel)) {
         AddCandidate(kArrival | instr.channel, arrival_position_[instr.channel]);
       }
@@ -181,24 +175,22 @@ void SeededScheduler::Execute(StackId s, const StepRequest& request, std::vector
     }
     case Op::kAwait: {
       std::deque<Message>& inbox = inbox_[instr.channel];
-      event.kind = EventKind::kAwait;
+      Message taken;  // seq 0: went on without one
       if (!inbox.empty()) {
-        event.value = inbox.front().value;
-        event.seq = inbox.front().seq;
-        result = event.value;
+        taken = inbox.front();
+        result = taken.value;
         inbox.pop_front();
       }
+      events_.push_back(Event::Await(instr.channel, program_.channels[instr.channel], request.pc,
+                                     taken.seq, taken.value, lamport));
       break;
     }
     case Op::kPrint:
-      event.kind = EventKind::kPrint;
-      event.value = request.value;
+      events_.push_back(Event::Print(s, request.pc, request.value, lamport));
       break;
     default:
       break;  // local cards are never steps of their own
   }
-  event.lamport = events_.size() + 1;
-  events_.push_back(event);
   Advance(s, step_[s] + 1);
   grants.push_back(Grant{Step::OfStack(s), request.pc, result, false});
 }
@@ -209,15 +201,7 @@ void SeededScheduler::Arrive(ChannelId c) {
   ++taken_in_[c];
   if (!delivery_->CanArrive(c)) RemoveCandidate(arrival_position_[c]);
   const Channel& ends = program_.channels[c];
-  Event event;
-  event.kind = EventKind::kArrive;
-  event.stack = ends.to;
-  event.peer = ends.from;
-  event.value = callback.value;
-  event.seq = callback.seq;
-  event.channel = c;
-  event.lamport = events_.size() + 1;
-  events_.push_back(event);
+  events_.push_back(Event::Arrive(c, ends, callback.seq, callback.value, events_.size() + 1));
   // The receiver may have been blocked on exactly this channel.
   if (stack_position_[ends.to] == kNone && chosen_ != ends.to && Enabled(ends.to)) {
     AddCandidate(ends.to, stack_position_[ends.to]);

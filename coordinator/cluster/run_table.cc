@@ -39,11 +39,6 @@ StatusOr<wire::TableReply> RunTable::Apply(const wire::TableRequest& request,
   wire::TableReply reply;
   reply.set_stack(request.stack());
   reply.set_pc(request.pc());
-  Event event;
-  event.kind = write ? EventKind::kWrite : EventKind::kRead;
-  event.stack = request.stack();
-  event.var = request.var();
-  event.pc = request.pc();
   std::lock_guard lock(mutex_);
   const uint64_t key = HistoryKey(request);
   if (auto it = history_.find(key); it != history_.end()) {
@@ -57,9 +52,9 @@ StatusOr<wire::TableReply> RunTable::Apply(const wire::TableRequest& request,
   int64_t& value = values_[request.var()];
   if (write) value = request.value();
   clock_ = std::max(clock_, request.lamport()) + 1;
-  event.value = value;
-  event.lamport = clock_;
-  events_.push_back(event);
+  events_.push_back(write
+                        ? Event::Write(request.stack(), request.pc(), request.var(), value, clock_)
+                        : Event::Read(request.stack(), request.pc(), request.var(), value, clock_));
   reply.set_value(value);
   reply.set_lamport(clock_);
   history_.emplace(key, Applied{write ? request.value() : 0, reply});
