@@ -324,27 +324,11 @@ void NodeRun::SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, ui
                           int64_t value, uint64_t lamport) {
   using Ask = RemoteEffects::Ask;
   if (ask == Ask::kRead || ask == Ask::kWrite) table_round_trips_.Asked(stack, node_.metrics);
-  wire::TableOp op = wire::TABLE_READ;
-  switch (ask) {
-    case Ask::kRead:
-      op = wire::TABLE_READ;
-      break;
-    case Ask::kWrite:
-      op = wire::TABLE_WRITE;
-      break;
-    case Ask::kAwait:
-      op = wire::TABLE_AWAIT;
-      break;
-    case Ask::kNotify:
-      op = wire::STEP_NOTIFY;
-      break;
-    case Ask::kPrint:
-      op = wire::STEP_PRINT;
-      break;
-    case Ask::kEnd:
-      op = wire::STEP_END;
-      break;
-  }
+  // In Ask's order.
+  static constexpr wire::TableOp kOps[] = {wire::TABLE_READ,  wire::TABLE_WRITE, wire::TABLE_AWAIT,
+                                           wire::STEP_NOTIFY, wire::STEP_PRINT,  wire::STEP_END};
+  static_assert(static_cast<int>(Ask::kEnd) == 5);
+  const wire::TableOp op = kOps[static_cast<int>(ask)];
   SendUpdate(1, [&](wire::RunUpdate& update) {
     wire::TableRequest* request = update.add_table();
     request->set_stack(stack);
