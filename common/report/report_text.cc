@@ -198,9 +198,8 @@ std::string ReportToText(const Report& report) {
     }
   }
   if (!report.moved.empty()) {
-    out += "moved by recovery:";
-    for (const std::string& m : report.moved) out += " " + m;
-    out += "\n";
+    out += "moved by recovery (a node died; its stacks went on elsewhere):\n";
+    for (const std::string& m : report.moved) out += "  " + m + "\n";
   }
   out += ReportVerdict(report) + "\n";
   return out;

@@ -20,6 +20,27 @@
 
 namespace cardflow {
 
+void RecoveryLog::NodeLost(const std::string& node, const std::string& why,
+                           const std::vector<std::string>& stacks, const std::string& to) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!lost_.insert(node).second) return;
+  }
+  spdlog::warn(
+      "{}; stack{} {} start{} over on node {} in every run in flight that held {}; later runs "
+      "place {} on the live nodes until node {} answers again",
+      why, stacks.size() == 1 ? "" : "s", fmt::join(stacks, ", "), stacks.size() == 1 ? "s" : "",
+      to, stacks.size() == 1 ? "it" : "them", stacks.size() == 1 ? "it" : "them", node);
+}
+
+void RecoveryLog::NodeBack(const std::string& node) {
+  {
+    std::lock_guard lock(mutex_);
+    if (lost_.erase(node) == 0) return;
+  }
+  spdlog::info("node {} answers again: it takes its stacks back from the next run on", node);
+}
+
 namespace {
 
 // Owns itself from Launch until it has handed its result to `done`.
@@ -221,9 +242,13 @@ class ClusterRun final : private NodeCall::Owner {
       moved_.push_back(MovedStack{program_.stacks[s].name, Node(index).name, to});
     }
     reported_[target] = false;
-    spdlog::warn("{}: {}; stack{} {} start{} over on node {}", Label(), why,
-                 stacks.size() == 1 ? "" : "s", fmt::join(stacks, ", "),
-                 stacks.size() == 1 ? "s" : "", to);
+    if (plan_.recovery_log) {
+      plan_.recovery_log->NodeLost(Node(index).name, why, stacks, to);
+      spdlog::debug("{}: stacks {} start over on node {}", Label(), fmt::join(stacks, ", "), to);
+    } else {
+      spdlog::warn("{}; stack{} {} start{} over on node {}", why, stacks.size() == 1 ? "" : "s",
+                   fmt::join(stacks, ", "), stacks.size() == 1 ? "s" : "", to);
+    }
     for (size_t i = 0; i < calls_.size(); ++i) {
       if (!alive_[i]) continue;
       calls_[i]->Send(0, [&](wire::RunControl& control) {

@@ -46,6 +46,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +58,24 @@
 #include "coordinator/cluster/node_connections.h"
 
 namespace cardflow {
+
+// Says once per node death what recovery does, however many runs were in
+// flight on the node: each of them recovers on its own, and only the first
+// to give the node up warns (the others log at debug level). Thread-safe.
+class RecoveryLog {
+ public:
+  // A run gave `node` up for dead and moved `stacks` to `to`; `why` names
+  // the node, its address and the run that noticed. Warns the first time
+  // since the node was last seen alive.
+  void NodeLost(const std::string& node, const std::string& why,
+                const std::vector<std::string>& stacks, const std::string& to);
+  // `node` answers again (logged at info): its next death warns again.
+  void NodeBack(const std::string& node);
+
+ private:
+  std::mutex mutex_;
+  std::set<std::string> lost_;  // guarded by mutex_
+};
 
 // What every run of one RunCluster call shares. Must outlive its runs.
 struct RunPlan {
@@ -68,8 +88,9 @@ struct RunPlan {
   std::vector<std::vector<bool>> held;  // per participant: which stacks it holds
   std::chrono::milliseconds run_timeout{0};
   Shuffle shuffle = Shuffle::kNetwork;
-  const StepPlan* steps = nullptr;  // the program's
-  Schedule prefix;                  // seeded: every run takes it first (run --schedule)
+  const StepPlan* steps = nullptr;      // the program's
+  Schedule prefix;                      // seeded: every run takes it first (run --schedule)
+  RecoveryLog* recovery_log = nullptr;  // may be null: every recovery then warns
 };
 
 // A stack recovery moved from a dead node to a live one.

@@ -43,12 +43,13 @@ Status CheckNodes(const std::vector<NodeAddress>& nodes) {
 
 RunPlan MakePlan(const Program& program, const StepPlan& steps, const std::string& deck_text,
                  const ClusterOptions& options, const NodeConnections& connections,
-                 const std::vector<std::string>& placement) {
+                 const std::vector<std::string>& placement, RecoveryLog* recovery_log) {
   RunPlan plan;
   plan.program = &program;
   plan.steps = &steps;
   plan.shuffle = options.shuffle;
   plan.prefix = options.prefix;
+  plan.recovery_log = recovery_log;
   plan.deck_text = deck_text;
   plan.ordering = options.ordering;
   plan.connections = &connections;
@@ -129,13 +130,14 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   NodeConnections connections(nodes, loopback ? LinkSecurity() : options.links, options.observer);
   if (Status s = connections.Probe(options.connect_timeout); !s.ok()) return s;
   const StepPlan step_plan(program);
+  RecoveryLog recovery_log;
   // Runs use the plan for the nodes alive when they start: a node given up
   // for dead during one run is left out of the runs that start after it.
   std::map<std::vector<bool>, std::unique_ptr<RunPlan>> plans;  // by dead mask; guarded by mutex
   std::map<std::vector<bool>, std::vector<MovedStack>> plan_moves;  // guarded by mutex
   std::vector<bool> dead(connections.size(), false);                // guarded by mutex
   plans[dead] = std::make_unique<RunPlan>(
-      MakePlan(program, step_plan, deck_text, options, connections, *placement));
+      MakePlan(program, step_plan, deck_text, options, connections, *placement, &recovery_log));
   std::set<std::string> moved;  // "A: y -> x"; guarded by mutex
   auto note_moves = [&moved](const std::vector<MovedStack>& moves) {
     for (const MovedStack& m : moves)
@@ -186,6 +188,7 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
           if (answered) {
             dead[n] = false;
             retry[n] = kFirstRejoinBackoff;
+            recovery_log.NodeBack(connections.node(n).name);
           }
           --pinging;
         }
@@ -212,7 +215,7 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
           return;
         }
         slot = std::make_unique<RunPlan>(
-            MakePlan(program, step_plan, deck_text, options, connections, *avoided));
+            MakePlan(program, step_plan, deck_text, options, connections, *avoided, &recovery_log));
         plan_moves[dead] = std::move(moves);
       }
       note_moves(plan_moves[dead]);

@@ -301,5 +301,12 @@ TEST(ReportTextTest, NetworkOrderSaysTheSeedDoesNotFixIt) {
   EXPECT_EQ(ReportToJson(r), ReportToJson(SpecExample()));  // text only
 }
 
+TEST(ReportTextTest, MovedStacksOnePerLine) {
+  Report r = SpecExample();
+  r.moved = {"B: Y -> X", "D: Y -> X"};
+  const std::string text = ReportToText(r);
+  EXPECT_NE(text.find("\n  B: Y -> X\n  D: Y -> X\n"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace cardflow
