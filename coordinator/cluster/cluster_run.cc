@@ -433,7 +433,10 @@ class ClusterRun final : private NodeCall::Owner {
     bool last;
     {
       std::lock_guard lock(mutex_);
-      if (!complete_ && !error_ && !(scheduler_ && scheduler_->ended()) && fault_.ok() &&
+      // A call ending after the run stopped on a run error is no death; one
+      // ending after the scheduler took every step but before its node sent
+      // its results is (its stacks replay from the history elsewhere).
+      if (!complete_ && !error_ && !(scheduler_ && scheduler_->stop()) && fault_.ok() &&
           alive_[index]) {
         const bool gone = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                           status.error_code() == grpc::StatusCode::CANCELLED || status.ok();
