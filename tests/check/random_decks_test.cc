@@ -12,8 +12,8 @@
 #include "common/check/explorer.h"
 #include "common/deck/load.h"
 #include "common/local/local_runner.h"
-#include "common/schedule/seeded_random.h"
 #include "common/schedule/schedule_text.h"
+#include "common/schedule/seeded_random.h"
 
 namespace cardflow {
 namespace {

@@ -12,8 +12,8 @@
 #include <optional>
 #include <utility>
 
-#include "common/schedule/callback_delivery.h"
 #include "common/local/local_runner.h"
+#include "common/schedule/callback_delivery.h"
 #include "common/verify/verifier.h"
 #include "tests/local/deck_fixture.h"
 
