@@ -369,27 +369,19 @@ void NodeRun::SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint6
 }
 
 void NodeRun::StackFailed(StackId stack, uint32_t pc, const char* what) {
-  if (gated_) {
-    // A step like the others: the coordinator ends the run when it takes it.
-    node_.log->debug("{}: stack {} stopped at card {}: {}", Label(), program_->stacks[stack].name,
-                     pc + 1, what);
-    SendSeparate([&](wire::RunUpdate& update) {
-      wire::StackFailure* failure = update.mutable_failure();
-      failure->set_stack(stack);
-      failure->set_pc(pc);
-      failure->set_what(what);
-    });
-    return;
-  }
-  if (!EndAs(State::kFailed)) return;
-  node_.log->info("{}: stack {} failed at card {}: {}", Label(), program_->stacks[stack].name,
-                  pc + 1, what);
+  // Seeded (gated): a step like the others, the coordinator ends the run
+  // when it takes it; the other stacks go on until then.
+  if (!gated_ && !EndAs(State::kFailed)) return;
+  node_.log->log(gated_ ? spdlog::level::debug : spdlog::level::info,
+                 "{}: stack {} failed at card {}: {}", Label(), program_->stacks[stack].name,
+                 pc + 1, what);
   SendSeparate([&](wire::RunUpdate& update) {
     wire::StackFailure* failure = update.mutable_failure();
     failure->set_stack(stack);
     failure->set_pc(pc);
     failure->set_what(what);
   });
+  if (gated_) return;
   CancelEngines();  // from inside a handler of one of them: that engine is not idle yet
   node_.runs.Changed();
 }
