@@ -49,6 +49,10 @@ class NodeMetrics {
   // `elapsed` after it was read.
   void CallbackBatchAcked(std::chrono::nanoseconds elapsed);
 
+  // A run was assigned here by an Assign message of `bytes` bytes (its
+  // program included when it carried one).
+  void Assigned(size_t bytes);
+
   const std::string& address() const;  // bound HOST:PORT
 
  private:
