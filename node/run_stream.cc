@@ -106,7 +106,7 @@ Status RunStream::Assign(const wire::Assign& assign) {
   node_.log->debug("{}: assigned (deck {}, ordering {}, {} stacks here)", run->Label(),
                    assign.deck_name(), assign.ordering() == wire::ORDERING_NONE ? "none" : "callbacks",
                    run->program().Own().size());
-  if (node_.metrics) node_.metrics->Assigned(assign.ByteSizeLong());
+  if (node_.metrics) node_.metrics->Assigned(assign.ByteSizeLong(), assign.program().empty());
   outbox_.AddSeparate([](wire::RunUpdate& update) { update.set_ready(true); });
   return Status::Ok();
 }
