@@ -222,6 +222,11 @@ TEST(NodeProgramTest, WhatDoesNotFitIsRefusedSayingWhat) {
   bad.mutable_stacks(bad.stacks_size() - 1)->set_stack(3);  // S3 is node 1's
   bad.mutable_stacks(bad.stacks_size() - 1)->set_node(1);
   EXPECT_EQ(refused(bad), "node program: stack S0 of node n1 carries code");
+  bad = good;
+  *bad.add_stacks() = good.stacks(good.stacks_size() - 1);  // a peer, twice
+  EXPECT_EQ(refused(bad), "node program: stack id " +
+                              std::to_string(good.stacks(good.stacks_size() - 1).stack()) +
+                              " is listed twice");
 }
 
 }  // namespace
