@@ -142,7 +142,12 @@ class ClusterRun final : private NodeCall::Owner {
       if (update.table_size() > 0) ServeTable(index, update);
       if (ended_) return;
     }
-    for (const wire::Event& event : update.events()) events_[index].push_back(FromWire(event));
+    if (update.events_size() > 0) {
+      // One exactly sized batch per update: no doubling reallocation.
+      std::vector<Event>& batch = events_[index].emplace_back();
+      batch.reserve(static_cast<size_t>(update.events_size()));
+      for (const wire::Event& event : update.events()) batch.push_back(FromWire(event));
+    }
     for (const wire::StackResult& result : update.results()) {
       const StackId s = result.stack();
       if (s >= program_.stacks.size() || !held_[index][s] ||
@@ -213,7 +218,9 @@ class ClusterRun final : private NodeCall::Owner {
   // learns the new routes. False when no live node is left.
   bool Recover(size_t index, const std::string& why) {
     alive_[index] = false;
-    events_[index].clear();  // its stacks' events come again from their replay
+    // Its stacks' events, those streamed so far too, come again from their
+    // replay; what it sends from now on is ignored (alive_).
+    std::vector<std::vector<Event>>().swap(events_[index]);
     std::vector<size_t> load;
     for (const std::vector<bool>& held : held_) {
       load.push_back(static_cast<size_t>(std::count(held.begin(), held.end(), true)));
@@ -495,9 +502,23 @@ class ClusterRun final : private NodeCall::Owner {
       } else {
         end.stop = error_;
         end.state.shared = table_.values();
-        end.events = table_.TakeEvents();
+        // One exactly sized vector; each batch is freed once copied, so the
+        // events are held about once (plus one batch) while merging.
+        std::vector<Event> table_events = table_.TakeEvents();
+        size_t total = table_events.size();
         for (size_t i = 0; i < calls_.size(); ++i) {
-          if (alive_[i]) end.events.insert(end.events.end(), events_[i].begin(), events_[i].end());
+          if (!alive_[i]) continue;
+          for (const std::vector<Event>& batch : events_[i]) total += batch.size();
+        }
+        end.events.reserve(total);
+        end.events.insert(end.events.end(), table_events.begin(), table_events.end());
+        std::vector<Event>().swap(table_events);
+        for (size_t i = 0; i < calls_.size(); ++i) {
+          if (!alive_[i]) continue;
+          for (std::vector<Event>& batch : events_[i]) {
+            end.events.insert(end.events.end(), batch.begin(), batch.end());
+            std::vector<Event>().swap(batch);
+          }
         }
         std::sort(end.events.begin(), end.events.end(), [](const Event& a, const Event& b) {
           return std::tie(a.lamport, a.stack) < std::tie(b.lamport, b.stack);
@@ -532,9 +553,11 @@ class ClusterRun final : private NodeCall::Owner {
   std::vector<bool> have_result_;                // by StackId; guarded by mutex_
   // Per participant: reported done since it last got stacks; guarded by mutex_.
   std::vector<bool> reported_;
-  std::vector<std::vector<Event>> events_;  // per participant; guarded by mutex_
-  std::vector<MovedStack> moved_;           // guarded by mutex_
-  std::optional<RunStop> error_;            // network: a run error; guarded by mutex_
+  // Per participant: the events it streamed, one exactly sized vector per
+  // RunUpdate; guarded by mutex_.
+  std::vector<std::vector<std::vector<Event>>> events_;
+  std::vector<MovedStack> moved_;  // guarded by mutex_
+  std::optional<RunStop> error_;   // network: a run error; guarded by mutex_
   // Seeded shuffle: the scheduler, each stack's grants by step (for a stack
   // that starts over), scratch; guarded by mutex_.
   std::unique_ptr<SeededScheduler> scheduler_;
