@@ -102,7 +102,7 @@ class ClusterRun final : private NodeCall::Owner {
     assign->set_run_id(run_id_);
     assign->set_node(node.name);
     assign->set_deck_name(program_.file);
-    assign->set_deck_text(plan_.deck_text);
+    assign->set_deck_text(std::string(plan_.deck_text));
     assign->set_ordering(ToWire(plan_.ordering));
     assign->set_seed(seed_);
     assign->set_shuffle(ToWire(plan_.shuffle));

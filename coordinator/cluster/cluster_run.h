@@ -51,6 +51,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/deck/program.h"
@@ -82,7 +83,7 @@ class RecoveryLog {
 // What every run of one RunCluster call shares. Must outlive its runs.
 struct RunPlan {
   const Program* program = nullptr;
-  std::string deck_text;
+  std::string_view deck_text;  // not a copy: RunCluster's caller holds the text
   Ordering ordering = Ordering::kCallbacks;
   const NodeConnections* connections = nullptr;
   std::vector<size_t> stack_node;       // node index of each stack

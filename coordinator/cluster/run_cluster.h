@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "common/deck/program.h"
@@ -19,7 +20,8 @@ namespace cardflow {
 // Runs `program` options.runs times on the nodes (or on options.loopback
 // in-process nodes). `deck_text` is the text `program` was compiled from:
 // each node compiles it again (with LoadDeck(deck_text, program.file,
-// options.ordering)) and gets the same Program.
+// options.ordering)) and gets the same Program. The text is not copied:
+// it must stay valid until RunCluster returns.
 //
 // Errors, before any run: INVALID_ARGUMENT for bad placement or node lists
 // (exit status 2); UNAVAILABLE naming the node and its address when a node
@@ -28,7 +30,7 @@ namespace cardflow {
 // vanishes, breaks a peer stream, shuts down or misses options.run_timeout
 // (exit status 3); no report then. Run errors in stacks are not errors here:
 // they are counted in the report, as locally.
-StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text,
+StatusOr<Report> RunCluster(const Program& program, std::string_view deck_text,
                             const ClusterOptions& options);
 
 // The Runner of remote placement: RunCluster on the nodes `where` names
