@@ -3,9 +3,10 @@
 // For every node that holds stacks it opens a Run call and assigns the
 // run; once every node is ready it starts them all; it serves their table
 // requests from the run's RunTable; it collects each node's events (which
-// the nodes stream in batches while the run goes on, kept as they came, one
-// exactly sized vector per batch) and final registers; then it closes the calls and folds
-// everything into a RunResult: the outcome through OutcomeValues/ExpectationsHold, the events
+// the nodes stream in batches while the run goes on: kept as they come, in
+// one vector reserved for the most the run can record) and final
+// registers; then it closes the calls and folds everything into a
+// RunResult: the outcome through OutcomeValues/ExpectationsHold, the events
 // sorted by (lamport, stack) and checked by VerifyRun — as a local run is.
 //
 // Who orders the steps (RunPlan::shuffle):
