@@ -305,7 +305,8 @@ void RemoteEffects::Adopt(const std::vector<StackId>& stacks) {
       }
     }
   }
-  MaybeFlush();
+  // No MaybeFlush here: the caller may hold a lock the transport takes; the
+  // events recorded here go with the next batch.
   for (Wakeup& w : wakeups) Run(w);
 }
 

@@ -145,7 +145,8 @@ class RemoteEffects final : public Effects {
   // Recovery: `stacks` (not here so far) now run here, from their first
   // card. The callbacks this node's stacks sent them go into their inboxes
   // (gated: are held; call FlushArrivals afterwards to report them — Adopt
-  // itself does not, so that its caller may hold a lock the transport takes).
+  // itself does not, so that its caller may hold a lock the transport takes;
+  // for the same reason it hands no batch of events over).
   void Adopt(const std::vector<StackId>& stacks);
   // Gated: reports what was held and not yet reported. Call without locks
   // the transport takes.
