@@ -206,6 +206,7 @@ int Main(int argc, char** argv) {
   int reads = 20000;
   int runs = 1000;
   int steps = 20000;
+  int events = 200000;
   CLI::App app{"cardflow cluster benchmark: cross-node callbacks vs raw gRPC"};
   app.add_option("--round-trips", round_trips, "callback round trips A<->B (and raw ping-pongs)");
   app.add_option("--pairs", pairs, "sender/receiver stack pairs for throughput");
@@ -216,6 +217,7 @@ int Main(int argc, char** argv) {
   app.add_option("--reads", reads, "shared reads per stack for remote reads/s");
   app.add_option("--runs", runs, "runs of transfer.deck for runs/s");
   app.add_option("--steps", steps, "granted steps for the seeded shuffle's cost per step");
+  app.add_option("--events", events, "prints of one stack for streamed events/s");
   CLI11_PARSE(app, argc, argv);
 
   Recorder recorder;
@@ -329,6 +331,18 @@ int Main(int argc, char** argv) {
               run_rate, runs);
   std::printf("                ratio %.4fx of raw round trips/s: %.1f raw round trips per run\n\n",
               run_rate / raw_trips, raw_trips / run_rate);
+
+  // Streamed events: one stack on X printing (network shuffle). Every print
+  // is an event the node streams to the coordinator in batches while the
+  // run goes on (stacks park while too many batches are unwritten) and the
+  // coordinator folds; beside raw gRPC streaming of one message per write.
+  const double event_rate = Differential(
+      nodes, 3, [&](int n, double* wall) { return RunDeck(PrintDeck(n), nodes, wall); },
+      events / 10, events);
+  std::printf("streamed events raw gRPC streaming   %10.0f msgs/s  (above)\n", raw_rate);
+  std::printf(
+      "                1 stack on X prints  %10.0f events/s (%d events) ratio %.2fx of raw\n\n",
+      event_rate, events, event_rate / raw_rate);
 
   // The seeded shuffle: every visible step waits for the coordinator's
   // grant. Cost per step from a one-stack deck of prints (differential),

@@ -66,7 +66,7 @@ NodeRun::NodeRun(const RunAssignment& assign, NodeContext& node)
                        if (node_.on_event) node_.on_event(id_, ToGlobal(event));
                      })
                    : EventObserver(),
-               gated_),
+               gated_, kEventsPerBatch),
       stack_node_(assign.program->stack_node),
       mine_(assign.program->Own()),
       engine_of_(assign.program->program.stacks.size(), 0),
@@ -503,29 +503,42 @@ void NodeRun::OnIdle(size_t index) {
   node_.runs.Changed();
 }
 
-void NodeRun::SendResults(const std::vector<StackId>& stacks, const std::vector<Engine*>& engines) {
-  std::vector<Event> events = effects_.TakeEvents();
-  if (gated_) events.clear();  // the coordinator records them
-  for (size_t first = 0; first < events.size(); first += kEventsPerMessage) {
-    const size_t last = std::min(events.size(), first + kEventsPerMessage);
-    SendSeparate([&](wire::RunUpdate& update) {
-      update.mutable_events()->Reserve(static_cast<int>(last - first));
-      for (size_t i = first; i < last; ++i) ToWire(ToGlobal(events[i]), update.add_events());
+bool NodeRun::SendEvents(std::vector<Event> events) {
+  if (gated_ || events.empty()) return true;  // seeded: the coordinator records them
+  Updates::Room room;
+  {
+    std::lock_guard lock(mutex_);
+    if (updates_ == nullptr) return true;  // nobody to tell: the run is over
+    room = updates_->SendEvents([&](wire::RunUpdate& update) {
+      update.mutable_events()->Reserve(static_cast<int>(events.size()));
+      for (const Event& event : events) ToWire(ToGlobal(event), update.add_events());
     });
   }
+  return room != Updates::Room::kFull;
+}
+
+void NodeRun::Drained() { effects_.Drained(); }
+
+size_t NodeRun::HeldStacks() const { return effects_.HeldStacks(); }
+
+void NodeRun::SendResults(const std::vector<StackId>& stacks, const std::vector<Engine*>& engines) {
   std::vector<size_t> engine_of;
   {
     std::lock_guard lock(mutex_);
     engine_of = engine_of_;
   }
-  SendSeparate([&](wire::RunUpdate& update) {
-    for (StackId s : stacks) {
-      wire::StackResult* result = update.add_results();
-      result->set_stack(GlobalStack(s));
-      const std::vector<int64_t>& registers = engines[engine_of[s]]->Registers(s);
-      result->mutable_registers()->Add(registers.begin(), registers.end());
-    }
-    update.set_done(true);
+  // The events not streamed yet go first, then the results: no batch comes
+  // after `done`.
+  effects_.FlushEvents([&] {
+    SendSeparate([&](wire::RunUpdate& update) {
+      for (StackId s : stacks) {
+        wire::StackResult* result = update.add_results();
+        result->set_stack(GlobalStack(s));
+        const std::vector<int64_t>& registers = engines[engine_of[s]]->Registers(s);
+        result->mutable_registers()->Add(registers.begin(), registers.end());
+      }
+      update.set_done(true);
+    });
   });
 }
 

@@ -8,6 +8,13 @@
 // when its scheduler takes that step), and no events are sent: the
 // coordinator records them in schedule order.
 //
+// With the network shuffle the events are streamed: RemoteEffects hands
+// them over in batches of kEventsPerBatch while the run goes on, each sent
+// at once as a RunUpdate of its own (Updates::SendEvents). While the Run
+// stream has more than its bound of such bytes unsent, the stacks park as
+// they reach their next step (RemoteEffects' back-pressure) until the
+// stream calls Drained(). The last batch goes before the results (`done`).
+//
 // Life: kAssigned (validated, compiled, peers' streams opened) -> Start ->
 // kRunning -> every engine goes idle -> kFinished (events and registers
 // sent). A Reroute that gives the node stacks of a dead node starts them in
@@ -70,12 +77,20 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
     virtual bool Send(size_t items, const std::function<void(wire::RunUpdate&)>& fill) = 0;
     // The same, in a message of its own.
     virtual bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill) = 0;
+    enum class Room { kRoom, kFull, kClosed };
+    // A batch of streamed events, in a message of its own whose bytes count
+    // as unsent until written. kFull: more than the stream's bound is
+    // unsent; the stream calls NodeRun::Drained() once it is back under it
+    // (or closed). The default (no bound) is SendSeparate.
+    virtual Room SendEvents(const std::function<void(wire::RunUpdate&)>& fill) {
+      return SendSeparate(fill) ? Room::kRoom : Room::kClosed;
+    }
   };
 
   enum class State { kAssigned, kRunning, kFinished, kFailed, kCancelled };
 
-  // Most events in one RunUpdate.
-  static constexpr int kEventsPerMessage = 16384;
+  // Events per streamed batch (one RunUpdate each; about 100 KB on the wire).
+  static constexpr size_t kEventsPerBatch = 4096;
   // Callbacks go out again after 2 x this after a stream broke, doubling
   // with each further break up to kMaxResendBackoff.
   static constexpr std::chrono::milliseconds kFirstResendBackoff{10};
@@ -116,6 +131,12 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   // fails instead: NodeFault naming the node there.
   void PeerLost(const std::string& address, const std::string& why, bool permanent = false);
 
+  // The Run stream's unsent events fell back under its bound: the stacks
+  // parked by back-pressure go on.
+  void Drained();
+  // Stacks parked by back-pressure now.
+  size_t HeldStacks() const;
+
   Status OnTableReply(const wire::TableReply& reply);
   // Seeded shuffle: the coordinator's go-ahead for one step.
   Status OnGrant(const wire::Grant& grant);
@@ -143,6 +164,7 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) override;
   void ReportArrival(ChannelId channel, uint64_t seq) override;
   void StackFailed(StackId stack, uint32_t pc, const char* what) override;
+  bool SendEvents(std::vector<Event> events) override;
 
   // Engine `index` is idle.
   void OnIdle(size_t index);

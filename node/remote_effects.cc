@@ -8,12 +8,14 @@
 namespace cardflow {
 
 RemoteEffects::RemoteEffects(const Program& program, Ordering ordering, std::vector<bool> mine,
-                             Transport& transport, EventObserver observer, bool gated)
+                             Transport& transport, EventObserver observer, bool gated,
+                             size_t event_batch)
     : program_(&program),
       ordering_(ordering),
       gated_(gated),
       transport_(transport),
       observer_(std::move(observer)),
+      event_batch_(event_batch),
       mine_(std::move(mine)),
       // Own stacks only (a node's stacks come first in its program): peers
       // never take a step here.
@@ -81,7 +83,8 @@ Status RemoteEffects::OnTableReply(StackId stack, uint32_t pc, int64_t value, ui
     }
   }
   if (notify) DoNotify(*notify, pc, channel, notify_value);
-  wakeup.Run();
+  MaybeFlush();
+  Run(wakeup);
   return Status::Ok();
 }
 
@@ -98,7 +101,8 @@ Status RemoteEffects::TakeIn(ChannelId channel) {
     inbox.held.pop_front();
     InboxLocked(channel, message.seq, message.value, message.lamport, wakeup);
   }
-  wakeup.Run();
+  MaybeFlush();
+  Run(wakeup);
   return Status::Ok();
 }
 
@@ -153,8 +157,9 @@ void RemoteEffects::DoNotify(Continuation k, uint32_t pc, ChannelId channel, int
   }
   if (!local) transport_.SendCallback(channel, seq, value, lamport);
   FlushArrivals();
-  receiver.Run();
-  k.Resume(std::nullopt);
+  MaybeFlush();
+  Run(receiver);
+  Resume(k, std::nullopt);
 }
 
 Status RemoteEffects::Arrive(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) {
@@ -168,7 +173,8 @@ Status RemoteEffects::Arrive(ChannelId channel, uint64_t seq, int64_t value, uin
     DeliverLocked(channel, seq, value, lamport, receiver);
   }
   FlushArrivals();
-  receiver.Run();
+  MaybeFlush();
+  Run(receiver);
   return Status::Ok();
 }
 
@@ -242,7 +248,8 @@ void RemoteEffects::Await(Continuation k, uint32_t pc, ChannelId channel) {
     transport_.SendRequest(k.stack(), pc, Ask::kAwait, channel, took ? 1 : 0, lamport);
     return;
   }
-  k.Resume(value);
+  MaybeFlush();
+  Resume(k, value);
 }
 
 int64_t RemoteEffects::Consume(StackId stack, uint32_t pc, ChannelId channel) {
@@ -261,7 +268,8 @@ void RemoteEffects::Print(Continuation k, uint32_t pc, int64_t value) {
     std::lock_guard lock(mutex_);
     PrintLocked(k.stack(), pc, value);
   }
-  k.Resume(std::nullopt);
+  MaybeFlush();
+  Resume(k, std::nullopt);
 }
 
 void RemoteEffects::PrintLocked(StackId stack, uint32_t pc, int64_t value) {
@@ -301,7 +309,9 @@ void RemoteEffects::Adopt(const std::vector<StackId>& stacks) {
       }
     }
   }
-  for (Wakeup& w : wakeups) w.Run();
+  // No MaybeFlush here: the caller may hold a lock the transport takes; the
+  // events recorded here go with the next batch.
+  for (Wakeup& w : wakeups) Run(w);
 }
 
 void RemoteEffects::Extend(const Program& program) {
@@ -332,12 +342,81 @@ bool RemoteEffects::IsMine(StackId stack) const {
 
 std::vector<Event> RemoteEffects::TakeEvents() {
   std::lock_guard lock(mutex_);
+  recorded_.store(0, std::memory_order_relaxed);
   return std::exchange(events_, {});
+}
+
+void RemoteEffects::FlushEvents(const std::function<void()>& then) {
+  std::lock_guard send(send_mutex_);
+  if (event_batch_ > 0) {
+    std::vector<Event> batch;
+    uint64_t epoch;
+    {
+      std::lock_guard lock(mutex_);
+      batch.swap(events_);
+      recorded_.store(0, std::memory_order_relaxed);
+      epoch = drain_epoch_;
+    }
+    if (!batch.empty()) SendBatch(std::move(batch), epoch);
+  }
+  then();
+}
+
+void RemoteEffects::MaybeFlush() {
+  if (event_batch_ == 0 || recorded_.load(std::memory_order_relaxed) < event_batch_) return;
+  std::lock_guard send(send_mutex_);
+  std::vector<Event> batch;
+  uint64_t epoch;
+  {
+    std::lock_guard lock(mutex_);
+    if (events_.size() < event_batch_) return;  // another thread took it
+    batch.swap(events_);
+    events_.reserve(event_batch_ + event_batch_ / 8);
+    recorded_.store(0, std::memory_order_relaxed);
+    epoch = drain_epoch_;
+  }
+  SendBatch(std::move(batch), epoch);
+}
+
+void RemoteEffects::SendBatch(std::vector<Event> batch, uint64_t epoch) {
+  if (transport_.SendEvents(std::move(batch))) return;
+  std::lock_guard lock(mutex_);
+  // A Drained since the batch was taken answers this "over" too.
+  if (epoch == drain_epoch_) congested_.store(true, std::memory_order_release);
+}
+
+void RemoteEffects::Drained() {
+  std::vector<std::pair<Continuation, std::optional<int64_t>>> held;
+  {
+    std::lock_guard lock(mutex_);
+    ++drain_epoch_;
+    congested_.store(false, std::memory_order_release);
+    held.swap(held_);
+  }
+  for (auto& [k, value] : held) k.Resume(value);
+}
+
+size_t RemoteEffects::HeldStacks() const {
+  std::lock_guard lock(mutex_);
+  return held_.size();
+}
+
+void RemoteEffects::Resume(const Continuation& k, std::optional<int64_t> value) {
+  if (congested_.load(std::memory_order_acquire)) {
+    std::lock_guard lock(mutex_);
+    if (congested_.load(std::memory_order_relaxed)) {
+      held_.emplace_back(k, value);
+      return;
+    }
+  }
+  k.Resume(value);
 }
 
 void RemoteEffects::Record(Event event) {
   if (observer_) observer_(event);
+  if (gated_ && event_batch_ > 0) return;  // streamed and seeded: the coordinator records them
   events_.push_back(event);
+  recorded_.store(events_.size(), std::memory_order_relaxed);
 }
 
 }  // namespace cardflow

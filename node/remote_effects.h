@@ -36,8 +36,20 @@
 // a run by (lamport, stack) thus respects happens-before (see verifier.h).
 // Table operations are recorded by the table itself, not here.
 //
+// Streamed events (`event_batch` > 0). Recorded events are handed to the
+// transport (Transport::SendEvents) in batches of about `event_batch`,
+// outside the internal lock, by the thread whose step filled the batch —
+// before that step's stack resumes. Back-pressure: when SendEvents says the
+// stream is over its bound, RemoteEffects holds every continuation it would
+// resume (the stack parks: its Continuation is kept, no thread waits) until
+// the transport calls Drained(); callbacks that arrive meanwhile are still
+// taken (and recorded), so the events held back are bounded by the stacks
+// here, not by the run's length. FlushEvents hands over what is left (at a
+// run's end). With `event_batch` 0 every event stays until TakeEvents.
+//
 // Thread-safety: every method may be called from any thread. Continuations
-// and Transport are called outside the internal lock.
+// and Transport are called outside the internal lock (SendEvents under
+// send_mutex_ only, which orders the batches).
 #pragma once
 
 #include <atomic>
@@ -89,12 +101,23 @@ class RemoteEffects final : public Effects {
     // Gated: callback `seq` of `channel` is here, held until TakeIn.
     virtual void ReportArrival(ChannelId channel, uint64_t seq) = 0;
     virtual void StackFailed(StackId stack, uint32_t pc, const char* what) = 0;
+    // Streamed events: a batch of recorded events, in recorded order. True:
+    // room for more. False: over the stream's bound — the transport must
+    // call Drained() once it is back under it (or can send nothing more),
+    // at some time after this call. Called by one thread at a time. The
+    // default drops the batch (for transports of unbatched RemoteEffects).
+    virtual bool SendEvents(std::vector<Event> events) {
+      (void)events;
+      return true;
+    }
   };
 
   // `mine[s]` tells whether stack s runs on this node at first. `program`
   // and `transport` must outlive this object.
+  // `event_batch`: events per streamed batch, 0 for none (see above).
   RemoteEffects(const Program& program, Ordering ordering, std::vector<bool> mine,
-                Transport& transport, EventObserver observer, bool gated = false);
+                Transport& transport, EventObserver observer, bool gated = false,
+                size_t event_batch = 0);
 
   void Read(Continuation k, uint32_t pc, VarId var) override;
   void Write(Continuation k, uint32_t pc, VarId var, int64_t value) override;
@@ -122,7 +145,8 @@ class RemoteEffects final : public Effects {
   // Recovery: `stacks` (not here so far) now run here, from their first
   // card. The callbacks this node's stacks sent them go into their inboxes
   // (gated: are held; call FlushArrivals afterwards to report them — Adopt
-  // itself does not, so that its caller may hold a lock the transport takes).
+  // itself does not, so that its caller may hold a lock the transport takes;
+  // for the same reason it hands no batch of events over).
   void Adopt(const std::vector<StackId>& stacks);
   // Gated: reports what was held and not yet reported. Call without locks
   // the transport takes.
@@ -146,6 +170,16 @@ class RemoteEffects final : public Effects {
 
   // The events recorded so far, handed over (the internal list is emptied).
   std::vector<Event> TakeEvents();
+
+  // Streamed: hands every event recorded so far to Transport::SendEvents
+  // (if any), then runs `then` before any later batch can be handed over —
+  // so a message `then` sends follows every event recorded before it.
+  void FlushEvents(const std::function<void()>& then);
+  // The transport's stream is back under its bound: every stack held since
+  // SendEvents said it was over resumes.
+  void Drained();
+  // Stacks held by back-pressure now (for tests and metrics).
+  size_t HeldStacks() const;
 
  private:
   struct Message {
@@ -193,10 +227,16 @@ class RemoteEffects final : public Effects {
   struct Wakeup {
     std::optional<Continuation> k;
     std::optional<int64_t> value;
-    void Run() {
-      if (k) k->Resume(value);
-    }
   };
+  // Resumes `k`, or holds it while the stream is over its bound. Lock not held.
+  void Resume(const Continuation& k, std::optional<int64_t> value);
+  void Run(Wakeup& wakeup) {
+    if (wakeup.k) Resume(*wakeup.k, wakeup.value);
+  }
+  // Streamed: hands a full batch to the transport. Lock not held.
+  void MaybeFlush();
+  // Under send_mutex_: hands `batch` over and notes back-pressure.
+  void SendBatch(std::vector<Event> batch, uint64_t epoch);
 
   // Parks `k` and asks the coordinator.
   void AskCoordinator(Continuation k, uint32_t pc, Ask ask, uint32_t var, int64_t value);
@@ -227,6 +267,7 @@ class RemoteEffects final : public Effects {
   const bool gated_;
   Transport& transport_;
   const EventObserver observer_;
+  const size_t event_batch_;
 
   mutable std::mutex mutex_;
   std::vector<bool> mine_;          // by StackId; guarded by mutex_
@@ -236,7 +277,17 @@ class RemoteEffects final : public Effects {
   // Every callback sent on each channel by a stack here, seq = index + 1;
   // by ChannelId; guarded by mutex_.
   std::vector<std::vector<Early>> sent_;
-  std::vector<Event> events_;  // guarded by mutex_
+  std::vector<Event> events_;        // guarded by mutex_
+  std::atomic<size_t> recorded_{0};  // events_.size(), read without the lock
+  // Orders the batches handed to the transport; taken before mutex_.
+  std::mutex send_mutex_;
+  // Back-pressure: set when SendEvents said over (unless Drained came
+  // meanwhile: drain_epoch_ counts Drained calls); written under mutex_,
+  // read without it for the fast path. held_: the continuations it holds,
+  // guarded by mutex_.
+  std::atomic<bool> congested_{false};
+  uint64_t drain_epoch_ = 0;  // guarded by mutex_
+  std::vector<std::pair<Continuation, std::optional<int64_t>>> held_;
   // Gated: callbacks held and not yet reported, (channel, seq); guarded by mutex_.
   std::vector<std::pair<ChannelId, uint64_t>> unreported_;
 };

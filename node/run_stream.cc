@@ -25,6 +25,11 @@ RunStream::RunStream(NodeContext& node)
             StartWrite(&write_bytes_);
           },
           [](wire::RunUpdate& update) { update.set_protocol(kProtocolVersion); }, kMaxTableBatch) {
+  // Called outside the outbox's lock; before OnDone (the outbox is closed
+  // and idle by then), so *this is alive.
+  outbox_.SetBound(kMaxUnsentEventBytes, [this] {
+    if (auto run = this->run()) run->Drained();
+  });
   StartRead(&read_bytes_);
 }
 
@@ -137,6 +142,21 @@ void RunStream::OnDone() {
 
 bool RunStream::Send(size_t items, const std::function<void(wire::RunUpdate&)>& fill) {
   return outbox_.Add(items, fill);
+}
+
+NodeRun::Updates::Room RunStream::SendEvents(const std::function<void(wire::RunUpdate&)>& fill) {
+  switch (outbox_.AddCounted([&](wire::RunUpdate& update) {
+    fill(update);
+    return update.ByteSizeLong();
+  })) {
+    case Outbox<wire::RunUpdate>::Room::kRoom:
+      return Room::kRoom;
+    case Outbox<wire::RunUpdate>::Room::kFull:
+      return Room::kFull;
+    case Outbox<wire::RunUpdate>::Room::kClosed:
+      break;
+  }
+  return Room::kClosed;
 }
 
 bool RunStream::SendSeparate(const std::function<void(wire::RunUpdate&)>& fill) {

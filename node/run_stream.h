@@ -10,6 +10,11 @@
 // another protocol version) and a message saying what was wrong; the run,
 // if any, is cancelled. Messages travel as raw bytes (NodeService), parsed
 // here. Deletes itself in OnDone.
+//
+// Streamed events (NodeRun::Updates::SendEvents) count against a bound of
+// kMaxUnsentEventBytes queued or being written; over it the run's stacks
+// park (NodeRun's back-pressure) until the writes bring it down to half,
+// when the stream calls NodeRun::Drained.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -30,6 +35,10 @@ namespace cardflow {
 class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>,
                         private NodeRun::Updates {
  public:
+  // Unsent streamed-event bytes over which the run's stacks park (about 20
+  // batches of NodeRun::kEventsPerBatch events).
+  static constexpr size_t kMaxUnsentEventBytes = 2 << 20;
+
   explicit RunStream(NodeContext& node);
 
  private:
@@ -41,6 +50,7 @@ class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::B
   // NodeRun::Updates
   bool Send(size_t items, const std::function<void(wire::RunUpdate&)>& fill) override;
   bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill) override;
+  Room SendEvents(const std::function<void(wire::RunUpdate&)>& fill) override;
 
   Status Handle(const wire::RunControl& control);
   // Creates the run, or — its program not cached — asks for the program

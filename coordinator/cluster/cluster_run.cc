@@ -44,6 +44,20 @@ void RecoveryLog::NodeBack(const std::string& node) {
 
 namespace {
 
+// The most events one run of `program` records, the table's included: code
+// is straight-line, so each card runs at most once — a notify records its
+// send and its arrival, every other visible card one event. (A recovery's
+// replay first drops the events it records again.)
+size_t EventBound(const Program& program) {
+  size_t bound = 0;
+  for (const StackProgram& stack : program.stacks) {
+    for (const Instr& instr : stack.code) {
+      if (IsVisible(instr.op)) bound += instr.op == Op::kNotify ? 2 : 1;
+    }
+  }
+  return bound;
+}
+
 // Owns itself from Launch until it has handed its result to `done`.
 class ClusterRun final : private NodeCall::Owner {
  public:
@@ -63,7 +77,6 @@ class ClusterRun final : private NodeCall::Owner {
         registers_(program_.stacks.size()),
         have_result_(program_.stacks.size(), false),
         reported_(plan.participants.size(), false),
-        events_(plan.participants.size()),
         holder_(program_.stacks.size(), 0) {
     for (size_t i = 0; i < plan.participants.size(); ++i) {
       for (StackId s = 0; s < program_.stacks.size(); ++s) {
@@ -75,6 +88,9 @@ class ClusterRun final : private NodeCall::Owner {
                                                      std::make_unique<FifoDelivery>(program_),
                                                      plan.prefix, /*arrivals_reported=*/true);
       history_.resize(program_.stacks.size());
+    } else {
+      // Address space only: pages are touched as events come.
+      events_.reserve(EventBound(program_));
     }
     for (size_t i = 0; i < plan.participants.size(); ++i) {
       const NodeConnections& nodes = *plan.connections;
@@ -141,7 +157,7 @@ class ClusterRun final : private NodeCall::Owner {
       if (update.table_size() > 0) ServeTable(index, update);
       if (ended_) return;
     }
-    for (const wire::Event& event : update.events()) events_[index].push_back(FromWire(event));
+    for (const wire::Event& event : update.events()) events_.push_back(FromWire(event));
     for (const wire::StackResult& result : update.results()) {
       const StackId s = result.stack();
       if (s >= program_.stacks.size() || !held_[index][s] ||
@@ -212,7 +228,18 @@ class ClusterRun final : private NodeCall::Owner {
   // learns the new routes. False when no live node is left.
   bool Recover(size_t index, const std::string& why) {
     alive_[index] = false;
-    events_[index].clear();  // its stacks' events come again from their replay
+    // Its stacks' events, those it streamed so far too, come again from
+    // their replay; what it sends from now on is ignored (alive_). A node
+    // records events of the stacks it holds only (a callback reaches a node
+    // only once the routes place its receiver there), so its events are
+    // those of the stacks it holds now. (An event naming no stack of the
+    // deck stays, for the verifier to report.)
+    const std::vector<bool>& dead = held_[index];
+    events_.erase(std::remove_if(events_.begin(), events_.end(),
+                                 [&](const Event& event) {
+                                   return event.stack < dead.size() && dead[event.stack];
+                                 }),
+                  events_.end());
     std::vector<size_t> load;
     for (const std::vector<bool>& held : held_) {
       load.push_back(static_cast<size_t>(std::count(held.begin(), held.end(), true)));
@@ -505,10 +532,13 @@ class ClusterRun final : private NodeCall::Owner {
       } else {
         end.stop = error_;
         end.state.shared = table_.values();
-        end.events = table_.TakeEvents();
-        for (size_t i = 0; i < calls_.size(); ++i) {
-          if (alive_[i]) end.events.insert(end.events.end(), events_[i].begin(), events_[i].end());
-        }
+        // The nodes' events were gathered into the vector reserved for the
+        // run: the table's join them there, and the run's events are held
+        // once.
+        end.events = std::move(events_);
+        std::vector<Event> table_events = table_.TakeEvents();
+        end.events.insert(end.events.end(), table_events.begin(), table_events.end());
+        std::vector<Event>().swap(table_events);
         std::sort(end.events.begin(), end.events.end(), [](const Event& a, const Event& b) {
           return std::tie(a.lamport, a.stack) < std::tie(b.lamport, b.stack);
         });
@@ -542,9 +572,12 @@ class ClusterRun final : private NodeCall::Owner {
   std::vector<bool> have_result_;                // by StackId; guarded by mutex_
   // Per participant: reported done since it last got stacks; guarded by mutex_.
   std::vector<bool> reported_;
-  std::vector<std::vector<Event>> events_;  // per participant; guarded by mutex_
-  std::vector<MovedStack> moved_;           // guarded by mutex_
-  std::optional<RunStop> error_;            // network: a run error; guarded by mutex_
+  // Network shuffle: the events every live node streamed, as they came
+  // (not sorted), in one vector reserved for the most a run can record
+  // (EventBound): no reallocation, no second copy. Guarded by mutex_.
+  std::vector<Event> events_;
+  std::vector<MovedStack> moved_;  // guarded by mutex_
+  std::optional<RunStop> error_;   // network: a run error; guarded by mutex_
   // Seeded shuffle: the scheduler, each stack's grants by step (for a stack
   // that starts over), scratch; guarded by mutex_.
   std::unique_ptr<SeededScheduler> scheduler_;

@@ -2,8 +2,10 @@
 //
 // For every node that holds stacks it opens a Run call and assigns the
 // run; once every node is ready it starts them all; it serves their table
-// requests from the run's RunTable; it collects each node's events and
-// final registers; then it closes the calls and folds everything into a
+// requests from the run's RunTable; it collects each node's events (which
+// the nodes stream in batches while the run goes on: kept as they come, in
+// one vector reserved for the most the run can record) and final
+// registers; then it closes the calls and folds everything into a
 // RunResult: the outcome through OutcomeValues/ExpectationsHold, the events
 // sorted by (lamport, stack) and checked by VerifyRun — as a local run is.
 //
@@ -29,7 +31,8 @@
 // live node is told the new routes (wire::Reroute). The RunTable answers
 // their table operations from its history and the senders send their
 // callbacks again, so the run ends with the outcome an undisturbed run
-// gives. The dead node's events are dropped: the replay records them anew.
+// gives. The dead node's events are dropped, the batches it streamed before
+// it died too: the replay records them anew.
 // In ordering `none` an await's take-or-go-on decision is recorded in the
 // table as well (TABLE_AWAIT), so a replay decides the same way. Seeded,
 // the scheduler's history plays that part: a moved stack's requests for
@@ -49,6 +52,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/deck/node_program.h"

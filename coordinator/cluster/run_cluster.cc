@@ -123,7 +123,7 @@ uint64_t RunIdBase() {
 
 }  // namespace
 
-StatusOr<Report> RunCluster(const Program& program, const std::string& /*deck_text*/,
+StatusOr<Report> RunCluster(const Program& program, std::string_view /*deck_text*/,
                             const ClusterOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<LoopbackCluster> loopback;
@@ -296,7 +296,7 @@ StatusOr<Report> ClusterRunner::Run(const CompiledDeck& deck, const RunSpec& spe
     return InvalidArgumentError(
         "--schedule needs --shuffle seeded: under the network shuffle nobody follows a schedule");
   }
-  return RunCluster(*deck.program, std::string(deck.text), options);
+  return RunCluster(*deck.program, deck.text, options);
 }
 
 int ClusterExitCode(const Status& status) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "common/deck/program.h"
@@ -30,7 +31,7 @@ namespace cardflow {
 // vanishes, breaks a peer stream, shuts down or misses options.run_timeout
 // (exit status 3); no report then. Run errors in stacks are not errors here:
 // they are counted in the report, as locally.
-StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text,
+StatusOr<Report> RunCluster(const Program& program, std::string_view deck_text,
                             const ClusterOptions& options);
 
 // The Runner of remote placement: RunCluster on the nodes `where` names
