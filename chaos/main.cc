@@ -3,18 +3,18 @@
 //
 //   cardflow-chaos [--link NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT ...]
 //                  [--config FILE] [--toxic LINK=JSON ...] [--control HOST:PORT]
-//                  [--seed S] [--log-level info]
+//                  [--seed S] [--log-level info] [--log-format text|json]
 //
 // Each --link (and each proxy of --config, a JSON array as POST /populate
 // takes, like `toxiproxy-server -config`) is a proxy from the start. Prints
 // `link NAME listening on HOST:PORT` per listening proxy and then
 // `control listening on HOST:PORT` on stdout once it serves (port 0 picks a
 // free port; the --toxic toxics are in place by then), logs to stderr, and
-// on SIGINT/SIGTERM closes everything and exits 0. Exit status 1 when it
+// on SIGINT/SIGTERM closes everything and exits 0. Its log lines are the
+// node's and the coordinator's (base/logger.h), text or JSON. Exit status 1 when it
 // cannot serve, 2 for bad arguments (a bad --config file included).
 // docs/chaos.md describes the toxics and the API.
 #include <pthread.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "base/command_line.h"
-#include "base/log_line.h"
+#include "base/logger.h"
 #include "chaos/control_api.h"
 #include "chaos/control_server.h"
 #include "chaos/host_port.h"
@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
   std::string config_path;
   std::string control_text = "127.0.0.1:8474";
   uint64_t seed = std::random_device{}();
-  std::string log_level = "info";
+  cardflow::LogOptions log;
+  std::string log_format = "text";
   CLI::App app{kDescription};
   app.set_version_flag("--version", "cardflow-chaos " CARDFLOW_VERSION);
   app.add_option("--link", link_texts,
@@ -104,13 +105,18 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed,
                  "seed of every random draw (jitter, slices, toxicity); "
                  "default: random, logged at start");
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+  app.add_option("--log-level", log.level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
+  app.add_option("--log-format", log_format,
+                 "text: human lines; json: one object per line (time, level, message), "
+                 "as cardflow-node and cardflow-coordinator")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   if (const auto exit = cardflow::ParseCommandLineOrExit(app, argc, argv)) return exit->Print();
-  spdlog::set_default_logger(spdlog::stderr_color_mt("cardflow-chaos"));
-  spdlog::set_pattern(cardflow::TextLogPattern("program"));  // the coordinator's and nodes' line
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  log.format = *cardflow::ParseLogFormat(log_format);
+  // The coordinator's and the nodes' line, text or JSON.
+  spdlog::set_default_logger(cardflow::MakeStderrLogger("program", "cardflow-chaos", log));
 
   std::vector<cardflow::chaos::LinkSpec> links;
   for (const std::string& text : link_texts) {
