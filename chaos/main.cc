@@ -21,6 +21,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -86,33 +87,38 @@ int main(int argc, char** argv) {
   CLI::App app{kDescription};
   app.set_version_flag("--version", "cardflow-chaos " CARDFLOW_VERSION);
   app.add_option("--link", link_texts,
-                 "NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT; repeat for more "
-                 "links; IPv6 hosts in brackets");
+                 "a proxy NAME from the listen address to the upstream one; repeat for more "
+                 "links; IPv6 hosts in brackets")
+      ->option_text("NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT ...");
   app.add_option("--config", config_path,
                  "a JSON file of proxies, as the body of POST /populate, created at start "
-                 "(as toxiproxy-server -config)");
+                 "(as toxiproxy-server -config)")
+      ->option_text("FILE");
   app.add_option("--toxic", toxic_texts,
-                 "LINK=JSON: a toxic on that proxy from the start, JSON as the body of "
-                 "POST /proxies/LINK/toxics; repeat for more, added in order");
+                 "a toxic on proxy LINK from the start, JSON as the body of "
+                 "POST /proxies/LINK/toxics; repeat for more, added in order")
+      ->option_text("LINK=JSON ...");
   std::string host;
   int port = -1;
-  app.add_option("--control", control_text, "HOST:PORT of the HTTP control API; port 0 picks one")
-      ->capture_default_str();
+  app.add_option("--control", control_text, "the HTTP control API; port 0 picks one")
+      ->option_text("HOST:PORT (default: " + control_text + ")");
   // toxiproxy-server's flags, so its command lines work here too.
-  app.add_option("--host", host, "the host of --control (as toxiproxy-server -host)");
+  app.add_option("--host", host, "the host of --control (as toxiproxy-server -host)")
+      ->option_text("HOST");
   app.add_option("--port", port, "the port of --control (as toxiproxy-server -port)")
-      ->check(CLI::Range(0, 65535));
-  app.add_option("--seed", seed,
-                 "seed of every random draw (jitter, slices, toxicity); "
-                 "default: random, logged at start");
-  app.add_option("--log-level", log.level, "trace, debug, info, warn, error or off")
+      ->check(CLI::Range(0, 65535))
+      ->option_text("PORT (0 to 65535)");
+  app.add_option("--seed", seed, "seed of every random draw (jitter, slices, toxicity)")
+      ->check(cardflow::WholeNumber(0, std::numeric_limits<uint64_t>::max()))
+      ->option_text("S (default: random, logged at start)");
+  app.add_option("--log-level", log.level, "log lines on stderr at this level and above")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
-      ->capture_default_str();
+      ->option_text("trace|debug|info|warn|error|off (default: info)");
   app.add_option("--log-format", log_format,
                  "text: human lines; json: one object per line (time, level, message), "
                  "as cardflow-node and cardflow-coordinator")
       ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+      ->option_text("text|json (default: text)");
   if (const auto exit = cardflow::ParseCommandLineOrExit(app, argc, argv)) return exit->Print();
   log.format = *cardflow::ParseLogFormat(log_format);
   // The coordinator's and the nodes' line, text or JSON.
