@@ -176,7 +176,8 @@ void AddPlacementFlags(CLI::App* cmd, PlacementOptions& placement, PlacementFlag
   cmd->add_option("--connect-timeout", flags.connect_timeout,
                   "How long each node may take to answer the first ping (it may still\n"
                   "be starting); a node that has not answered by then fails the run\n"
-                  "(exit status 3). Fractions are fine: 0.5")
+                  "(exit status 3), one whose host refuses the connection (nothing\n"
+                  "listens there) at once. Fractions are fine: 0.5")
       ->option_text("SECONDS (default: " +
                     FormatSeconds(std::chrono::milliseconds(placement.connect_timeout)) + ")");
   cmd->add_option("--in-flight", flags.in_flight,
