@@ -84,7 +84,7 @@ for nodes in $NODES; do
     if ! /usr/bin/time -f "%e %M" -o "$work/time" "$BIN/cardflow-coordinator" run \
         "$work/ring_$stacks.deck" --runs 1 "${node_flags[@]}" > "$work/report" 2> "$work/coord.err"; then
       echo "run failed ($nodes nodes, $stacks stacks):" >&2
-      tail -5 "$work/report" "$work/coord.err" >&2
+      tail -n 5 "$work/report" "$work/coord.err" >&2
       exit 1
     fi
     node_kib=0

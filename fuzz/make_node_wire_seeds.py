@@ -33,56 +33,85 @@ def C(text):
     return b"C" + encode("CallbackBatch", text)
 
 
-def assign(deck, routes, node="X", ordering="ORDERING_CALLBACKS", run=7):
-    text = (ROOT / "examples" / deck).read_text()
-    rs = " ".join("routes { stack: %s node: %s address: %s }" % (quote(s), quote(n), quote(a))
-                  for s, n, a in routes)
-    return ("protocol: 1 assign { run_id: %d node: %s deck_name: %s deck_text: %s ordering: %s %s "
-            "seed: 1 }" % (run, quote(node), quote(deck), quote(text), ordering, rs))
+def escape(data):
+    return '"' + "".join("\\%03o" % c for c in data) + '"'
 
 
-BOTH = [("A", "X", "127.0.0.1:1"), ("B", "X", "127.0.0.1:1")]
-SPLIT = [("A", "Y", "127.0.0.1:2"), ("B", "X", "127.0.0.1:1")]
+# transfer.deck as NodePrograms (proto/program_wire.h): A = stack 0, B = 1,
+# channel 0 from A to B; nodes X (#0) and Y (#1). Ops: kAdd 1, kMul 3,
+# kRead 8, kWrite 9, kNotify 10, kAwait 11.
+CODE = {
+    "A": 'registers: 1 code { op: 8 has_reg: true reg: 0 var: 0 } code { op: 1 has_reg: true '
+         'literal: 50 } code { op: 9 value_is_register: true value_reg: 0 var: 0 } '
+         'code { op: 10 peer: 1 channel: 0 }',
+    "B": 'registers: 1 code { op: 11 peer: 0 channel: 0 } code { op: 8 has_reg: true var: 0 } '
+         'code { op: 3 has_reg: true literal: 2 } code { op: 9 value_is_register: true var: 0 }',
+}
+IDS = {"A": 0, "B": 1}
+
+
+def program_text(on, self=0, stacks=("A", "B")):
+    """NodeProgram (text) for node #self when stack S runs on node on[S]."""
+    text = ('deck_name: "transfer.deck" deck_stacks: 2 deck_channels: 1 shared: 1 '
+            'nodes { name: "X" address: "127.0.0.1:1" } nodes { name: "Y" address: "127.0.0.1:2" } '
+            'self: %d ' % self)
+    for s in stacks:
+        text += 'stacks { stack: %d name: "%s" node: %d %s } ' % (
+            IDS[s], s, on[s], CODE[s] if on[s] == self else "")
+    return text + "channels { channel: 0 from: 0 to: 1 }"
+
+
+def program(on, self=0):
+    return encode("NodeProgram", program_text(on, self))
+
+
+def assign(on, self=0, ordering="ORDERING_CALLBACKS", run=7):
+    return ("protocol: 2 assign { run_id: %d deck_name: \"transfer.deck\" ordering: %s seed: 1 "
+            "program: %s }" % (run, ordering, escape(program(on, self))))
+
+
+BOTH = {"A": 0, "B": 0}
+SPLIT = {"A": 1, "B": 0}
 SEEDS = {
     # Both stacks here: start, then the table's answers to A's and B's reads and writes.
     "transfer_local": [
-        R(assign("transfer.deck", BOTH)), R("protocol: 1 start: true"),
-        R("protocol: 1 table { stack: 0 pc: 0 value: 100 lamport: 1 }"),
-        R("protocol: 1 table { stack: 0 pc: 2 value: 150 lamport: 2 }"),
-        R("protocol: 1 table { stack: 1 pc: 1 value: 150 lamport: 3 } "
+        R(assign(BOTH)), R("protocol: 2 start: true"),
+        R("protocol: 2 table { stack: 0 pc: 0 value: 100 lamport: 1 }"),
+        R("protocol: 2 table { stack: 0 pc: 2 value: 150 lamport: 2 }"),
+        R("protocol: 2 table { stack: 1 pc: 1 value: 150 lamport: 3 } "
           "table { stack: 1 pc: 3 value: 300 lamport: 4 }")],
     # B here, A on Y: A's callback arrives from Y; one for another run is dropped.
     "transfer_receiver": [
-        R(assign("transfer.deck", SPLIT)), R("protocol: 1 start: true"),
-        C('protocol: 1 batch: 1 sender: "Y" callbacks { run_id: 7 channel: 0 seq: 1 lamport: 5 }'),
-        R("protocol: 1 table { stack: 1 pc: 1 value: 150 lamport: 6 }"),
-        C("protocol: 1 batch: 2 callbacks { run_id: 7 channel: 0 seq: 2 lamport: 7 } "
+        R(assign(SPLIT)), R("protocol: 2 start: true"),
+        C('protocol: 2 batch: 1 sender: "Y" callbacks { run_id: 7 channel: 0 seq: 1 lamport: 5 }'),
+        R("protocol: 2 table { stack: 1 pc: 1 value: 150 lamport: 6 }"),
+        C("protocol: 2 batch: 2 callbacks { run_id: 7 channel: 0 seq: 2 lamport: 7 } "
           "callbacks { run_id: 9 channel: 0 seq: 1 }"),
-        R("protocol: 1 cancel: true")],
-    # A here, B on Y: A's notify needs a peer stream.
-    "transfer_sender": [R(assign("transfer.deck", SPLIT, node="Y")), R("protocol: 1 start: true")],
-    # Y died: its stack A comes here.
+        R("protocol: 2 cancel: true")],
+    # A here (this node is Y), B on X: A's notify needs a peer stream.
+    "transfer_sender": [R(assign(SPLIT, self=1)), R("protocol: 2 start: true")],
+    # Y died: its stack A comes here, with its code.
     "transfer_reroute": [
-        R(assign("transfer.deck", SPLIT)),
-        R('protocol: 1 reroute { routes { stack: "A" node: "X" address: "127.0.0.1:1" } '
-          'routes { stack: "B" node: "X" address: "127.0.0.1:1" } } start: true'),
-        R("protocol: 1 table { stack: 0 pc: 0 value: 100 }")],
-    "ping_pong_none": [
-        R(assign("ping_pong.deck", [("Ping", "X", "127.0.0.1:1"), ("Pong", "X", "127.0.0.1:1")],
-                 ordering="ORDERING_NONE")),
-        R("protocol: 1 start: true"),
-        R("protocol: 1 table { stack: 0 pc: 0 value: 0 } table { stack: 1 pc: 0 value: 1 }")],
-    "store_buffering_start_twice": [
-        R(assign("store_buffering.deck", BOTH)), R("protocol: 1 start: true"),
-        R("protocol: 1 start: true table { stack: 0 pc: 0 } table { stack: 1 pc: 0 }")],
+        R(assign(SPLIT)),
+        R("protocol: 2 reroute { moves { stack: 0 node: 0 } adopted { %s } } start: true"
+          % program_text({"A": 0, "B": 0}, stacks=("A",))),
+        R("protocol: 2 table { stack: 0 pc: 0 value: 100 }")],
+    "transfer_none": [
+        R(assign(BOTH, ordering="ORDERING_NONE")), R("protocol: 2 start: true"),
+        R("protocol: 2 table { stack: 0 pc: 0 value: 0 } table { stack: 1 pc: 0 value: 1 }")],
+    "transfer_start_twice": [
+        R(assign(BOTH)), R("protocol: 2 start: true"),
+        R("protocol: 2 start: true table { stack: 0 pc: 0 } table { stack: 1 pc: 0 }")],
     # Refusals: no protocol, no assign first, another version, batches out of
-    # order, two assigns, routes that do not fit the deck, bytes that do not parse.
+    # order, two assigns, a program for no stack of this node, a key only,
+    # bytes that do not parse.
     "no_protocol": [R("assign { run_id: 1 }")],
-    "start_first": [R("protocol: 1 start: true")],
-    "other_version": [R("protocol: 2 start: true")],
-    "batch_out_of_order": [C("protocol: 1 batch: 2 callbacks { run_id: 1 }")],
-    "two_assigns": [R(assign("transfer.deck", BOTH)), R(assign("transfer.deck", BOTH))],
-    "bad_routes": [R(assign("transfer.deck", [("B", "X", "a"), ("A", "X", "b")]))],
+    "start_first": [R("protocol: 2 start: true")],
+    "other_version": [R("protocol: 3 start: true")],
+    "batch_out_of_order": [C("protocol: 2 batch: 2 callbacks { run_id: 1 }")],
+    "two_assigns": [R(assign(BOTH)), R(assign(BOTH))],
+    "no_stack_here": [R(assign({"A": 1, "B": 1}))],
+    "key_only": [R('protocol: 2 assign { run_id: 7 program_key: "0123456789abcdef0123456789abcdef" }')],
     "garbage": [b"R\xff\xff\xff\xff\x0f"],
 }
 

@@ -142,7 +142,10 @@ class Session {
     if (Status s = CheckProtocol(control.protocol(), "RunControl"); !s.ok()) return s;
     if (control.has_assign()) {
       if (run_) return InvalidArgumentError("a Run call assigns one run, this one assigned two");
-      auto created = NodeRun::Create(control.assign(), node_);
+      auto resolved = ResolveAssign(control.assign(), node_.programs);
+      if (!resolved.ok()) return resolved.status();
+      if (!resolved->program) return Status::Ok();  // the node asks for it
+      auto created = NodeRun::Create(*resolved, node_);
       if (!created.ok()) return created.status();
       run_ = std::move(created).value();
       Require(run_->id() == control.assign().run_id(), "the run has the assign's id");

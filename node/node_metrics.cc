@@ -20,6 +20,10 @@ struct NodeMetrics::Impl {
   prometheus::Counter* callbacks_sent = nullptr;
   prometheus::Counter* callbacks_received = nullptr;
   prometheus::Counter* runs_finished = nullptr;
+  prometheus::Counter* assigns = nullptr;
+  prometheus::Counter* assign_bytes = nullptr;
+  prometheus::Counter* assigns_cached = nullptr;
+  prometheus::Counter* assign_bytes_cached = nullptr;
   prometheus::Histogram* table_round_trip = nullptr;
   prometheus::Histogram* callback_batch_ack = nullptr;
 };
@@ -72,6 +76,17 @@ StatusOr<std::unique_ptr<NodeMetrics>> NodeMetrics::Start(const std::string& lis
                                      "Callbacks that arrived at stacks on this node", node);
   m.runs_finished = &AddCounter(*m.registry, "cardflow_node_runs_finished_total",
                                 "Runs whose stacks on this node all finished", node);
+  m.assigns = &AddCounter(*m.registry, "cardflow_node_assigns_total",
+                          "Runs assigned to this node", node);
+  m.assign_bytes = &AddCounter(*m.registry, "cardflow_node_assign_bytes_total",
+                               "Bytes of the Assign messages of the runs assigned here (a "
+                               "program crosses once per node and placement, then its key)",
+                               node);
+  m.assigns_cached = &AddCounter(*m.registry, "cardflow_node_assigns_cached_total",
+                                 "Runs assigned here whose program this node had (by key)", node);
+  m.assign_bytes_cached =
+      &AddCounter(*m.registry, "cardflow_node_assign_bytes_cached_total",
+                  "Bytes of the Assign messages that named a program this node had", node);
   m.table_round_trip = &AddHistogram(
       *m.registry, "cardflow_node_table_round_trip_seconds",
       "From a stack's table request being sent to the coordinator until its answer", node);
@@ -94,6 +109,14 @@ void NodeMetrics::Observe(const Event& event) {
 void NodeMetrics::RunFinished(uint64_t cards) {
   impl_->cards_run->Increment(static_cast<double>(cards));
   impl_->runs_finished->Increment();
+}
+
+void NodeMetrics::Assigned(size_t bytes, bool cached) {
+  impl_->assigns->Increment();
+  impl_->assign_bytes->Increment(static_cast<double>(bytes));
+  if (!cached) return;
+  impl_->assigns_cached->Increment();
+  impl_->assign_bytes_cached->Increment(static_cast<double>(bytes));
 }
 
 void NodeMetrics::TableRoundTrip(std::chrono::nanoseconds elapsed) {

@@ -49,6 +49,10 @@ class NodeMetrics {
   // `elapsed` after it was read.
   void CallbackBatchAcked(std::chrono::nanoseconds elapsed);
 
+  // A run was assigned here by an Assign message of `bytes` bytes, which
+  // carried its program, or (`cached`) named one this node had by key.
+  void Assigned(size_t bytes, bool cached);
+
   const std::string& address() const;  // bound HOST:PORT
 
  private:

@@ -8,6 +8,7 @@
 
 #include "node/node_metrics.h"
 #include "proto/convert.h"
+#include "proto/program_wire.h"
 
 namespace cardflow {
 
@@ -27,78 +28,62 @@ const char* NodeRunStateName(NodeRun::State state) {
   return "?";
 }
 
-StatusOr<std::shared_ptr<NodeRun>> NodeRun::Create(const wire::Assign& assign, NodeContext& node) {
-  if (assign.run_id() == 0) return InvalidArgumentError("assign has no run_id");
-  if (assign.node().empty()) return InvalidArgumentError("assign names no node");
-  if (assign.ordering() != wire::ORDERING_CALLBACKS && assign.ordering() != wire::ORDERING_NONE) {
-    return InvalidArgumentError(fmt::format("assign has unknown ordering {}", assign.ordering()));
-  }
-  if (assign.shuffle() != wire::SHUFFLE_NETWORK && assign.shuffle() != wire::SHUFFLE_SEEDED) {
-    return InvalidArgumentError(fmt::format("assign has unknown shuffle {}", assign.shuffle()));
-  }
-  auto program =
-      node.programs.Get(assign.deck_text(), assign.deck_name(), FromWire(assign.ordering()));
-  if (!program.ok()) return program.status();
-  const Program& p = **program;
-  if (static_cast<size_t>(assign.routes_size()) != p.stacks.size()) {
-    return InvalidArgumentError(fmt::format("assign routes {} stacks, the deck has {}",
-                                            assign.routes_size(), p.stacks.size()));
-  }
-  std::vector<bool> mine(p.stacks.size(), false);
-  bool any = false;
-  for (StackId s = 0; s < p.stacks.size(); ++s) {
-    const wire::Route& route = assign.routes(static_cast<int>(s));
-    if (route.stack() != p.stacks[s].name) {
-      return InvalidArgumentError(
-          fmt::format("route {} names stack '{}', the deck's stack {} is {}", s + 1, route.stack(),
-                      s + 1, p.stacks[s].name));
-    }
-    if (route.node().empty() || route.address().empty()) {
-      return InvalidArgumentError(
-          fmt::format("route of stack {} names no node or address", p.stacks[s].name));
-    }
-    mine[s] = route.node() == assign.node();
-    any = any || mine[s];
-  }
-  if (!any) {
-    return InvalidArgumentError(fmt::format("assign routes no stack to node {}", assign.node()));
-  }
-  auto run = std::shared_ptr<NodeRun>(new NodeRun(assign, node, std::move(program).value(), mine));
+StatusOr<std::shared_ptr<NodeRun>> NodeRun::Create(const RunAssignment& assign,
+                                                   NodeContext& node) {
+  if (assign.run_id == 0) return InvalidArgumentError("assign has no run_id");
+  auto run = std::shared_ptr<NodeRun>(new NodeRun(assign, node));
   // Open the streams the stacks here will send on now, not at the first callback.
-  for (ChannelId c = 0; c < p.channels.size(); ++c) {
-    const Channel& channel = p.channels[c];
-    if (!mine[channel.from] || mine[channel.to]) continue;
+  const NodeProgram& p = *assign.program;
+  for (ChannelId c = 0; c < p.program.channels.size(); ++c) {
+    const Channel& channel = p.program.channels[c];
+    if (p.stack_node[channel.from] != p.self || p.stack_node[channel.to] == p.self) continue;
     if (!run->LinkFor(c))
       return UnavailableError(fmt::format("node {} is shutting down", node.name));
   }
   return run;
 }
 
-NodeRun::NodeRun(const wire::Assign& assign, NodeContext& node,
-                 std::shared_ptr<const Program> program, std::vector<bool> mine)
+namespace {
+
+std::vector<bool> Mine(const NodeProgram& program) {
+  std::vector<bool> mine(program.program.stacks.size(), false);
+  for (StackId s : program.Own()) mine[s] = true;
+  return mine;
+}
+
+}  // namespace
+
+NodeRun::NodeRun(const RunAssignment& assign, NodeContext& node)
     : node_(node),
-      id_(assign.run_id()),
-      self_name_(assign.node()),
-      gated_(assign.shuffle() == wire::SHUFFLE_SEEDED),
-      program_(std::move(program)),
-      effects_(*program_, FromWire(assign.ordering()), mine, *this,
+      id_(assign.run_id),
+      gated_(assign.shuffle == Shuffle::kSeeded),
+      programs_{assign.program},
+      program_(assign.program.get()),
+      effects_(assign.program->program, assign.ordering, Mine(*assign.program), *this,
                node.on_event || node.metrics
-                   ? EventObserver([&node, id = assign.run_id()](const Event& event) {
-                       if (node.metrics) node.metrics->Observe(event);
-                       if (node.on_event) node.on_event(id, event);
+                   ? EventObserver([this](const Event& event) {
+                       if (node_.metrics) node_.metrics->Observe(event);
+                       if (node_.on_event) node_.on_event(id_, ToGlobal(event));
                      })
                    : EventObserver(),
                gated_),
-      engine_of_(program_->stacks.size(), 0),
-      links_(program_->channels.size()) {
-  for (StackId s = 0; s < mine.size(); ++s) {
-    if (mine[s]) mine_.push_back(s);
+      stack_node_(assign.program->stack_node),
+      mine_(assign.program->Own()),
+      engine_of_(assign.program->program.stacks.size(), 0),
+      links_(assign.program->program.channels.size()) {
+  engines_.push_back(
+      std::make_unique<Engine>(assign.program->program, mine_, effects_, node.executor));
+}
+
+Event NodeRun::ToGlobal(Event event) const {
+  const NodeProgram& p = program();
+  event.stack = p.stack_global[event.stack];
+  if (event.kind == EventKind::kSend || event.kind == EventKind::kArrive ||
+      event.kind == EventKind::kAwait) {
+    event.peer = p.stack_global[event.peer];
+    event.channel = p.channel_global[event.channel];
   }
-  engines_.push_back(std::make_unique<Engine>(*program_, mine_, effects_, node.executor));
-  for (const wire::Route& route : assign.routes()) {
-    route_node_.push_back(route.node());
-    route_address_.push_back(route.address());
-  }
+  return event;
 }
 
 NodeRun::~NodeRun() = default;
@@ -195,8 +180,9 @@ void NodeRun::PeerLost(const std::string& address, const std::string& why, bool 
   {
     std::lock_guard lock(mutex_);
     if (state_ != State::kRunning && state_ != State::kFinished) return;
-    const auto it = std::find(route_address_.begin(), route_address_.end(), address);
-    if (it != route_address_.end()) name = route_node_[it - route_address_.begin()];
+    for (const RunNode& node : program().nodes) {
+      if (node.address == address) name = node.name;
+    }
   }
   int breaks;
   {
@@ -224,8 +210,9 @@ void NodeRun::ResendTo(const std::string& address) {
   {
     std::lock_guard lock(mutex_);
     if (state_ != State::kRunning && state_ != State::kFinished) return;
-    for (StackId s = 0; s < route_address_.size(); ++s) {
-      if (route_address_[s] == address) receivers.push_back(s);
+    const std::vector<RunNode>& nodes = program().nodes;
+    for (StackId s = 0; s < stack_node_.size(); ++s) {
+      if (nodes[stack_node_[s]].address == address) receivers.push_back(s);
     }
   }
   for (StackId s : receivers) ResendTo(s);
@@ -239,45 +226,93 @@ void NodeRun::ResendTo(StackId receiver) {
 }
 
 Status NodeRun::Reroute(const wire::Reroute& reroute) {
-  const Program& p = *program_;
-  if (static_cast<size_t>(reroute.routes_size()) != p.stacks.size()) {
-    return InvalidArgumentError(fmt::format("reroute routes {} stacks, the deck has {}",
-                                            reroute.routes_size(), p.stacks.size()));
-  }
-  std::vector<StackId> moved;
-  std::vector<StackId> adopted;
+  std::vector<StackId> moved;    // local ids
+  std::vector<StackId> adopted;  // local ids
+  std::vector<wire::Callback> early;
   Engine* start = nullptr;
   size_t start_index = 0;
   {
     std::lock_guard lock(mutex_);
     // Validated whole before anything changes: a bad reroute leaves the
-    // routes as they were.
-    for (StackId s = 0; s < p.stacks.size(); ++s) {
-      const wire::Route& route = reroute.routes(static_cast<int>(s));
-      if (route.stack() != p.stacks[s].name || route.node().empty() || route.address().empty()) {
-        return InvalidArgumentError(fmt::format("reroute of stack {} is malformed", s + 1));
+    // run as it was.
+    const NodeProgram& before = program();
+    std::shared_ptr<const NodeProgram> extended;
+    if (reroute.has_adopted()) {
+      auto grown = ExtendNodeProgram(before, reroute.adopted());
+      if (!grown.ok()) return grown.status();
+      extended = std::make_shared<const NodeProgram>(std::move(grown).value());
+    }
+    const NodeProgram& after = extended ? *extended : before;
+    struct Move {
+      StackId local;
+      uint32_t node;
+      bool was_mine;
+    };
+    std::vector<Move> moves;
+    size_t given = 0;  // moves that give this node a stack
+    for (const wire::Move& move : reroute.moves()) {
+      if (move.stack() >= after.deck_stacks || move.node() >= after.nodes.size()) {
+        return InvalidArgumentError(fmt::format("reroute moves stack id {} to node #{}: no such {}",
+                                                move.stack(), move.node(),
+                                                move.stack() >= after.deck_stacks ? "stack" : "node"));
       }
-      if (route.node() == route_node_[s] && route.address() == route_address_[s]) continue;
-      if (route_node_[s] == self_name_) {
+      const auto local = after.LocalStack(move.stack());
+      if (!local) {
+        if (move.node() == after.self) {
+          return InvalidArgumentError(fmt::format(
+              "reroute gives stack id {} to node {} without its code", move.stack(),
+              after.nodes[after.self].name));
+        }
+        continue;  // a stack this node does not talk to
+      }
+      const bool was_mine = *local < stack_node_.size() && stack_node_[*local] == after.self;
+      if (was_mine && move.node() != after.self) {
         return InvalidArgumentError(
             fmt::format("reroute moves stack {} away from node {}, which holds it",
-                        p.stacks[s].name, self_name_));
+                        after.program.stacks[*local].name, after.nodes[after.self].name));
       }
+      if (move.node() == after.self && !was_mine) {
+        if (after.stack_node[*local] != after.self) {
+          return InvalidArgumentError(fmt::format(
+              "reroute gives stack {} to node {} without its code",
+              after.program.stacks[*local].name, after.nodes[after.self].name));
+        }
+        ++given;
+      }
+      moves.push_back(Move{*local, move.node(), was_mine});
     }
-    for (StackId s = 0; s < p.stacks.size(); ++s) {
-      const wire::Route& route = reroute.routes(static_cast<int>(s));
-      if (route.node() == route_node_[s] && route.address() == route_address_[s]) continue;
-      moved.push_back(s);
-      route_node_[s] = route.node();
-      route_address_[s] = route.address();
-      if (route.node() == self_name_) adopted.push_back(s);
+    if (extended && extended->Own().size() != before.Own().size() + given) {
+      return InvalidArgumentError(fmt::format(
+          "reroute gives node {} the code of {} stacks and moves {} there",
+          after.nodes[after.self].name, extended->Own().size() - before.Own().size(), given));
+    }
+    if (extended) {
+      programs_.push_back(extended);
+      program_.store(extended.get(), std::memory_order_release);
+      // New to this node: placed as the coordinator says (moves below agree).
+      for (size_t s = stack_node_.size(); s < extended->stack_node.size(); ++s) {
+        stack_node_.push_back(extended->stack_node[s]);
+      }
+      engine_of_.resize(extended->program.stacks.size(), 0);
+      effects_.Extend(extended->program);
+      early.swap(early_);
+    }
+    for (const Move& move : moves) {
+      if (move.node == after.self && !move.was_mine) {
+        adopted.push_back(move.local);
+        moved.push_back(move.local);
+      } else if (stack_node_[move.local] != move.node) {
+        moved.push_back(move.local);
+      }
+      stack_node_[move.local] = move.node;
     }
     if (state_ != State::kAssigned && state_ != State::kRunning && state_ != State::kFinished) {
       return Status::Ok();  // over: nothing to carry on
     }
     if (!adopted.empty()) {
       effects_.Adopt(adopted);
-      engines_.push_back(std::make_unique<Engine>(*program_, adopted, effects_, node_.executor));
+      engines_.push_back(
+          std::make_unique<Engine>(after.program, adopted, effects_, node_.executor));
       for (StackId s : adopted) {
         engine_of_[s] = engines_.size() - 1;
         mine_.push_back(s);
@@ -290,8 +325,10 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
       }
     }
   }
+  const Program& p = program().program;
   {
     std::lock_guard lock(links_mutex_);
+    links_.resize(p.channels.size());
     for (ChannelId c = 0; c < p.channels.size(); ++c) {
       if (std::find(moved.begin(), moved.end(), p.channels[c].to) != moved.end()) links_[c].reset();
     }
@@ -302,22 +339,64 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
   }
   if (start) start->Start([this, start_index] { OnIdle(start_index); });
   for (StackId s : moved) ResendTo(s);
+  for (const wire::Callback& callback : early) {
+    if (Status s = Arrive(callback); !s.ok()) return s;
+  }
   return Status::Ok();
 }
 
 Status NodeRun::OnTableReply(const wire::TableReply& reply) {
-  table_round_trips_.Answered(reply.stack(), node_.metrics);  // before the stack resumes
-  return effects_.OnTableReply(reply.stack(), reply.pc(), reply.value(), reply.lamport());
+  const auto stack = program().LocalStack(reply.stack());
+  if (!stack) {
+    return InvalidArgumentError(
+        fmt::format("table reply for stack id {}, not one of this node's", reply.stack()));
+  }
+  table_round_trips_.Answered(*stack, node_.metrics);  // before the stack resumes
+  return effects_.OnTableReply(*stack, reply.pc(), reply.value(), reply.lamport());
 }
 
 Status NodeRun::Arrive(const wire::Callback& callback) {
-  return effects_.Arrive(callback.channel(), callback.seq(), callback.value(), callback.lamport());
+  const NodeProgram& p = program();
+  const auto channel = p.LocalChannel(callback.channel());
+  if (!channel) {
+    if (callback.channel() >= p.deck_channels) {
+      return InvalidArgumentError(fmt::format("callback on channel id {}: the deck has {}",
+                                              callback.channel(), p.deck_channels));
+    }
+    // Its receiver is on its way here (a Reroute not read yet).
+    std::lock_guard lock(mutex_);
+    if (program().LocalChannel(callback.channel())) {
+      // The Reroute came meanwhile.
+    } else {
+      if (early_.size() >= kMaxEarlyCallbacks) {
+        return InvalidArgumentError(fmt::format(
+            "{} callbacks for channels node {} does not know", early_.size(), node_.name));
+      }
+      early_.push_back(callback);
+      return Status::Ok();
+    }
+  }
+  return effects_.Arrive(*program().LocalChannel(callback.channel()), callback.seq(),
+                         callback.value(), callback.lamport());
 }
 
 Status NodeRun::OnGrant(const wire::Grant& grant) {
   if (!gated_) return InvalidArgumentError("a grant for a run the network shuffles");
-  if (grant.take_in()) return effects_.TakeIn(grant.channel());
-  return effects_.OnTableReply(grant.stack(), grant.pc(), grant.value(), 0);
+  const NodeProgram& p = program();
+  if (grant.take_in()) {
+    const auto channel = p.LocalChannel(grant.channel());
+    if (!channel) {
+      return InvalidArgumentError(
+          fmt::format("grant takes in channel id {}, not one of this node's", grant.channel()));
+    }
+    return effects_.TakeIn(*channel);
+  }
+  const auto stack = p.LocalStack(grant.stack());
+  if (!stack) {
+    return InvalidArgumentError(
+        fmt::format("grant for stack id {}, not one of this node's", grant.stack()));
+  }
+  return effects_.OnTableReply(*stack, grant.pc(), grant.value(), 0);
 }
 
 void NodeRun::SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, uint32_t var,
@@ -329,21 +408,26 @@ void NodeRun::SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, ui
                                            wire::STEP_NOTIFY, wire::STEP_PRINT,  wire::STEP_END};
   static_assert(static_cast<int>(Ask::kEnd) == 5);
   const wire::TableOp op = kOps[static_cast<int>(ask)];
+  // Await and notify name a channel in `var`.
+  const uint32_t global_var =
+      ask == Ask::kAwait || ask == Ask::kNotify ? GlobalChannel(var) : var;
+  const StackId global_stack = GlobalStack(stack);
   SendUpdate(1, [&](wire::RunUpdate& update) {
     wire::TableRequest* request = update.add_table();
-    request->set_stack(stack);
+    request->set_stack(global_stack);
     request->set_pc(pc);
     request->set_op(op);
-    request->set_var(var);
+    request->set_var(global_var);
     request->set_value(value);
     request->set_lamport(lamport);
   });
 }
 
 void NodeRun::ReportArrival(ChannelId channel, uint64_t seq) {
+  const ChannelId global = GlobalChannel(channel);
   SendUpdate(1, [&](wire::RunUpdate& update) {
     wire::Arrival* arrival = update.add_arrived();
-    arrival->set_channel(channel);
+    arrival->set_channel(global);
     arrival->set_seq(seq);
   });
 }
@@ -352,9 +436,11 @@ std::shared_ptr<PeerLink> NodeRun::LinkFor(ChannelId channel) {
   std::string address;
   {
     std::lock_guard lock(mutex_);
-    address = route_address_[program_->channels[channel].to];
+    const NodeProgram& p = program();
+    address = p.nodes[stack_node_[p.program.channels[channel].to]].address;
   }
   std::lock_guard lock(links_mutex_);
+  if (links_.size() <= channel) links_.resize(channel + 1);
   std::shared_ptr<PeerLink>& link = links_[channel];
   if (!link || !link->usable() || link->address() != address) link = node_.peers->Get(address);
   return link;
@@ -363,7 +449,7 @@ std::shared_ptr<PeerLink> NodeRun::LinkFor(ChannelId channel) {
 void NodeRun::SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) {
   std::shared_ptr<PeerLink> link = LinkFor(channel);
   if (!link) return;  // shutting down: the run ends with a fault
-  if (!link->Send(id_, channel, seq, value, lamport)) {
+  if (!link->Send(id_, GlobalChannel(channel), seq, value, lamport)) {
     PeerLost(link->address(), fmt::format("callback stream to {} is closed", link->address()));
   }
 }
@@ -373,11 +459,12 @@ void NodeRun::StackFailed(StackId stack, uint32_t pc, const char* what) {
   // when it takes it; the other stacks go on until then.
   if (!gated_ && !EndAs(State::kFailed)) return;
   node_.log->log(gated_ ? spdlog::level::debug : spdlog::level::info,
-                 "{}: stack {} failed at card {}: {}", Label(), program_->stacks[stack].name,
+                 "{}: stack {} failed at card {}: {}", Label(), program().program.stacks[stack].name,
                  pc + 1, what);
+  const StackId global = GlobalStack(stack);
   SendSeparate([&](wire::RunUpdate& update) {
     wire::StackFailure* failure = update.mutable_failure();
-    failure->set_stack(stack);
+    failure->set_stack(global);
     failure->set_pc(pc);
     failure->set_what(what);
   });
@@ -407,7 +494,7 @@ void NodeRun::OnIdle(size_t index) {
   if (finished) {
     if (node_.metrics) {
       uint64_t cards = 0;
-      for (StackId s : stacks) cards += program_->stacks[s].code.size();
+      for (StackId s : stacks) cards += program().program.stacks[s].code.size();
       node_.metrics->RunFinished(cards);
     }
     SendResults(stacks, engines);
@@ -423,7 +510,7 @@ void NodeRun::SendResults(const std::vector<StackId>& stacks, const std::vector<
     const size_t last = std::min(events.size(), first + kEventsPerMessage);
     SendSeparate([&](wire::RunUpdate& update) {
       update.mutable_events()->Reserve(static_cast<int>(last - first));
-      for (size_t i = first; i < last; ++i) ToWire(events[i], update.add_events());
+      for (size_t i = first; i < last; ++i) ToWire(ToGlobal(events[i]), update.add_events());
     });
   }
   std::vector<size_t> engine_of;
@@ -434,7 +521,7 @@ void NodeRun::SendResults(const std::vector<StackId>& stacks, const std::vector<
   SendSeparate([&](wire::RunUpdate& update) {
     for (StackId s : stacks) {
       wire::StackResult* result = update.add_results();
-      result->set_stack(s);
+      result->set_stack(GlobalStack(s));
       const std::vector<int64_t>& registers = engines[engine_of[s]]->Registers(s);
       result->mutable_registers()->Add(registers.begin(), registers.end());
     }

@@ -21,9 +21,18 @@
 // grows with each break (the receiver drops what it has). If the node there
 // died, the coordinator reroutes its stacks and they go to the new holder.
 //
+// Ids: the run's NodeProgram (common/deck/node_program.h) numbers the
+// stacks and channels this node knows densely; the Engine and RemoteEffects
+// use those local ids, and NodeRun converts to and from the deck's ids at
+// this edge — every wire message in and out (requests, grants, replies,
+// callbacks, arrivals, events, results, failures) goes through it. A
+// callback for a channel the node does not know yet (its receiver is being
+// moved here by a Reroute still on its way) waits until the Reroute comes.
+//
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -35,13 +44,16 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/deck/node_program.h"
 #include "common/deck/program.h"
+#include "common/schedule/step.h"
 #include "common/engine/engine.h"
 #include "common/status/status.h"
 #include "node/node_context.h"
 #include "node/node_metrics.h"
 #include "node/peer_link.h"
 #include "node/remote_effects.h"
+#include "node/run_assignment.h"
 #include "proto/cardflow.pb.h"
 
 namespace cardflow {
@@ -70,10 +82,12 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   static constexpr std::chrono::milliseconds kMaxResendBackoff{1000};
   static constexpr int kMaxBreaks = 12;  // about 7 s of backoff
 
-  // Validates `assign` (INVALID_ARGUMENT naming what is wrong), compiles its
-  // deck, and opens the streams to the peers its stacks send callbacks to.
-  // `node` must outlive the run.
-  static StatusOr<std::shared_ptr<NodeRun>> Create(const wire::Assign& assign, NodeContext& node);
+  // Most callbacks held for channels not known yet (see above).
+  static constexpr size_t kMaxEarlyCallbacks = 1 << 20;
+
+  // Opens the streams to the peers its stacks send callbacks to.
+  // INVALID_ARGUMENT for a run id 0. `node` must outlive the run.
+  static StatusOr<std::shared_ptr<NodeRun>> Create(const RunAssignment& assign, NodeContext& node);
 
   ~NodeRun() override;
   NodeRun(const NodeRun&) = delete;
@@ -106,13 +120,22 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   // Seeded shuffle: the coordinator's go-ahead for one step.
   Status OnGrant(const wire::Grant& grant);
   Status Arrive(const wire::Callback& callback);
-  // Recovery: the run's new routing table. INVALID_ARGUMENT when it does not
-  // fit the deck or takes a stack away from this node.
+  // Recovery: stacks of a dead node moved, maybe here (with their code in
+  // `reroute.adopted`). INVALID_ARGUMENT, with nothing changed, when it does
+  // not fit the run or takes a stack away from this node.
   Status Reroute(const wire::Reroute& reroute);
 
+  // The program as it stands (it grows when this node takes stacks over).
+  // Valid as long as the run.
+  const NodeProgram& program() const { return *program_.load(std::memory_order_acquire); }
+
  private:
-  NodeRun(const wire::Assign& assign, NodeContext& node, std::shared_ptr<const Program> program,
-          std::vector<bool> mine);
+  NodeRun(const RunAssignment& assign, NodeContext& node);
+
+  // The deck's ids of local ones, and the event with the deck's ids.
+  StackId GlobalStack(StackId local) const { return program().stack_global[local]; }
+  ChannelId GlobalChannel(ChannelId local) const { return program().channel_global[local]; }
+  Event ToGlobal(Event event) const;
 
   // RemoteEffects::Transport
   void SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, uint32_t var, int64_t value,
@@ -139,16 +162,20 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
 
   NodeContext& node_;
   const uint64_t id_;
-  const std::string self_name_;  // this node's name in the routes
-  const bool gated_;             // --shuffle seeded: every visible step waits for a Grant
-  const std::shared_ptr<const Program> program_;
+  const bool gated_;  // --shuffle seeded: every visible step waits for a Grant
+  // Every program the run had (the first, then one per Reroute that gave
+  // stacks here): engines made on one keep using it. Guarded by mutex_.
+  std::vector<std::shared_ptr<const NodeProgram>> programs_;
+  std::atomic<const NodeProgram*> program_;  // the last of programs_
   RemoteEffects effects_;
 
   mutable std::mutex mutex_;
   State state_ = State::kAssigned;          // guarded by mutex_
   Updates* updates_ = nullptr;              // guarded by mutex_
-  std::vector<std::string> route_node_;     // by StackId; guarded by mutex_
-  std::vector<std::string> route_address_;  // by StackId; guarded by mutex_
+  // By local StackId: index into program().nodes of where it runs now.
+  std::vector<uint32_t> stack_node_;  // guarded by mutex_
+  // Callbacks for channels not known yet; guarded by mutex_.
+  std::vector<wire::Callback> early_;
   std::vector<StackId> mine_;               // the stacks held here; guarded by mutex_
   // Engines in the order they were made (the first runs the assigned
   // stacks, each later one the stacks of one Reroute); destroyed with the

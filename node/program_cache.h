@@ -1,7 +1,8 @@
-// ProgramCache: the compiled Programs of the decks this node was assigned
-// lately. Every run carries its deck's text; compiling it once per node
-// rather than once per run keeps a batch of 500 runs cheap. LoadDeck is
-// deterministic, so a cached Program is the one the coordinator compiled.
+// ProgramCache: the NodePrograms this node was assigned lately, by their
+// key (the SHA-256 of their wire bytes, Assign.program_key). A run's
+// Assign names its program by key and carries the program only when the
+// coordinator believes this node has not got it, so the assignment of a run
+// on a warm node is a few dozen bytes whatever the deck's size.
 //
 // Thread-safe.
 #pragma once
@@ -13,27 +14,25 @@
 #include <string_view>
 
 #include "common/base/mutex.h"
-#include "common/deck/program.h"
-#include "common/status/status.h"
+#include "common/deck/node_program.h"
 
 namespace cardflow {
 
 class ProgramCache {
  public:
+  // Keeps the `capacity` programs used last.
   explicit ProgramCache(size_t capacity = 8) : capacity_(capacity) {}
 
-  // The Program of LoadDeck(text, name, ordering); INVALID_ARGUMENT with the
-  // deck's diagnostics when it does not load. The Program stays valid as
+  // The program stored under `key`, or null. The program stays valid as
   // long as the returned pointer.
-  StatusOr<std::shared_ptr<const Program>> Get(std::string_view text, std::string_view name,
-                                               Ordering ordering) EXCLUDES(mutex_);
+  std::shared_ptr<const NodeProgram> Find(std::string_view key) EXCLUDES(mutex_);
+  // Stores `program` under `key` (replacing what was there).
+  void Put(std::string_view key, std::shared_ptr<const NodeProgram> program) EXCLUDES(mutex_);
 
  private:
   struct Entry {
-    std::string text;
-    std::string name;
-    Ordering ordering;
-    std::shared_ptr<const Program> program;
+    std::string key;
+    std::shared_ptr<const NodeProgram> program;
   };
 
   const size_t capacity_;

@@ -9,13 +9,16 @@ namespace cardflow {
 
 RemoteEffects::RemoteEffects(const Program& program, Ordering ordering, std::vector<bool> mine,
                              Transport& transport, EventObserver observer, bool gated)
-    : program_(program),
+    : program_(&program),
       ordering_(ordering),
       gated_(gated),
       transport_(transport),
       observer_(std::move(observer)),
       mine_(std::move(mine)),
-      stacks_(program.stacks.size()),
+      // Own stacks only (a node's stacks come first in its program): peers
+      // never take a step here.
+      stacks_(static_cast<size_t>(std::find(mine_.rbegin(), mine_.rend(), true).base() -
+                                  mine_.begin())),
       inboxes_(program.channels.size()),
       sent_(program.channels.size()) {}
 
@@ -114,7 +117,7 @@ void RemoteEffects::Decide(Continuation k, uint32_t pc, ChannelId channel, bool 
   Inbox& inbox = inboxes_[channel];
   if (!take) {
     // The await goes on without the callback.
-    Record(Event::Await(channel, program_.channels[channel], pc, 0, 0, ++stacks_[k.stack()].clock));
+    Record(Event::Await(channel, program().channels[channel], pc, 0, 0, ++stacks_[k.stack()].clock));
     wakeup.k = k;
     return;
   }
@@ -133,7 +136,7 @@ void RemoteEffects::Notify(Continuation k, uint32_t pc, ChannelId channel, int64
 }
 
 void RemoteEffects::DoNotify(Continuation k, uint32_t pc, ChannelId channel, int64_t value) {
-  const Channel& ends = program_.channels[channel];
+  const Channel& ends = program().channels[channel];
   Wakeup receiver;
   uint64_t seq;
   uint64_t lamport;
@@ -201,7 +204,7 @@ void RemoteEffects::ArriveLocked(ChannelId channel, uint64_t seq, int64_t value,
 void RemoteEffects::InboxLocked(ChannelId channel, uint64_t seq, int64_t value,
                                 uint64_t send_lamport, Wakeup& wakeup) {
   Inbox& inbox = inboxes_[channel];
-  const Channel& ends = program_.channels[channel];
+  const Channel& ends = program().channels[channel];
   inbox.last_lamport = std::max(inbox.last_lamport, send_lamport) + 1;
   inbox.messages.push_back(Message{value, seq, inbox.last_lamport});
   Record(Event::Arrive(channel, ends, seq, value, inbox.last_lamport));
@@ -248,7 +251,7 @@ int64_t RemoteEffects::Consume(StackId stack, uint32_t pc, ChannelId channel) {
   inbox.messages.pop_front();
   uint64_t& clock = stacks_[stack].clock;
   clock = std::max(clock, message.lamport) + 1;
-  Record(Event::Await(channel, program_.channels[channel], pc, message.seq, message.value, clock));
+  Record(Event::Await(channel, program().channels[channel], pc, message.seq, message.value, clock));
   return message.value;
 }
 
@@ -269,7 +272,7 @@ void RemoteEffects::PrintLocked(StackId stack, uint32_t pc, int64_t value) {
 // stack's end is a step the coordinator takes.
 void RemoteEffects::Done(StackId stack) {
   if (!gated_) return;
-  transport_.SendRequest(stack, static_cast<uint32_t>(program_.stacks[stack].code.size()),
+  transport_.SendRequest(stack, static_cast<uint32_t>(program().stacks[stack].code.size()),
                          Ask::kEnd, 0, 0, 0);
 }
 
@@ -283,10 +286,11 @@ void RemoteEffects::Adopt(const std::vector<StackId>& stacks) {
     std::lock_guard lock(mutex_);
     for (StackId s : stacks) {
       mine_[s] = true;
+      if (stacks_.size() <= s) stacks_.resize(s + 1);
       stacks_[s] = StackState{};
     }
-    for (ChannelId c = 0; c < program_.channels.size(); ++c) {
-      const Channel& ends = program_.channels[c];
+    for (ChannelId c = 0; c < program().channels.size(); ++c) {
+      const Channel& ends = program().channels[c];
       if (!mine_[ends.from] || std::find(stacks.begin(), stacks.end(), ends.to) == stacks.end()) {
         continue;
       }
@@ -300,11 +304,19 @@ void RemoteEffects::Adopt(const std::vector<StackId>& stacks) {
   for (Wakeup& w : wakeups) w.Run();
 }
 
+void RemoteEffects::Extend(const Program& program) {
+  std::lock_guard lock(mutex_);
+  program_.store(&program, std::memory_order_release);
+  mine_.resize(program.stacks.size(), false);
+  inboxes_.resize(program.channels.size());
+  sent_.resize(program.channels.size());
+}
+
 std::vector<RemoteEffects::SentCallback> RemoteEffects::SentTo(StackId receiver) const {
   std::vector<SentCallback> out;
   std::lock_guard lock(mutex_);
-  for (ChannelId c = 0; c < program_.channels.size(); ++c) {
-    if (program_.channels[c].to != receiver) continue;
+  for (ChannelId c = 0; c < program().channels.size(); ++c) {
+    if (program().channels[c].to != receiver) continue;
     const std::vector<Early>& sent = sent_[c];
     for (uint64_t i = 0; i < sent.size(); ++i) {
       out.push_back(SentCallback{c, i + 1, sent[i].value, sent[i].lamport});

@@ -40,6 +40,7 @@
 // and Transport are called outside the internal lock.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -126,6 +127,11 @@ class RemoteEffects final : public Effects {
   // Gated: reports what was held and not yet reported. Call without locks
   // the transport takes.
   void FlushArrivals();
+  // Recovery: the node's program grew (NodeProgram::Extended keeps the ids
+  // of the old one and appends): tables grow to `program`, which must
+  // outlive this object as the first one must. The old program stays in
+  // use by the engines made on it.
+  void Extend(const Program& program);
 
   struct SentCallback {
     ChannelId channel = 0;
@@ -214,7 +220,9 @@ class RemoteEffects final : public Effects {
   // `channel`'s inbox (parking until it arrives) or go on without.
   void Decide(Continuation k, uint32_t pc, ChannelId channel, bool take, Wakeup& wakeup);
 
-  const Program& program_;
+  const Program& program() const { return *program_.load(std::memory_order_acquire); }
+
+  std::atomic<const Program*> program_;  // the last given; each extends the one before
   const Ordering ordering_;
   const bool gated_;
   Transport& transport_;
@@ -222,7 +230,8 @@ class RemoteEffects final : public Effects {
 
   mutable std::mutex mutex_;
   std::vector<bool> mine_;          // by StackId; guarded by mutex_
-  std::vector<StackState> stacks_;  // by StackId; guarded by mutex_
+  // By StackId, up to the last stack here; guarded by mutex_.
+  std::vector<StackState> stacks_;
   std::vector<Inbox> inboxes_;      // by ChannelId; guarded by mutex_
   // Every callback sent on each channel by a stack here, seq = index + 1;
   // by ChannelId; guarded by mutex_.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "node/node_metrics.h"
 #include "proto/grpc_status.h"
 #include "proto/protocol.h"
 #include "proto/raw_message.h"
@@ -78,7 +79,15 @@ Status RunStream::Assign(const wire::Assign& assign) {
   if (node_.draining.load()) {
     return UnavailableError(fmt::format("node {} is shutting down", node_.name));
   }
-  auto created = NodeRun::Create(assign, node_);
+  auto resolved = ResolveAssign(assign, node_.programs);
+  if (!resolved.ok()) return resolved.status();
+  if (!resolved->program) {
+    // Not cached here (evicted, or this node restarted): ask for it.
+    node_.log->debug("run {:016x}: program not cached, asking for it", assign.run_id());
+    outbox_.AddSeparate([](wire::RunUpdate& update) { update.set_missing_program(true); });
+    return Status::Ok();
+  }
+  auto created = NodeRun::Create(*resolved, node_);
   if (!created.ok()) return created.status();
   std::shared_ptr<NodeRun> run = std::move(created).value();
   {
@@ -94,8 +103,10 @@ Status RunStream::Assign(const wire::Assign& assign) {
     registered_ = true;
   }
   run->Attach(this);
-  node_.log->debug("{}: assigned (deck {}, ordering {})", run->Label(), assign.deck_name(),
-                   assign.ordering() == wire::ORDERING_NONE ? "none" : "callbacks");
+  node_.log->debug("{}: assigned (deck {}, ordering {}, {} stacks here)", run->Label(),
+                   assign.deck_name(), assign.ordering() == wire::ORDERING_NONE ? "none" : "callbacks",
+                   run->program().Own().size());
+  if (node_.metrics) node_.metrics->Assigned(assign.ByteSizeLong(), assign.program().empty());
   outbox_.AddSeparate([](wire::RunUpdate& update) { update.set_ready(true); });
   return Status::Ok();
 }

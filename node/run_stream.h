@@ -2,8 +2,8 @@
 // the coordinator's RunControl messages into a NodeRun's life and carries
 // the run's RunUpdates back.
 //
-// Never blocks in a reaction: compiling the deck (once per deck, cached) is
-// the longest thing it does. A malformed message (bytes that are not a
+// Never blocks in a reaction: checking a new NodeProgram (once per program,
+// cached by key) is the longest thing it does. A malformed message (bytes that are not a
 // RunControl, a missing protocol version, anything but an assign first) or
 // one out of order (a second assign, a start twice) finishes the call with
 // INVALID_ARGUMENT (FAILED_PRECONDITION for a start that comes twice, or
@@ -43,6 +43,8 @@ class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::B
   bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill) override;
 
   Status Handle(const wire::RunControl& control);
+  // Creates the run, or — its program not cached — asks for the program
+  // (RunUpdate.missing_program) and waits for the next Assign.
   Status Assign(const wire::Assign& assign);
   // Finishes the call with `status` once every queued update is written.
   void End(const grpc::Status& status);

@@ -9,7 +9,7 @@
 
 namespace cardflow {
 
-inline constexpr uint32_t kProtocolVersion = 1;
+inline constexpr uint32_t kProtocolVersion = 2;
 
 // OK when `protocol` is kProtocolVersion. A missing version (0) is a
 // malformed message: INVALID_ARGUMENT. Any other version: FAILED_PRECONDITION

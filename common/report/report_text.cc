@@ -139,6 +139,23 @@ std::string ReportVerdict(const Report& report) {
   return verdict;
 }
 
+namespace {
+
+// A witness schedule as the text report shows it: whole up to
+// kMaxWitnessChars, else its first steps and how many there are (a ring of
+// 100,000 stacks has 400,000 steps; the JSON report keeps them all).
+constexpr size_t kMaxWitnessChars = 160;
+
+std::string WitnessText(const std::string& schedule) {
+  if (schedule.size() <= kMaxWitnessChars) return schedule;
+  const size_t cut = schedule.rfind(' ', kMaxWitnessChars);
+  const size_t steps = static_cast<size_t>(std::count(schedule.begin(), schedule.end(), ' ')) + 1;
+  return schedule.substr(0, cut) + " ... (" + std::to_string(steps) +
+         " steps: --format json has them all)";
+}
+
+}  // namespace
+
 std::string ReportToText(const Report& report) {
   std::string out = report.deck + " · ordering " + OrderingName(report.ordering) + " · " +
                     RunsAndSeeds(report) + " · placement " + PlacementText(report) + "\n";
@@ -155,8 +172,8 @@ std::string ReportToText(const Report& report) {
                  "FILE):\n";
     for (size_t i = 0; i < witnesses; ++i) {
       const OutcomeCount& o = report.outcomes[i];
-      out +=
-          "  " + Values(report, o) + "  seed " + std::to_string(o.seed) + ": " + o.schedule + "\n";
+      out += "  " + Values(report, o) + "  seed " + std::to_string(o.seed) + ": " +
+             WitnessText(o.schedule) + "\n";
     }
     out += "\n";
   }

@@ -16,6 +16,7 @@
 #include "coordinator/cluster/placement.h"
 #include "coordinator/cluster/run_table.h"
 #include "proto/convert.h"
+#include "proto/program_wire.h"
 #include "proto/protocol.h"
 
 namespace cardflow {
@@ -55,10 +56,10 @@ class ClusterRun final : private NodeCall::Owner {
         executor_(std::move(executor)),
         done_(std::move(done)),
         table_(program_),
-        stack_node_(plan.stack_node),
         held_(plan.held),
         alive_(plan.participants.size(), true),
         ready_(plan.participants.size(), false),
+        asked_program_(plan.participants.size(), false),
         registers_(program_.stacks.size()),
         have_result_(program_.stacks.size(), false),
         reported_(plan.participants.size(), false),
@@ -90,33 +91,23 @@ class ClusterRun final : private NodeCall::Owner {
     std::lock_guard lock(mutex_);
     const auto deadline = std::chrono::system_clock::now() + plan_.run_timeout;
     for (size_t i = 0; i < calls_.size(); ++i) {
-      const NodeAddress& node = plan_.connections->node(plan_.participants[i]);
+      const bool with_program =
+          plan_.connections->FirstSend(plan_.participants[i], plan_.program_keys[i]);
       calls_[i]->Start(plan_.connections->raw_stub(plan_.participants[i]), deadline,
-                       [&](wire::RunControl& control) { FillAssign(node, control); });
+                       [&](wire::RunControl& control) { FillAssign(i, with_program, control); });
     }
   }
 
  private:
-  void FillAssign(const NodeAddress& node, wire::RunControl& control) const {
+  void FillAssign(size_t index, bool with_program, wire::RunControl& control) const {
     wire::Assign* assign = control.mutable_assign();
     assign->set_run_id(run_id_);
-    assign->set_node(node.name);
     assign->set_deck_name(program_.file);
-    assign->set_deck_text(plan_.deck_text);
     assign->set_ordering(ToWire(plan_.ordering));
     assign->set_seed(seed_);
     assign->set_shuffle(ToWire(plan_.shuffle));
-    FillRoutes(*assign->mutable_routes());
-  }
-
-  // Unlocked only before the calls start.
-  void FillRoutes(google::protobuf::RepeatedPtrField<wire::Route>& routes) const {
-    for (StackId s = 0; s < program_.stacks.size(); ++s) {
-      wire::Route* route = routes.Add();
-      route->set_stack(program_.stacks[s].name);
-      route->set_node(plan_.connections->node(stack_node_[s]).name);
-      route->set_address(plan_.connections->route_address(stack_node_[s]));
-    }
+    assign->set_program_key(plan_.program_keys[index]);
+    if (with_program) assign->set_program(plan_.program_bytes[index]);
   }
 
   // "run 0123456789abcdef (seed 8)": the id is what the nodes' logs say.
@@ -131,6 +122,14 @@ class ClusterRun final : private NodeCall::Owner {
     if (ended_ || !alive_[index]) return;  // a node given up for dead may still talk
     if (Status s = CheckProtocol(update.protocol(), "RunUpdate"); !s.ok()) {
       return Fault(index, s.message());
+    }
+    if (update.missing_program()) {
+      if (ready_[index] || asked_program_[index]) {
+        return Fault(index, "asked for its program after it had it");
+      }
+      asked_program_[index] = true;
+      calls_[index]->Send(0, [&](wire::RunControl& control) { FillAssign(index, true, control); });
+      return;
     }
     if (update.ready()) {
       ready_[index] = true;
@@ -230,13 +229,14 @@ class ClusterRun final : private NodeCall::Owner {
       return false;
     }
     const std::string& to = Node(target).name;
+    std::vector<StackId> adopted;
     for (StackId s = 0; s < program_.stacks.size(); ++s) {
       if (!held_[index][s]) continue;
+      adopted.push_back(s);
       held_[index][s] = false;
       held_[target][s] = true;
       holder_[s] = target;
       if (scheduler_) scheduler_->Forget(s);
-      stack_node_[s] = plan_.participants[target];
       have_result_[s] = false;
       registers_[s].clear();
       moved_.push_back(MovedStack{program_.stacks[s].name, Node(index).name, to});
@@ -249,10 +249,20 @@ class ClusterRun final : private NodeCall::Owner {
       spdlog::warn("{}; stack{} {} start{} over on node {}", why, stacks.size() == 1 ? "" : "s",
                    fmt::join(stacks, ", "), stacks.size() == 1 ? "s" : "", to);
     }
+    std::vector<uint32_t> holder(holder_.begin(), holder_.end());
     for (size_t i = 0; i < calls_.size(); ++i) {
       if (!alive_[i]) continue;
       calls_[i]->Send(0, [&](wire::RunControl& control) {
-        FillRoutes(*control.mutable_reroute()->mutable_routes());
+        wire::Reroute* reroute = control.mutable_reroute();
+        for (StackId s : adopted) {
+          wire::Move* move = reroute->add_moves();
+          move->set_stack(s);
+          move->set_node(static_cast<uint32_t>(target));
+        }
+        if (i == target) {
+          *reroute->mutable_adopted() = AdoptedToWire(program_, holder, plan_.nodes,
+                                                      static_cast<uint32_t>(target), adopted);
+        }
       });
     }
     StartIfReady();  // the dead node may have been the last one not ready
@@ -523,10 +533,10 @@ class ClusterRun final : private NodeCall::Owner {
   std::mutex mutex_;
   // Where the stacks are now: the plan's placement until recovery moves
   // some. By StackId / per participant; guarded by mutex_.
-  std::vector<size_t> stack_node_;
   std::vector<std::vector<bool>> held_;
   std::vector<bool> alive_;                      // per participant; guarded by mutex_
   std::vector<bool> ready_;                      // per participant; guarded by mutex_
+  std::vector<bool> asked_program_;              // per participant: sent missing_program; guarded by mutex_
   bool started_ = false;                         // guarded by mutex_
   std::vector<std::vector<int64_t>> registers_;  // by StackId; guarded by mutex_
   std::vector<bool> have_result_;                // by StackId; guarded by mutex_

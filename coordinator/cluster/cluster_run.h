@@ -51,6 +51,7 @@
 #include <string>
 #include <vector>
 
+#include "common/deck/node_program.h"
 #include "common/deck/program.h"
 #include "common/report/run_result.h"
 #include "common/schedule/step.h"
@@ -80,7 +81,13 @@ class RecoveryLog {
 // What every run of one RunCluster call shares. Must outlive its runs.
 struct RunPlan {
   const Program* program = nullptr;
-  std::string deck_text;
+  // Per participant: its NodeProgram (proto/program_wire.h) as wire bytes,
+  // and their SHA-256. An Assign carries the key, and the bytes only the
+  // first time the node is sent them (NodeConnections::FirstSend) or when
+  // it says it has not got them (RunUpdate.missing_program).
+  std::vector<std::string> program_bytes;
+  std::vector<std::string> program_keys;
+  std::vector<RunNode> nodes;  // the participants, as the NodePrograms list them
   Ordering ordering = Ordering::kCallbacks;
   const NodeConnections* connections = nullptr;
   std::vector<size_t> stack_node;       // node index of each stack

@@ -19,6 +19,13 @@ NodeConnections::NodeConnections(std::vector<NodeAddress> nodes, const LinkSecur
     raw_stubs_.push_back(std::make_unique<grpc::GenericStub>(channel));
     route_addresses_.push_back(node.address);
   }
+  MutexLock lock(sent_mutex_);
+  sent_.resize(nodes_.size());
+}
+
+bool NodeConnections::FirstSend(size_t i, const std::string& key) const {
+  MutexLock lock(sent_mutex_);
+  return sent_[i].insert(key).second;
 }
 
 namespace {

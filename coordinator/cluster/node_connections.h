@@ -8,10 +8,12 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/base/mutex.h"
 #include "common/status/status.h"
 #include "coordinator/cluster/cluster_observer.h"
 #include "coordinator/cluster/cluster_options.h"
@@ -55,6 +57,10 @@ class NodeConnections {
   // The index of the node named `name`, or size().
   size_t Find(const std::string& name) const;
   ClusterObserver* observer() const { return observer_; }
+  // Whether node i is sent the program `key` names for the first time by
+  // this coordinator (true once per node and key): the Assign then carries
+  // the program itself, else only its key.
+  bool FirstSend(size_t i, const std::string& key) const EXCLUDES(sent_mutex_);
 
  private:
   // Why node i did not answer a ping that failed with `status`.
@@ -66,6 +72,9 @@ class NodeConnections {
   std::vector<std::unique_ptr<grpc::GenericStub>> raw_stubs_;
   std::vector<std::string> route_addresses_;  // written by Probe only
   ClusterObserver* const observer_;
+  mutable Mutex sent_mutex_;
+  // Per node: the program keys sent to it.
+  mutable std::vector<std::set<std::string>> sent_ GUARDED_BY(sent_mutex_);
 };
 
 }  // namespace cardflow

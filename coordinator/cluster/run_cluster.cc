@@ -16,6 +16,7 @@
 #include "coordinator/cluster/loopback.h"
 #include "coordinator/cluster/node_connections.h"
 #include "coordinator/cluster/placement.h"
+#include "proto/program_wire.h"
 
 namespace cardflow {
 
@@ -41,8 +42,7 @@ Status CheckNodes(const std::vector<NodeAddress>& nodes) {
   return Status::Ok();
 }
 
-RunPlan MakePlan(const Program& program, const StepPlan& steps, const std::string& deck_text,
-                 const ClusterOptions& options, const NodeConnections& connections,
+RunPlan MakePlan(const Program& program, const StepPlan& steps, const ClusterOptions& options, const NodeConnections& connections,
                  const std::vector<std::string>& placement, RecoveryLog* recovery_log) {
   RunPlan plan;
   plan.program = &program;
@@ -50,7 +50,6 @@ RunPlan MakePlan(const Program& program, const StepPlan& steps, const std::strin
   plan.shuffle = options.shuffle;
   plan.prefix = options.prefix;
   plan.recovery_log = recovery_log;
-  plan.deck_text = deck_text;
   plan.ordering = options.ordering;
   plan.connections = &connections;
   plan.run_timeout = options.run_timeout;
@@ -66,6 +65,23 @@ RunPlan MakePlan(const Program& program, const StepPlan& steps, const std::strin
     std::vector<bool> held(program.stacks.size());
     for (StackId s = 0; s < program.stacks.size(); ++s) held[s] = plan.stack_node[s] == n;
     plan.held.push_back(std::move(held));
+    plan.nodes.push_back(RunNode{connections.node(n).name, connections.route_address(n)});
+  }
+  // Each participant's program, built once for every run of the plan.
+  std::vector<uint32_t> participant(connections.size(), 0);
+  for (size_t i = 0; i < plan.participants.size(); ++i) {
+    participant[plan.participants[i]] = static_cast<uint32_t>(i);
+  }
+  std::vector<uint32_t> stack_participant(program.stacks.size());
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    stack_participant[s] = participant[plan.stack_node[s]];
+  }
+  for (size_t i = 0; i < plan.participants.size(); ++i) {
+    std::string bytes;
+    NodeProgramToWire(program, stack_participant, plan.nodes, static_cast<uint32_t>(i))
+        .SerializeToString(&bytes);
+    plan.program_keys.push_back(ProgramKey(bytes));
+    plan.program_bytes.push_back(std::move(bytes));
   }
   return plan;
 }
@@ -107,7 +123,7 @@ uint64_t RunIdBase() {
 
 }  // namespace
 
-StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text,
+StatusOr<Report> RunCluster(const Program& program, const std::string& /*deck_text*/,
                             const ClusterOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<LoopbackCluster> loopback;
@@ -137,7 +153,7 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
   std::map<std::vector<bool>, std::vector<MovedStack>> plan_moves;  // guarded by mutex
   std::vector<bool> dead(connections.size(), false);                // guarded by mutex
   plans[dead] = std::make_unique<RunPlan>(
-      MakePlan(program, step_plan, deck_text, options, connections, *placement, &recovery_log));
+      MakePlan(program, step_plan, options, connections, *placement, &recovery_log));
   // "A: y -> x": stacks moved during a run, and placed elsewhere for the
   // runs started while their node was down. Guarded by mutex.
   std::set<std::string> moved;
@@ -218,7 +234,7 @@ StatusOr<Report> RunCluster(const Program& program, const std::string& deck_text
           return;
         }
         slot = std::make_unique<RunPlan>(
-            MakePlan(program, step_plan, deck_text, options, connections, *avoided, &recovery_log));
+            MakePlan(program, step_plan, options, connections, *avoided, &recovery_log));
         plan_moves[dead] = std::move(moves);
       }
       note_moves(plan_moves[dead], replaced);

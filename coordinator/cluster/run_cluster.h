@@ -17,9 +17,11 @@
 namespace cardflow {
 
 // Runs `program` options.runs times on the nodes (or on options.loopback
-// in-process nodes). `deck_text` is the text `program` was compiled from:
-// each node compiles it again (with LoadDeck(deck_text, program.file,
-// options.ordering)) and gets the same Program.
+// in-process nodes). Each node gets only its NodeProgram (the code of its
+// stacks and where their channels lead: proto/program_wire.h), once per
+// node and placement, then by key. `deck_text`, the text `program` was
+// compiled from, is not sent; it stays in the signature for the callers
+// that have it at hand.
 //
 // Errors, before any run: INVALID_ARGUMENT for bad placement or node lists
 // (exit status 2); UNAVAILABLE naming the node and its address when a node

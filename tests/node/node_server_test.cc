@@ -6,9 +6,13 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "proto/cardflow.grpc.pb.h"
 #include "proto/channel_settings.h"
+#include "proto/program_wire.h"
 #include "proto/protocol.h"
+#include "tests/local/deck_fixture.h"
 #include "tests/node/cluster_decks.h"
 #include "tests/node/raw_call.h"
 
@@ -47,20 +51,26 @@ class NodeServerTest : public ::testing::Test {
     return stream->Finish();
   }
 
-  static wire::RunControl Assign(const std::string& deck, std::vector<std::string> stacks) {
+  // An assign of `deck` to X (this node) whose stacks `on_x` run on X and
+  // the others on Y, carrying its program.
+  static wire::RunControl Assign(const std::string& deck, std::vector<std::string> on_x) {
+    const Program program = testing::MustLoad(deck);
+    std::vector<uint32_t> stack_node;
+    for (const StackProgram& stack : program.stacks) {
+      stack_node.push_back(std::find(on_x.begin(), on_x.end(), stack.name) == on_x.end() ? 1 : 0);
+    }
+    const std::vector<RunNode> nodes = {{"X", "127.0.0.1:1"}, {"Y", "127.0.0.1:2"}};
+    return AssignProgram(NodeProgramToWire(program, stack_node, nodes, 0));
+  }
+
+  static wire::RunControl AssignProgram(const wire::NodeProgram& program) {
     wire::RunControl control;
     control.set_protocol(kProtocolVersion);
     wire::Assign* assign = control.mutable_assign();
     assign->set_run_id(42);
-    assign->set_node("X");
     assign->set_deck_name("t.deck");
-    assign->set_deck_text(deck);
-    for (const std::string& stack : stacks) {
-      wire::Route* route = assign->add_routes();
-      route->set_stack(stack);
-      route->set_node("X");
-      route->set_address("127.0.0.1:1");
-    }
+    program.SerializeToString(assign->mutable_program());
+    assign->set_program_key(ProgramKey(assign->program()));
     return control;
   }
 
@@ -130,13 +140,22 @@ TEST_F(NodeServerTest, MalformedRunCallsGetInvalidArgumentWithAMessage) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("must assign"), std::string::npos);
 
-  status = RunCall({Assign("stack A:\n    bogus 1\n", {"A"})});
+  wire::RunControl bad = Assign(testing::kTransferDeck, {"A", "B"});
+  bad.mutable_assign()->set_program("not a program");
+  bad.mutable_assign()->clear_program_key();
+  status = RunCall({bad});
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(status.error_message().find("does not load"), std::string::npos);
+  EXPECT_EQ(status.error_message(), "assign's program is not a NodeProgram");
 
-  status = RunCall({Assign(testing::kTransferDeck, {"A"})});
+  status = RunCall({Assign(testing::kTransferDeck, {})});
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(status.error_message().find("routes 1 stacks"), std::string::npos);
+  EXPECT_EQ(status.error_message(), "node program: no stack runs on node X");
+
+  bad = Assign(testing::kTransferDeck, {"A", "B"});
+  bad.mutable_assign()->set_program_key(std::string(32, 'k'));
+  status = RunCall({bad});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "assign's program_key is not the SHA-256 of its program");
 
   wire::RunControl reply;
   reply.set_protocol(kProtocolVersion);
@@ -147,6 +166,46 @@ TEST_F(NodeServerTest, MalformedRunCallsGetInvalidArgumentWithAMessage) {
   EXPECT_TRUE(ready);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("asked nothing"), std::string::npos);
+}
+
+TEST_F(NodeServerTest, AProgramNamedByAKeyItHasNotGotIsAskedFor) {
+  wire::RunControl by_key = Assign(testing::kTransferDeck, {"A", "B"});
+  by_key.mutable_assign()->clear_program();
+  grpc::ClientContext context;
+  SetDeadline(context);
+  auto stream = stub_->Run(&context);
+  ASSERT_TRUE(stream->Write(by_key));
+  wire::RunUpdate update;
+  ASSERT_TRUE(stream->Read(&update));
+  EXPECT_TRUE(update.missing_program());
+  EXPECT_FALSE(update.ready());
+  // The same assign with the program: the run is created; the next run of
+  // that program on this node needs only the key.
+  ASSERT_TRUE(stream->Write(Assign(testing::kTransferDeck, {"A", "B"})));
+  ASSERT_TRUE(stream->Read(&update));
+  EXPECT_TRUE(update.ready());
+  stream->WritesDone();
+  while (stream->Read(&update)) {
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+
+  by_key.mutable_assign()->set_run_id(43);
+  bool ready = false;
+  EXPECT_TRUE(RunCall({by_key}, &ready).ok());
+  EXPECT_TRUE(ready);
+}
+
+TEST_F(NodeServerTest, AProgramWhoseCardsDoNotFitIsRefusedSayingWhere) {
+  const Program program = testing::MustLoad(testing::kTransferDeck);
+  wire::NodeProgram wire =
+      NodeProgramToWire(program, {0, 0}, {{"X", "127.0.0.1:1"}}, 0);
+  wire.mutable_stacks(0)->mutable_code(0)->set_reg(99);
+  wire.mutable_stacks(0)->mutable_code(0)->set_has_reg(true);
+  const grpc::Status status = RunCall({AssignProgram(wire)});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("node program: card 1 of stack A names register #99"),
+            std::string::npos)
+      << status.error_message();
 }
 
 TEST_F(NodeServerTest, AnAssignedRunThatIsNeverStartedEndsCleanly) {

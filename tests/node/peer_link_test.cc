@@ -121,7 +121,7 @@ INSTANTIATE_TEST_SUITE_P(
                       MalformedAck{0, 1, grpc::StatusCode::INVALID_ARGUMENT,
                                    "CallbackAck carries no protocol version"},
                       MalformedAck{kProtocolVersion + 1, 1, grpc::StatusCode::FAILED_PRECONDITION,
-                                   "CallbackAck speaks protocol 2, this program speaks 1"}));
+                                   "CallbackAck speaks protocol 3, this program speaks 2"}));
 
 }  // namespace
 }  // namespace cardflow

@@ -284,6 +284,21 @@ TEST(ReportTextTest, NoCompletedRunSaysSo) {
   EXPECT_EQ(ReportVerdict(r), "FAIL: 200/200 runs stopped on a run error");
 }
 
+// A witness of a big deck (a ring of 100,000 stacks has 400,000 steps) is
+// shortened in the text, which says how many steps it has; the JSON keeps it.
+TEST(ReportTextTest, LongWitnessesAreShortenedSayingHowLong) {
+  Report r = SpecExample();
+  std::string schedule;
+  for (int i = 0; i < 1000; ++i) schedule += (i ? " S" : "S") + std::to_string(i);
+  r.outcomes.front().schedule = schedule;
+  const std::string text = ReportToText(r);
+  EXPECT_EQ(text.find("S999"), std::string::npos) << text;
+  EXPECT_NE(text.find(": S0 S1 S2 "), std::string::npos) << text;
+  EXPECT_NE(text.find(" ... (1000 steps: --format json has them all)\n"), std::string::npos)
+      << text;
+  EXPECT_NE(ReportToJson(r).find("S999"), std::string::npos);
+}
+
 // Under the network shuffle a seed does not fix the order: the text says
 // so, and points to the witness schedules instead of to the seed.
 TEST(ReportTextTest, NetworkOrderSaysTheSeedDoesNotFixIt) {

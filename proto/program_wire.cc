@@ -1,0 +1,302 @@
+#include "proto/program_wire.h"
+
+#include <fmt/format.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+
+namespace cardflow {
+
+namespace {
+
+// Most registers one stack may declare on the wire (a deck has far fewer).
+constexpr uint32_t kMaxRegisters = 1u << 16;
+
+void CardToWire(const Instr& instr, wire::Card* out) {
+  out->set_op(static_cast<uint32_t>(instr.op));
+  if (instr.has_reg) {
+    out->set_has_reg(true);
+    out->set_reg(instr.reg);
+  }
+  if (instr.value.is_register) {
+    out->set_value_is_register(true);
+    out->set_value_reg(instr.value.reg);
+  } else {
+    out->set_literal(instr.value.literal);
+  }
+  if (instr.op == Op::kRead || instr.op == Op::kWrite) out->set_var(instr.var);
+  if (instr.op == Op::kNotify || instr.op == Op::kAwait) {
+    out->set_peer(instr.peer);
+    out->set_channel(instr.channel);
+  }
+}
+
+void StackToWire(const Program& program, StackId s, uint32_t node, bool with_code,
+                 wire::NodeProgram& out) {
+  const StackProgram& stack = program.stacks[s];
+  wire::StackCode* code = out.add_stacks();
+  code->set_stack(s);
+  code->set_name(stack.name);
+  code->set_node(node);
+  if (!with_code) return;
+  code->set_registers(static_cast<uint32_t>(stack.registers.size()));
+  code->mutable_code()->Reserve(static_cast<int>(stack.code.size()));
+  for (const Instr& instr : stack.code) CardToWire(instr, code->add_code());
+}
+
+// Header, the stacks in `mine` with code, their channels and peers.
+wire::NodeProgram Slice(const Program& program, const std::vector<uint32_t>& stack_node,
+                        const std::vector<RunNode>& nodes, uint32_t self,
+                        const std::vector<bool>& mine) {
+  wire::NodeProgram out;
+  out.set_deck_name(program.file);
+  out.set_deck_stacks(static_cast<uint32_t>(program.stacks.size()));
+  out.set_deck_channels(static_cast<uint32_t>(program.channels.size()));
+  out.set_shared(static_cast<uint32_t>(program.shared.size()));
+  for (const RunNode& node : nodes) {
+    wire::RunNode* n = out.add_nodes();
+    n->set_name(node.name);
+    n->set_address(node.address);
+  }
+  out.set_self(self);
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    if (mine[s]) StackToWire(program, s, stack_node[s], /*with_code=*/true, out);
+  }
+  std::vector<StackId> peers;
+  for (ChannelId c = 0; c < program.channels.size(); ++c) {
+    const Channel& ends = program.channels[c];
+    if (!mine[ends.from] && !mine[ends.to]) continue;
+    wire::ChannelEnds* channel = out.add_channels();
+    channel->set_channel(c);
+    channel->set_from(ends.from);
+    channel->set_to(ends.to);
+    if (!mine[ends.from]) peers.push_back(ends.from);
+    if (!mine[ends.to]) peers.push_back(ends.to);
+  }
+  std::sort(peers.begin(), peers.end());
+  peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
+  for (StackId s : peers) StackToWire(program, s, stack_node[s], /*with_code=*/false, out);
+  return out;
+}
+
+Status Invalid(const std::string& what) {
+  return InvalidArgumentError(fmt::format("node program: {}", what));
+}
+
+// `global` among the first `known` (sorted) entries of `index`.
+template <typename Id>
+std::optional<Id> Find(const std::vector<std::pair<Id, Id>>& index, size_t known, Id global) {
+  const auto end = index.begin() + static_cast<std::ptrdiff_t>(known);
+  const auto it = std::lower_bound(index.begin(), end, std::make_pair(global, Id{0}));
+  if (it == end || it->first != global) return std::nullopt;
+  return it->second;
+}
+
+// Sorts the entries of `index` after the first `known` (sorted already) and
+// merges them in; INVALID_ARGUMENT when an id is listed twice.
+template <typename Id>
+Status Sorted(std::vector<std::pair<Id, Id>>& index, size_t known, const char* what) {
+  const auto middle = index.begin() + static_cast<std::ptrdiff_t>(known);
+  std::sort(middle, index.end());
+  std::inplace_merge(index.begin(), middle, index.end());
+  const auto twice = std::adjacent_find(
+      index.begin(), index.end(), [](const auto& a, const auto& b) { return a.first == b.first; });
+  if (twice != index.end()) return Invalid(fmt::format("{} id {} is listed twice", what, twice->first));
+  return Status::Ok();
+}
+
+// Appends (or, for a peer of `out` that `in` gives this node, fills in) the
+// stacks and channels of `in` to `out`, checking every id.
+Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
+  Program& program = out.program;
+  // Exact sizes (no doubling: a node's memory is mostly these tables).
+  const size_t stacks = program.stacks.size() + static_cast<size_t>(in.stacks_size());
+  const size_t channels = program.channels.size() + static_cast<size_t>(in.channels_size());
+  program.stacks.reserve(stacks);
+  out.stack_global.reserve(stacks);
+  out.stack_node.reserve(stacks);
+  out.stack_index.reserve(stacks);
+  program.channels.reserve(channels);
+  out.channel_global.reserve(channels);
+  out.channel_index.reserve(channels);
+  std::vector<StackId> with_code;  // local ids whose code `in` carries
+  std::vector<const wire::StackCode*> code_of;
+  // New entries go to the end of the indexes, which are sorted again after
+  // each loop (inserting in place would cost O(n) apiece: a node with
+  // 125,000 stacks took a minute). Lookups in a loop see the old entries.
+  const size_t known_stacks = out.stack_index.size();
+  for (const wire::StackCode& stack : in.stacks()) {
+    if (stack.stack() >= out.deck_stacks) {
+      return Invalid(fmt::format("stack id {} is not below the deck's {} stacks", stack.stack(),
+                                 out.deck_stacks));
+    }
+    if (stack.node() >= out.nodes.size()) {
+      return Invalid(fmt::format("stack {} runs on node #{}, the run has {} nodes", stack.name(),
+                                 stack.node(), out.nodes.size()));
+    }
+    if (stack.name().empty()) return Invalid(fmt::format("stack id {} has no name", stack.stack()));
+    const bool own = stack.node() == out.self;
+    if (!own && (stack.code_size() > 0 || stack.registers() > 0)) {
+      return Invalid(fmt::format("stack {} of node {} carries code", stack.name(),
+                                 out.nodes[stack.node()].name));
+    }
+    if (stack.registers() > kMaxRegisters) {
+      return Invalid(fmt::format("stack {} has {} registers", stack.name(), stack.registers()));
+    }
+    std::optional<StackId> local = Find(out.stack_index, known_stacks, stack.stack());
+    if (local) {
+      const bool had_code = out.stack_node[*local] == out.self;
+      if (!own || had_code) continue;  // known already
+      out.stack_node[*local] = out.self;  // a peer this node takes over
+    } else {
+      local = static_cast<StackId>(program.stacks.size());
+      program.stacks.emplace_back();
+      program.stacks.back().name = stack.name();
+      out.stack_global.push_back(stack.stack());
+      out.stack_node.push_back(stack.node());
+      out.stack_index.emplace_back(stack.stack(), *local);
+    }
+    if (own) {
+      with_code.push_back(*local);
+      code_of.push_back(&stack);
+    }
+  }
+  if (Status s = Sorted(out.stack_index, known_stacks, "stack"); !s.ok()) return s;
+  const size_t known_channels = out.channel_index.size();
+  for (const wire::ChannelEnds& channel : in.channels()) {
+    if (channel.channel() >= out.deck_channels) {
+      return Invalid(fmt::format("channel id {} is not below the deck's {} channels",
+                                 channel.channel(), out.deck_channels));
+    }
+    if (Find(out.channel_index, known_channels, channel.channel())) continue;
+    const auto from = out.LocalStack(channel.from());
+    const auto to = out.LocalStack(channel.to());
+    if (!from || !to) {
+      return Invalid(fmt::format("channel id {} joins stack ids {} and {}, not both listed",
+                                 channel.channel(), channel.from(), channel.to()));
+    }
+    const auto local = static_cast<ChannelId>(program.channels.size());
+    program.channels.push_back(Channel{*from, *to});
+    out.channel_global.push_back(channel.channel());
+    out.channel_index.emplace_back(channel.channel(), local);
+  }
+  if (Status s = Sorted(out.channel_index, known_channels, "channel"); !s.ok()) return s;
+  for (size_t i = 0; i < with_code.size(); ++i) {
+    const StackId s = with_code[i];
+    const wire::StackCode& in_stack = *code_of[i];
+    StackProgram& stack = program.stacks[s];
+    stack.registers.assign(in_stack.registers(), std::string());
+    stack.code.clear();
+    stack.code.reserve(static_cast<size_t>(in_stack.code_size()));
+    for (const wire::Card& card : in_stack.code()) {
+      const auto where = [&] { return fmt::format("card {} of stack {}", stack.code.size() + 1, stack.name); };
+      if (card.op() > static_cast<uint32_t>(Op::kPrint)) {
+        return Invalid(fmt::format("{} has unknown op {}", where(), card.op()));
+      }
+      Instr instr;
+      instr.op = static_cast<Op>(card.op());
+      const bool writes_reg = instr.op <= Op::kMod || instr.op == Op::kRead;
+      instr.has_reg = card.has_reg() || writes_reg;
+      instr.reg = card.reg();
+      if (instr.has_reg && instr.reg >= in_stack.registers()) {
+        return Invalid(fmt::format("{} names register #{} of {}", where(), instr.reg,
+                                   in_stack.registers()));
+      }
+      instr.value.is_register = card.value_is_register();
+      instr.value.reg = card.value_reg();
+      instr.value.literal = card.literal();
+      if (instr.value.is_register && instr.value.reg >= in_stack.registers()) {
+        return Invalid(fmt::format("{} reads register #{} of {}", where(), instr.value.reg,
+                                   in_stack.registers()));
+      }
+      if (instr.op == Op::kRead || instr.op == Op::kWrite) {
+        if (card.var() >= program.shared.size()) {
+          return Invalid(fmt::format("{} names shared variable #{} of {}", where(), card.var(),
+                                     program.shared.size()));
+        }
+        instr.var = card.var();
+      }
+      if (instr.op == Op::kNotify || instr.op == Op::kAwait) {
+        const auto channel = out.LocalChannel(card.channel());
+        const auto peer = out.LocalStack(card.peer());
+        if (!channel || !peer) {
+          return Invalid(fmt::format("{} names channel id {} or stack id {}, not listed", where(),
+                                     card.channel(), card.peer()));
+        }
+        const Channel& ends = program.channels[*channel];
+        const bool joins = instr.op == Op::kNotify ? ends.from == s && ends.to == *peer
+                                                   : ends.to == s && ends.from == *peer;
+        if (!joins) {
+          return Invalid(fmt::format("{}: channel id {} does not join it to its peer", where(),
+                                     card.channel()));
+        }
+        instr.channel = *channel;
+        instr.peer = *peer;
+      }
+      stack.code.push_back(instr);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+wire::NodeProgram NodeProgramToWire(const Program& program,
+                                    const std::vector<uint32_t>& stack_node,
+                                    const std::vector<RunNode>& nodes, uint32_t self) {
+  std::vector<bool> mine(program.stacks.size());
+  for (StackId s = 0; s < program.stacks.size(); ++s) mine[s] = stack_node[s] == self;
+  return Slice(program, stack_node, nodes, self, mine);
+}
+
+wire::NodeProgram AdoptedToWire(const Program& program, const std::vector<uint32_t>& stack_node,
+                                const std::vector<RunNode>& nodes, uint32_t self,
+                                const std::vector<StackId>& adopted) {
+  std::vector<bool> mine(program.stacks.size());
+  for (StackId s : adopted) mine[s] = true;
+  return Slice(program, stack_node, nodes, self, mine);
+}
+
+std::string ProgramKey(std::string_view bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+StatusOr<NodeProgram> NodeProgramFromWire(const wire::NodeProgram& wire) {
+  NodeProgram out;
+  if (wire.nodes_size() == 0) return Invalid("names no node");
+  if (wire.self() >= static_cast<uint32_t>(wire.nodes_size())) {
+    return Invalid(fmt::format("self is node #{} of {}", wire.self(), wire.nodes_size()));
+  }
+  for (const wire::RunNode& node : wire.nodes()) {
+    if (node.name().empty() || node.address().empty()) {
+      return Invalid("a node has no name or address");
+    }
+    out.nodes.push_back(RunNode{node.name(), node.address()});
+  }
+  out.self = wire.self();
+  out.deck_stacks = wire.deck_stacks();
+  out.deck_channels = wire.deck_channels();
+  out.program.file = wire.deck_name();
+  out.program.shared.resize(wire.shared());
+  if (Status s = Merge(wire, out); !s.ok()) return s;
+  if (out.Own().empty()) {
+    return Invalid(fmt::format("no stack runs on node {}", out.nodes[out.self].name));
+  }
+  return out;
+}
+
+StatusOr<NodeProgram> ExtendNodeProgram(const NodeProgram& base, const wire::NodeProgram& adopted) {
+  if (adopted.self() != base.self || adopted.deck_stacks() != base.deck_stacks ||
+      adopted.deck_channels() != base.deck_channels ||
+      adopted.nodes_size() != static_cast<int>(base.nodes.size()) ||
+      adopted.shared() != base.program.shared.size()) {
+    return Invalid("the stacks taken over belong to another run's program");
+  }
+  NodeProgram out = base;
+  if (Status s = Merge(adopted, out); !s.ok()) return s;
+  return out;
+}
+
+}  // namespace cardflow

@@ -1,0 +1,49 @@
+// The NodeProgram on the wire (wire::NodeProgram, cardflow.proto): built by
+// the coordinator from the whole Program for one node of a placement, and
+// turned back into a NodeProgram (common/deck/node_program.h) by the node,
+// which checks every id in it. Ids on the wire are the deck's; the node's
+// NodeProgram numbers what it holds densely.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/deck/node_program.h"
+#include "common/deck/program.h"
+#include "common/status/status.h"
+#include "proto/cardflow.pb.h"
+
+namespace cardflow {
+
+// The program of node `self` when stack s runs on nodes[stack_node[s]]:
+// the code of its stacks (ascending StackId), then the peers its channels
+// reach, then every channel with an end among its stacks. Deterministic:
+// the same arguments give the same bytes, hence the same ProgramKey.
+wire::NodeProgram NodeProgramToWire(const Program& program,
+                                    const std::vector<uint32_t>& stack_node,
+                                    const std::vector<RunNode>& nodes, uint32_t self);
+
+// For a Reroute: `adopted` (stacks now on node `self`) with their code, and
+// the channels and peers they bring, as placed by `stack_node`.
+wire::NodeProgram AdoptedToWire(const Program& program, const std::vector<uint32_t>& stack_node,
+                                const std::vector<RunNode>& nodes, uint32_t self,
+                                const std::vector<StackId>& adopted);
+
+// SHA-256 of `bytes` (32 raw bytes): Assign.program_key.
+std::string ProgramKey(std::string_view bytes);
+
+// The node's side: checks `wire` whole (INVALID_ARGUMENT naming the first
+// thing wrong: an id out of range, a card whose channel does not join its
+// stack and peer, code for a stack of another node, no stack for this node)
+// and numbers what it holds.
+StatusOr<NodeProgram> NodeProgramFromWire(const wire::NodeProgram& wire);
+
+// `base` plus `adopted` (a Reroute's): local ids of `base` are kept, new
+// stacks and channels appended, peers that become this node's get their
+// code. Checked as NodeProgramFromWire checks; `adopted` must describe the
+// same run (nodes, self, deck counts).
+StatusOr<NodeProgram> ExtendNodeProgram(const NodeProgram& base, const wire::NodeProgram& adopted);
+
+}  // namespace cardflow
