@@ -1,9 +1,11 @@
 #include "base/command_line.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
+#include <string>
 
 #include "base/suggest.h"
 
@@ -110,6 +112,21 @@ std::optional<CommandLineExit> ParseCommandLineOrExit(CLI::App& app, int argc,
     return CommandLineExit{0, "", ""};
   }
   return std::nullopt;
+}
+
+CLI::Validator WholeNumber(uint64_t min, uint64_t max) {
+  return CLI::Validator(
+      [min, max](std::string& value) {
+        uint64_t parsed = 0;
+        const char* end = value.data() + value.size();
+        const auto [stop, error] = std::from_chars(value.data(), end, parsed);
+        if (value.empty() || error != std::errc() || stop != end || parsed < min || parsed > max) {
+          return "must be a whole number from " + std::to_string(min) + " to " +
+                 std::to_string(max);
+        }
+        return std::string();
+      },
+      "N");
 }
 
 }  // namespace cardflow

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,12 @@ struct CommandLineExit {
 // (0). Never prints, never throws.
 std::optional<CommandLineExit> ParseCommandLineOrExit(CLI::App& app, int argc,
                                                       const char* const* argv);
+
+// A count or seed from `min` to `max`, with one message for every value
+// that is not one ("-3", "lots", "0", past the top): CLI11's own checks give
+// a different one each, read "-3" as 2^64 - 3 and clamp what is too big.
+//   app.add_option("--seed", seed)->check(WholeNumber(0, UINT64_MAX));
+CLI::Validator WholeNumber(uint64_t min, uint64_t max);
 
 // The word of `known` closest to `word`, a subcommand or flag the user
 // typed, if one is close enough (base/suggest.h; leading dashes are not

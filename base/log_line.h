@@ -6,8 +6,8 @@
 // time to the millisecond, the level padded to five, then who speaks: the
 // component ("node", "program") and the logger's name (%n). Node,
 // coordinator and chaos all log with it, so one grep or one log collector
-// reads them all (--log-format json is the machine form of node and
-// coordinator: common/logging/logger.h).
+// reads them all (--log-format json is the machine form of all three:
+// base/logger.h).
 #pragma once
 
 #include <string>

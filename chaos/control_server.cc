@@ -53,7 +53,12 @@ ControlServer::ControlServer(Proxy& proxy) : proxy_(proxy) {
   server_.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return;
     if (response.status == 404 && KnownPath(request.path)) response.status = 405;
-    const std::string what = response.status == 405 ? "method not allowed: " : "no route ";
+    // 400 before any handler: httplib could not read the body (a POST or
+    // PATCH without Content-Length, say).
+    const std::string what = response.status == 405   ? "method not allowed: "
+                             : response.status == 400 ? "bad request body: cannot read the body "
+                                                        "(no Content-Length?) of "
+                                                      : "no route ";
     Write(response,
           ApiReply{response.status, json{{"error", what + request.method + " " + request.path},
                                          {"status", response.status}}});
@@ -140,9 +145,17 @@ void ControlServer::AddRoutes() {
     Answer(res, [proxy = req.matches[1].str(), toxic = req.matches[2].str()](
                     const ControlApi& api) { return api.RemoveToxic(proxy, toxic); });
   });
-  server_.Post("/reset", [this](const Request&, Response& res) {
-    Answer(res, [](const ControlApi& api) { return api.Reset(); });
-  });
+  // A body-less POST, as `curl -X POST .../reset` and Toxiproxy's clients
+  // send it: no Content-Length, which a plain handler answers with 400
+  // before it is called (httplib reads the body first). This one reads a
+  // body only when the request says it has one, and ignores it.
+  server_.Post("/reset",
+               [this](const Request& req, Response& res, const httplib::ContentReader& content) {
+                 if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
+                   content([](const char*, size_t) { return true; });
+                 }
+                 Answer(res, [](const ControlApi& api) { return api.Reset(); });
+               });
   server_.Get("/version", [](const Request&, Response& res) {
     Write(res, ApiReply{200, json{{"version", kVersion}}});
   });

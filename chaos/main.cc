@@ -3,30 +3,31 @@
 //
 //   cardflow-chaos [--link NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT ...]
 //                  [--config FILE] [--toxic LINK=JSON ...] [--control HOST:PORT]
-//                  [--seed S] [--log-level info]
+//                  [--seed S] [--log-level info] [--log-format text|json]
 //
 // Each --link (and each proxy of --config, a JSON array as POST /populate
 // takes, like `toxiproxy-server -config`) is a proxy from the start. Prints
 // `link NAME listening on HOST:PORT` per listening proxy and then
 // `control listening on HOST:PORT` on stdout once it serves (port 0 picks a
 // free port; the --toxic toxics are in place by then), logs to stderr, and
-// on SIGINT/SIGTERM closes everything and exits 0. Exit status 1 when it
+// on SIGINT/SIGTERM closes everything and exits 0. Its log lines are the
+// node's and the coordinator's (base/logger.h), text or JSON. Exit status 1 when it
 // cannot serve, 2 for bad arguments (a bad --config file included).
 // docs/chaos.md describes the toxics and the API.
 #include <pthread.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "base/command_line.h"
-#include "base/log_line.h"
+#include "base/logger.h"
 #include "chaos/control_api.h"
 #include "chaos/control_server.h"
 #include "chaos/host_port.h"
@@ -81,36 +82,47 @@ int main(int argc, char** argv) {
   std::string config_path;
   std::string control_text = "127.0.0.1:8474";
   uint64_t seed = std::random_device{}();
-  std::string log_level = "info";
+  cardflow::LogOptions log;
+  std::string log_format = "text";
   CLI::App app{kDescription};
   app.set_version_flag("--version", "cardflow-chaos " CARDFLOW_VERSION);
   app.add_option("--link", link_texts,
-                 "NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT; repeat for more "
-                 "links; IPv6 hosts in brackets");
+                 "a proxy NAME from the listen address to the upstream one; repeat for more "
+                 "links; IPv6 hosts in brackets")
+      ->option_text("NAME=LISTEN_HOST:LISTEN_PORT:UPSTREAM_HOST:UPSTREAM_PORT ...");
   app.add_option("--config", config_path,
                  "a JSON file of proxies, as the body of POST /populate, created at start "
-                 "(as toxiproxy-server -config)");
+                 "(as toxiproxy-server -config)")
+      ->option_text("FILE");
   app.add_option("--toxic", toxic_texts,
-                 "LINK=JSON: a toxic on that proxy from the start, JSON as the body of "
-                 "POST /proxies/LINK/toxics; repeat for more, added in order");
+                 "a toxic on proxy LINK from the start, JSON as the body of "
+                 "POST /proxies/LINK/toxics; repeat for more, added in order")
+      ->option_text("LINK=JSON ...");
   std::string host;
   int port = -1;
-  app.add_option("--control", control_text, "HOST:PORT of the HTTP control API; port 0 picks one")
-      ->capture_default_str();
+  app.add_option("--control", control_text, "the HTTP control API; port 0 picks one")
+      ->option_text("HOST:PORT (default: " + control_text + ")");
   // toxiproxy-server's flags, so its command lines work here too.
-  app.add_option("--host", host, "the host of --control (as toxiproxy-server -host)");
+  app.add_option("--host", host, "the host of --control (as toxiproxy-server -host)")
+      ->option_text("HOST");
   app.add_option("--port", port, "the port of --control (as toxiproxy-server -port)")
-      ->check(CLI::Range(0, 65535));
-  app.add_option("--seed", seed,
-                 "seed of every random draw (jitter, slices, toxicity); "
-                 "default: random, logged at start");
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::Range(0, 65535))
+      ->option_text("PORT (0 to 65535)");
+  app.add_option("--seed", seed, "seed of every random draw (jitter, slices, toxicity)")
+      ->check(cardflow::WholeNumber(0, std::numeric_limits<uint64_t>::max()))
+      ->option_text("S (default: random, logged at start)");
+  app.add_option("--log-level", log.level, "log lines on stderr at this level and above")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
-      ->capture_default_str();
+      ->option_text("trace|debug|info|warn|error|off (default: info)");
+  app.add_option("--log-format", log_format,
+                 "text: human lines; json: one object per line (time, level, message), "
+                 "as cardflow-node and cardflow-coordinator")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->option_text("text|json (default: text)");
   if (const auto exit = cardflow::ParseCommandLineOrExit(app, argc, argv)) return exit->Print();
-  spdlog::set_default_logger(spdlog::stderr_color_mt("cardflow-chaos"));
-  spdlog::set_pattern(cardflow::TextLogPattern("program"));  // the coordinator's and nodes' line
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  log.format = *cardflow::ParseLogFormat(log_format);
+  // The coordinator's and the nodes' line, text or JSON.
+  spdlog::set_default_logger(cardflow::MakeStderrLogger("program", "cardflow-chaos", log));
 
   std::vector<cardflow::chaos::LinkSpec> links;
   for (const std::string& text : link_texts) {

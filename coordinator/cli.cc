@@ -124,24 +124,6 @@ Examples:
   cardflow-coordinator demo --loopback 2
   cardflow-coordinator demo --node X=127.0.0.1:7001 --node Y=127.0.0.1:7002)";
 
-// A count or seed from `min` to `max`, with one message for every value
-// that is not one ("-3", "lots", "0", past the top): CLI11's own checks give
-// a different one each, read "-3" as 2^64 - 3 and clamp what is too big.
-CLI::Validator WholeNumber(uint64_t min, uint64_t max) {
-  return CLI::Validator(
-      [min, max](std::string& value) {
-        uint64_t parsed = 0;
-        const char* end = value.data() + value.size();
-        const auto [stop, error] = std::from_chars(value.data(), end, parsed);
-        if (value.empty() || error != std::errc() || stop != end || parsed < min || parsed > max) {
-          return "must be a whole number from " + std::to_string(min) + " to " +
-                 std::to_string(max);
-        }
-        return std::string();
-      },
-      "N");
-}
-
 // 5000 ms -> "5", 500 ms -> "0.5".
 std::string FormatSeconds(std::chrono::milliseconds duration) {
   std::ostringstream out;
@@ -194,7 +176,8 @@ void AddPlacementFlags(CLI::App* cmd, PlacementOptions& placement, PlacementFlag
   cmd->add_option("--connect-timeout", flags.connect_timeout,
                   "How long each node may take to answer the first ping (it may still\n"
                   "be starting); a node that has not answered by then fails the run\n"
-                  "(exit status 3). Fractions are fine: 0.5")
+                  "(exit status 3), one whose host refuses the connection (nothing\n"
+                  "listens there) at once. Fractions are fine: 0.5")
       ->option_text("SECONDS (default: " +
                     FormatSeconds(std::chrono::milliseconds(placement.connect_timeout)) + ")");
   cmd->add_option("--in-flight", flags.in_flight,

@@ -11,6 +11,7 @@
 #include <map>
 #include <utility>
 
+#include "base/port.h"
 #include "common/base/mutex.h"
 
 namespace cardflow {
@@ -105,8 +106,9 @@ struct CoordinatorMetrics::Impl {
 
 StatusOr<std::unique_ptr<CoordinatorMetrics>> CoordinatorMetrics::Start(const std::string& listen) {
   const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return InvalidArgumentError(fmt::format("--metrics {}: expected HOST:PORT", listen));
+  if (colon == std::string::npos || colon == 0 || !PortOf(listen)) {
+    return InvalidArgumentError(fmt::format(
+        "--metrics {}: expected HOST:PORT with a port from 0 (any free one) to 65535", listen));
   }
   auto impl = std::make_unique<Impl>();
   try {

@@ -29,41 +29,66 @@
 #include "common/logging/logger.h"
 #include "node/node_server.h"
 
+namespace {
+
+constexpr char kExamples[] = R"(Examples:
+  cardflow-node --name X --listen 127.0.0.1:7001
+  cardflow-node --name Y --listen :7002 --advertise hosty.lan:7002 --threads 2
+  cardflow-node --name X --listen :7001 --tls-cert certs/node.pem --tls-key certs/node.key \
+      --tls-ca certs/ca.pem --token-file certs/token --log-format json)";
+
+}  // namespace
+
 int main(int argc, char** argv) {
   cardflow::NodeOptions options;
   int drain_ms = 2000;
   std::string log_format = "text";
   CLI::App app{"cardflow-node: runs the stacks a cardflow coordinator assigns to it"};
   app.set_version_flag("--version", "cardflow-node " CARDFLOW_VERSION);
+  app.footer(kExamples);
   app.add_option("--name", options.name, "this node's name (as the coordinator's --node NAME=...)")
-      ->required();
-  app.add_option("--listen", options.listen, "HOST:PORT to serve on; port 0 picks a free one")
-      ->required();
-  app.add_option("--advertise", options.advertise,
-                 "HOST:PORT others reach this node at (default: the bound address)");
-  app.add_option("--threads", options.threads, "engine worker threads (default: one per core)")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error or off")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-  app.add_option("--log-format", log_format, "text, or json: one object per line")
-      ->check(CLI::IsMember({"text", "json"}));
+      ->required()
+      ->option_text("NAME REQUIRED");
+  app.add_option("--listen", options.listen,
+                 "HOST:PORT to serve on, or :PORT for every interface; port 0 picks a free one")
+      ->required()
+      ->option_text("HOST:PORT REQUIRED");
+  app.add_option("--advertise", options.advertise, "HOST:PORT other nodes reach this node at")
+      ->option_text("HOST:PORT (default: the bound address)");
+  app.add_option("--threads", options.threads, "engine worker threads")
+      ->check(CLI::NonNegativeNumber)
+      ->option_text("N (default: one per core)");
+  app.add_option("--log-level", options.log_level, "log lines on stderr at this level and above")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->option_text("trace|debug|info|warn|error|off (default: info)");
+  app.add_option("--log-format", log_format,
+                 "text: human lines; json: one object per line (time, level, message)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->option_text("text|json (default: text)");
   app.add_option("--metrics", options.metrics,
-                 "HOST:PORT to serve Prometheus metrics on (/metrics); port 0 picks one");
+                 "serve Prometheus metrics there (/metrics); port 0 picks one")
+      ->option_text("HOST:PORT (default: none)");
   app.add_option("--health-listen", options.health_listen,
-                 "HOST:PORT of a plaintext port serving only grpc.health.v1 (no TLS, no "
-                 "token), for probes such as the kubelet's; port 0 picks one");
+                 "a plaintext port serving only grpc.health.v1 (no TLS, no token), for "
+                 "probes such as the kubelet's; port 0 picks one")
+      ->option_text("HOST:PORT (default: none)");
   app.add_option("--drain-ms", drain_ms, "on shutdown, how long runs in flight may finish")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::NonNegativeNumber)
+      ->option_text("MS (default: 2000)");
   cardflow::LinkSecurityFiles security;
   app.add_option("--tls-cert", security.tls_cert,
-                 "PEM certificate (chain): serve TLS, and present it to other nodes");
-  app.add_option("--tls-key", security.tls_key, "PEM private key of --tls-cert");
+                 "PEM certificate (chain): serve TLS, and present it to other nodes")
+      ->option_text("FILE (default: plaintext)");
+  app.add_option("--tls-key", security.tls_key, "PEM private key of --tls-cert")
+      ->option_text("FILE");
   app.add_option("--tls-ca", security.tls_ca,
                  "PEM CA: require client certificates it signed (mutual TLS), and verify "
-                 "other nodes with it");
+                 "other nodes with it")
+      ->option_text("FILE");
   app.add_option("--token-file", security.token_file,
                  "file holding the shared token every call must carry (and that this node "
-                 "sends to other nodes)");
+                 "sends to other nodes)")
+      ->option_text("FILE (default: no token)");
   if (const auto exit = cardflow::ParseCommandLineOrExit(app, argc, argv)) return exit->Print();
   options.drain_grace = std::chrono::milliseconds(drain_ms);
   options.log_format = *cardflow::ParseLogFormat(log_format);

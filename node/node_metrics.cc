@@ -8,6 +8,8 @@
 
 #include <exception>
 
+#include "base/port.h"
+
 namespace cardflow {
 
 struct NodeMetrics::Impl {
@@ -51,8 +53,9 @@ double Seconds(std::chrono::nanoseconds elapsed) {
 StatusOr<std::unique_ptr<NodeMetrics>> NodeMetrics::Start(const std::string& listen,
                                                           const std::string& node) {
   const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) {
-    return InvalidArgumentError(fmt::format("--metrics {}: expected HOST:PORT", listen));
+  if (colon == std::string::npos || !PortOf(listen)) {
+    return InvalidArgumentError(fmt::format(
+        "--metrics {}: expected HOST:PORT with a port from 0 (any free one) to 65535", listen));
   }
   auto impl = std::make_unique<Impl>();
   try {

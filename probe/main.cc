@@ -19,6 +19,7 @@
 #include <string>
 
 #include "base/command_line.h"
+#include "base/port.h"
 #include "common/status/status.h"
 #include "proto/channel_settings.h"
 #include "proto/grpc_status.h"
@@ -31,17 +32,29 @@ int main(int argc, char** argv) {
   double timeout_seconds = 2.0;
   CLI::App app{"cardflow-probe: exit 0 if the cardflow node at HOST:PORT is serving"};
   app.set_version_flag("--version", "cardflow-probe " CARDFLOW_VERSION);
-  app.add_option("address", address, "the node's HOST:PORT")->required();
-  app.add_option("--timeout", timeout_seconds, "seconds to wait for the answer (default: 2)")
-      ->check(CLI::PositiveNumber);
+  app.footer(R"(Examples:
+  cardflow-probe 127.0.0.1:7001
+  cardflow-probe hostx.lan:7001 --timeout 5 --tls-ca certs/ca.pem --token-file certs/token)");
+  app.add_option("address", address, "the node to ask")->required()->option_text("HOST:PORT");
+  app.add_option("--timeout", timeout_seconds, "how long to wait for the answer")
+      ->check(CLI::PositiveNumber)
+      ->option_text("SECONDS (default: 2)");
   cardflow::LinkSecurityFiles files;
-  app.add_option("--tls-ca", files.tls_ca, "PEM CA to verify the node's certificate (TLS)");
+  app.add_option("--tls-ca", files.tls_ca, "PEM CA to verify the node's certificate (TLS)")
+      ->option_text("FILE (default: plaintext)");
   app.add_option("--tls-cert", files.tls_cert,
-                 "PEM client certificate, for a node that requires one (mutual TLS)");
-  app.add_option("--tls-key", files.tls_key, "PEM private key of --tls-cert");
-  app.add_option("--token-file", files.token_file, "file holding the node's shared token");
+                 "PEM client certificate, for a node that requires one (mutual TLS)")
+      ->option_text("FILE");
+  app.add_option("--tls-key", files.tls_key, "PEM private key of --tls-cert")->option_text("FILE");
+  app.add_option("--token-file", files.token_file, "file holding the node's shared token")
+      ->option_text("FILE (default: no token)");
   if (const auto exit = cardflow::ParseCommandLineOrExit(app, argc, argv)) return exit->Print();
 
+  if (!cardflow::PortOf(address, 1)) {
+    fmt::print(stderr, "cardflow-probe: {}: expected HOST:PORT with a port from 1 to 65535\n",
+               address);
+    return 2;
+  }
   const cardflow::StatusOr<cardflow::LinkSecurity> security = cardflow::LinkSecurity::Load(files);
   if (!security.ok()) {
     fmt::print(stderr, "cardflow-probe: {}\n", security.status().message());

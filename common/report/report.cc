@@ -59,6 +59,8 @@ void ReportBuilder::Add(const RunResult& result) {
 
 void ReportBuilder::AddMoved(std::string stack) { report_.moved.push_back(std::move(stack)); }
 
+void ReportBuilder::AddReplaced(std::string stack) { report_.replaced.push_back(std::move(stack)); }
+
 Report ReportBuilder::Finish(double wall_seconds) && {
   report_.outcomes.reserve(tallies_.size());
   for (auto& [values, tally] : tallies_) {

@@ -45,14 +45,18 @@ struct Report {
       placement;  // stack -> "local" / node, deck order
   uint64_t runs = 0;
   uint64_t seed = 0;
-  std::vector<std::string> terms;         // outcome term labels
-  std::vector<std::string> expects;       // text of the `expect` lines; text only
-  std::vector<OutcomeCount> outcomes;     // most frequent first, ties by values ascending
-  uint64_t expect_failures = 0;           // completed runs that broke some `expect`
-  uint64_t order_violations = 0;          // runs whose await missed its matching callback
-  uint64_t run_errors = 0;                // runs stopped by a run error; not outcomes
-  std::vector<std::string> errors;        // first few run errors by seed, "run 7 (seed 8): ..."
-  std::vector<std::string> moved;         // stacks moved by recovery, if any
+  std::vector<std::string> terms;      // outcome term labels
+  std::vector<std::string> expects;    // text of the `expect` lines; text only
+  std::vector<OutcomeCount> outcomes;  // most frequent first, ties by values ascending
+  uint64_t expect_failures = 0;        // completed runs that broke some `expect`
+  uint64_t order_violations = 0;       // runs whose await missed its matching callback
+  uint64_t run_errors = 0;             // runs stopped by a run error; not outcomes
+  std::vector<std::string> errors;     // first few run errors by seed, "run 7 (seed 8): ..."
+  // Stacks recovery moved off a dead node, "B: Y -> X": `moved` during a
+  // run (the run went on with them elsewhere), `replaced` for the runs that
+  // started while their node was down. The JSON's `moved` lists both.
+  std::vector<std::string> moved;
+  std::vector<std::string> replaced;
   std::optional<Reachability> reachable;  // set by the caller after Finish
   double wall_seconds = 0;                // text only; never in JSON (it would break byte-identity)
   // Who ordered the runs' steps: text only (the JSON of a seeded remote run
@@ -75,8 +79,10 @@ class ReportBuilder {
   // are not an outcome); an order violation counts whether or not it erred.
   void Add(const RunResult& result);
 
-  // Stacks moved to another node by recovery, in the order they moved.
+  // A stack recovery moved to another node during a run, and one placed
+  // elsewhere for later runs ("B: Y -> X"), in the order they moved.
   void AddMoved(std::string stack);
+  void AddReplaced(std::string stack);
 
   Report Finish(double wall_seconds) &&;
 
@@ -96,7 +102,9 @@ class ReportBuilder {
 // One JSON object with exactly DECK.md's keys in its order, laid out like its
 // example (one key per line, one outcome per line), ending in a newline.
 // "errors" follows "run_errors" only when there were run errors, "moved" only
-// when recovery moved a stack. Depends only on the Report, never on time.
+// when recovery moved a stack (during a run or for later runs: DECK.md has
+// one list, sorted, each stack move once). Depends only on the Report,
+// never on time.
 std::string ReportToJson(const Report& report);
 
 // For people: a header line, a histogram of outcomes with counts, shares and

@@ -2,7 +2,9 @@
 // nlohmann::ordered_json so keys keep the spec's order (json_layout.h lays
 // it out).
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "common/report/json_layout.h"
 #include "common/report/report.h"
@@ -41,7 +43,11 @@ Json ToJson(const Report& report) {
   json["order_violations"] = report.order_violations;
   json["run_errors"] = report.run_errors;
   if (report.run_errors > 0) json["errors"] = report.errors;
-  if (!report.moved.empty()) json["moved"] = report.moved;
+  if (!report.moved.empty() || !report.replaced.empty()) {
+    std::set<std::string> moved(report.moved.begin(), report.moved.end());
+    moved.insert(report.replaced.begin(), report.replaced.end());
+    json["moved"] = std::vector<std::string>(moved.begin(), moved.end());
+  }
   if (report.reachable) {
     const auto values_of = [&report](const std::vector<int64_t>& values) {
       Json object = Json::object();

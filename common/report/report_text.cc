@@ -215,8 +215,12 @@ std::string ReportToText(const Report& report) {
     }
   }
   if (!report.moved.empty()) {
-    out += "moved by recovery (a node died; its stacks went on elsewhere):\n";
+    out += "moved during a run (a node died mid-run; its stacks went on elsewhere):\n";
     for (const std::string& m : report.moved) out += "  " + m + "\n";
+  }
+  if (!report.replaced.empty()) {
+    out += "placed elsewhere for later runs (their node was down when the runs started):\n";
+    for (const std::string& m : report.replaced) out += "  " + m + "\n";
   }
   out += ReportVerdict(report) + "\n";
   return out;

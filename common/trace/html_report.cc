@@ -134,11 +134,14 @@ std::string Facts(const Report& report) {
   fact("expect failures", std::to_string(report.expect_failures));
   fact("order violations", std::to_string(report.order_violations));
   fact("run errors", std::to_string(report.run_errors));
-  if (!report.moved.empty()) {
-    std::string moved;
-    for (const std::string& s : report.moved) moved += (moved.empty() ? "" : ", ") + HtmlEscape(s);
-    fact("moved by recovery", moved);
-  }
+  const auto moves = [&fact](const char* what, const std::vector<std::string>& stacks) {
+    if (stacks.empty()) return;
+    std::string listed;
+    for (const std::string& s : stacks) listed += (listed.empty() ? "" : "<br>") + HtmlEscape(s);
+    fact(what, listed);
+  };
+  moves("moved during a run", report.moved);
+  moves("placed elsewhere for later runs", report.replaced);
   return out + "</dl>\n";
 }
 

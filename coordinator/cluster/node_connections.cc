@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <latch>
 
 #include "proto/channel_settings.h"
@@ -37,6 +38,40 @@ bool Dialable(const std::string& address) {
   return host != "0.0.0.0" && host != "[::]" && host != "::" && host != "[::0]";
 }
 
+// Whether a call failed because nothing listens at the address: the
+// connection was refused, which waiting does not change.
+bool ConnectionRefused(const grpc::Status& status) {
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+         status.error_message().find("Connection refused") != std::string::npos;
+}
+
+// The node at `node.address` answered a Ping as `name`: it must be the node
+// the command line names there, or its stacks would run on another node
+// than the report says (a --node flag with a wrong address, say).
+Status CheckName(const NodeAddress& node, const std::string& name) {
+  if (name == node.name) return Status::Ok();
+  return InvalidArgumentError(
+      fmt::format("the node at {} calls itself {}, not {}: --node {}={} names another node (its "
+                  "cardflow-node --name); give --node {}={} or the address of node {}",
+                  node.address, name.empty() ? "nothing" : name, node.name, node.name, node.address,
+                  name.empty() ? "NAME" : name, node.address, node.name));
+}
+
+// How to start the node the coordinator found nothing listening for: on
+// this machine at the very address; elsewhere on every interface of its
+// host, at the port.
+std::string StartNodeHint(const NodeAddress& node) {
+  const size_t colon = node.address.rfind(':');
+  const std::string host = colon == std::string::npos ? "" : node.address.substr(0, colon);
+  const bool here = host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]";
+  if (here || colon == std::string::npos) {
+    return fmt::format("start one with `cardflow-node --name {} --listen {}`", node.name,
+                       node.address);
+  }
+  return fmt::format("start one on {} with `cardflow-node --name {} --listen {}`", host, node.name,
+                     node.address.substr(colon));
+}
+
 }  // namespace
 
 size_t NodeConnections::Find(const std::string& name) const {
@@ -47,28 +82,50 @@ size_t NodeConnections::Find(const std::string& name) const {
 }
 
 Status NodeConnections::Probe(std::chrono::milliseconds timeout) {
+  // Each node gets one ping that does not wait for a connection: it fails
+  // at once when the first attempt to connect fails. A refused connection
+  // (nothing listens there) is final; any other failure (a name that does
+  // not resolve yet, a handshake) gets a second ping that waits for the
+  // node until the deadline, so a node still coming up is waited for.
   struct Ping {
-    grpc::ClientContext context;
+    grpc::ClientContext first;   // the ping that does not wait
+    grpc::ClientContext second;  // the one that does, if any
     wire::PingRequest request;
     wire::PingReply reply;
     grpc::Status status;
+    std::chrono::system_clock::time_point deadline;
     std::chrono::steady_clock::time_point sent;
     std::chrono::steady_clock::duration took{};
   };
   std::vector<Ping> pings(nodes_.size());
   std::latch answered(static_cast<std::ptrdiff_t>(nodes_.size()));
+  // Sends ping i in `context`; `done` is called once with its status, on a
+  // gRPC thread.
+  const auto send = [this, &pings](size_t i, grpc::ClientContext& context, bool wait_for_ready,
+                                   std::function<void(grpc::Status)> done) {
+    Ping& ping = pings[i];
+    context.set_deadline(ping.deadline);
+    context.set_wait_for_ready(wait_for_ready);
+    stubs_[i]->async()->Ping(&context, &ping.request, &ping.reply, std::move(done));
+  };
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Ping& ping = pings[i];
-    ping.context.set_deadline(std::chrono::system_clock::now() + timeout);
-    ping.context.set_wait_for_ready(true);  // a node still starting gets `timeout` to come up
+    ping.deadline = std::chrono::system_clock::now() + timeout;
     ping.request.set_protocol(kProtocolVersion);
     ping.sent = std::chrono::steady_clock::now();
-    stubs_[i]->async()->Ping(&ping.context, &ping.request, &ping.reply,
-                             [&ping, &answered](grpc::Status status) {
-                               ping.took = std::chrono::steady_clock::now() - ping.sent;
-                               ping.status = std::move(status);
-                               answered.count_down();
-                             });
+    const auto finish = [&ping, &answered](grpc::Status status) {
+      ping.took = std::chrono::steady_clock::now() - ping.sent;
+      ping.status = std::move(status);
+      answered.count_down();
+    };
+    send(i, ping.first, /*wait_for_ready=*/false, [i, &ping, &send, finish](grpc::Status status) {
+      if (status.ok() || status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+          ConnectionRefused(status)) {
+        finish(std::move(status));
+        return;
+      }
+      send(i, ping.second, /*wait_for_ready=*/true, finish);  // starts a call; never blocks
+    });
   }
   answered.wait();  // bounded by the deadlines
   if (observer_) {
@@ -84,6 +141,7 @@ Status NodeConnections::Probe(std::chrono::milliseconds timeout) {
         !s.ok()) {
       return s;
     }
+    if (Status s = CheckName(node, ping.reply.name()); !s.ok()) return s;
     const std::string& advertised = ping.reply.advertise();
     route_addresses_[i] = Dialable(advertised) ? advertised : node.address;
   }
@@ -97,7 +155,7 @@ bool NodeConnections::Answers(size_t i, std::chrono::milliseconds timeout) const
   request.set_protocol(kProtocolVersion);
   wire::PingReply reply;
   return stubs_[i]->Ping(&context, request, &reply).ok() &&
-         CheckProtocol(reply.protocol(), "PingReply").ok();
+         CheckProtocol(reply.protocol(), "PingReply").ok() && reply.name() == nodes_[i].name;
 }
 
 void NodeConnections::AnswersAsync(size_t i, std::chrono::milliseconds timeout,
@@ -112,15 +170,23 @@ void NodeConnections::AnswersAsync(size_t i, std::chrono::milliseconds timeout,
   call->context.set_deadline(std::chrono::system_clock::now() + timeout);
   call->request.set_protocol(kProtocolVersion);
   call->done = std::move(done);
-  stubs_[i]->async()->Ping(
-      &call->context, &call->request, &call->reply, [call](const grpc::Status& status) {
-        call->done(status.ok() && CheckProtocol(call->reply.protocol(), "PingReply").ok());
-      });
+  stubs_[i]->async()->Ping(&call->context, &call->request, &call->reply,
+                           [call, &name = nodes_[i].name](const grpc::Status& status) {
+                             call->done(status.ok() &&
+                                        CheckProtocol(call->reply.protocol(), "PingReply").ok() &&
+                                        call->reply.name() == name);
+                           });
 }
 
 Status NodeConnections::Unreachable(size_t i, const grpc::Status& status,
                                     std::chrono::milliseconds timeout) {
   const NodeAddress& node = nodes_[i];
+  if (ConnectionRefused(status)) {
+    return UnavailableError(
+        fmt::format("node {} at {} is unreachable: nothing listens there "
+                    "(connection refused); {}",
+                    node.name, node.address, StartNodeHint(node)));
+  }
   grpc::Status why = status;
   if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     // Waiting for the node hides why the connection failed (a TLS mismatch

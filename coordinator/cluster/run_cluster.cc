@@ -154,10 +154,13 @@ StatusOr<Report> RunCluster(const Program& program, std::string_view /*deck_text
   std::vector<bool> dead(connections.size(), false);                // guarded by mutex
   plans[dead] = std::make_unique<RunPlan>(
       MakePlan(program, step_plan, options, connections, *placement, &recovery_log));
-  std::set<std::string> moved;  // "A: y -> x"; guarded by mutex
-  auto note_moves = [&moved](const std::vector<MovedStack>& moves) {
+  // "A: y -> x": stacks moved during a run, and placed elsewhere for the
+  // runs started while their node was down. Guarded by mutex.
+  std::set<std::string> moved;
+  std::set<std::string> replaced;
+  const auto note_moves = [](const std::vector<MovedStack>& moves, std::set<std::string>& into) {
     for (const MovedStack& m : moves)
-      moved.insert(fmt::format("{}: {} -> {}", m.stack, m.from, m.to));
+      into.insert(fmt::format("{}: {} -> {}", m.stack, m.from, m.to));
   };
 
   std::vector<std::pair<std::string, std::string>> placed;
@@ -234,7 +237,7 @@ StatusOr<Report> RunCluster(const Program& program, std::string_view /*deck_text
             MakePlan(program, step_plan, options, connections, *avoided, &recovery_log));
         plan_moves[dead] = std::move(moves);
       }
-      note_moves(plan_moves[dead]);
+      note_moves(plan_moves[dead], replaced);
       plan = slot.get();
       i = next++;
       ++active;
@@ -248,7 +251,7 @@ StatusOr<Report> RunCluster(const Program& program, std::string_view /*deck_text
                            if (!dead[n]) next_try[n] = std::chrono::steady_clock::now() + retry[n];
                            dead[n] = true;
                          }
-                         note_moves(run.moved);
+                         note_moves(run.moved, moved);
                          if (!run.fault.ok()) {
                            if (fault.ok()) fault = run.fault;
                          } else {
@@ -275,6 +278,7 @@ StatusOr<Report> RunCluster(const Program& program, std::string_view /*deck_text
   finisher.join();
   if (!fault.ok()) return fault;
   for (const std::string& m : moved) builder.AddMoved(m);
+  for (const std::string& m : replaced) builder.AddReplaced(m);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   Report report = std::move(builder).Finish(wall);

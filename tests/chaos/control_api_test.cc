@@ -139,6 +139,24 @@ TEST_F(ControlApiTest, ADuplicateToxicNameGets409) {
   EXPECT_TRUE(again.body.contains("error"));
 }
 
+TEST_F(ControlApiTest, ResetWithNoBodyAtAllWorksAsCurlSendsIt) {
+  AddToxic({{"type", "latency"}});
+  ASSERT_EQ(control_->Patch("/proxies/echo", {{"enabled", false}}).status, 200);
+  EXPECT_EQ(PostAsCurl("/reset"), "HTTP/1.1 204 No Content");
+  const json echo = control_->Get("/proxies/echo").body;
+  EXPECT_EQ(echo["enabled"], true);
+  EXPECT_EQ(echo["toxics"], json::array());
+}
+
+TEST_F(ControlApiTest, APostThatNeedsABodyAndHasNoneSaysSo) {
+  const std::string reply = PostAsCurl("/proxies", /*whole=*/true);
+  EXPECT_EQ(reply.substr(0, reply.find('\r')), "HTTP/1.1 400 Bad Request");
+  EXPECT_NE(reply.find("bad request body: cannot read the body (no Content-Length?) of POST "
+                       "/proxies"),
+            std::string::npos)
+      << reply;
+}
+
 TEST_F(ControlApiTest, ResetRemovesEveryToxicAndEnablesEveryProxy) {
   AddToxic({{"type", "latency"}});
   ASSERT_EQ(control_->Patch("/proxies/echo", {{"enabled", false}}).status, 200);

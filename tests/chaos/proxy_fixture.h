@@ -47,6 +47,22 @@ class ProxyFixture : public ::testing::Test {
     ASSERT_EQ(control_->Delete("/proxies/echo/toxics/" + name).status, 204);
   }
 
+  // POSTs to the control API as `curl -X POST HOST:PORT/PATH` does: no body
+  // and no Content-Length. The answer's status line, or with `whole` all of
+  // it ("" if no answer came).
+  std::string PostAsCurl(const std::string& path, bool whole = false) {
+    std::string error;
+    std::unique_ptr<TestSocket> socket = TestSocket::Connect(
+        proxy_->control_host() + ":" + std::to_string(proxy_->control_port()), &error);
+    EXPECT_NE(socket, nullptr) << error;
+    if (socket == nullptr) return "";
+    EXPECT_TRUE(socket->Send("POST " + path +
+                             " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: curl/7.88.1\r\n"
+                             "Accept: */*\r\nConnection: close\r\n\r\n"));
+    const std::string reply = socket->ReadToEnd(std::chrono::seconds(10)).data;
+    return whole ? reply : reply.substr(0, reply.find("\r\n"));
+  }
+
   // Sends `message` and measures how long until it comes back whole.
   std::chrono::milliseconds RoundTrip(TestSocket& socket, const std::string& message) {
     const auto start = std::chrono::steady_clock::now();

@@ -3,7 +3,11 @@
 // exit statuses the spec gives a cluster that cannot carry the run.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -116,6 +120,62 @@ TEST(RemoteCliErrorsTest, UnreachableNodeIsExit3NamingIt) {
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_THAT(r.err, HasSubstr("127.0.0.1:1"));
   EXPECT_THAT(r.err, ::testing::AnyOf(HasSubstr("node X"), HasSubstr("node Y")));
+}
+
+TEST_F(RemoteCliTest, ANodeAnsweringUnderAnotherNameIsExit2NamingBoth) {
+  // X's address given for Y and Y's for X: each node calls itself otherwise.
+  const ProcessResult r = Coordinator({"run", ExampleDeck("transfer.deck"), "--runs", "5", "--node",
+                                       "X=" + y_->address(), "--node", "Y=" + x_->address()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("the node at " + y_->address() +
+                               " calls itself Y, not X: --node X=" + y_->address() +
+                               " names another node"));
+  EXPECT_THAT(r.err, HasSubstr("give --node Y=" + y_->address()));
+}
+
+// A TCP port of 127.0.0.1 that is bound, so no one else takes it, but never
+// listened on: a connection to it is refused.
+class RefusingPort {
+ public:
+  RefusingPort() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+      return;
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  ~RefusingPort() {
+    if (fd_ >= 0) close(fd_);
+  }
+  RefusingPort(const RefusingPort&) = delete;
+  RefusingPort& operator=(const RefusingPort&) = delete;
+
+  int port() const { return port_; }  // 0 if it could not be bound
+
+ private:
+  const int fd_;
+  int port_ = 0;
+};
+
+TEST(RemoteCliErrorsTest, ARefusedConnectionFailsFastSayingHowToStartTheNode) {
+  const RefusingPort port;
+  ASSERT_NE(port.port(), 0);
+  const std::string address = "127.0.0.1:" + std::to_string(port.port());
+  const auto start = std::chrono::steady_clock::now();
+  // The default --connect-timeout is 5 s: a refused connection does not wait for it.
+  const ProcessResult r = Coordinator(
+      {"run", ExampleDeck("transfer.deck"), "--node", "X=" + address, "--node", "Y=" + address});
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("node X at " + address +
+                               " is unreachable: nothing listens there (connection refused); "
+                               "start one with `cardflow-node --name X --listen " +
+                               address + "`"));
+  EXPECT_LT(took, std::chrono::seconds(3));
 }
 
 TEST(RemoteCliErrorsTest, BadPlacementArgumentsAreExit2) {

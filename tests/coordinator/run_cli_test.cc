@@ -194,5 +194,61 @@ TEST(RunCliTest, EveryProgramAnswersVersion) {
   }
 }
 
+// A port past 65535 or a seed past 2^64 - 1 is a bad argument on every
+// program, said as such: never wrapped (70000 is port 4464 to gRPC),
+// clamped, or left to a library's unrelated complaint.
+TEST(RunCliTest, PortsAndSeedsOutOfRangeAreExit2WithTheirRange) {
+  const std::string bin = std::filesystem::path(CoordinatorBinary()).parent_path().string();
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"cardflow-chaos", "--seed", "18446744073709551616"},
+            "--seed: must be a whole number from 0 to 18446744073709551615"},
+           {{"cardflow-probe", "127.0.0.1:70000"},
+            "cardflow-probe: 127.0.0.1:70000: expected HOST:PORT with a port from 1 to 65535"},
+           {{"cardflow-node", "--name", "X", "--listen", "127.0.0.1:0", "--metrics",
+             "127.0.0.1:99999"},
+            "--metrics 127.0.0.1:99999: expected HOST:PORT with a port from 0 (any free one) to "
+            "65535"},
+           {{"cardflow-coordinator", "run", ExampleDeck("transfer.deck"), "--runs", "1",
+             "--metrics", "127.0.0.1:99999"},
+            "--metrics 127.0.0.1:99999: expected HOST:PORT with a port from 0 (any free one) to "
+            "65535"}}) {
+    std::vector<std::string> args = c.args;
+    args[0] = bin + "/" + args[0];
+    const ProcessResult r = RunProcess(args);
+    EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(c.args) << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr(c.message)) << ::testing::PrintToString(c.args);
+  }
+}
+
+// CLI11's type tags (TEXT, INT:NONNEGATIVE, UINT, TEXT:{a,b}) say nothing to
+// a user: every option of every program shows a word for its value, and
+// the help ends in examples.
+TEST(RunCliTest, EveryProgramsHelpNamesValuesInWordsAndShowsExamples) {
+  const std::string bin = std::filesystem::path(CoordinatorBinary()).parent_path().string();
+  const std::regex type_tag(R"(\b(TEXT|INT|UINT|FLOAT|NUMBER)\b)");
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{{"cardflow-coordinator", "run", "--help"},
+                                             {"cardflow-coordinator", "check", "--help"},
+                                             {"cardflow-coordinator", "demo", "--help"},
+                                             {"cardflow-coordinator", "serve", "--help"},
+                                             {"cardflow-node", "--help"},
+                                             {"cardflow-chaos", "--help"},
+                                             {"cardflow-probe", "--help"}}) {
+    std::vector<std::string> args = command;
+    args[0] = bin + "/" + args[0];
+    const ProcessResult r = RunProcess(args);
+    const std::string what = ::testing::PrintToString(command);
+    EXPECT_EQ(r.exit_code, 0) << what << ": " << r.err;
+    std::smatch tag;
+    EXPECT_FALSE(std::regex_search(r.out, tag, type_tag)) << what << " shows " << tag.str() << ":\n"
+                                                          << r.out;
+    EXPECT_THAT(r.out, ::testing::ContainsRegex("Examples?:")) << what << ":\n" << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace cardflow

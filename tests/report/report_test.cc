@@ -320,7 +320,39 @@ TEST(ReportTextTest, MovedStacksOnePerLine) {
   Report r = SpecExample();
   r.moved = {"B: Y -> X", "D: Y -> X"};
   const std::string text = ReportToText(r);
-  EXPECT_NE(text.find("\n  B: Y -> X\n  D: Y -> X\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("moved during a run (a node died mid-run; its stacks went on elsewhere):\n"
+                      "  B: Y -> X\n  D: Y -> X\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("later runs"), std::string::npos) << text;
+}
+
+TEST(ReportTextTest, StacksPlacedElsewhereForLaterRunsAreListedApartFromMovedOnes) {
+  Report r = SpecExample();
+  r.moved = {"B: Y -> X"};
+  r.replaced = {"B: Y -> X", "D: Y -> Z"};
+  const std::string text = ReportToText(r);
+  EXPECT_NE(text.find("moved during a run (a node died mid-run; its stacks went on elsewhere):\n"
+                      "  B: Y -> X\n"
+                      "placed elsewhere for later runs (their node was down when the runs "
+                      "started):\n"
+                      "  B: Y -> X\n  D: Y -> Z\n"),
+            std::string::npos)
+      << text;
+  // Only re-placed, never moved during a run: no "moved during a run" line.
+  r.moved.clear();
+  EXPECT_EQ(ReportToText(r).find("moved during a run"), std::string::npos);
+}
+
+TEST(ReportJsonTest, MovedListsEveryStackMoveOnceWhetherDuringARunOrForLaterRuns) {
+  Report r = SpecExample();
+  r.moved = {"D: Y -> X"};
+  r.replaced = {"B: Y -> X", "D: Y -> X"};
+  const auto json = nlohmann::json::parse(ReportToJson(r));
+  EXPECT_EQ(json["moved"], (nlohmann::json{"B: Y -> X", "D: Y -> X"}));
+  r.moved.clear();
+  EXPECT_EQ(nlohmann::json::parse(ReportToJson(r))["moved"],
+            (nlohmann::json{"B: Y -> X", "D: Y -> X"}));
 }
 
 }  // namespace
