@@ -46,7 +46,7 @@ StatusOr<std::shared_ptr<NodeRun>> NodeRun::Create(const RunAssignment& assign,
 namespace {
 
 std::vector<bool> Mine(const NodeProgram& program) {
-  std::vector<bool> mine(program.program.stacks.size(), false);
+  std::vector<bool> mine(program.known(), false);
   for (StackId s : program.Own()) mine[s] = true;
   return mine;
 }
@@ -69,7 +69,7 @@ NodeRun::NodeRun(const RunAssignment& assign, NodeContext& node)
                gated_, kEventsPerBatch),
       stack_node_(assign.program->stack_node),
       mine_(assign.program->Own()),
-      engine_of_(assign.program->program.stacks.size(), 0),
+      engine_of_(assign.program->known(), 0),
       links_(assign.program->program.channels.size()) {
   engines_.push_back(
       std::make_unique<Engine>(assign.program->program, mine_, effects_, node.executor));
@@ -269,13 +269,13 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
       if (was_mine && move.node() != after.self) {
         return InvalidArgumentError(
             fmt::format("reroute moves stack {} away from node {}, which holds it",
-                        after.program.stacks[*local].name, after.nodes[after.self].name));
+                        after.StackName(*local), after.nodes[after.self].name));
       }
       if (move.node() == after.self && !was_mine) {
         if (after.stack_node[*local] != after.self) {
           return InvalidArgumentError(fmt::format(
               "reroute gives stack {} to node {} without its code",
-              after.program.stacks[*local].name, after.nodes[after.self].name));
+              after.StackName(*local), after.nodes[after.self].name));
         }
         ++given;
       }
@@ -293,8 +293,8 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
       for (size_t s = stack_node_.size(); s < extended->stack_node.size(); ++s) {
         stack_node_.push_back(extended->stack_node[s]);
       }
-      engine_of_.resize(extended->program.stacks.size(), 0);
-      effects_.Extend(extended->program);
+      engine_of_.resize(extended->known(), 0);
+      effects_.Extend(extended->program, extended->known());
       early.swap(early_);
     }
     for (const Move& move : moves) {

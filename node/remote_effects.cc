@@ -92,11 +92,11 @@ Status RemoteEffects::TakeIn(ChannelId channel) {
   Wakeup wakeup;
   {
     std::lock_guard lock(mutex_);
-    if (channel >= inboxes_.size() || inboxes_[channel].held.empty()) {
+    if (channel >= inboxes_.size() || !inboxes_[channel] || inboxes_[channel]->held.empty()) {
       return InvalidArgumentError(
           fmt::format("grant takes in a callback on channel {}, where none is held", channel));
     }
-    Inbox& inbox = inboxes_[channel];
+    Inbox& inbox = *inboxes_[channel];
     const Message message = inbox.held.front();
     inbox.held.pop_front();
     InboxLocked(channel, message.seq, message.value, message.lamport, wakeup);
@@ -104,6 +104,12 @@ Status RemoteEffects::TakeIn(ChannelId channel) {
   MaybeFlush();
   Run(wakeup);
   return Status::Ok();
+}
+
+RemoteEffects::Inbox& RemoteEffects::InboxOf(ChannelId channel) {
+  std::unique_ptr<Inbox>& inbox = inboxes_[channel];
+  if (!inbox) inbox = std::make_unique<Inbox>();
+  return *inbox;
 }
 
 void RemoteEffects::FlushArrivals() {
@@ -118,7 +124,7 @@ void RemoteEffects::FlushArrivals() {
 
 void RemoteEffects::Decide(Continuation k, uint32_t pc, ChannelId channel, bool take,
                            Wakeup& wakeup) {
-  Inbox& inbox = inboxes_[channel];
+  Inbox& inbox = InboxOf(channel);
   if (!take) {
     // The await goes on without the callback.
     Record(Event::Await(channel, program().channels[channel], pc, 0, 0, ++stacks_[k.stack()].clock));
@@ -180,7 +186,7 @@ Status RemoteEffects::Arrive(ChannelId channel, uint64_t seq, int64_t value, uin
 
 void RemoteEffects::DeliverLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
                                   Wakeup& wakeup) {
-  Inbox& inbox = inboxes_[channel];
+  Inbox& inbox = InboxOf(channel);
   if (seq <= inbox.arrived) return;  // sent again: taken already
   if (seq > inbox.arrived + 1) {
     inbox.early.emplace(seq, Early{value, lamport});
@@ -197,7 +203,7 @@ void RemoteEffects::DeliverLocked(ChannelId channel, uint64_t seq, int64_t value
 
 void RemoteEffects::ArriveLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
                                  Wakeup& wakeup) {
-  Inbox& inbox = inboxes_[channel];
+  Inbox& inbox = InboxOf(channel);
   inbox.arrived = seq;
   if (gated_) {  // held until the coordinator takes it in
     inbox.held.push_back(Message{value, seq, lamport});
@@ -209,7 +215,7 @@ void RemoteEffects::ArriveLocked(ChannelId channel, uint64_t seq, int64_t value,
 
 void RemoteEffects::InboxLocked(ChannelId channel, uint64_t seq, int64_t value,
                                 uint64_t send_lamport, Wakeup& wakeup) {
-  Inbox& inbox = inboxes_[channel];
+  Inbox& inbox = InboxOf(channel);
   const Channel& ends = program().channels[channel];
   inbox.last_lamport = std::max(inbox.last_lamport, send_lamport) + 1;
   inbox.messages.push_back(Message{value, seq, inbox.last_lamport});
@@ -226,7 +232,7 @@ void RemoteEffects::Await(Continuation k, uint32_t pc, ChannelId channel) {
   uint64_t lamport = 0;
   {
     std::lock_guard lock(mutex_);
-    Inbox& inbox = inboxes_[channel];
+    Inbox& inbox = InboxOf(channel);
     if (ordering_ == Ordering::kCallbacks && !gated_) {
       if (inbox.messages.empty()) {
         inbox.parked = k;  // Arrive resumes it
@@ -253,7 +259,7 @@ void RemoteEffects::Await(Continuation k, uint32_t pc, ChannelId channel) {
 }
 
 int64_t RemoteEffects::Consume(StackId stack, uint32_t pc, ChannelId channel) {
-  Inbox& inbox = inboxes_[channel];
+  Inbox& inbox = InboxOf(channel);
   const Message message = inbox.messages.front();
   inbox.messages.pop_front();
   uint64_t& clock = stacks_[stack].clock;
@@ -314,10 +320,10 @@ void RemoteEffects::Adopt(const std::vector<StackId>& stacks) {
   for (Wakeup& w : wakeups) Run(w);
 }
 
-void RemoteEffects::Extend(const Program& program) {
+void RemoteEffects::Extend(const Program& program, size_t stacks) {
   std::lock_guard lock(mutex_);
   program_.store(&program, std::memory_order_release);
-  mine_.resize(program.stacks.size(), false);
+  mine_.resize(stacks, false);
   inboxes_.resize(program.channels.size());
   sent_.resize(program.channels.size());
 }

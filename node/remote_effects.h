@@ -57,6 +57,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -151,11 +152,12 @@ class RemoteEffects final : public Effects {
   // Gated: reports what was held and not yet reported. Call without locks
   // the transport takes.
   void FlushArrivals();
-  // Recovery: the node's program grew (NodeProgram::Extended keeps the ids
-  // of the old one and appends): tables grow to `program`, which must
+  // Recovery: the node's program grew (ExtendNodeProgram keeps the ids of
+  // the old one and appends): tables grow to `program` and `stacks` stacks
+  // known (NodeProgram::known()); `program` must
   // outlive this object as the first one must. The old program stays in
   // use by the engines made on it.
-  void Extend(const Program& program);
+  void Extend(const Program& program, size_t stacks);
 
   struct SentCallback {
     ChannelId channel = 0;
@@ -256,6 +258,7 @@ class RemoteEffects final : public Effects {
   void ArriveLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
                     Wakeup& wakeup);
   int64_t Consume(StackId stack, uint32_t pc, ChannelId channel);
+  Inbox& InboxOf(ChannelId channel);  // mutex_ held
   // Carries out the await decision for `k` at `pc`: take the head of
   // `channel`'s inbox (parking until it arrives) or go on without.
   void Decide(Continuation k, uint32_t pc, ChannelId channel, bool take, Wakeup& wakeup);
@@ -273,7 +276,9 @@ class RemoteEffects final : public Effects {
   std::vector<bool> mine_;          // by StackId; guarded by mutex_
   // By StackId, up to the last stack here; guarded by mutex_.
   std::vector<StackState> stacks_;
-  std::vector<Inbox> inboxes_;      // by ChannelId; guarded by mutex_
+  // By ChannelId, made when first used: a channel whose receiver is on
+  // another node never needs one. Guarded by mutex_.
+  std::vector<std::unique_ptr<Inbox>> inboxes_;
   // Every callback sent on each channel by a stack here, seq = index + 1;
   // by ChannelId; guarded by mutex_.
   std::vector<std::vector<Early>> sent_;

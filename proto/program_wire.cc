@@ -112,7 +112,6 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
   // Exact sizes (no doubling: a node's memory is mostly these tables).
   const size_t stacks = program.stacks.size() + static_cast<size_t>(in.stacks_size());
   const size_t channels = program.channels.size() + static_cast<size_t>(in.channels_size());
-  program.stacks.reserve(stacks);
   out.stack_global.reserve(stacks);
   out.stack_node.reserve(stacks);
   out.stack_index.reserve(stacks);
@@ -149,14 +148,16 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
       if (!own || had_code) continue;  // known already
       out.stack_node[*local] = out.self;  // a peer this node takes over
     } else {
-      local = static_cast<StackId>(program.stacks.size());
-      program.stacks.emplace_back();
-      program.stacks.back().name = stack.name();
+      local = static_cast<StackId>(out.stack_global.size());
       out.stack_global.push_back(stack.stack());
       out.stack_node.push_back(stack.node());
       out.stack_index.emplace_back(stack.stack(), *local);
     }
     if (own) {
+      // Only stacks with code have an entry in `program` (peers, numbered
+      // after the node's own stacks, have none).
+      if (program.stacks.size() <= *local) program.stacks.resize(*local + 1);
+      program.stacks[*local].name = stack.name();
       with_code.push_back(*local);
       code_of.push_back(&stack);
     }

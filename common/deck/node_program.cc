@@ -32,6 +32,13 @@ std::optional<ChannelId> NodeProgram::LocalChannel(ChannelId global) const {
   return Lookup(channel_index, global);
 }
 
+std::string NodeProgram::StackName(StackId local) const {
+  if (local < program.stacks.size() && !program.stacks[local].name.empty()) {
+    return program.stacks[local].name;
+  }
+  return "stack id " + std::to_string(local < stack_global.size() ? stack_global[local] : local);
+}
+
 std::vector<StackId> NodeProgram::Own() const {
   std::vector<StackId> own;
   for (StackId s = 0; s < stack_node.size(); ++s) {

@@ -3,11 +3,12 @@
 // where the other end lives (issue 17: a node's memory follows its stacks,
 // not the deck).
 //
-// Ids are the node's own: `program` numbers the stacks it knows densely
-// (its own stacks first, then the peers its channels reach, which have a
-// name and no code) and the channels likewise, so that the Engine and
-// RemoteEffects, which index by StackId and ChannelId, size their tables to
-// what the node holds. The deck's (global) ids are what crosses the wire;
+// Ids are the node's own: it numbers the stacks it knows densely — its own
+// stacks first, then the peers its channels reach — and the channels
+// likewise, so that the Engine and RemoteEffects, which index by StackId and
+// ChannelId, size their tables to what the node holds. `program.stacks` has
+// entries only up to the last stack with code here (a peer costs no
+// StackProgram); known() is how many stacks the node knows. The deck's (global) ids are what crosses the wire;
 // the node converts at its RPC edge with the maps below.
 //
 // Recovery gives a node more stacks: Extended() returns a new NodeProgram
@@ -34,7 +35,7 @@ struct RunNode {
 };
 
 struct NodeProgram {
-  Program program;                        // local ids; peers have no code
+  Program program;  // local ids; stacks: those with code (and any peers numbered among them)
   std::vector<StackId> stack_global;      // by local StackId: the deck's id
   std::vector<ChannelId> channel_global;  // by local ChannelId: the deck's id
   std::vector<uint32_t> stack_node;       // by local StackId: index into `nodes`
@@ -45,6 +46,10 @@ struct NodeProgram {
   // (global, local) sorted by global: the inverse maps.
   std::vector<std::pair<StackId, StackId>> stack_index;
   std::vector<std::pair<ChannelId, ChannelId>> channel_index;
+
+  size_t known() const { return stack_global.size(); }
+  // "S12", or "stack id 12" for a peer (its name is not kept).
+  std::string StackName(StackId local) const;
 
   std::optional<StackId> LocalStack(StackId global) const;
   std::optional<ChannelId> LocalChannel(ChannelId global) const;

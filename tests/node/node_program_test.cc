@@ -68,14 +68,16 @@ TEST(NodeProgramTest, ANodeWithTwoOfAThousandStacksHoldsThemTheirChannelsAndPeer
   const wire::NodeProgram wire = NodeProgramToWire(deck, stack_node, Nodes(4), 0);
   const NodeProgram node = RoundTrip(wire);
 
-  // S10 and S500, then their peers S9, S11, S499, S501.
-  ASSERT_EQ(node.program.stacks.size(), 6u);
+  // S10 and S500, then their peers S9, S11, S499, S501 (no code, no entry
+  // in the program's stack table).
+  ASSERT_EQ(node.known(), 6u);
+  EXPECT_EQ(node.program.stacks.size(), 2u);
   EXPECT_EQ(node.stack_global, (std::vector<StackId>{10, 500, 9, 11, 499, 501}));
   EXPECT_EQ(node.Own(), (std::vector<StackId>{0, 1}));
   EXPECT_EQ(node.program.channels.size(), 4u);  // S9->S10, S10->S11, S499->S500, S500->S501
   for (StackId s = 2; s < 6; ++s) {
-    EXPECT_TRUE(node.program.stacks[s].code.empty());
     EXPECT_EQ(node.stack_node[s], stack_node[node.stack_global[s]]);
+    EXPECT_EQ(node.StackName(s), "stack id " + std::to_string(node.stack_global[s]));
   }
   for (StackId s : node.Own()) {
     const StackProgram& original = deck.stacks[node.stack_global[s]];
@@ -181,7 +183,7 @@ TEST(NodeProgramTest, TakingStacksOverKeepsEveryIdAndAddsTheirCodeAndChannels) {
   }
   // The same as if the node had been given all eight from the start, up to numbering.
   const NodeProgram fresh = RoundTrip(NodeProgramToWire(deck, stack_node, Nodes(3), 0));
-  EXPECT_EQ(after->program.stacks.size(), fresh.program.stacks.size());
+  EXPECT_EQ(after->known(), fresh.known());
   EXPECT_EQ(after->program.channels.size(), fresh.program.channels.size());
 }
 
