@@ -76,8 +76,8 @@ StatusOr<std::unique_ptr<NodeMetrics>> NodeMetrics::Start(const std::string& lis
                                      "Callbacks that arrived at stacks on this node", node);
   m.runs_finished = &AddCounter(*m.registry, "cardflow_node_runs_finished_total",
                                 "Runs whose stacks on this node all finished", node);
-  m.assigns = &AddCounter(*m.registry, "cardflow_node_assigns_total",
-                          "Runs assigned to this node", node);
+  m.assigns =
+      &AddCounter(*m.registry, "cardflow_node_assigns_total", "Runs assigned to this node", node);
   m.assign_bytes = &AddCounter(*m.registry, "cardflow_node_assign_bytes_total",
                                "Bytes of the Assign messages of the runs assigned here (a "
                                "program crosses once per node and placement, then its key)",

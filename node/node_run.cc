@@ -28,8 +28,7 @@ const char* NodeRunStateName(NodeRun::State state) {
   return "?";
 }
 
-StatusOr<std::shared_ptr<NodeRun>> NodeRun::Create(const RunAssignment& assign,
-                                                   NodeContext& node) {
+StatusOr<std::shared_ptr<NodeRun>> NodeRun::Create(const RunAssignment& assign, NodeContext& node) {
   if (assign.run_id == 0) return InvalidArgumentError("assign has no run_id");
   auto run = std::shared_ptr<NodeRun>(new NodeRun(assign, node));
   // Open the streams the stacks here will send on now, not at the first callback.
@@ -60,12 +59,11 @@ NodeRun::NodeRun(const RunAssignment& assign, NodeContext& node)
       programs_{assign.program},
       program_(assign.program.get()),
       effects_(assign.program->program, assign.ordering, Mine(*assign.program), *this,
-               node.on_event || node.metrics
-                   ? EventObserver([this](const Event& event) {
-                       if (node_.metrics) node_.metrics->Observe(event);
-                       if (node_.on_event) node_.on_event(id_, ToGlobal(event));
-                     })
-                   : EventObserver(),
+               node.on_event || node.metrics ? EventObserver([this](const Event& event) {
+                 if (node_.metrics) node_.metrics->Observe(event);
+                 if (node_.on_event) node_.on_event(id_, ToGlobal(event));
+               })
+                                             : EventObserver(),
                gated_, kEventsPerBatch),
       stack_node_(assign.program->stack_node),
       mine_(assign.program->Own()),
@@ -252,16 +250,16 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
     size_t given = 0;  // moves that give this node a stack
     for (const wire::Move& move : reroute.moves()) {
       if (move.stack() >= after.deck_stacks || move.node() >= after.nodes.size()) {
-        return InvalidArgumentError(fmt::format("reroute moves stack id {} to node #{}: no such {}",
-                                                move.stack(), move.node(),
-                                                move.stack() >= after.deck_stacks ? "stack" : "node"));
+        return InvalidArgumentError(
+            fmt::format("reroute moves stack id {} to node #{}: no such {}", move.stack(),
+                        move.node(), move.stack() >= after.deck_stacks ? "stack" : "node"));
       }
       const auto local = after.LocalStack(move.stack());
       if (!local) {
         if (move.node() == after.self) {
-          return InvalidArgumentError(fmt::format(
-              "reroute gives stack id {} to node {} without its code", move.stack(),
-              after.nodes[after.self].name));
+          return InvalidArgumentError(
+              fmt::format("reroute gives stack id {} to node {} without its code", move.stack(),
+                          after.nodes[after.self].name));
         }
         continue;  // a stack this node does not talk to
       }
@@ -273,9 +271,9 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
       }
       if (move.node() == after.self && !was_mine) {
         if (after.stack_node[*local] != after.self) {
-          return InvalidArgumentError(fmt::format(
-              "reroute gives stack {} to node {} without its code",
-              after.StackName(*local), after.nodes[after.self].name));
+          return InvalidArgumentError(
+              fmt::format("reroute gives stack {} to node {} without its code",
+                          after.StackName(*local), after.nodes[after.self].name));
         }
         ++given;
       }
@@ -369,8 +367,8 @@ Status NodeRun::Arrive(const wire::Callback& callback) {
       // The Reroute came meanwhile.
     } else {
       if (early_.size() >= kMaxEarlyCallbacks) {
-        return InvalidArgumentError(fmt::format(
-            "{} callbacks for channels node {} does not know", early_.size(), node_.name));
+        return InvalidArgumentError(fmt::format("{} callbacks for channels node {} does not know",
+                                                early_.size(), node_.name));
       }
       early_.push_back(callback);
       return Status::Ok();
@@ -409,8 +407,7 @@ void NodeRun::SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, ui
   static_assert(static_cast<int>(Ask::kEnd) == 5);
   const wire::TableOp op = kOps[static_cast<int>(ask)];
   // Await and notify name a channel in `var`.
-  const uint32_t global_var =
-      ask == Ask::kAwait || ask == Ask::kNotify ? GlobalChannel(var) : var;
+  const uint32_t global_var = ask == Ask::kAwait || ask == Ask::kNotify ? GlobalChannel(var) : var;
   const StackId global_stack = GlobalStack(stack);
   SendUpdate(1, [&](wire::RunUpdate& update) {
     wire::TableRequest* request = update.add_table();
@@ -459,8 +456,8 @@ void NodeRun::StackFailed(StackId stack, uint32_t pc, const char* what) {
   // when it takes it; the other stacks go on until then.
   if (!gated_ && !EndAs(State::kFailed)) return;
   node_.log->log(gated_ ? spdlog::level::debug : spdlog::level::info,
-                 "{}: stack {} failed at card {}: {}", Label(), program().program.stacks[stack].name,
-                 pc + 1, what);
+                 "{}: stack {} failed at card {}: {}", Label(),
+                 program().program.stacks[stack].name, pc + 1, what);
   const StackId global = GlobalStack(stack);
   SendSeparate([&](wire::RunUpdate& update) {
     wire::StackFailure* failure = update.mutable_failure();

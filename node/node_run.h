@@ -53,8 +53,8 @@
 
 #include "common/deck/node_program.h"
 #include "common/deck/program.h"
-#include "common/schedule/step.h"
 #include "common/engine/engine.h"
+#include "common/schedule/step.h"
 #include "common/status/status.h"
 #include "node/node_context.h"
 #include "node/node_metrics.h"
@@ -192,13 +192,13 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   RemoteEffects effects_;
 
   mutable std::mutex mutex_;
-  State state_ = State::kAssigned;          // guarded by mutex_
-  Updates* updates_ = nullptr;              // guarded by mutex_
+  State state_ = State::kAssigned;  // guarded by mutex_
+  Updates* updates_ = nullptr;      // guarded by mutex_
   // By local StackId: index into program().nodes of where it runs now.
   std::vector<uint32_t> stack_node_;  // guarded by mutex_
   // Callbacks for channels not known yet; guarded by mutex_.
   std::vector<wire::Callback> early_;
-  std::vector<StackId> mine_;               // the stacks held here; guarded by mutex_
+  std::vector<StackId> mine_;  // the stacks held here; guarded by mutex_
   // Engines in the order they were made (the first runs the assigned
   // stacks, each later one the stacks of one Reroute); destroyed with the
   // run, never before it is idle. engine_of_ by StackId. Guarded by mutex_.

@@ -127,7 +127,8 @@ void RemoteEffects::Decide(Continuation k, uint32_t pc, ChannelId channel, bool 
   Inbox& inbox = InboxOf(channel);
   if (!take) {
     // The await goes on without the callback.
-    Record(Event::Await(channel, program().channels[channel], pc, 0, 0, ++stacks_[k.stack()].clock));
+    Record(
+        Event::Await(channel, program().channels[channel], pc, 0, 0, ++stacks_[k.stack()].clock));
     wakeup.k = k;
     return;
   }

@@ -273,7 +273,7 @@ class RemoteEffects final : public Effects {
   const size_t event_batch_;
 
   mutable std::mutex mutex_;
-  std::vector<bool> mine_;          // by StackId; guarded by mutex_
+  std::vector<bool> mine_;  // by StackId; guarded by mutex_
   // By StackId, up to the last stack here; guarded by mutex_.
   std::vector<StackState> stacks_;
   // By ChannelId, made when first used: a channel whose receiver is on

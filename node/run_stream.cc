@@ -108,9 +108,9 @@ Status RunStream::Assign(const wire::Assign& assign) {
     registered_ = true;
   }
   run->Attach(this);
-  node_.log->debug("{}: assigned (deck {}, ordering {}, {} stacks here)", run->Label(),
-                   assign.deck_name(), assign.ordering() == wire::ORDERING_NONE ? "none" : "callbacks",
-                   run->program().Own().size());
+  node_.log->debug(
+      "{}: assigned (deck {}, ordering {}, {} stacks here)", run->Label(), assign.deck_name(),
+      assign.ordering() == wire::ORDERING_NONE ? "none" : "callbacks", run->program().Own().size());
   if (node_.metrics) node_.metrics->Assigned(assign.ByteSizeLong(), assign.program().empty());
   outbox_.AddSeparate([](wire::RunUpdate& update) { update.set_ready(true); });
   return Status::Ok();

@@ -101,7 +101,8 @@ Status Sorted(std::vector<std::pair<Id, Id>>& index, size_t known, const char* w
   std::inplace_merge(index.begin(), middle, index.end());
   const auto twice = std::adjacent_find(
       index.begin(), index.end(), [](const auto& a, const auto& b) { return a.first == b.first; });
-  if (twice != index.end()) return Invalid(fmt::format("{} id {} is listed twice", what, twice->first));
+  if (twice != index.end())
+    return Invalid(fmt::format("{} id {} is listed twice", what, twice->first));
   return Status::Ok();
 }
 
@@ -145,7 +146,7 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
     std::optional<StackId> local = Find(out.stack_index, known_stacks, stack.stack());
     if (local) {
       const bool had_code = out.stack_node[*local] == out.self;
-      if (!own || had_code) continue;  // known already
+      if (!own || had_code) continue;     // known already
       out.stack_node[*local] = out.self;  // a peer this node takes over
     } else {
       local = static_cast<StackId>(out.stack_global.size());
@@ -190,7 +191,9 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
     stack.code.clear();
     stack.code.reserve(static_cast<size_t>(in_stack.code_size()));
     for (const wire::Card& card : in_stack.code()) {
-      const auto where = [&] { return fmt::format("card {} of stack {}", stack.code.size() + 1, stack.name); };
+      const auto where = [&] {
+        return fmt::format("card {} of stack {}", stack.code.size() + 1, stack.name);
+      };
       if (card.op() > static_cast<uint32_t>(Op::kPrint)) {
         return Invalid(fmt::format("{} has unknown op {}", where(), card.op()));
       }
@@ -200,8 +203,8 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
       instr.has_reg = card.has_reg() || writes_reg;
       instr.reg = card.reg();
       if (instr.has_reg && instr.reg >= in_stack.registers()) {
-        return Invalid(fmt::format("{} names register #{} of {}", where(), instr.reg,
-                                   in_stack.registers()));
+        return Invalid(
+            fmt::format("{} names register #{} of {}", where(), instr.reg, in_stack.registers()));
       }
       instr.value.is_register = card.value_is_register();
       instr.value.reg = card.value_reg();
@@ -242,8 +245,7 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
 
 }  // namespace
 
-wire::NodeProgram NodeProgramToWire(const Program& program,
-                                    const std::vector<uint32_t>& stack_node,
+wire::NodeProgram NodeProgramToWire(const Program& program, const std::vector<uint32_t>& stack_node,
                                     const std::vector<RunNode>& nodes, uint32_t self) {
   std::vector<bool> mine(program.stacks.size());
   for (StackId s = 0; s < program.stacks.size(); ++s) mine[s] = stack_node[s] == self;

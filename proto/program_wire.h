@@ -21,8 +21,7 @@ namespace cardflow {
 // the code of its stacks (ascending StackId), then the peers its channels
 // reach, then every channel with an end among its stacks. Deterministic:
 // the same arguments give the same bytes, hence the same ProgramKey.
-wire::NodeProgram NodeProgramToWire(const Program& program,
-                                    const std::vector<uint32_t>& stack_node,
+wire::NodeProgram NodeProgramToWire(const Program& program, const std::vector<uint32_t>& stack_node,
                                     const std::vector<RunNode>& nodes, uint32_t self);
 
 // For a Reroute: `adopted` (stacks now on node `self`) with their code, and

@@ -8,8 +8,8 @@
 // likewise, so that the Engine and RemoteEffects, which index by StackId and
 // ChannelId, size their tables to what the node holds. `program.stacks` has
 // entries only up to the last stack with code here (a peer costs no
-// StackProgram); known() is how many stacks the node knows. The deck's (global) ids are what crosses the wire;
-// the node converts at its RPC edge with the maps below.
+// StackProgram); known() is how many stacks the node knows. The deck's (global) ids are what
+// crosses the wire; the node converts at its RPC edge with the maps below.
 //
 // Recovery gives a node more stacks: Extended() returns a new NodeProgram
 // that keeps every local id of the old one and appends what is new, so the

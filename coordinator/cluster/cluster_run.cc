@@ -287,8 +287,8 @@ class ClusterRun final : private NodeCall::Owner {
           move->set_node(static_cast<uint32_t>(target));
         }
         if (i == target) {
-          *reroute->mutable_adopted() = AdoptedToWire(program_, holder, plan_.nodes,
-                                                      static_cast<uint32_t>(target), adopted);
+          *reroute->mutable_adopted() =
+              AdoptedToWire(program_, holder, plan_.nodes, static_cast<uint32_t>(target), adopted);
         }
       });
     }
@@ -564,10 +564,10 @@ class ClusterRun final : private NodeCall::Owner {
   // Where the stacks are now: the plan's placement until recovery moves
   // some. By StackId / per participant; guarded by mutex_.
   std::vector<std::vector<bool>> held_;
-  std::vector<bool> alive_;                      // per participant; guarded by mutex_
-  std::vector<bool> ready_;                      // per participant; guarded by mutex_
-  std::vector<bool> asked_program_;              // per participant: sent missing_program; guarded by mutex_
-  bool started_ = false;                         // guarded by mutex_
+  std::vector<bool> alive_;          // per participant; guarded by mutex_
+  std::vector<bool> ready_;          // per participant; guarded by mutex_
+  std::vector<bool> asked_program_;  // per participant: sent missing_program; guarded by mutex_
+  bool started_ = false;             // guarded by mutex_
   std::vector<std::vector<int64_t>> registers_;  // by StackId; guarded by mutex_
   std::vector<bool> have_result_;                // by StackId; guarded by mutex_
   // Per participant: reported done since it last got stacks; guarded by mutex_.

@@ -8,8 +8,8 @@
 
 #include <chrono>
 #include <functional>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 

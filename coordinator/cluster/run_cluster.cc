@@ -42,8 +42,9 @@ Status CheckNodes(const std::vector<NodeAddress>& nodes) {
   return Status::Ok();
 }
 
-RunPlan MakePlan(const Program& program, const StepPlan& steps, const ClusterOptions& options, const NodeConnections& connections,
-                 const std::vector<std::string>& placement, RecoveryLog* recovery_log) {
+RunPlan MakePlan(const Program& program, const StepPlan& steps, const ClusterOptions& options,
+                 const NodeConnections& connections, const std::vector<std::string>& placement,
+                 RecoveryLog* recovery_log) {
   RunPlan plan;
   plan.program = &program;
   plan.steps = &steps;

@@ -95,7 +95,8 @@ TEST(ScaleOutTest, ARingOnFourNodesReportsAsOnOneAndWarmAssignmentsAreSmall) {
     const double assigns = Value(page, "cardflow_node_assigns_total", node->name());
     const double bytes = Value(page, "cardflow_node_assign_bytes_total", node->name());
     const double cached = Value(page, "cardflow_node_assigns_cached_total", node->name());
-    const double cached_bytes = Value(page, "cardflow_node_assign_bytes_cached_total", node->name());
+    const double cached_bytes =
+        Value(page, "cardflow_node_assign_bytes_cached_total", node->name());
     EXPECT_EQ(assigns, kRuns) << page;
     // At most the runs in flight when the first assign went out can have
     // missed the program (then it is sent again with them).

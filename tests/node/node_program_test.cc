@@ -3,6 +3,8 @@
 // it). A node given 2 of 1,000 stacks holds their code, their channels and
 // the peers those reach — nothing else; and across random placements of
 // every example deck, the nodes' programs put back together are the deck.
+#include "common/deck/node_program.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "common/deck/node_program.h"
 #include "proto/program_wire.h"
 #include "tests/local/deck_fixture.h"
 
@@ -92,8 +93,8 @@ TEST(NodeProgramTest, ANodeWithTwoOfAThousandStacksHoldsThemTheirChannelsAndPeer
   EXPECT_FALSE(node.LocalStack(12).has_value());
   // The wire form follows the node's share, not the deck: 2 of 1,000 stacks.
   EXPECT_LT(wire.ByteSizeLong(), 400u);
-  const wire::NodeProgram whole = NodeProgramToWire(deck, std::vector<uint32_t>(1000, 0),
-                                                    Nodes(1), 0);
+  const wire::NodeProgram whole =
+      NodeProgramToWire(deck, std::vector<uint32_t>(1000, 0), Nodes(1), 0);
   EXPECT_GT(whole.ByteSizeLong(), 100 * wire.ByteSizeLong());
 }
 

@@ -197,8 +197,7 @@ TEST_F(NodeServerTest, AProgramNamedByAKeyItHasNotGotIsAskedFor) {
 
 TEST_F(NodeServerTest, AProgramWhoseCardsDoNotFitIsRefusedSayingWhere) {
   const Program program = testing::MustLoad(testing::kTransferDeck);
-  wire::NodeProgram wire =
-      NodeProgramToWire(program, {0, 0}, {{"X", "127.0.0.1:1"}}, 0);
+  wire::NodeProgram wire = NodeProgramToWire(program, {0, 0}, {{"X", "127.0.0.1:1"}}, 0);
   wire.mutable_stacks(0)->mutable_code(0)->set_reg(99);
   wire.mutable_stacks(0)->mutable_code(0)->set_has_reg(true);
   const grpc::Status status = RunCall({AssignProgram(wire)});
