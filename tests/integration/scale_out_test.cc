@@ -6,7 +6,6 @@
 
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -34,23 +33,8 @@ std::string RingDeck(int n) {
   return deck + "outcome total\n";
 }
 
-std::string MetricsAddress(const NodeProcess& node) {
-  const std::string log = node.Log();
-  const std::string marker = "metrics on http://";
-  const size_t at = log.find(marker);
-  if (at == std::string::npos) return "";
-  const size_t from = at + marker.size();
-  return log.substr(from, log.find("/metrics", from) - from);
-}
-
 double Value(const std::string& page, const std::string& name, const std::string& node) {
-  std::istringstream lines(page);
-  std::string line;
-  const std::string series = name + "{node=\"" + node + "\"}";
-  while (std::getline(lines, line)) {
-    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
-  }
-  return -1;
+  return testing::MetricValue(page, name, {{"node", node}}).value_or(-1);
 }
 
 nlohmann::json WithoutPlacement(const Report& report) {
@@ -90,7 +74,7 @@ TEST(ScaleOutTest, ARingOnFourNodesReportsAsOnOneAndWarmAssignmentsAreSmall) {
   NodeProgramToWire(program, std::vector<uint32_t>(kStacks, 0), {{"n1", "127.0.0.1:1"}}, 0)
       .SerializeToString(&whole);
   for (const auto& node : nodes) {
-    const std::string page = testing::ScrapeMetrics(MetricsAddress(*node));
+    const std::string page = testing::ScrapeMetrics(testing::MetricsAddressIn(node->Log()));
     ASSERT_FALSE(page.empty()) << node->Log();
     const double assigns = Value(page, "cardflow_node_assigns_total", node->name());
     const double bytes = Value(page, "cardflow_node_assign_bytes_total", node->name());
