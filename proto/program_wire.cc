@@ -140,8 +140,12 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
       return Invalid(fmt::format("stack {} of node {} carries code", stack.name(),
                                  out.nodes[stack.node()].name));
     }
-    if (stack.registers() > kMaxRegisters) {
-      return Invalid(fmt::format("stack {} has {} registers", stack.name(), stack.registers()));
+    // A card names at most two registers: more than that is not a deck's
+    // (and would let a few bytes ask for gigabytes).
+    if (stack.registers() > kMaxRegisters ||
+        stack.registers() > 2 * static_cast<uint64_t>(stack.code_size())) {
+      return Invalid(fmt::format("stack {} has {} registers for {} cards", stack.name(),
+                                 stack.registers(), stack.code_size()));
     }
     std::optional<StackId> local = Find(out.stack_index, known_stacks, stack.stack());
     if (local) {
@@ -209,14 +213,21 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
       instr.value.is_register = card.value_is_register();
       instr.value.reg = card.value_reg();
       instr.value.literal = card.literal();
+      const int64_t most = instr.op == Op::kWork    ? kMaxWorkMicros
+                           : instr.op == Op::kSleep ? kMaxSleepMillis
+                                                    : -1;
+      if (most >= 0 && !instr.value.is_register &&
+          (instr.value.literal < 0 || instr.value.literal > most)) {
+        return Invalid(fmt::format("{} asks for {} (0 to {})", where(), instr.value.literal, most));
+      }
       if (instr.value.is_register && instr.value.reg >= in_stack.registers()) {
         return Invalid(fmt::format("{} reads register #{} of {}", where(), instr.value.reg,
                                    in_stack.registers()));
       }
       if (instr.op == Op::kRead || instr.op == Op::kWrite) {
-        if (card.var() >= program.shared.size()) {
-          return Invalid(fmt::format("{} names shared variable #{} of {}", where(), card.var(),
-                                     program.shared.size()));
+        if (card.var() >= out.shared) {
+          return Invalid(
+              fmt::format("{} names shared variable #{} of {}", where(), card.var(), out.shared));
         }
         instr.var = card.var();
       }
@@ -282,7 +293,7 @@ StatusOr<NodeProgram> NodeProgramFromWire(const wire::NodeProgram& wire) {
   out.deck_stacks = wire.deck_stacks();
   out.deck_channels = wire.deck_channels();
   out.program.file = wire.deck_name();
-  out.program.shared.resize(wire.shared());
+  out.shared = wire.shared();  // a count: the node keeps no shared variable
   if (Status s = Merge(wire, out); !s.ok()) return s;
   if (out.Own().empty()) {
     return Invalid(fmt::format("no stack runs on node {}", out.nodes[out.self].name));
@@ -294,7 +305,7 @@ StatusOr<NodeProgram> ExtendNodeProgram(const NodeProgram& base, const wire::Nod
   if (adopted.self() != base.self || adopted.deck_stacks() != base.deck_stacks ||
       adopted.deck_channels() != base.deck_channels ||
       adopted.nodes_size() != static_cast<int>(base.nodes.size()) ||
-      adopted.shared() != base.program.shared.size()) {
+      adopted.shared() != base.shared) {
     return Invalid("the stacks taken over belong to another run's program");
   }
   NodeProgram out = base;

@@ -16,9 +16,6 @@
 namespace cardflow {
 namespace {
 
-constexpr int64_t kMaxWorkMicros = 10'000'000;
-constexpr int64_t kMaxSleepMillis = 600'000;
-
 std::string AtLine(int line) { return "(line " + std::to_string(line) + ")"; }
 
 class Checker {

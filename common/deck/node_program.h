@@ -41,7 +41,8 @@ struct NodeProgram {
   std::vector<uint32_t> stack_node;       // by local StackId: index into `nodes`
   std::vector<RunNode> nodes;             // every node of the run
   uint32_t self = 0;                      // index into `nodes`: this node
-  uint32_t deck_stacks = 0;               // the whole deck's counts
+  uint32_t shared = 0;       // shared variables in the deck (the table is the coordinator's)
+  uint32_t deck_stacks = 0;  // the whole deck's counts
   uint32_t deck_channels = 0;
   // (global, local) sorted by global: the inverse maps.
   std::vector<std::pair<StackId, StackId>> stack_index;

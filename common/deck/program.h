@@ -27,6 +27,12 @@ enum class Op : uint8_t {
 };
 // clang-format on
 
+// The most a literal `work N` (microseconds of CPU) and `sleep N`
+// (milliseconds) may ask for (DECK.md); the checker and a node's program
+// check both hold them.
+inline constexpr int64_t kMaxWorkMicros = 10'000'000;
+inline constexpr int64_t kMaxSleepMillis = 600'000;
+
 // True for the cards whose effect another stack or the run log can observe;
 // those are the only cards a scheduler needs to order.
 inline bool IsVisible(Op op) { return op >= Op::kRead; }

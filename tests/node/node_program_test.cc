@@ -226,6 +226,19 @@ TEST(NodeProgramTest, WhatDoesNotFitIsRefusedSayingWhat) {
   bad.mutable_stacks(bad.stacks_size() - 1)->set_node(1);
   EXPECT_EQ(refused(bad), "node program: stack S0 of node n1 carries code");
   bad = good;
+  bad.mutable_stacks(0)->mutable_code(0)->set_op(static_cast<uint32_t>(Op::kWork));
+  bad.mutable_stacks(0)->mutable_code(0)->set_literal(kMaxWorkMicros + 1);
+  EXPECT_EQ(refused(bad), "node program: card 1 of stack S0 asks for " +
+                              std::to_string(kMaxWorkMicros + 1) + " (0 to " +
+                              std::to_string(kMaxWorkMicros) + ")");
+  bad = good;
+  bad.mutable_stacks(0)->set_registers(1000);  // more than 4 cards can name
+  EXPECT_EQ(refused(bad), "node program: stack S0 has 1000 registers for 4 cards");
+  // A huge count of shared variables costs nothing: the node keeps none.
+  bad = good;
+  bad.set_shared(0x7fffffff);
+  EXPECT_TRUE(NodeProgramFromWire(bad).ok());
+  bad = good;
   *bad.add_stacks() = good.stacks(good.stacks_size() - 1);  // a peer, twice
   EXPECT_EQ(refused(bad), "node program: stack id " +
                               std::to_string(good.stacks(good.stacks_size() - 1).stack()) +
