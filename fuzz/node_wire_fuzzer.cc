@@ -2,7 +2,7 @@
 // through what the node does with them before and while using them — the
 // same steps as its Run and Deliver reactors (node/run_stream.cc,
 // node/deliver_stream.cc), without gRPC: ParseMessage, CheckProtocol, then
-// NodeRun::Create (assign), OnTableReply, Reroute, Start, Cancel, Arrive,
+// NodeRun::Create (assign), OnTableReply, OnGrant, Reroute, Start, Cancel, Arrive,
 // with the run's engines polled on an io_context after each message.
 //
 // Input: messages separated by "#MSG#". A message whose first byte is 'C'
@@ -34,6 +34,8 @@
 #include "node/node_run.h"
 #include "node/peer_links.h"
 #include "proto/cardflow.pb.h"
+#include "proto/convert.h"
+#include "proto/program_wire.h"
 #include "proto/protocol.h"
 #include "proto/raw_message.h"
 
@@ -57,17 +59,27 @@ void RequireRefusal(const Status& status, bool may_be_unavailable) {
 }
 
 // The run's Run stream: each update is serialized, as the stream would.
+// Converted as RunStream converts (proto/convert.h).
 class FakeUpdates final : public NodeRun::Updates {
  public:
-  bool Send(size_t items, const std::function<void(wire::RunUpdate&)>& fill) override {
-    return SendSeparate(fill);
+  bool Send(const msg::TableRequest& request) override {
+    msg::RunUpdate update;
+    update.table.push_back(request);
+    return SendSeparate(update);
   }
-  bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill) override {
-    wire::RunUpdate update;
-    update.set_protocol(kProtocolVersion);
-    fill(update);
+  bool Send(const msg::Arrival& arrival) override {
+    msg::RunUpdate update;
+    update.arrived.push_back(arrival);
+    return SendSeparate(update);
+  }
+  bool SendSeparate(const msg::RunUpdate& update) override {
+    wire::RunUpdate out;
+    out.set_protocol(kProtocolVersion);
+    ToWire(update, &out);
+    AddEventsToWire(update.events, &out);
     grpc::ByteBuffer bytes;
-    Require(SerializeMessage(update, bytes), "a RunUpdate serializes");
+    Require(SerializeMessage(out, bytes), "a RunUpdate serializes");
+    Require(FromWire(out).ok(), "what a node sends, the coordinator takes");
     return true;
   }
 };
@@ -163,10 +175,15 @@ class Session {
     }
     if (!run_) return InvalidArgumentError("the first RunControl of a Run call must assign a run");
     for (const wire::TableReply& reply : control.table()) {
-      if (Status s = run_->OnTableReply(reply); !s.ok()) return s;
+      if (Status s = run_->OnTableReply(FromWire(reply)); !s.ok()) return s;
+    }
+    for (const wire::Grant& grant : control.grants()) {
+      if (Status s = run_->OnGrant(FromWire(grant)); !s.ok()) return s;
     }
     if (control.has_reroute()) {
-      if (Status s = run_->Reroute(control.reroute()); !s.ok()) return s;
+      auto reroute = FromWire(control.reroute(), run_->program());
+      if (!reroute.ok()) return reroute.status();
+      if (Status s = run_->Reroute(*reroute); !s.ok()) return s;
     }
     if (control.start()) {
       if (Status s = run_->Start(); !s.ok()) return s;
@@ -188,7 +205,7 @@ class Session {
     delivered_ = batch.batch();
     for (const wire::Callback& callback : batch.callbacks()) {
       if (!run_ || callback.run_id() != run_->id()) continue;  // a run this node does not hold
-      if (Status s = run_->Arrive(callback); !s.ok()) {
+      if (Status s = run_->Arrive(FromWire(callback)); !s.ok()) {
         RequireRefusal(s, /*may_be_unavailable=*/false);
         run_->Fault("Y", "127.0.0.1:2", "bad callback from node Y: " + s.message());
       }

@@ -4,6 +4,7 @@
 
 #include "node/node_metrics.h"
 #include "node/node_run.h"
+#include "proto/convert.h"
 #include "proto/grpc_status.h"
 #include "proto/protocol.h"
 #include "proto/raw_message.h"
@@ -122,7 +123,7 @@ void DeliverStream::Deliver(const wire::Callback& callback) {
     }
     return;
   }
-  if (Status s = cached_run_->Arrive(callback); !s.ok()) {
+  if (Status s = cached_run_->Arrive(FromWire(callback)); !s.ok()) {
     const std::string sender = sender_.empty() ? peer_ : sender_;
     cached_run_->Fault(sender, peer_, "bad callback from node " + sender + ": " + s.message());
   }

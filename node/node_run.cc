@@ -89,18 +89,18 @@ NodeRun::~NodeRun() = default;
 std::string NodeRun::Label() const { return fmt::format("run {:016x}", id_); }
 
 NodeRun::State NodeRun::state() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return state_;
 }
 
 void NodeRun::Attach(Updates* updates) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   updates_ = updates;
 }
 
 void NodeRun::Detach() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     updates_ = nullptr;
   }
   Cancel("its Run stream ended");
@@ -110,7 +110,7 @@ Status NodeRun::Start() {
   // engines_ only grows under mutex_ and its engines live as long as the run.
   std::vector<Engine*> engines;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (state_ != State::kAssigned) {
       return FailedPreconditionError(
           fmt::format("{} cannot start: it is {}", Label(), NodeRunStateName(state_)));
@@ -128,7 +128,7 @@ Status NodeRun::Start() {
 void NodeRun::CancelEngines() {
   std::vector<Engine*> engines;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     engines = EnginesLocked();
   }
   // Outside the lock: a cancelled engine may go idle at once, and OnIdle locks.
@@ -142,7 +142,7 @@ std::vector<Engine*> NodeRun::EnginesLocked() const {
 }
 
 std::optional<NodeRun::State> NodeRun::EndAs(State to, bool from_finished) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (state_ != State::kAssigned && state_ != State::kRunning &&
       !(from_finished && state_ == State::kFinished)) {
     return std::nullopt;
@@ -163,12 +163,9 @@ void NodeRun::Fault(std::string_view node, std::string_view address, std::string
   const auto was = EndAs(State::kFailed, /*from_finished=*/true);
   if (!was) return;
   node_.log->warn("{}: cannot go on: {}", Label(), why);
-  SendSeparate([&](wire::RunUpdate& update) {
-    wire::NodeFault* fault = update.mutable_fault();
-    fault->set_node(std::string(node));
-    fault->set_address(std::string(address));
-    fault->set_message(std::string(why));
-  });
+  msg::RunUpdate update;
+  update.fault = msg::NodeFault{std::string(node), std::string(address), std::string(why)};
+  SendSeparate(update);
   if (*was == State::kRunning) CancelEngines();
   node_.runs.Changed();
 }
@@ -176,7 +173,7 @@ void NodeRun::Fault(std::string_view node, std::string_view address, std::string
 void NodeRun::PeerLost(const std::string& address, const std::string& why, bool permanent) {
   std::string name = address;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (state_ != State::kRunning && state_ != State::kFinished) return;
     for (const RunNode& node : program().nodes) {
       if (node.address == address) name = node.name;
@@ -184,7 +181,7 @@ void NodeRun::PeerLost(const std::string& address, const std::string& why, bool 
   }
   int breaks;
   {
-    std::lock_guard lock(links_mutex_);
+    MutexLock lock(links_mutex_);
     breaks = ++breaks_[address];
   }
   if (permanent || breaks >= kMaxBreaks) {
@@ -206,7 +203,7 @@ void NodeRun::PeerLost(const std::string& address, const std::string& why, bool 
 void NodeRun::ResendTo(const std::string& address) {
   std::vector<StackId> receivers;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (state_ != State::kRunning && state_ != State::kFinished) return;
     const std::vector<RunNode>& nodes = program().nodes;
     for (StackId s = 0; s < stack_node_.size(); ++s) {
@@ -223,23 +220,22 @@ void NodeRun::ResendTo(StackId receiver) {
   }
 }
 
-Status NodeRun::Reroute(const wire::Reroute& reroute) {
+Status NodeRun::Reroute(const msg::RerouteAtNode& reroute) {
   std::vector<StackId> moved;    // local ids
   std::vector<StackId> adopted;  // local ids
-  std::vector<wire::Callback> early;
+  std::vector<msg::Callback> early;
   Engine* start = nullptr;
   size_t start_index = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     // Validated whole before anything changes: a bad reroute leaves the
     // run as it was.
     const NodeProgram& before = program();
-    std::shared_ptr<const NodeProgram> extended;
-    if (reroute.has_adopted()) {
-      auto grown = ExtendNodeProgram(before, reroute.adopted());
-      if (!grown.ok()) return grown.status();
-      extended = std::make_shared<const NodeProgram>(std::move(grown).value());
+    if (reroute.base != &before) {
+      return FailedPreconditionError(
+          fmt::format("{}: a reroute built on a program the run no longer has", Label()));
     }
+    const std::shared_ptr<const NodeProgram>& extended = reroute.grown;
     const NodeProgram& after = extended ? *extended : before;
     struct Move {
       StackId local;
@@ -248,28 +244,28 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
     };
     std::vector<Move> moves;
     size_t given = 0;  // moves that give this node a stack
-    for (const wire::Move& move : reroute.moves()) {
-      if (move.stack() >= after.deck_stacks || move.node() >= after.nodes.size()) {
+    for (const msg::Move& move : reroute.moves) {
+      if (move.stack >= after.deck_stacks || move.node >= after.nodes.size()) {
         return InvalidArgumentError(
-            fmt::format("reroute moves stack id {} to node #{}: no such {}", move.stack(),
-                        move.node(), move.stack() >= after.deck_stacks ? "stack" : "node"));
+            fmt::format("reroute moves stack id {} to node #{}: no such {}", move.stack, move.node,
+                        move.stack >= after.deck_stacks ? "stack" : "node"));
       }
-      const auto local = after.LocalStack(move.stack());
+      const auto local = after.LocalStack(move.stack);
       if (!local) {
-        if (move.node() == after.self) {
+        if (move.node == after.self) {
           return InvalidArgumentError(
-              fmt::format("reroute gives stack id {} to node {} without its code", move.stack(),
+              fmt::format("reroute gives stack id {} to node {} without its code", move.stack,
                           after.nodes[after.self].name));
         }
         continue;  // a stack this node does not talk to
       }
       const bool was_mine = *local < stack_node_.size() && stack_node_[*local] == after.self;
-      if (was_mine && move.node() != after.self) {
+      if (was_mine && move.node != after.self) {
         return InvalidArgumentError(
             fmt::format("reroute moves stack {} away from node {}, which holds it",
                         after.StackName(*local), after.nodes[after.self].name));
       }
-      if (move.node() == after.self && !was_mine) {
+      if (move.node == after.self && !was_mine) {
         if (after.stack_node[*local] != after.self) {
           return InvalidArgumentError(
               fmt::format("reroute gives stack {} to node {} without its code",
@@ -277,7 +273,7 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
         }
         ++given;
       }
-      moves.push_back(Move{*local, move.node(), was_mine});
+      moves.push_back(Move{*local, move.node, was_mine});
     }
     if (extended && extended->Own().size() != before.Own().size() + given) {
       return InvalidArgumentError(fmt::format(
@@ -325,7 +321,7 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
   }
   const Program& p = program().program;
   {
-    std::lock_guard lock(links_mutex_);
+    MutexLock lock(links_mutex_);
     links_.resize(p.channels.size());
     for (ChannelId c = 0; c < p.channels.size(); ++c) {
       if (std::find(moved.begin(), moved.end(), p.channels[c].to) != moved.end()) links_[c].reset();
@@ -337,33 +333,33 @@ Status NodeRun::Reroute(const wire::Reroute& reroute) {
   }
   if (start) start->Start([this, start_index] { OnIdle(start_index); });
   for (StackId s : moved) ResendTo(s);
-  for (const wire::Callback& callback : early) {
+  for (const msg::Callback& callback : early) {
     if (Status s = Arrive(callback); !s.ok()) return s;
   }
   return Status::Ok();
 }
 
-Status NodeRun::OnTableReply(const wire::TableReply& reply) {
-  const auto stack = program().LocalStack(reply.stack());
+Status NodeRun::OnTableReply(const msg::TableReply& reply) {
+  const auto stack = program().LocalStack(reply.stack);
   if (!stack) {
     return InvalidArgumentError(
-        fmt::format("table reply for stack id {}, not one of this node's", reply.stack()));
+        fmt::format("table reply for stack id {}, not one of this node's", reply.stack));
   }
   table_round_trips_.Answered(*stack, node_.metrics);  // before the stack resumes
-  return effects_.OnTableReply(*stack, reply.pc(), reply.value(), reply.lamport());
+  return effects_.OnTableReply(*stack, reply.pc, reply.value, reply.lamport);
 }
 
-Status NodeRun::Arrive(const wire::Callback& callback) {
+Status NodeRun::Arrive(const msg::Callback& callback) {
   const NodeProgram& p = program();
-  const auto channel = p.LocalChannel(callback.channel());
+  const auto channel = p.LocalChannel(callback.channel);
   if (!channel) {
-    if (callback.channel() >= p.deck_channels) {
+    if (callback.channel >= p.deck_channels) {
       return InvalidArgumentError(fmt::format("callback on channel id {}: the deck has {}",
-                                              callback.channel(), p.deck_channels));
+                                              callback.channel, p.deck_channels));
     }
     // Its receiver is on its way here (a Reroute not read yet).
-    std::lock_guard lock(mutex_);
-    if (program().LocalChannel(callback.channel())) {
+    MutexLock lock(mutex_);
+    if (program().LocalChannel(callback.channel)) {
       // The Reroute came meanwhile.
     } else {
       if (early_.size() >= kMaxEarlyCallbacks) {
@@ -374,69 +370,51 @@ Status NodeRun::Arrive(const wire::Callback& callback) {
       return Status::Ok();
     }
   }
-  return effects_.Arrive(*program().LocalChannel(callback.channel()), callback.seq(),
-                         callback.value(), callback.lamport());
+  return effects_.Arrive(*program().LocalChannel(callback.channel), callback.seq, callback.value,
+                         callback.lamport);
 }
 
-Status NodeRun::OnGrant(const wire::Grant& grant) {
+Status NodeRun::OnGrant(const msg::StepGrant& grant) {
   if (!gated_) return InvalidArgumentError("a grant for a run the network shuffles");
   const NodeProgram& p = program();
-  if (grant.take_in()) {
-    const auto channel = p.LocalChannel(grant.channel());
+  if (grant.take_in) {
+    const auto channel = p.LocalChannel(grant.channel);
     if (!channel) {
       return InvalidArgumentError(
-          fmt::format("grant takes in channel id {}, not one of this node's", grant.channel()));
+          fmt::format("grant takes in channel id {}, not one of this node's", grant.channel));
     }
     return effects_.TakeIn(*channel);
   }
-  const auto stack = p.LocalStack(grant.stack());
+  const auto stack = p.LocalStack(grant.stack);
   if (!stack) {
     return InvalidArgumentError(
-        fmt::format("grant for stack id {}, not one of this node's", grant.stack()));
+        fmt::format("grant for stack id {}, not one of this node's", grant.stack));
   }
-  return effects_.OnTableReply(*stack, grant.pc(), grant.value(), 0);
+  return effects_.OnTableReply(*stack, grant.pc, grant.value, 0);
 }
 
-void NodeRun::SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, uint32_t var,
-                          int64_t value, uint64_t lamport) {
-  using Ask = RemoteEffects::Ask;
-  if (ask == Ask::kRead || ask == Ask::kWrite) table_round_trips_.Asked(stack, node_.metrics);
-  // In Ask's order.
-  static constexpr wire::TableOp kOps[] = {wire::TABLE_READ,  wire::TABLE_WRITE, wire::TABLE_AWAIT,
-                                           wire::STEP_NOTIFY, wire::STEP_PRINT,  wire::STEP_END};
-  static_assert(static_cast<int>(Ask::kEnd) == 5);
-  const wire::TableOp op = kOps[static_cast<int>(ask)];
+void NodeRun::SendRequest(StackId stack, uint32_t pc, msg::TableOp op, uint32_t var, int64_t value,
+                          uint64_t lamport) {
+  using msg::TableOp;
+  if (op == TableOp::kRead || op == TableOp::kWrite) table_round_trips_.Asked(stack, node_.metrics);
   // Await and notify name a channel in `var`.
-  const uint32_t global_var = ask == Ask::kAwait || ask == Ask::kNotify ? GlobalChannel(var) : var;
-  const StackId global_stack = GlobalStack(stack);
-  SendUpdate(1, [&](wire::RunUpdate& update) {
-    wire::TableRequest* request = update.add_table();
-    request->set_stack(global_stack);
-    request->set_pc(pc);
-    request->set_op(op);
-    request->set_var(global_var);
-    request->set_value(value);
-    request->set_lamport(lamport);
-  });
+  const uint32_t global_var =
+      op == TableOp::kAwait || op == TableOp::kNotify ? GlobalChannel(var) : var;
+  SendUpdate(msg::TableRequest{GlobalStack(stack), pc, op, global_var, value, lamport});
 }
 
 void NodeRun::ReportArrival(ChannelId channel, uint64_t seq) {
-  const ChannelId global = GlobalChannel(channel);
-  SendUpdate(1, [&](wire::RunUpdate& update) {
-    wire::Arrival* arrival = update.add_arrived();
-    arrival->set_channel(global);
-    arrival->set_seq(seq);
-  });
+  SendUpdate(msg::Arrival{GlobalChannel(channel), seq});
 }
 
 std::shared_ptr<PeerLink> NodeRun::LinkFor(ChannelId channel) {
   std::string address;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     const NodeProgram& p = program();
     address = p.nodes[stack_node_[p.program.channels[channel].to]].address;
   }
-  std::lock_guard lock(links_mutex_);
+  MutexLock lock(links_mutex_);
   if (links_.size() <= channel) links_.resize(channel + 1);
   std::shared_ptr<PeerLink>& link = links_[channel];
   if (!link || !link->usable() || link->address() != address) link = node_.peers->Get(address);
@@ -458,13 +436,9 @@ void NodeRun::StackFailed(StackId stack, uint32_t pc, const char* what) {
   node_.log->log(gated_ ? spdlog::level::debug : spdlog::level::info,
                  "{}: stack {} failed at card {}: {}", Label(),
                  program().program.stacks[stack].name, pc + 1, what);
-  const StackId global = GlobalStack(stack);
-  SendSeparate([&](wire::RunUpdate& update) {
-    wire::StackFailure* failure = update.mutable_failure();
-    failure->set_stack(global);
-    failure->set_pc(pc);
-    failure->set_what(what);
-  });
+  msg::RunUpdate update;
+  update.failure = msg::StackFailure{GlobalStack(stack), pc, what};
+  SendSeparate(update);
   if (gated_) return;
   CancelEngines();  // from inside a handler of one of them: that engine is not idle yet
   node_.runs.Changed();
@@ -477,7 +451,7 @@ void NodeRun::OnIdle(size_t index) {
   std::vector<Engine*> engines;
   std::shared_ptr<NodeRun> self;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (--running_ == 0) {
       if (state_ == State::kRunning) {
         state_ = State::kFinished;
@@ -504,12 +478,10 @@ bool NodeRun::SendEvents(std::vector<Event> events) {
   if (gated_ || events.empty()) return true;  // seeded: the coordinator records them
   Updates::Room room;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (updates_ == nullptr) return true;  // nobody to tell: the run is over
-    room = updates_->SendEvents([&](wire::RunUpdate& update) {
-      update.mutable_events()->Reserve(static_cast<int>(events.size()));
-      for (const Event& event : events) ToWire(ToGlobal(event), update.add_events());
-    });
+    for (Event& event : events) event = ToGlobal(event);
+    room = updates_->SendEvents(std::move(events));
   }
   return room != Updates::Room::kFull;
 }
@@ -521,32 +493,32 @@ size_t NodeRun::HeldStacks() const { return effects_.HeldStacks(); }
 void NodeRun::SendResults(const std::vector<StackId>& stacks, const std::vector<Engine*>& engines) {
   std::vector<size_t> engine_of;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     engine_of = engine_of_;
   }
   // The events not streamed yet go first, then the results: no batch comes
   // after `done`.
   effects_.FlushEvents([&] {
-    SendSeparate([&](wire::RunUpdate& update) {
-      for (StackId s : stacks) {
-        wire::StackResult* result = update.add_results();
-        result->set_stack(GlobalStack(s));
-        const std::vector<int64_t>& registers = engines[engine_of[s]]->Registers(s);
-        result->mutable_registers()->Add(registers.begin(), registers.end());
-      }
-      update.set_done(true);
-    });
+    msg::RunUpdate update;
+    update.results.reserve(stacks.size());
+    for (StackId s : stacks) {
+      update.results.push_back(
+          msg::StackResult{GlobalStack(s), engines[engine_of[s]]->Registers(s)});
+    }
+    update.done = true;
+    SendSeparate(update);
   });
 }
 
-bool NodeRun::SendUpdate(size_t items, const std::function<void(wire::RunUpdate&)>& fill) {
-  std::lock_guard lock(mutex_);
-  return updates_ != nullptr && updates_->Send(items, fill);
+template <typename Message>
+bool NodeRun::SendUpdate(const Message& message) {
+  MutexLock lock(mutex_);
+  return updates_ != nullptr && updates_->Send(message);
 }
 
-bool NodeRun::SendSeparate(const std::function<void(wire::RunUpdate&)>& fill) {
-  std::lock_guard lock(mutex_);
-  return updates_ != nullptr && updates_->SendSeparate(fill);
+bool NodeRun::SendSeparate(const msg::RunUpdate& update) {
+  MutexLock lock(mutex_);
+  return updates_ != nullptr && updates_->SendSeparate(update);
 }
 
 }  // namespace cardflow

@@ -28,10 +28,14 @@
 // grows with each break (the receiver drops what it has). If the node there
 // died, the coordinator reroutes its stacks and they go to the new holder.
 //
+// Messages: NodeRun speaks the domain messages of common/run/run_messages.h
+// (namespace msg); the reactors at the RPC edge (RunStream, DeliverStream)
+// convert them to and from wire messages (proto/convert.h).
+//
 // Ids: the run's NodeProgram (common/deck/node_program.h) numbers the
 // stacks and channels this node knows densely; the Engine and RemoteEffects
 // use those local ids, and NodeRun converts to and from the deck's ids at
-// this edge — every wire message in and out (requests, grants, replies,
+// this edge — every message in and out (requests, grants, replies,
 // callbacks, arrivals, events, results, failures) goes through it. A
 // callback for a channel the node does not know yet (its receiver is being
 // moved here by a Reroute still on its way) waits until the Reroute comes.
@@ -44,16 +48,17 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "common/base/mutex.h"
 #include "common/deck/node_program.h"
 #include "common/deck/program.h"
 #include "common/engine/engine.h"
+#include "common/run/run_messages.h"
 #include "common/schedule/step.h"
 #include "common/status/status.h"
 #include "node/node_context.h"
@@ -61,29 +66,32 @@
 #include "node/peer_link.h"
 #include "node/remote_effects.h"
 #include "node/run_assignment.h"
-#include "proto/cardflow.pb.h"
 
 namespace cardflow {
 
 class NodeRun final : public std::enable_shared_from_this<NodeRun>,
                       private RemoteEffects::Transport {
  public:
-  // Where the run's updates go: its Run stream.
+  // Where the run's updates go: its Run stream. Called with NodeRun's
+  // lock held: queue, never block. Every Send is false once the stream is
+  // closed.
   class Updates {
    public:
     virtual ~Updates() = default;
-    // Adds `items` items through `fill` to the stream, merged with what is
-    // queued; false once the stream is closed.
-    virtual bool Send(size_t items, const std::function<void(wire::RunUpdate&)>& fill) = 0;
-    // The same, in a message of its own.
-    virtual bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill) = 0;
+    // Merged with what is queued (many requests or arrivals per message).
+    virtual bool Send(const msg::TableRequest& request) = 0;
+    virtual bool Send(const msg::Arrival& arrival) = 0;
+    // In a message of its own (a failure, a fault, the results).
+    virtual bool SendSeparate(const msg::RunUpdate& update) = 0;
     enum class Room { kRoom, kFull, kClosed };
-    // A batch of streamed events, in a message of its own whose bytes count
-    // as unsent until written. kFull: more than the stream's bound is
-    // unsent; the stream calls NodeRun::Drained() once it is back under it
-    // (or closed). The default (no bound) is SendSeparate.
-    virtual Room SendEvents(const std::function<void(wire::RunUpdate&)>& fill) {
-      return SendSeparate(fill) ? Room::kRoom : Room::kClosed;
+    // A batch of streamed events (the deck's ids), in a message of its own
+    // whose bytes count as unsent until written. kFull: more than the
+    // stream's bound is unsent; the stream calls NodeRun::Drained() once it
+    // is back under it (or closed). The default (no bound) is SendSeparate.
+    virtual Room SendEvents(std::vector<Event> events) {
+      msg::RunUpdate update;
+      update.events = std::move(events);
+      return SendSeparate(update) ? Room::kRoom : Room::kClosed;
     }
   };
 
@@ -137,14 +145,17 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   // Stacks parked by back-pressure now.
   size_t HeldStacks() const;
 
-  Status OnTableReply(const wire::TableReply& reply);
+  // INVALID_ARGUMENT naming what does not fit the run (a stack or channel
+  // this node does not hold, a card the stack is not waiting at).
+  Status OnTableReply(const msg::TableReply& reply);
   // Seeded shuffle: the coordinator's go-ahead for one step.
-  Status OnGrant(const wire::Grant& grant);
-  Status Arrive(const wire::Callback& callback);
+  Status OnGrant(const msg::StepGrant& grant);
+  Status Arrive(const msg::Callback& callback);
   // Recovery: stacks of a dead node moved, maybe here (with their code in
-  // `reroute.adopted`). INVALID_ARGUMENT, with nothing changed, when it does
-  // not fit the run or takes a stack away from this node.
-  Status Reroute(const wire::Reroute& reroute);
+  // `reroute.grown`). INVALID_ARGUMENT, with nothing changed, when it does
+  // not fit the run or takes a stack away from this node;
+  // FAILED_PRECONDITION when it was not built on program() as it is now.
+  Status Reroute(const msg::RerouteAtNode& reroute);
 
   // The program as it stands (it grows when this node takes stacks over).
   // Valid as long as the run.
@@ -159,7 +170,7 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   Event ToGlobal(Event event) const;
 
   // RemoteEffects::Transport
-  void SendRequest(StackId stack, uint32_t pc, RemoteEffects::Ask ask, uint32_t var, int64_t value,
+  void SendRequest(StackId stack, uint32_t pc, msg::TableOp op, uint32_t var, int64_t value,
                    uint64_t lamport) override;
   void SendCallback(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) override;
   void ReportArrival(ChannelId channel, uint64_t seq) override;
@@ -174,10 +185,12 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   void ResendTo(StackId receiver);
   // The stream for callbacks of `channel`, opened if needed; null at shutdown.
   std::shared_ptr<PeerLink> LinkFor(ChannelId channel);
-  std::vector<Engine*> EnginesLocked() const;
+  std::vector<Engine*> EnginesLocked() const REQUIRES(mutex_);
   void CancelEngines();  // every engine of the run; mutex_ not held
-  bool SendUpdate(size_t items, const std::function<void(wire::RunUpdate&)>& fill);
-  bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill);
+  // To updates_, if attached; false if not or the stream is closed.
+  template <typename Message>
+  bool SendUpdate(const Message& message) EXCLUDES(mutex_);
+  bool SendSeparate(const msg::RunUpdate& update) EXCLUDES(mutex_);
   // kAssigned/kRunning (and kFinished if `from_finished`) -> `to`; returns
   // the state it left, or nullopt if the run had already ended.
   std::optional<State> EndAs(State to, bool from_finished = false);
@@ -185,35 +198,36 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   NodeContext& node_;
   const uint64_t id_;
   const bool gated_;  // --shuffle seeded: every visible step waits for a Grant
+
+  mutable Mutex mutex_;
   // Every program the run had (the first, then one per Reroute that gave
-  // stacks here): engines made on one keep using it. Guarded by mutex_.
-  std::vector<std::shared_ptr<const NodeProgram>> programs_;
+  // stacks here): engines made on one keep using it.
+  std::vector<std::shared_ptr<const NodeProgram>> programs_ GUARDED_BY(mutex_);
   std::atomic<const NodeProgram*> program_;  // the last of programs_
   RemoteEffects effects_;
 
-  mutable std::mutex mutex_;
-  State state_ = State::kAssigned;  // guarded by mutex_
-  Updates* updates_ = nullptr;      // guarded by mutex_
+  State state_ GUARDED_BY(mutex_) = State::kAssigned;
+  Updates* updates_ GUARDED_BY(mutex_) = nullptr;
   // By local StackId: index into program().nodes of where it runs now.
-  std::vector<uint32_t> stack_node_;  // guarded by mutex_
-  // Callbacks for channels not known yet; guarded by mutex_.
-  std::vector<wire::Callback> early_;
-  std::vector<StackId> mine_;  // the stacks held here; guarded by mutex_
+  std::vector<uint32_t> stack_node_ GUARDED_BY(mutex_);
+  // Callbacks for channels not known yet.
+  std::vector<msg::Callback> early_ GUARDED_BY(mutex_);
+  std::vector<StackId> mine_ GUARDED_BY(mutex_);  // the stacks held here
   // Engines in the order they were made (the first runs the assigned
   // stacks, each later one the stacks of one Reroute); destroyed with the
-  // run, never before it is idle. engine_of_ by StackId. Guarded by mutex_.
-  std::vector<std::unique_ptr<Engine>> engines_;
-  std::vector<size_t> engine_of_;
-  size_t running_ = 0;             // engines started and not idle; guarded by mutex_
-  std::shared_ptr<NodeRun> self_;  // held while an engine runs; guarded by mutex_
+  // run, never before it is idle. engine_of_ by StackId.
+  std::vector<std::unique_ptr<Engine>> engines_ GUARDED_BY(mutex_);
+  std::vector<size_t> engine_of_ GUARDED_BY(mutex_);
+  size_t running_ GUARDED_BY(mutex_) = 0;             // engines started and not idle
+  std::shared_ptr<NodeRun> self_ GUARDED_BY(mutex_);  // held while an engine runs
 
   TableRoundTrips table_round_trips_;  // for node_.metrics
 
-  std::mutex links_mutex_;
-  // By ChannelId: the stream last used for it; guarded by links_mutex_.
-  std::vector<std::shared_ptr<PeerLink>> links_;
-  // Breaks seen per peer address, for the backoff; guarded by links_mutex_.
-  std::unordered_map<std::string, int> breaks_;
+  Mutex links_mutex_;
+  // By ChannelId: the stream last used for it.
+  std::vector<std::shared_ptr<PeerLink>> links_ GUARDED_BY(links_mutex_);
+  // Breaks seen per peer address, for the backoff.
+  std::unordered_map<std::string, int> breaks_ GUARDED_BY(links_mutex_);
 };
 
 const char* NodeRunStateName(NodeRun::State state);

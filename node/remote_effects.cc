@@ -36,7 +36,7 @@ void RemoteEffects::AskCoordinator(Continuation k, uint32_t pc, Ask ask, uint32_
                                    int64_t value) {
   uint64_t lamport;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     StackState& stack = stacks_[k.stack()];
     stack.pending = k;  // before sending: the reply may come back on another thread at once
     stack.pending_pc = pc;
@@ -54,7 +54,7 @@ Status RemoteEffects::OnTableReply(StackId stack, uint32_t pc, int64_t value, ui
   ChannelId channel = 0;
   int64_t notify_value = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (stack >= stacks_.size() || !mine_[stack] || !stacks_[stack].pending ||
         stacks_[stack].pending_pc != pc) {
       return InvalidArgumentError(
@@ -91,7 +91,7 @@ Status RemoteEffects::OnTableReply(StackId stack, uint32_t pc, int64_t value, ui
 Status RemoteEffects::TakeIn(ChannelId channel) {
   Wakeup wakeup;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (channel >= inboxes_.size() || !inboxes_[channel] || inboxes_[channel]->held.empty()) {
       return InvalidArgumentError(
           fmt::format("grant takes in a callback on channel {}, where none is held", channel));
@@ -115,7 +115,7 @@ RemoteEffects::Inbox& RemoteEffects::InboxOf(ChannelId channel) {
 void RemoteEffects::FlushArrivals() {
   std::vector<std::pair<ChannelId, uint64_t>> arrivals;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (unreported_.empty()) return;
     arrivals.swap(unreported_);
   }
@@ -153,7 +153,7 @@ void RemoteEffects::DoNotify(Continuation k, uint32_t pc, ChannelId channel, int
   uint64_t lamport;
   bool local;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     lamport = ++stacks_[ends.from].clock;
     std::vector<Early>& sent = sent_[channel];
     sent.push_back(Early{value, lamport});
@@ -170,13 +170,14 @@ void RemoteEffects::DoNotify(Continuation k, uint32_t pc, ChannelId channel, int
 }
 
 Status RemoteEffects::Arrive(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport) {
-  if (channel >= inboxes_.size() || seq == 0) {
-    return InvalidArgumentError(
-        fmt::format("callback #{} on channel {}, which the deck lacks", seq, channel));
-  }
   Wakeup receiver;
   {
-    std::lock_guard lock(mutex_);
+    // Under the lock: a Reroute's Extend may grow inboxes_ meanwhile.
+    MutexLock lock(mutex_);
+    if (channel >= inboxes_.size() || seq == 0) {
+      return InvalidArgumentError(
+          fmt::format("callback #{} on channel {}, which the deck lacks", seq, channel));
+    }
     DeliverLocked(channel, seq, value, lamport, receiver);
   }
   FlushArrivals();
@@ -232,7 +233,7 @@ void RemoteEffects::Await(Continuation k, uint32_t pc, ChannelId channel) {
   bool took = false;
   uint64_t lamport = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     Inbox& inbox = InboxOf(channel);
     if (ordering_ == Ordering::kCallbacks && !gated_) {
       if (inbox.messages.empty()) {
@@ -272,7 +273,7 @@ int64_t RemoteEffects::Consume(StackId stack, uint32_t pc, ChannelId channel) {
 void RemoteEffects::Print(Continuation k, uint32_t pc, int64_t value) {
   if (gated_) return AskCoordinator(k, pc, Ask::kPrint, 0, value);
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     PrintLocked(k.stack(), pc, value);
   }
   MaybeFlush();
@@ -298,7 +299,7 @@ void RemoteEffects::Failed(StackId stack, uint32_t pc, const char* what) {
 void RemoteEffects::Adopt(const std::vector<StackId>& stacks) {
   std::vector<Wakeup> wakeups;  // none in fact: adopted stacks have not started
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (StackId s : stacks) {
       mine_[s] = true;
       if (stacks_.size() <= s) stacks_.resize(s + 1);
@@ -322,7 +323,7 @@ void RemoteEffects::Adopt(const std::vector<StackId>& stacks) {
 }
 
 void RemoteEffects::Extend(const Program& program, size_t stacks) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   program_.store(&program, std::memory_order_release);
   mine_.resize(stacks, false);
   inboxes_.resize(program.channels.size());
@@ -331,7 +332,7 @@ void RemoteEffects::Extend(const Program& program, size_t stacks) {
 
 std::vector<RemoteEffects::SentCallback> RemoteEffects::SentTo(StackId receiver) const {
   std::vector<SentCallback> out;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (ChannelId c = 0; c < program().channels.size(); ++c) {
     if (program().channels[c].to != receiver) continue;
     const std::vector<Early>& sent = sent_[c];
@@ -343,23 +344,23 @@ std::vector<RemoteEffects::SentCallback> RemoteEffects::SentTo(StackId receiver)
 }
 
 bool RemoteEffects::IsMine(StackId stack) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return mine_[stack];
 }
 
 std::vector<Event> RemoteEffects::TakeEvents() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   recorded_.store(0, std::memory_order_relaxed);
   return std::exchange(events_, {});
 }
 
 void RemoteEffects::FlushEvents(const std::function<void()>& then) {
-  std::lock_guard send(send_mutex_);
+  MutexLock send(send_mutex_);
   if (event_batch_ > 0) {
     std::vector<Event> batch;
     uint64_t epoch;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       batch.swap(events_);
       recorded_.store(0, std::memory_order_relaxed);
       epoch = drain_epoch_;
@@ -371,11 +372,11 @@ void RemoteEffects::FlushEvents(const std::function<void()>& then) {
 
 void RemoteEffects::MaybeFlush() {
   if (event_batch_ == 0 || recorded_.load(std::memory_order_relaxed) < event_batch_) return;
-  std::lock_guard send(send_mutex_);
+  MutexLock send(send_mutex_);
   std::vector<Event> batch;
   uint64_t epoch;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (events_.size() < event_batch_) return;  // another thread took it
     batch.swap(events_);
     events_.reserve(event_batch_ + event_batch_ / 8);
@@ -387,7 +388,7 @@ void RemoteEffects::MaybeFlush() {
 
 void RemoteEffects::SendBatch(std::vector<Event> batch, uint64_t epoch) {
   if (transport_.SendEvents(std::move(batch))) return;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   // A Drained since the batch was taken answers this "over" too.
   if (epoch == drain_epoch_) congested_.store(true, std::memory_order_release);
 }
@@ -395,7 +396,7 @@ void RemoteEffects::SendBatch(std::vector<Event> batch, uint64_t epoch) {
 void RemoteEffects::Drained() {
   std::vector<std::pair<Continuation, std::optional<int64_t>>> held;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     ++drain_epoch_;
     congested_.store(false, std::memory_order_release);
     held.swap(held_);
@@ -404,13 +405,13 @@ void RemoteEffects::Drained() {
 }
 
 size_t RemoteEffects::HeldStacks() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return held_.size();
 }
 
 void RemoteEffects::Resume(const Continuation& k, std::optional<int64_t> value) {
   if (congested_.load(std::memory_order_acquire)) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (congested_.load(std::memory_order_relaxed)) {
       held_.emplace_back(k, value);
       return;

@@ -58,14 +58,15 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "common/base/mutex.h"
 #include "common/deck/program.h"
 #include "common/engine/effects.h"
 #include "common/events/event.h"
+#include "common/run/run_messages.h"
 #include "common/status/status.h"
 
 namespace cardflow {
@@ -75,18 +76,9 @@ using EventObserver = std::function<void(const Event&)>;
 
 class RemoteEffects final : public Effects {
  public:
-  // What a request to the coordinator asks for.
-  enum class Ask : uint8_t {
-    kRead,   // a read of `var`
-    kWrite,  // a write of `value` to `var`
-    // Whether the await at `pc` takes the callback at the head of the inbox
-    // of channel `var` (`value` 1: there was one) or goes on without: asked
-    // in ordering none, and in both orderings when gated.
-    kAwait,
-    kNotify,  // gated: a notify of `value` on channel `var`
-    kPrint,   // gated: a print of `value`
-    kEnd,     // gated: the stack ran its last card (`pc` is its card count)
-  };
+  // What a request to the coordinator asks for (read, write, await, and
+  // when gated notify, print, end): the request's op.
+  using Ask = msg::TableOp;
 
   // Where the effects that leave the node go.
   class Transport {
@@ -237,31 +229,31 @@ class RemoteEffects final : public Effects {
   }
   // Streamed: hands a full batch to the transport. Lock not held.
   void MaybeFlush();
-  // Under send_mutex_: hands `batch` over and notes back-pressure.
-  void SendBatch(std::vector<Event> batch, uint64_t epoch);
+  // Hands `batch` over and notes back-pressure.
+  void SendBatch(std::vector<Event> batch, uint64_t epoch) REQUIRES(send_mutex_);
 
   // Parks `k` and asks the coordinator.
   void AskCoordinator(Continuation k, uint32_t pc, Ask ask, uint32_t var, int64_t value);
   // What a notify does once it may: numbers the callback, records it, puts
   // it into a receiver here or hands it to the transport, resumes `k`.
   void DoNotify(Continuation k, uint32_t pc, ChannelId channel, int64_t value);
-  // The following run with mutex_ held.
-  void Record(Event event);
-  void PrintLocked(StackId stack, uint32_t pc, int64_t value);
+  void Record(Event event) REQUIRES(mutex_);
+  void PrintLocked(StackId stack, uint32_t pc, int64_t value) REQUIRES(mutex_);
   // Puts callback `seq` into the inbox (and to a parked await).
   void InboxLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t send_lamport,
-                   Wakeup& wakeup);
+                   Wakeup& wakeup) REQUIRES(mutex_);
   // Takes callback `seq` into its inbox if it is the next one (then any
   // early ones that follow), keeps it aside if early, drops it if taken.
   void DeliverLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
-                     Wakeup& wakeup);
+                     Wakeup& wakeup) REQUIRES(mutex_);
   void ArriveLocked(ChannelId channel, uint64_t seq, int64_t value, uint64_t lamport,
-                    Wakeup& wakeup);
-  int64_t Consume(StackId stack, uint32_t pc, ChannelId channel);
-  Inbox& InboxOf(ChannelId channel);  // mutex_ held
+                    Wakeup& wakeup) REQUIRES(mutex_);
+  int64_t Consume(StackId stack, uint32_t pc, ChannelId channel) REQUIRES(mutex_);
+  Inbox& InboxOf(ChannelId channel) REQUIRES(mutex_);
   // Carries out the await decision for `k` at `pc`: take the head of
   // `channel`'s inbox (parking until it arrives) or go on without.
-  void Decide(Continuation k, uint32_t pc, ChannelId channel, bool take, Wakeup& wakeup);
+  void Decide(Continuation k, uint32_t pc, ChannelId channel, bool take, Wakeup& wakeup)
+      REQUIRES(mutex_);
 
   const Program& program() const { return *program_.load(std::memory_order_acquire); }
 
@@ -272,29 +264,28 @@ class RemoteEffects final : public Effects {
   const EventObserver observer_;
   const size_t event_batch_;
 
-  mutable std::mutex mutex_;
-  std::vector<bool> mine_;  // by StackId; guarded by mutex_
-  // By StackId, up to the last stack here; guarded by mutex_.
-  std::vector<StackState> stacks_;
-  // By ChannelId, made when first used: a channel whose receiver is on
-  // another node never needs one. Guarded by mutex_.
-  std::vector<std::unique_ptr<Inbox>> inboxes_;
-  // Every callback sent on each channel by a stack here, seq = index + 1;
-  // by ChannelId; guarded by mutex_.
-  std::vector<std::vector<Early>> sent_;
-  std::vector<Event> events_;        // guarded by mutex_
-  std::atomic<size_t> recorded_{0};  // events_.size(), read without the lock
   // Orders the batches handed to the transport; taken before mutex_.
-  std::mutex send_mutex_;
+  Mutex send_mutex_;
+  mutable Mutex mutex_ ACQUIRED_AFTER(send_mutex_);
+  std::vector<bool> mine_ GUARDED_BY(mutex_);  // by StackId
+  // By StackId, up to the last stack here.
+  std::vector<StackState> stacks_ GUARDED_BY(mutex_);
+  // By ChannelId, made when first used: a channel whose receiver is on
+  // another node never needs one.
+  std::vector<std::unique_ptr<Inbox>> inboxes_ GUARDED_BY(mutex_);
+  // Every callback sent on each channel by a stack here, seq = index + 1;
+  // by ChannelId.
+  std::vector<std::vector<Early>> sent_ GUARDED_BY(mutex_);
+  std::vector<Event> events_ GUARDED_BY(mutex_);
+  std::atomic<size_t> recorded_{0};  // events_.size(), read without the lock
   // Back-pressure: set when SendEvents said over (unless Drained came
   // meanwhile: drain_epoch_ counts Drained calls); written under mutex_,
-  // read without it for the fast path. held_: the continuations it holds,
-  // guarded by mutex_.
+  // read without it for the fast path. held_: the continuations it holds.
   std::atomic<bool> congested_{false};
-  uint64_t drain_epoch_ = 0;  // guarded by mutex_
-  std::vector<std::pair<Continuation, std::optional<int64_t>>> held_;
-  // Gated: callbacks held and not yet reported, (channel, seq); guarded by mutex_.
-  std::vector<std::pair<ChannelId, uint64_t>> unreported_;
+  uint64_t drain_epoch_ GUARDED_BY(mutex_) = 0;
+  std::vector<std::pair<Continuation, std::optional<int64_t>>> held_ GUARDED_BY(mutex_);
+  // Gated: callbacks held and not yet reported, (channel, seq).
+  std::vector<std::pair<ChannelId, uint64_t>> unreported_ GUARDED_BY(mutex_);
 };
 
 }  // namespace cardflow

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include "node/node_metrics.h"
+#include "proto/convert.h"
 #include "proto/grpc_status.h"
+#include "proto/program_wire.h"
 #include "proto/protocol.h"
 #include "proto/raw_message.h"
 
@@ -34,7 +36,7 @@ RunStream::RunStream(NodeContext& node)
 }
 
 std::shared_ptr<NodeRun> RunStream::run() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return run_;
 }
 
@@ -64,13 +66,17 @@ Status RunStream::Handle(const wire::RunControl& control) {
   auto run = this->run();
   if (!run) return InvalidArgumentError("the first RunControl of a Run call must assign a run");
   for (const wire::TableReply& reply : control.table()) {
-    if (Status s = run->OnTableReply(reply); !s.ok()) return s;
+    if (Status s = run->OnTableReply(FromWire(reply)); !s.ok()) return s;
   }
   for (const wire::Grant& grant : control.grants()) {
-    if (Status s = run->OnGrant(grant); !s.ok()) return s;
+    if (Status s = run->OnGrant(FromWire(grant)); !s.ok()) return s;
   }
   if (control.has_reroute()) {
-    if (Status s = run->Reroute(control.reroute()); !s.ok()) return s;
+    // Reroutes come only from this stream, one at a time: the program
+    // checked against here is still the run's when Reroute takes it.
+    auto reroute = FromWire(control.reroute(), run->program());
+    if (!reroute.ok()) return reroute.status();
+    if (Status s = run->Reroute(*reroute); !s.ok()) return s;
   }
   if (control.start()) {
     if (Status s = run->Start(); !s.ok()) return s;
@@ -96,7 +102,7 @@ Status RunStream::Assign(const wire::Assign& assign) {
   if (!created.ok()) return created.status();
   std::shared_ptr<NodeRun> run = std::move(created).value();
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     run_ = run;
   }
   if (!node_.runs.Add(run->id(), run)) {
@@ -104,7 +110,7 @@ Status RunStream::Assign(const wire::Assign& assign) {
         fmt::format("{} is already assigned to node {}", run->Label(), node_.name));
   }
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     registered_ = true;
   }
   run->Attach(this);
@@ -129,7 +135,7 @@ void RunStream::OnDone() {
   std::shared_ptr<NodeRun> run;
   bool registered;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     run = std::move(run_);
     registered = registered_;
   }
@@ -140,13 +146,17 @@ void RunStream::OnDone() {
   delete this;
 }
 
-bool RunStream::Send(size_t items, const std::function<void(wire::RunUpdate&)>& fill) {
-  return outbox_.Add(items, fill);
+bool RunStream::Send(const msg::TableRequest& request) {
+  return outbox_.Add(1, [&](wire::RunUpdate& update) { ToWire(request, update.add_table()); });
 }
 
-NodeRun::Updates::Room RunStream::SendEvents(const std::function<void(wire::RunUpdate&)>& fill) {
+bool RunStream::Send(const msg::Arrival& arrival) {
+  return outbox_.Add(1, [&](wire::RunUpdate& update) { ToWire(arrival, update.add_arrived()); });
+}
+
+NodeRun::Updates::Room RunStream::SendEvents(std::vector<Event> events) {
   switch (outbox_.AddCounted([&](wire::RunUpdate& update) {
-    fill(update);
+    AddEventsToWire(events, &update);
     return update.ByteSizeLong();
   })) {
     case Outbox<wire::RunUpdate>::Room::kRoom:
@@ -159,8 +169,11 @@ NodeRun::Updates::Room RunStream::SendEvents(const std::function<void(wire::RunU
   return Room::kClosed;
 }
 
-bool RunStream::SendSeparate(const std::function<void(wire::RunUpdate&)>& fill) {
-  return outbox_.AddSeparate(fill);
+bool RunStream::SendSeparate(const msg::RunUpdate& update) {
+  return outbox_.AddSeparate([&](wire::RunUpdate& out) {
+    ToWire(update, &out);
+    AddEventsToWire(update.events, &out);
+  });
 }
 
 }  // namespace cardflow

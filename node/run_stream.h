@@ -22,8 +22,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
+#include <vector>
 
+#include "common/base/mutex.h"
 #include "common/status/status.h"
 #include "node/node_context.h"
 #include "node/node_run.h"
@@ -48,9 +49,10 @@ class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::B
   void OnDone() override;
 
   // NodeRun::Updates
-  bool Send(size_t items, const std::function<void(wire::RunUpdate&)>& fill) override;
-  bool SendSeparate(const std::function<void(wire::RunUpdate&)>& fill) override;
-  Room SendEvents(const std::function<void(wire::RunUpdate&)>& fill) override;
+  bool Send(const msg::TableRequest& request) override;
+  bool Send(const msg::Arrival& arrival) override;
+  bool SendSeparate(const msg::RunUpdate& update) override;
+  Room SendEvents(std::vector<Event> events) override;
 
   Status Handle(const wire::RunControl& control);
   // Creates the run, or — its program not cached — asks for the program
@@ -58,7 +60,7 @@ class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::B
   Status Assign(const wire::Assign& assign);
   // Finishes the call with `status` once every queued update is written.
   void End(const grpc::Status& status);
-  std::shared_ptr<NodeRun> run() const;
+  std::shared_ptr<NodeRun> run() const EXCLUDES(mutex_);
 
   NodeContext& node_;
   grpc::ByteBuffer read_bytes_;   // the message being read
@@ -66,9 +68,9 @@ class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::B
   wire::RunControl control_;      // read_bytes_, parsed
   grpc::ByteBuffer write_bytes_;  // the update being written (one at a time)
   Outbox<wire::RunUpdate> outbox_;
-  mutable std::mutex mutex_;
-  std::shared_ptr<NodeRun> run_;  // set by the first message; guarded by mutex_
-  bool registered_ = false;       // run_ is in node_.runs under its id; guarded by mutex_
+  mutable Mutex mutex_;
+  std::shared_ptr<NodeRun> run_ GUARDED_BY(mutex_);  // set by the first message
+  bool registered_ GUARDED_BY(mutex_) = false;       // run_ is in node_.runs under its id
 };
 
 }  // namespace cardflow

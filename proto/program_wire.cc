@@ -313,4 +313,31 @@ StatusOr<NodeProgram> ExtendNodeProgram(const NodeProgram& base, const wire::Nod
   return out;
 }
 
+void ToWire(const msg::Reroute& reroute, wire::Reroute* out) {
+  for (const msg::Move& move : reroute.moves) {
+    wire::Move* added = out->add_moves();
+    added->set_stack(move.stack);
+    added->set_node(move.node);
+  }
+  if (const auto& a = reroute.adopted) {
+    *out->mutable_adopted() =
+        AdoptedToWire(*a->program, a->placement, *a->nodes, a->self, a->stacks);
+  }
+}
+
+StatusOr<msg::RerouteAtNode> FromWire(const wire::Reroute& reroute, const NodeProgram& base) {
+  msg::RerouteAtNode out;
+  out.base = &base;
+  if (reroute.has_adopted()) {
+    auto grown = ExtendNodeProgram(base, reroute.adopted());
+    if (!grown.ok()) return grown.status();
+    out.grown = std::make_shared<const NodeProgram>(std::move(grown).value());
+  }
+  out.moves.reserve(reroute.moves_size());
+  for (const wire::Move& move : reroute.moves()) {
+    out.moves.push_back(msg::Move{move.stack(), move.node()});
+  }
+  return out;
+}
+
 }  // namespace cardflow

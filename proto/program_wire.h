@@ -12,6 +12,7 @@
 
 #include "common/deck/node_program.h"
 #include "common/deck/program.h"
+#include "common/run/run_messages.h"
 #include "common/status/status.h"
 #include "proto/cardflow.pb.h"
 
@@ -44,5 +45,11 @@ StatusOr<NodeProgram> NodeProgramFromWire(const wire::NodeProgram& wire);
 // code. Checked as NodeProgramFromWire checks; `adopted` must describe the
 // same run (nodes, self, deck counts).
 StatusOr<NodeProgram> ExtendNodeProgram(const NodeProgram& base, const wire::NodeProgram& adopted);
+
+// A Reroute on the wire and back (the NodeProgram part is what makes these
+// live here rather than in proto/convert.h). FromWire checks the message
+// whole against `base`, the receiving run's program now (ExtendNodeProgram).
+void ToWire(const msg::Reroute& reroute, wire::Reroute* out);
+StatusOr<msg::RerouteAtNode> FromWire(const wire::Reroute& reroute, const NodeProgram& base);
 
 }  // namespace cardflow

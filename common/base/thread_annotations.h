@@ -36,6 +36,13 @@
 #ifndef PT_GUARDED_BY
 #define PT_GUARDED_BY(x) CARDFLOW_THREAD_ANNOTATION(pt_guarded_by(x))
 #endif
+// On a mutex member: the lock order (checked with -Wthread-safety-beta).
+#ifndef ACQUIRED_AFTER
+#define ACQUIRED_AFTER(...) CARDFLOW_THREAD_ANNOTATION(acquired_after(__VA_ARGS__))
+#endif
+#ifndef ACQUIRED_BEFORE
+#define ACQUIRED_BEFORE(...) CARDFLOW_THREAD_ANNOTATION(acquired_before(__VA_ARGS__))
+#endif
 // On a function: the caller holds the capability (exclusively / shared).
 #define REQUIRES(...) CARDFLOW_THREAD_ANNOTATION(requires_capability(__VA_ARGS__))
 #define REQUIRES_SHARED(...) CARDFLOW_THREAD_ANNOTATION(requires_shared_capability(__VA_ARGS__))

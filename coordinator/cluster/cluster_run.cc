@@ -24,7 +24,7 @@ namespace cardflow {
 void RecoveryLog::NodeLost(const std::string& node, const std::string& why,
                            const std::vector<std::string>& stacks, const std::string& to) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!lost_.insert(node).second) return;
   }
   spdlog::warn(
@@ -36,7 +36,7 @@ void RecoveryLog::NodeLost(const std::string& node, const std::string& why,
 
 void RecoveryLog::NodeBack(const std::string& node) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (lost_.erase(node) == 0) return;
   }
   spdlog::info("node {} answers again: it takes its stacks back from the next run on", node);
@@ -104,26 +104,27 @@ class ClusterRun final : private NodeCall::Owner {
     // Held while the calls start, so that no update (and no End) of an early
     // call is handled before every call has started. Reactions never run
     // inline in StartCall, so this cannot deadlock.
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     const auto deadline = std::chrono::system_clock::now() + plan_.run_timeout;
     for (size_t i = 0; i < calls_.size(); ++i) {
       const bool with_program =
           plan_.connections->FirstSend(plan_.participants[i], plan_.program_keys[i]);
       calls_[i]->Start(plan_.connections->raw_stub(plan_.participants[i]), deadline,
-                       [&](wire::RunControl& control) { FillAssign(i, with_program, control); });
+                       AssignOf(i, with_program));
     }
   }
 
  private:
-  void FillAssign(size_t index, bool with_program, wire::RunControl& control) const {
-    wire::Assign* assign = control.mutable_assign();
-    assign->set_run_id(run_id_);
-    assign->set_deck_name(program_.file);
-    assign->set_ordering(ToWire(plan_.ordering));
-    assign->set_seed(seed_);
-    assign->set_shuffle(ToWire(plan_.shuffle));
-    assign->set_program_key(plan_.program_keys[index]);
-    if (with_program) assign->set_program(plan_.program_bytes[index]);
+  msg::Assign AssignOf(size_t index, bool with_program) const {
+    msg::Assign assign;
+    assign.run_id = run_id_;
+    assign.deck_name = program_.file;
+    assign.ordering = plan_.ordering;
+    assign.seed = seed_;
+    assign.shuffle = plan_.shuffle;
+    assign.program_key = plan_.program_keys[index];
+    if (with_program) assign.program = plan_.program_bytes[index];
+    return assign;
   }
 
   // "run 0123456789abcdef (seed 8)": the id is what the nodes' logs say.
@@ -133,65 +134,64 @@ class ClusterRun final : private NodeCall::Owner {
     return plan_.connections->node(plan_.participants[index]);
   }
 
-  void OnUpdate(size_t index, const wire::RunUpdate& update) override {
-    std::lock_guard lock(mutex_);
+  void OnUpdate(size_t index, const StatusOr<msg::RunUpdate>& taken) override {
+    MutexLock lock(mutex_);
     if (ended_ || !alive_[index]) return;  // a node given up for dead may still talk
-    if (Status s = CheckProtocol(update.protocol(), "RunUpdate"); !s.ok()) {
-      return Fault(index, s.message());
-    }
-    if (update.missing_program()) {
+    if (!taken.ok()) return Fault(index, taken.status().message());
+    const msg::RunUpdate& update = *taken;
+    if (update.missing_program) {
       if (ready_[index] || asked_program_[index]) {
         return Fault(index, "asked for its program after it had it");
       }
       asked_program_[index] = true;
-      calls_[index]->Send(0, [&](wire::RunControl& control) { FillAssign(index, true, control); });
+      calls_[index]->Send(AssignOf(index, /*with_program=*/true));
       return;
     }
-    if (update.ready()) {
+    if (update.ready) {
       ready_[index] = true;
       StartIfReady();
     }
     if (scheduler_) {
       if (!Sequence(index, update)) return;
     } else {
-      if (update.table_size() > 0) ServeTable(index, update);
+      if (!update.table.empty()) ServeTable(index, update.table);
       if (ended_) return;
     }
-    for (const wire::Event& event : update.events()) events_.push_back(FromWire(event));
-    for (const wire::StackResult& result : update.results()) {
-      const StackId s = result.stack();
+    events_.insert(events_.end(), update.events.begin(), update.events.end());
+    for (const msg::StackResult& result : update.results) {
+      const StackId s = result.stack;
       if (s >= program_.stacks.size() || !held_[index][s] ||
-          static_cast<size_t>(result.registers_size()) != program_.stacks[s].registers.size()) {
+          result.registers.size() != program_.stacks[s].registers.size()) {
         return Fault(index, fmt::format("sent a malformed result for stack {}", s));
       }
-      registers_[s].assign(result.registers().begin(), result.registers().end());
+      registers_[s] = result.registers;
       have_result_[s] = true;
     }
-    if (update.has_failure() && !scheduler_) {
-      const wire::StackFailure& failure = update.failure();
-      const StackId s = failure.stack();
+    if (update.failure && !scheduler_) {
+      const msg::StackFailure& failure = *update.failure;
+      const StackId s = failure.stack;
       if (s >= program_.stacks.size() || !held_[index][s] ||
-          failure.pc() >= program_.stacks[s].code.size()) {
+          failure.pc >= program_.stacks[s].code.size()) {
         return Fault(index, "sent a malformed run error");
       }
-      error_ = RunStop{s, failure.pc(), failure.what()};
+      error_ = RunStop{s, failure.pc, failure.what};
       return End(/*cancel=*/true);
     }
-    if (update.has_fault()) {
-      const wire::NodeFault& fault = update.fault();
-      if (fault.node() == Node(index).name) {
+    if (update.fault) {
+      const msg::NodeFault& fault = *update.fault;
+      if (fault.node == Node(index).name) {
         // The node gives up the run itself (it is shutting down): as if it died.
         if (!Recover(index, fmt::format("node {} at {}: {}", Node(index).name, Node(index).address,
-                                        fault.message()))) {
+                                        fault.message))) {
           End(/*cancel=*/true);
         }
         return;
       }
       fault_ = UnavailableError(
-          fmt::format("{} (reported by node {})", fault.message(), Node(index).name));
+          fmt::format("{} (reported by node {})", fault.message, Node(index).name));
       return End(/*cancel=*/true);
     }
-    if (update.done()) {
+    if (update.done) {
       reported_[index] = true;
       if (Complete()) {
         complete_ = true;
@@ -200,10 +200,10 @@ class ClusterRun final : private NodeCall::Owner {
     }
   }
 
-  // mutex_ held. Every live node has reported since it last got stacks, and
+  // Every live node has reported since it last got stacks, and
   // every stack's registers came from the node holding it now (and, seeded,
   // the scheduler has taken every step).
-  bool Complete() const {
+  bool Complete() const REQUIRES(mutex_) {
     if (scheduler_ && !scheduler_->ended()) return false;
     for (size_t i = 0; i < calls_.size(); ++i) {
       if (alive_[i] && !reported_[i]) return false;
@@ -211,22 +211,22 @@ class ClusterRun final : private NodeCall::Owner {
     return std::all_of(have_result_.begin(), have_result_.end(), [](bool r) { return r; });
   }
 
-  // mutex_ held. Starts the run once every live node is ready.
-  void StartIfReady() {
+  // Starts the run once every live node is ready.
+  void StartIfReady() REQUIRES(mutex_) {
     if (started_) return;
     for (size_t i = 0; i < calls_.size(); ++i) {
       if (alive_[i] && !ready_[i]) return;
     }
     started_ = true;
     for (size_t i = 0; i < calls_.size(); ++i) {
-      if (alive_[i]) calls_[i]->Send(0, [](wire::RunControl& c) { c.set_start(true); });
+      if (alive_[i]) calls_[i]->SendStart();
     }
   }
 
-  // mutex_ held. The node at `index` is gone (its call broke): its stacks
+  // The node at `index` is gone (its call broke): its stacks
   // start over on the live node holding the fewest, and every live node
   // learns the new routes. False when no live node is left.
-  bool Recover(size_t index, const std::string& why) {
+  bool Recover(size_t index, const std::string& why) REQUIRES(mutex_) {
     alive_[index] = false;
     // Its stacks' events, those it streamed so far too, come again from
     // their replay; what it sends from now on is ignored (alive_). A node
@@ -276,58 +276,56 @@ class ClusterRun final : private NodeCall::Owner {
       spdlog::warn("{}; stack{} {} start{} over on node {}", why, stacks.size() == 1 ? "" : "s",
                    fmt::join(stacks, ", "), stacks.size() == 1 ? "s" : "", to);
     }
-    std::vector<uint32_t> holder(holder_.begin(), holder_.end());
+    msg::Reroute reroute;
+    for (StackId s : adopted) reroute.moves.push_back(msg::Move{s, static_cast<uint32_t>(target)});
     for (size_t i = 0; i < calls_.size(); ++i) {
       if (!alive_[i]) continue;
-      calls_[i]->Send(0, [&](wire::RunControl& control) {
-        wire::Reroute* reroute = control.mutable_reroute();
-        for (StackId s : adopted) {
-          wire::Move* move = reroute->add_moves();
-          move->set_stack(s);
-          move->set_node(static_cast<uint32_t>(target));
-        }
-        if (i == target) {
-          *reroute->mutable_adopted() =
-              AdoptedToWire(program_, holder, plan_.nodes, static_cast<uint32_t>(target), adopted);
-        }
-      });
+      if (i == target) {
+        msg::Reroute to_target = reroute;
+        to_target.adopted =
+            msg::Reroute::Adopted{&program_, std::vector<uint32_t>(holder_.begin(), holder_.end()),
+                                  &plan_.nodes, static_cast<uint32_t>(target), adopted};
+        calls_[i]->Send(to_target);
+      } else {
+        calls_[i]->Send(reroute);
+      }
     }
     StartIfReady();  // the dead node may have been the last one not ready
     return true;
   }
 
-  // mutex_ held. Seeded shuffle: what the node at `index` reports goes to
+  // Seeded shuffle: what the node at `index` reports goes to
   // the scheduler, and the steps it can take now are granted. False when
   // the update ended the run.
-  bool Sequence(size_t index, const wire::RunUpdate& update) {
-    for (const wire::TableRequest& request : update.table()) {
+  bool Sequence(size_t index, const msg::RunUpdate& update) REQUIRES(mutex_) {
+    for (const msg::TableRequest& request : update.table) {
       if (!StepAsked(index, request)) return false;
     }
-    if (update.has_failure()) {
-      const wire::StackFailure& failure = update.failure();
-      const StackId s = failure.stack();
+    if (update.failure) {
+      const msg::StackFailure& failure = *update.failure;
+      const StackId s = failure.stack;
       if (s >= program_.stacks.size() || !held_[index][s] ||
-          failure.pc() >= program_.stacks[s].code.size()) {
+          failure.pc >= program_.stacks[s].code.size()) {
         Fault(index, "sent a malformed run error");
         return false;
       }
-      if (plan_.steps->StepAt(s, failure.pc()) < scheduler_->StepsTaken(s)) {
+      if (plan_.steps->StepAt(s, failure.pc) < scheduler_->StepsTaken(s)) {
         Fault(index, fmt::format("stack {} failed at card {} when started over, which it had "
                                  "passed the first time",
-                                 program_.stacks[s].name, failure.pc() + 1));
+                                 program_.stacks[s].name, failure.pc + 1));
         return false;
       }
-      scheduler_->Park(s, StepRequest::Failure(failure.pc(), failure.what()));
+      scheduler_->Park(s, StepRequest::Failure(failure.pc, failure.what));
     }
-    for (const wire::Arrival& arrival : update.arrived()) {
-      const ChannelId c = arrival.channel();
+    for (const msg::Arrival& arrival : update.arrived) {
+      const ChannelId c = arrival.channel;
       if (c >= program_.channels.size() || !held_[index][program_.channels[c].to] ||
-          arrival.seq() == 0) {
+          arrival.seq == 0) {
         Fault(index, fmt::format("reported callback #{} on channel {}, not one of its stacks'",
-                                 arrival.seq(), c));
+                                 arrival.seq, c));
         return false;
       }
-      if (arrival.seq() <= scheduler_->TakenIn(c)) {
+      if (arrival.seq <= scheduler_->TakenIn(c)) {
         SendTakeIn(c);  // a stack started over: taken in before, taken in again
       } else {
         scheduler_->Arrived(c);
@@ -356,18 +354,18 @@ class ClusterRun final : private NodeCall::Owner {
     return true;
   }
 
-  // mutex_ held. Seeded: a stack of the node at `index` reached the visible
+  // Seeded: a stack of the node at `index` reached the visible
   // card `request` names (or its end). False when that was a fault.
-  bool StepAsked(size_t index, const wire::TableRequest& request) {
-    const StackId s = request.stack();
+  bool StepAsked(size_t index, const msg::TableRequest& request) REQUIRES(mutex_) {
+    const StackId s = request.stack;
     if (s >= program_.stacks.size() || !held_[index][s]) {
       Fault(index, fmt::format("asked for a step of stack {}, which it does not hold", s));
       return false;
     }
     const StackProgram& stack = program_.stacks[s];
-    const uint32_t pc = request.pc();
+    const uint32_t pc = request.pc;
     const StepPlan& steps = *plan_.steps;
-    if (request.op() == wire::STEP_END) {
+    if (request.op == msg::TableOp::kEnd) {
       if (pc != stack.code.size()) {
         Fault(index, fmt::format("says stack {} ended at card {}", stack.name, pc + 1));
         return false;
@@ -380,7 +378,7 @@ class ClusterRun final : private NodeCall::Owner {
     }
     const uint32_t k = pc < stack.code.size() ? steps.StepAt(s, pc) : steps.Steps(s);
     if (k >= steps.Steps(s) || steps.VisiblePc(s, k) != pc ||
-        request.op() != ExpectedOp(stack.code[pc].op)) {
+        request.op != ExpectedOp(stack.code[pc].op)) {
       Fault(index,
             fmt::format("asked for card {} of stack {} as no such step", pc + 1, stack.name));
       return false;
@@ -390,78 +388,67 @@ class ClusterRun final : private NodeCall::Owner {
       if (!grant.end) SendGrant(grant);
       return true;
     }
-    scheduler_->Park(s, StepRequest::Card(pc, request.value()));
+    scheduler_->Park(s, StepRequest::Card(pc, request.value));
     return true;
   }
 
-  static wire::TableOp ExpectedOp(Op op) {
+  static msg::TableOp ExpectedOp(Op op) {
     switch (op) {
       case Op::kRead:
-        return wire::TABLE_READ;
+        return msg::TableOp::kRead;
       case Op::kWrite:
-        return wire::TABLE_WRITE;
+        return msg::TableOp::kWrite;
       case Op::kAwait:
-        return wire::TABLE_AWAIT;
+        return msg::TableOp::kAwait;
       case Op::kNotify:
-        return wire::STEP_NOTIFY;
+        return msg::TableOp::kNotify;
       case Op::kPrint:
-        return wire::STEP_PRINT;
+        return msg::TableOp::kPrint;
       default:
-        return wire::STEP_END;  // never a step's card: no request matches
+        return msg::TableOp::kEnd;  // never a step's card: no request matches
     }
   }
 
-  // mutex_ held. Tells the node holding the grant's stack to take its step.
-  void SendGrant(const Grant& grant) {
+  // Tells the node holding the grant's stack to take its step.
+  void SendGrant(const Grant& grant) REQUIRES(mutex_) {
     const StackId s = grant.step.id;
     const bool await = program_.stacks[s].code[grant.pc].op == Op::kAwait;
     const int64_t value = await ? (grant.value ? 1 : 0) : grant.value.value_or(0);
-    calls_[holder_[s]]->Send(1, [&](wire::RunControl& control) {
-      wire::Grant* g = control.add_grants();
-      g->set_stack(s);
-      g->set_pc(grant.pc);
-      g->set_value(value);
-    });
+    calls_[holder_[s]]->Send(msg::StepGrant{s, grant.pc, value, /*take_in=*/false, 0});
   }
 
-  // mutex_ held. Tells the node holding `channel`'s receiver to take its
+  // Tells the node holding `channel`'s receiver to take its
   // oldest held callback in.
-  void SendTakeIn(ChannelId channel) {
-    calls_[holder_[program_.channels[channel].to]]->Send(1, [&](wire::RunControl& control) {
-      wire::Grant* g = control.add_grants();
-      g->set_take_in(true);
-      g->set_channel(channel);
-    });
+  void SendTakeIn(ChannelId channel) REQUIRES(mutex_) {
+    calls_[holder_[program_.channels[channel].to]]->Send(
+        msg::StepGrant{0, 0, 0, /*take_in=*/true, channel});
   }
 
-  // mutex_ held.
-  void ServeTable(size_t index, const wire::RunUpdate& update) {
-    std::vector<wire::TableReply> replies;
-    replies.reserve(update.table_size());
-    for (const wire::TableRequest& request : update.table()) {
-      StatusOr<wire::TableReply> reply = table_.Apply(request, held_[index]);
+  void ServeTable(size_t index, const std::vector<msg::TableRequest>& requests) REQUIRES(mutex_) {
+    std::vector<msg::TableReply> replies;
+    replies.reserve(requests.size());
+    for (const msg::TableRequest& request : requests) {
+      StatusOr<msg::TableReply> reply = table_.Apply(request, held_[index]);
       if (!reply.ok()) return Fault(index, reply.status().message());
-      replies.push_back(std::move(reply).value());
+      replies.push_back(*reply);
     }
-    calls_[index]->Send(replies.size(), [&](wire::RunControl& control) {
-      for (wire::TableReply& reply : replies) *control.add_table() = std::move(reply);
-    });
+    calls_[index]->Send(replies);
   }
 
-  // mutex_ held. The node at `index` misbehaved: the run cannot go on.
-  void Fault(size_t index, const std::string& what) {
+  // The node at `index` misbehaved: the run cannot go on.
+  void Fault(size_t index, const std::string& what) REQUIRES(mutex_) {
     fault_ = UnavailableError(
         fmt::format("node {} at {}: {}", Node(index).name, Node(index).address, what));
     End(/*cancel=*/true);
   }
 
-  // mutex_ held. The run is over: close every call (telling the nodes to
+  // The run is over: close every call (telling the nodes to
   // stop first when `cancel`).
-  void End(bool cancel) {
+  void End(bool cancel) REQUIRES(mutex_) {
     if (ended_) return;
     ended_ = true;
     for (auto& call : calls_) {
-      if (cancel) call->Send(0, [](wire::RunControl& c) { c.set_cancel(true); });
+      if (cancel) call->SendCancel();
       call->Close();
     }
   }
@@ -469,7 +456,7 @@ class ClusterRun final : private NodeCall::Owner {
   void OnCallDone(size_t index, const grpc::Status& status) override {
     bool last;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       // A call ending after the run stopped on a run error is no death; one
       // ending after the scheduler took every step but before its node sent
       // its results is (its stacks replay from the history elsewhere).
@@ -516,35 +503,38 @@ class ClusterRun final : private NodeCall::Owner {
   // Every call is over: nothing else touches this run.
   void Finish() {
     ClusterRunResult out;
-    out.fault = fault_;
-    out.moved = std::move(moved_);
-    for (size_t i = 0; i < calls_.size(); ++i) {
-      if (!alive_[i]) out.dead.push_back(plan_.participants[i]);
-    }
-    if (out.fault.ok()) {
-      RunEnd end;
-      end.seed = seed_;
-      if (scheduler_) {
-        end.stop = scheduler_->stop();
-        end.state.shared = scheduler_->table();
-        end.events = std::move(scheduler_->events());
-        end.schedule = std::move(scheduler_->schedule());
-      } else {
-        end.stop = error_;
-        end.state.shared = table_.values();
-        // The nodes' events were gathered into the vector reserved for the
-        // run: the table's join them there, and the run's events are held
-        // once.
-        end.events = std::move(events_);
-        std::vector<Event> table_events = table_.TakeEvents();
-        end.events.insert(end.events.end(), table_events.begin(), table_events.end());
-        std::vector<Event>().swap(table_events);
-        std::sort(end.events.begin(), end.events.end(), [](const Event& a, const Event& b) {
-          return std::tie(a.lamport, a.stack) < std::tie(b.lamport, b.stack);
-        });
+    {
+      MutexLock lock(mutex_);  // not contended: kept for the analysis
+      out.fault = fault_;
+      out.moved = std::move(moved_);
+      for (size_t i = 0; i < calls_.size(); ++i) {
+        if (!alive_[i]) out.dead.push_back(plan_.participants[i]);
       }
-      end.state.registers = std::move(registers_);
-      out.result = FoldRun(program_, *plan_.steps, std::move(end), /*keep_events=*/true);
+      if (out.fault.ok()) {
+        RunEnd end;
+        end.seed = seed_;
+        if (scheduler_) {
+          end.stop = scheduler_->stop();
+          end.state.shared = scheduler_->table();
+          end.events = std::move(scheduler_->events());
+          end.schedule = std::move(scheduler_->schedule());
+        } else {
+          end.stop = error_;
+          end.state.shared = table_.values();
+          // The nodes' events were gathered into the vector reserved for the
+          // run: the table's join them there, and the run's events are held
+          // once.
+          end.events = std::move(events_);
+          std::vector<Event> table_events = table_.TakeEvents();
+          end.events.insert(end.events.end(), table_events.begin(), table_events.end());
+          std::vector<Event>().swap(table_events);
+          std::sort(end.events.begin(), end.events.end(), [](const Event& a, const Event& b) {
+            return std::tie(a.lamport, a.stack) < std::tie(b.lamport, b.stack);
+          });
+        }
+        end.state.registers = std::move(registers_);
+        out.result = FoldRun(program_, *plan_.steps, std::move(end), /*keep_events=*/true);
+      }
     }
     auto done = std::move(done_);
     delete this;
@@ -560,34 +550,34 @@ class ClusterRun final : private NodeCall::Owner {
   std::vector<std::unique_ptr<NodeCall>> calls_;  // by participant; fixed after construction
   RunTable table_;
 
-  std::mutex mutex_;
+  Mutex mutex_;
   // Where the stacks are now: the plan's placement until recovery moves
-  // some. By StackId / per participant; guarded by mutex_.
-  std::vector<std::vector<bool>> held_;
-  std::vector<bool> alive_;          // per participant; guarded by mutex_
-  std::vector<bool> ready_;          // per participant; guarded by mutex_
-  std::vector<bool> asked_program_;  // per participant: sent missing_program; guarded by mutex_
-  bool started_ = false;             // guarded by mutex_
-  std::vector<std::vector<int64_t>> registers_;  // by StackId; guarded by mutex_
-  std::vector<bool> have_result_;                // by StackId; guarded by mutex_
-  // Per participant: reported done since it last got stacks; guarded by mutex_.
-  std::vector<bool> reported_;
+  // some. By StackId / per participant.
+  std::vector<std::vector<bool>> held_ GUARDED_BY(mutex_);
+  std::vector<bool> alive_ GUARDED_BY(mutex_);          // per participant
+  std::vector<bool> ready_ GUARDED_BY(mutex_);          // per participant
+  std::vector<bool> asked_program_ GUARDED_BY(mutex_);  // per participant: sent missing_program
+  bool started_ GUARDED_BY(mutex_) = false;
+  std::vector<std::vector<int64_t>> registers_ GUARDED_BY(mutex_);  // by StackId
+  std::vector<bool> have_result_ GUARDED_BY(mutex_);                // by StackId
+  // Per participant: reported done since it last got stacks.
+  std::vector<bool> reported_ GUARDED_BY(mutex_);
   // Network shuffle: the events every live node streamed, as they came
   // (not sorted), in one vector reserved for the most a run can record
-  // (EventBound): no reallocation, no second copy. Guarded by mutex_.
-  std::vector<Event> events_;
-  std::vector<MovedStack> moved_;  // guarded by mutex_
-  std::optional<RunStop> error_;   // network: a run error; guarded by mutex_
+  // (EventBound): no reallocation, no second copy.
+  std::vector<Event> events_ GUARDED_BY(mutex_);
+  std::vector<MovedStack> moved_ GUARDED_BY(mutex_);
+  std::optional<RunStop> error_ GUARDED_BY(mutex_);  // network: a run error
   // Seeded shuffle: the scheduler, each stack's grants by step (for a stack
-  // that starts over), scratch; guarded by mutex_.
-  std::unique_ptr<SeededScheduler> scheduler_;
-  std::vector<std::vector<Grant>> history_;
-  std::vector<Grant> grants_;
-  std::vector<size_t> holder_;  // by StackId: the participant holding it; guarded by mutex_
-  Status fault_;                // guarded by mutex_
-  bool complete_ = false;       // every node reported; guarded by mutex_
-  bool ended_ = false;          // guarded by mutex_
-  size_t calls_done_ = 0;       // guarded by mutex_
+  // that starts over), scratch.
+  std::unique_ptr<SeededScheduler> scheduler_ GUARDED_BY(mutex_);
+  std::vector<std::vector<Grant>> history_ GUARDED_BY(mutex_);
+  std::vector<Grant> grants_ GUARDED_BY(mutex_);
+  std::vector<size_t> holder_ GUARDED_BY(mutex_);  // by StackId: the participant holding it
+  Status fault_ GUARDED_BY(mutex_);
+  bool complete_ GUARDED_BY(mutex_) = false;  // every node reported
+  bool ended_ GUARDED_BY(mutex_) = false;
+  size_t calls_done_ GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace

@@ -55,6 +55,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base/mutex.h"
 #include "common/deck/node_program.h"
 #include "common/deck/program.h"
 #include "common/report/run_result.h"
@@ -78,8 +79,8 @@ class RecoveryLog {
   void NodeBack(const std::string& node);
 
  private:
-  std::mutex mutex_;
-  std::set<std::string> lost_;  // guarded by mutex_
+  Mutex mutex_;
+  std::set<std::string> lost_ GUARDED_BY(mutex_);
 };
 
 // What every run of one RunCluster call shares. Must outlive its runs.

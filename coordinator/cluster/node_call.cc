@@ -1,6 +1,8 @@
 #include "coordinator/cluster/node_call.h"
 
+#include "proto/convert.h"
 #include "proto/grpc_status.h"
+#include "proto/program_wire.h"
 #include "proto/protocol.h"
 #include "proto/raw_message.h"
 
@@ -19,14 +21,43 @@ NodeCall::NodeCall(Owner& owner, size_t index, ClusterObserver* observer, std::s
           [](wire::RunControl& control) { control.set_protocol(kProtocolVersion); }, kMaxBatch) {}
 
 void NodeCall::Start(grpc::GenericStub& stub, std::chrono::system_clock::time_point deadline,
-                     const std::function<void(wire::RunControl&)>& first) {
+                     const msg::Assign& assign) {
   context_.set_deadline(deadline);
   started_ = std::chrono::steady_clock::now();
   stub.PrepareBidiStreamingCall(&context_, "/cardflow.wire.Node/Run", {}, this);
   AddHold();  // writes start from other threads; released when the outbox closes
   StartRead(&read_bytes_);
-  outbox_.AddSeparate(first);
+  outbox_.AddSeparate([&](wire::RunControl& control) { ToWire(assign, control.mutable_assign()); });
   StartCall();
+}
+
+bool NodeCall::Send(const msg::Assign& assign) {
+  return outbox_.Add(0,
+                     [&](wire::RunControl& control) { ToWire(assign, control.mutable_assign()); });
+}
+
+bool NodeCall::SendStart() {
+  return outbox_.Add(0, [](wire::RunControl& control) { control.set_start(true); });
+}
+
+bool NodeCall::SendCancel() {
+  return outbox_.Add(0, [](wire::RunControl& control) { control.set_cancel(true); });
+}
+
+bool NodeCall::Send(const std::vector<msg::TableReply>& replies) {
+  return outbox_.Add(replies.size(), [&](wire::RunControl& control) {
+    control.mutable_table()->Reserve(control.table_size() + static_cast<int>(replies.size()));
+    for (const msg::TableReply& reply : replies) ToWire(reply, control.add_table());
+  });
+}
+
+bool NodeCall::Send(const msg::StepGrant& grant) {
+  return outbox_.Add(1, [&](wire::RunControl& control) { ToWire(grant, control.add_grants()); });
+}
+
+bool NodeCall::Send(const msg::Reroute& reroute) {
+  return outbox_.Add(
+      0, [&](wire::RunControl& control) { ToWire(reroute, control.mutable_reroute()); });
 }
 
 void NodeCall::Close() {
@@ -50,15 +81,19 @@ void NodeCall::OnReadDone(bool ok) {
     context_.TryCancel();
     return;
   }
-  if (observer_ == nullptr || update_.table_size() == 0) {
-    owner_.OnUpdate(index_, update_);
+  const StatusOr<msg::RunUpdate> update = [&]() -> StatusOr<msg::RunUpdate> {
+    if (Status s = CheckProtocol(update_.protocol(), "RunUpdate"); !s.ok()) return s;
+    return FromWire(update_);
+  }();
+  const size_t requests = update.ok() ? update->table.size() : 0;
+  if (observer_ == nullptr || requests == 0) {
+    owner_.OnUpdate(index_, update);
   } else {
     // The owner serves the table requests inside OnUpdate: their replies
     // are queued on this call when it returns.
     const auto read = std::chrono::steady_clock::now();
-    owner_.OnUpdate(index_, update_);
-    observer_->TableServed(node_, static_cast<size_t>(update_.table_size()),
-                           std::chrono::steady_clock::now() - read);
+    owner_.OnUpdate(index_, update);
+    observer_->TableServed(node_, requests, std::chrono::steady_clock::now() - read);
   }
   StartRead(&read_bytes_);
 }

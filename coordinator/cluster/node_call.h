@@ -1,6 +1,8 @@
 // NodeCall: the coordinator's end of one Node.Run call — one node's part in
 // one run. It sends RunControl messages (batched by an Outbox) and hands
-// every RunUpdate and the call's end to its Owner.
+// every RunUpdate and the call's end to its Owner. It is the coordinator's
+// RPC edge: the Owner sends and receives the domain messages of
+// common/run/run_messages.h, converted here (proto/convert.h).
 //
 // Messages travel as raw bytes, parsed here (proto/raw_message.h): an update
 // that is not a valid RunUpdate cancels the call, and the Owner hears
@@ -21,7 +23,10 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
+#include "common/run/run_messages.h"
+#include "common/status/status.h"
 #include "coordinator/cluster/cluster_observer.h"
 #include "proto/cardflow.grpc.pb.h"
 #include "proto/outbox.h"
@@ -33,8 +38,10 @@ class NodeCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::By
   class Owner {
    public:
     virtual ~Owner() = default;
-    // One update from node `index`; per call, one at a time, in order.
-    virtual void OnUpdate(size_t index, const wire::RunUpdate& update) = 0;
+    // One update from node `index`, or why it cannot be taken (another
+    // protocol version, an op this version does not know); per call, one at
+    // a time, in order.
+    virtual void OnUpdate(size_t index, const StatusOr<msg::RunUpdate>& update) = 0;
     // The call is over; nothing else of it follows. The Owner may destroy
     // the NodeCall once this returns.
     virtual void OnCallDone(size_t index, const grpc::Status& status) = 0;
@@ -47,15 +54,17 @@ class NodeCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::By
   // table requests from node `node` took.
   NodeCall(Owner& owner, size_t index, ClusterObserver* observer = nullptr, std::string node = {});
 
-  // Opens the call with `deadline` and sends `first` (the assignment).
+  // Opens the call with `deadline` and sends `assign`.
   void Start(grpc::GenericStub& stub, std::chrono::system_clock::time_point deadline,
-             const std::function<void(wire::RunControl&)>& first);
+             const msg::Assign& assign);
 
-  // Adds `items` items through `fill`, merged with what is queued. False
-  // once the call is closing.
-  bool Send(size_t items, const std::function<void(wire::RunControl&)>& fill) {
-    return outbox_.Add(items, fill);
-  }
+  // Each merged with what is queued. False once the call is closing.
+  bool Send(const msg::Assign& assign);  // again, with the program the node asked for
+  bool SendStart();
+  bool SendCancel();
+  bool Send(const std::vector<msg::TableReply>& replies);
+  bool Send(const msg::StepGrant& grant);
+  bool Send(const msg::Reroute& reroute);
   // Half-closes once what is queued is written: the node then ends the call.
   void Close();
   void Cancel() { context_.TryCancel(); }

@@ -10,8 +10,8 @@ namespace cardflow {
 namespace {
 
 // A stack makes at most one request per card: (stack, card) names it.
-uint64_t HistoryKey(const wire::TableRequest& request) {
-  return uint64_t{request.stack()} << 32 | request.pc();
+uint64_t HistoryKey(const msg::TableRequest& request) {
+  return uint64_t{request.stack} << 32 | request.pc;
 }
 
 }  // namespace
@@ -21,79 +21,78 @@ RunTable::RunTable(const Program& program) : program_(program) {
   for (const SharedVar& var : program.shared) values_.push_back(var.initial);
 }
 
-StatusOr<wire::TableReply> RunTable::Apply(const wire::TableRequest& request,
-                                           const std::vector<bool>& allowed) {
-  if (request.op() == wire::TABLE_AWAIT) return Decide(request, allowed);
-  const bool write = request.op() == wire::TABLE_WRITE;
-  if (request.stack() >= program_.stacks.size() || !allowed[request.stack()]) {
+StatusOr<msg::TableReply> RunTable::Apply(const msg::TableRequest& request,
+                                          const std::vector<bool>& allowed) {
+  if (request.op == msg::TableOp::kAwait) return Decide(request, allowed);
+  if (request.op != msg::TableOp::kRead && request.op != msg::TableOp::kWrite) {
     return InvalidArgumentError(
-        fmt::format("table request from stack {}, which is not on that node", request.stack()));
+        fmt::format("stack id {} asks the table for a step ({}), which only runs under the seeded "
+                    "shuffle ask for",
+                    request.stack, msg::TableOpName(request.op)));
   }
-  const StackProgram& stack = program_.stacks[request.stack()];
+  const bool write = request.op == msg::TableOp::kWrite;
+  if (request.stack >= program_.stacks.size() || !allowed[request.stack]) {
+    return InvalidArgumentError(
+        fmt::format("table request from stack {}, which is not on that node", request.stack));
+  }
+  const StackProgram& stack = program_.stacks[request.stack];
   const Op expected = write ? Op::kWrite : Op::kRead;
-  if (request.pc() >= stack.code.size() || stack.code[request.pc()].op != expected ||
-      stack.code[request.pc()].var != request.var()) {
+  if (request.pc >= stack.code.size() || stack.code[request.pc].op != expected ||
+      stack.code[request.pc].var != request.var) {
     return InvalidArgumentError(fmt::format("table request from {} card {} does not match the deck",
-                                            stack.name, request.pc() + 1));
+                                            stack.name, request.pc + 1));
   }
-  wire::TableReply reply;
-  reply.set_stack(request.stack());
-  reply.set_pc(request.pc());
-  std::lock_guard lock(mutex_);
+  msg::TableReply reply{request.stack, request.pc, 0, 0};
+  MutexLock lock(mutex_);
   const uint64_t key = HistoryKey(request);
   if (auto it = history_.find(key); it != history_.end()) {
-    if (write && it->second.request_value != request.value()) {
+    if (write && it->second.request_value != request.value) {
       return InvalidArgumentError(fmt::format(
           "stack {} replayed card {} writing {}, but wrote {} the first time: the replay diverged",
-          stack.name, request.pc() + 1, request.value(), it->second.request_value));
+          stack.name, request.pc + 1, request.value, it->second.request_value));
     }
     return it->second.reply;
   }
-  int64_t& value = values_[request.var()];
-  if (write) value = request.value();
-  clock_ = std::max(clock_, request.lamport()) + 1;
-  events_.push_back(write
-                        ? Event::Write(request.stack(), request.pc(), request.var(), value, clock_)
-                        : Event::Read(request.stack(), request.pc(), request.var(), value, clock_));
-  reply.set_value(value);
-  reply.set_lamport(clock_);
-  history_.emplace(key, Applied{write ? request.value() : 0, reply});
+  int64_t& value = values_[request.var];
+  if (write) value = request.value;
+  clock_ = std::max(clock_, request.lamport) + 1;
+  events_.push_back(write ? Event::Write(request.stack, request.pc, request.var, value, clock_)
+                          : Event::Read(request.stack, request.pc, request.var, value, clock_));
+  reply.value = value;
+  reply.lamport = clock_;
+  history_.emplace(key, Applied{write ? request.value : 0, reply});
   return reply;
 }
 
-StatusOr<wire::TableReply> RunTable::Decide(const wire::TableRequest& request,
-                                            const std::vector<bool>& allowed) {
-  if (request.stack() >= program_.stacks.size() || !allowed[request.stack()]) {
+StatusOr<msg::TableReply> RunTable::Decide(const msg::TableRequest& request,
+                                           const std::vector<bool>& allowed) {
+  if (request.stack >= program_.stacks.size() || !allowed[request.stack]) {
     return InvalidArgumentError(
-        fmt::format("await decision of stack {}, which is not on that node", request.stack()));
+        fmt::format("await decision of stack {}, which is not on that node", request.stack));
   }
-  const StackProgram& stack = program_.stacks[request.stack()];
-  if (request.pc() >= stack.code.size() || stack.code[request.pc()].op != Op::kAwait ||
-      stack.code[request.pc()].channel != request.var() || request.value() < 0 ||
-      request.value() > 1) {
+  const StackProgram& stack = program_.stacks[request.stack];
+  if (request.pc >= stack.code.size() || stack.code[request.pc].op != Op::kAwait ||
+      stack.code[request.pc].channel != request.var || request.value < 0 || request.value > 1) {
     return InvalidArgumentError(fmt::format("await decision of {} card {} does not match the deck",
-                                            stack.name, request.pc() + 1));
+                                            stack.name, request.pc + 1));
   }
   const uint64_t key = HistoryKey(request);
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto [it, first] = history_.try_emplace(key);
   if (first) {
-    it->second.request_value = request.value();
-    it->second.reply.set_stack(request.stack());
-    it->second.reply.set_pc(request.pc());
-    it->second.reply.set_value(request.value());
-    it->second.reply.set_lamport(request.lamport());
+    it->second.request_value = request.value;
+    it->second.reply = msg::TableReply{request.stack, request.pc, request.value, request.lamport};
   }
   return it->second.reply;
 }
 
 std::vector<int64_t> RunTable::values() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return values_;
 }
 
 std::vector<Event> RunTable::TakeEvents() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return std::exchange(events_, {});
 }
 

@@ -15,14 +15,14 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <unordered_map>
 #include <vector>
 
+#include "common/base/mutex.h"
 #include "common/deck/program.h"
 #include "common/events/event.h"
+#include "common/run/run_messages.h"
 #include "common/status/status.h"
-#include "proto/cardflow.pb.h"
 
 namespace cardflow {
 
@@ -33,34 +33,35 @@ class RunTable {
   // Applies one request and returns its reply; a request the stack made
   // before (same card) gets the recorded reply and changes nothing.
   // INVALID_ARGUMENT when the request does not match the deck (no such stack
-  // or card, the card is not that read/write of that variable), `stack` is
+  // or card, the card is not that read/write of that variable, a step op of
+  // the seeded shuffle), `stack` is
   // not in `allowed` (the stacks of the node that sent it), or a replayed
   // write writes another value than the first time (the replay diverged).
-  StatusOr<wire::TableReply> Apply(const wire::TableRequest& request,
-                                   const std::vector<bool>& allowed);
+  StatusOr<msg::TableReply> Apply(const msg::TableRequest& request,
+                                  const std::vector<bool>& allowed) EXCLUDES(mutex_);
 
   // (TABLE_AWAIT requests, ordering none, are decisions, not operations:
   // the first proposal for a card is recorded and every later request for
   // it gets that; no event, no clock.)
 
-  std::vector<int64_t> values() const;
-  std::vector<Event> TakeEvents();
+  std::vector<int64_t> values() const EXCLUDES(mutex_);
+  std::vector<Event> TakeEvents() EXCLUDES(mutex_);
 
  private:
-  StatusOr<wire::TableReply> Decide(const wire::TableRequest& request,
-                                    const std::vector<bool>& allowed);
+  StatusOr<msg::TableReply> Decide(const msg::TableRequest& request,
+                                   const std::vector<bool>& allowed) EXCLUDES(mutex_);
 
   const Program& program_;
-  mutable std::mutex mutex_;
-  std::vector<int64_t> values_;  // by VarId; guarded by mutex_
-  uint64_t clock_ = 0;           // guarded by mutex_
-  std::vector<Event> events_;    // guarded by mutex_
+  mutable Mutex mutex_;
+  std::vector<int64_t> values_ GUARDED_BY(mutex_);  // by VarId
+  uint64_t clock_ GUARDED_BY(mutex_) = 0;
+  std::vector<Event> events_ GUARDED_BY(mutex_);
   struct Applied {
     int64_t request_value = 0;  // what a write asked to write
-    wire::TableReply reply;
+    msg::TableReply reply;
   };
-  // By (stack << 32 | pc); guarded by mutex_.
-  std::unordered_map<uint64_t, Applied> history_;
+  // By (stack << 32 | pc).
+  std::unordered_map<uint64_t, Applied> history_ GUARDED_BY(mutex_);
 };
 
 }  // namespace cardflow

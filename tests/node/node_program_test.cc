@@ -52,8 +52,12 @@ void ExpectSameCard(const NodeProgram& node, const Instr& instr, const Instr& or
   } else {
     EXPECT_EQ(instr.value.literal, original.value.literal);
   }
-  if (original.has_reg) EXPECT_EQ(instr.reg, original.reg);
-  if (original.op == Op::kRead || original.op == Op::kWrite) EXPECT_EQ(instr.var, original.var);
+  if (original.has_reg) {
+    EXPECT_EQ(instr.reg, original.reg);
+  }
+  if (original.op == Op::kRead || original.op == Op::kWrite) {
+    EXPECT_EQ(instr.var, original.var);
+  }
   if (original.op == Op::kNotify || original.op == Op::kAwait) {
     EXPECT_EQ(node.stack_global[instr.peer], original.peer);
     EXPECT_EQ(node.channel_global[instr.channel], original.channel);

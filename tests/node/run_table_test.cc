@@ -18,15 +18,9 @@ stack B:
     read s -> b
 )";
 
-wire::TableRequest Request(StackId stack, uint32_t pc, bool write, int64_t value,
-                           uint64_t lamport) {
-  wire::TableRequest request;
-  request.set_stack(stack);
-  request.set_pc(pc);
-  request.set_op(write ? wire::TABLE_WRITE : wire::TABLE_READ);
-  request.set_value(value);
-  request.set_lamport(lamport);
-  return request;
+msg::TableRequest Request(StackId stack, uint32_t pc, bool write, int64_t value, uint64_t lamport) {
+  return msg::TableRequest{stack,     pc,    write ? msg::TableOp::kWrite : msg::TableOp::kRead,
+                           /*var=*/0, value, lamport};
 }
 
 TEST(RunTableTest, OperationsAreAtomicAndStampedAfterTheirStackAndEachOther) {
@@ -35,15 +29,15 @@ TEST(RunTableTest, OperationsAreAtomicAndStampedAfterTheirStackAndEachOther) {
   const std::vector<bool> all = {true, true};
   auto read = table.Apply(Request(0, 0, false, 0, 10), all);
   ASSERT_TRUE(read.ok());
-  EXPECT_EQ(read->value(), 5);
-  EXPECT_EQ(read->lamport(), 11u);
+  EXPECT_EQ(read->value, 5);
+  EXPECT_EQ(read->lamport, 11u);
   auto write = table.Apply(Request(0, 1, true, 7, 11), all);
   ASSERT_TRUE(write.ok());
-  EXPECT_EQ(write->lamport(), 12u);
+  EXPECT_EQ(write->lamport, 12u);
   auto other = table.Apply(Request(1, 0, false, 0, 1), all);  // an earlier clock still comes after
   ASSERT_TRUE(other.ok());
-  EXPECT_EQ(other->value(), 7);
-  EXPECT_EQ(other->lamport(), 13u);
+  EXPECT_EQ(other->value, 7);
+  EXPECT_EQ(other->lamport, 13u);
   EXPECT_EQ(table.values(), std::vector<int64_t>{7});
   const std::vector<Event> events = table.TakeEvents();
   ASSERT_EQ(events.size(), 3u);
@@ -64,6 +58,22 @@ TEST(RunTableTest, RequestsThatDoNotMatchTheDeckAreRejected) {
   EXPECT_EQ(table.values(), std::vector<int64_t>{5});
 }
 
+// Under the network shuffle a node asks only for reads, writes and await
+// decisions; a step op (seeded shuffle) on a read card is not served as a read.
+TEST(RunTableTest, AStepOpIsNotServedAsARead) {
+  const Program program = MustLoad(kDeck);
+  RunTable table(program);
+  const std::vector<bool> all = {true, true};
+  msg::TableRequest print = Request(0, 0, false, 0, 0);
+  print.op = msg::TableOp::kPrint;
+  auto refused = table.Apply(print, all);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(),
+            "stack id 0 asks the table for a step (print), which only runs under the seeded "
+            "shuffle ask for");
+  EXPECT_TRUE(table.TakeEvents().empty());
+}
+
 // A stack started over on another node asks again: it gets what it got the
 // first time, and nothing is applied twice.
 TEST(RunTableTest, ARepeatedRequestGetsTheRecordedReplyAndChangesNothing) {
@@ -74,11 +84,11 @@ TEST(RunTableTest, ARepeatedRequestGetsTheRecordedReplyAndChangesNothing) {
   ASSERT_TRUE(table.Apply(Request(0, 1, true, 7, 1), all).ok());   // A writes 7
   auto replayed_read = table.Apply(Request(0, 0, false, 0, 0), all);
   ASSERT_TRUE(replayed_read.ok());
-  EXPECT_EQ(replayed_read->value(), 5);  // what it saw then, not the 7 there now
-  EXPECT_EQ(replayed_read->lamport(), 1u);
+  EXPECT_EQ(replayed_read->value, 5);  // what it saw then, not the 7 there now
+  EXPECT_EQ(replayed_read->lamport, 1u);
   auto replayed_write = table.Apply(Request(0, 1, true, 7, 1), all);
   ASSERT_TRUE(replayed_write.ok());
-  EXPECT_EQ(replayed_write->lamport(), 2u);
+  EXPECT_EQ(replayed_write->lamport, 2u);
   EXPECT_EQ(table.TakeEvents().size(), 2u);  // recorded once
   EXPECT_EQ(table.values(), std::vector<int64_t>{7});
 }
