@@ -57,6 +57,7 @@ mapfile -t objects < <(ninja -C build-clang -t targets all |
 objects+=(coordinator/cluster/CMakeFiles/cardflow_cluster.dir/cluster_run.cc.o
   coordinator/cluster/CMakeFiles/cardflow_cluster.dir/run_table.cc.o
   coordinator/cluster/CMakeFiles/cardflow_cluster.dir/node_call.cc.o
+  coordinator/cluster/CMakeFiles/cardflow_cluster.dir/run_loop.cc.o
   coordinator/CMakeFiles/cardflow_coordinator_lib.dir/progress.cc.o
   coordinator/CMakeFiles/cardflow_coordinator_lib.dir/coordinator_metrics.cc.o)
 cmake --build --preset clang -j2 --target "${objects[@]}"

@@ -2,13 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <asio/thread_pool.hpp>
 #include <chrono>
-#include <condition_variable>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <random>
 #include <set>
 
 #include "common/schedule/step.h"
@@ -16,15 +11,12 @@
 #include "coordinator/cluster/loopback.h"
 #include "coordinator/cluster/node_connections.h"
 #include "coordinator/cluster/placement.h"
+#include "coordinator/cluster/run_loop.h"
 #include "proto/program_wire.h"
 
 namespace cardflow {
 
 namespace {
-
-constexpr std::chrono::milliseconds kFirstRejoinBackoff{100};
-constexpr std::chrono::milliseconds kMaxRejoinBackoff{2000};
-constexpr std::chrono::milliseconds kRejoinPingTimeout{200};
 
 Status CheckNodes(const std::vector<NodeAddress>& nodes) {
   if (nodes.empty())
@@ -115,13 +107,6 @@ StatusOr<std::vector<std::string>> AvoidDead(const Program& program,
   return out;
 }
 
-// Run ids differ between coordinators sharing nodes, and between the runs of one.
-uint64_t RunIdBase() {
-  std::random_device random;
-  const uint64_t base = (uint64_t{random()} << 32) ^ random();
-  return base == 0 ? 1 : base;
-}
-
 }  // namespace
 
 StatusOr<Report> RunCluster(const Program& program, std::string_view /*deck_text*/,
@@ -148,138 +133,20 @@ StatusOr<Report> RunCluster(const Program& program, std::string_view /*deck_text
   if (Status s = connections.Probe(options.connect_timeout); !s.ok()) return s;
   const StepPlan step_plan(program);
   RecoveryLog recovery_log;
-  // Runs use the plan for the nodes alive when they start: a node given up
-  // for dead during one run is left out of the runs that start after it.
-  std::map<std::vector<bool>, std::unique_ptr<RunPlan>> plans;  // by dead mask; guarded by mutex
-  std::map<std::vector<bool>, std::vector<MovedStack>> plan_moves;  // guarded by mutex
-  std::vector<bool> dead(connections.size(), false);                // guarded by mutex
-  plans[dead] = std::make_unique<RunPlan>(
-      MakePlan(program, step_plan, options, connections, *placement, &recovery_log));
-  // "A: y -> x": stacks moved during a run, and placed elsewhere for the
-  // runs started while their node was down. Guarded by mutex.
-  std::set<std::string> moved;
-  std::set<std::string> replaced;
-  const auto note_moves = [](const std::vector<MovedStack>& moves, std::set<std::string>& into) {
-    for (const MovedStack& m : moves)
-      into.insert(fmt::format("{}: {} -> {}", m.stack, m.from, m.to));
-  };
-
   std::vector<std::pair<std::string, std::string>> placed;
   for (StackId s = 0; s < program.stacks.size(); ++s) {
     placed.emplace_back(program.stacks[s].name, (*placement)[s]);
   }
   ReportBuilder builder(program, options.ordering, options.seed, std::move(placed));
-
-  // Results are assembled on this pool, never on gRPC's threads.
-  asio::thread_pool finisher(1);
-  const uint64_t id_base = RunIdBase();
-  std::mutex mutex;
-  std::condition_variable changed;
-  uint64_t next = 0;      // guarded by mutex
-  uint64_t active = 0;    // guarded by mutex
-  uint64_t finished = 0;  // guarded by mutex
-  Status fault;           // the first; guarded by mutex
-
-  // A node given up for dead is pinged again when a run starts, at most
-  // every `retry[n]` (doubling up to kMaxRejoinBackoff), without waiting
-  // for the answer (this runs on the finisher pool): once it answers, it
-  // takes its stacks back from the next run on.
-  std::vector<std::chrono::milliseconds> retry(connections.size(), kFirstRejoinBackoff);
-  std::vector<std::chrono::steady_clock::time_point> next_try(
-      connections.size());  // guarded by mutex
-  uint64_t pinging = 0;     // rejoin pings not answered yet; guarded by mutex
-  auto rejoin = [&] {
-    std::vector<size_t> due;
-    {
-      std::lock_guard lock(mutex);
-      const auto now = std::chrono::steady_clock::now();
-      for (size_t n = 0; n < connections.size(); ++n) {
-        if (!dead[n] || now < next_try[n]) continue;
-        next_try[n] = now + retry[n];
-        retry[n] = std::min(kMaxRejoinBackoff, retry[n] * 2);
-        due.push_back(n);
-        ++pinging;
-      }
-    }
-    for (size_t n : due) {
-      connections.AnswersAsync(n, kRejoinPingTimeout, [&, n](bool answered) {
-        {
-          std::lock_guard lock(mutex);
-          if (answered) {
-            dead[n] = false;
-            retry[n] = kFirstRejoinBackoff;
-            recovery_log.NodeBack(connections.node(n).name);
-          }
-          --pinging;
-        }
-        changed.notify_all();
-      });
-    }
-  };
-
-  const auto stopped = [&options] { return options.stop != nullptr && options.stop->load(); };
-  std::function<void()> launch = [&] {
-    uint64_t i;
-    const RunPlan* plan;
-    rejoin();
-    {
-      std::lock_guard lock(mutex);
-      if (!fault.ok() || next >= options.runs || stopped()) return;
-      auto& slot = plans[dead];
-      if (!slot) {
-        std::vector<MovedStack> moves;
-        auto avoided = AvoidDead(program, *placement, connections, dead, moves);
-        if (!avoided.ok()) {
-          plans.erase(dead);
-          fault = avoided.status();
-          return;
-        }
-        slot = std::make_unique<RunPlan>(
-            MakePlan(program, step_plan, options, connections, *avoided, &recovery_log));
-        plan_moves[dead] = std::move(moves);
-      }
-      note_moves(plan_moves[dead], replaced);
-      plan = slot.get();
-      i = next++;
-      ++active;
-    }
-    LaunchClusterRun(*plan, id_base + i, options.seed + i, finisher.get_executor(),
-                     [&](ClusterRunResult run) {
-                       uint64_t now;
-                       {
-                         std::lock_guard lock(mutex);
-                         for (size_t n : run.dead) {
-                           if (!dead[n]) next_try[n] = std::chrono::steady_clock::now() + retry[n];
-                           dead[n] = true;
-                         }
-                         note_moves(run.moved, moved);
-                         if (!run.fault.ok()) {
-                           if (fault.ok()) fault = run.fault;
-                         } else {
-                           builder.Add(run.result);
-                         }
-                         now = ++finished;
-                         if (run.fault.ok() && options.sink)
-                           options.sink->Finished(run.result, now);
-                         --active;
-                       }
-                       if (run.fault.ok() && options.on_progress) options.on_progress(now);
-                       launch();
-                       changed.notify_all();
-                     });
-  };
-  const int in_flight = std::max(1, options.in_flight);
-  for (int i = 0; i < in_flight; ++i) launch();
-  {
-    std::unique_lock lock(mutex);
-    changed.wait(lock, [&] {
-      return active == 0 && pinging == 0 && (next >= options.runs || !fault.ok() || stopped());
-    });
-  }
-  finisher.join();
-  if (!fault.ok()) return fault;
-  for (const std::string& m : moved) builder.AddMoved(m);
-  for (const std::string& m : replaced) builder.AddReplaced(m);
+  RunLoop loop(options, connections, recovery_log, builder,
+               [&](const std::vector<bool>& dead,
+                   std::vector<MovedStack>& moved) -> StatusOr<std::unique_ptr<RunPlan>> {
+                 auto avoided = AvoidDead(program, *placement, connections, dead, moved);
+                 if (!avoided.ok()) return avoided.status();
+                 return std::make_unique<RunPlan>(
+                     MakePlan(program, step_plan, options, connections, *avoided, &recovery_log));
+               });
+  if (Status s = loop.Run(); !s.ok()) return s;
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   Report report = std::move(builder).Finish(wall);
