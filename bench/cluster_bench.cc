@@ -154,7 +154,7 @@ bool RunDeck(const std::string& text, const std::vector<NodeAddress>& nodes, dou
   options.nodes = nodes;
   options.runs = runs;
   options.shuffle = shuffle;
-  StatusOr<Report> report = RunCluster(*loaded.program, text, options);
+  StatusOr<Report> report = RunCluster(*loaded.program, options);
   if (!report.ok() || report->run_errors != 0 || report->expect_failures != 0) {
     std::fprintf(stderr, "bench run failed: %s\n", report.status().message().c_str());
     return false;

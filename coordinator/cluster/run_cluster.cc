@@ -109,8 +109,7 @@ StatusOr<std::vector<std::string>> AvoidDead(const Program& program,
 
 }  // namespace
 
-StatusOr<Report> RunCluster(const Program& program, std::string_view /*deck_text*/,
-                            const ClusterOptions& options) {
+StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<LoopbackCluster> loopback;
   std::vector<NodeAddress> nodes = options.nodes;
@@ -168,7 +167,7 @@ StatusOr<Report> ClusterRunner::Run(const CompiledDeck& deck, const RunSpec& spe
     return InvalidArgumentError(
         "--schedule needs --shuffle seeded: under the network shuffle nobody follows a schedule");
   }
-  return RunCluster(*deck.program, deck.text, options);
+  return RunCluster(*deck.program, options);
 }
 
 int ClusterExitCode(const Status& status) {

@@ -20,9 +20,7 @@ namespace cardflow {
 // Runs `program` options.runs times on the nodes (or on options.loopback
 // in-process nodes). Each node gets only its NodeProgram (the code of its
 // stacks and where their channels lead: proto/program_wire.h), once per
-// node and placement, then by key. `deck_text`, the text `program` was
-// compiled from, is not sent; it stays in the signature for the callers
-// that have it at hand.
+// node and placement, then by key; the deck's text is never sent.
 //
 // Errors, before any run: INVALID_ARGUMENT for bad placement or node lists
 // (exit status 2); UNAVAILABLE naming the node and its address when a node
@@ -31,8 +29,7 @@ namespace cardflow {
 // vanishes, breaks a peer stream, shuts down or misses options.run_timeout
 // (exit status 3); no report then. Run errors in stacks are not errors here:
 // they are counted in the report, as locally.
-StatusOr<Report> RunCluster(const Program& program, std::string_view deck_text,
-                            const ClusterOptions& options);
+StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& options);
 
 // The Runner of remote placement: RunCluster on the nodes `where` names
 // (nodes or loopback, links, --place, observer, timeouts); its run fields

@@ -41,7 +41,7 @@ class ClusterTest : public ::testing::Test {
 
   Report Run(const std::string& text, Ordering ordering, uint64_t runs) {
     const Program program = MustLoad(text, ordering);
-    StatusOr<Report> report = RunCluster(program, text, Options(ordering, runs));
+    StatusOr<Report> report = RunCluster(program, Options(ordering, runs));
     EXPECT_TRUE(report.ok()) << report.status().ToString() << "\nX:\n"
                              << x_->Log() << "\nY:\n"
                              << y_->Log();
@@ -104,7 +104,7 @@ TEST_F(ClusterTest, EverySingleOutcomeExampleReportsLikeLocalApartFromPlacement)
     local.runs = entry.path().filename() == "parallel.deck" ? 2 : 30;
     const Report expected = RunLocal(program, local);
     if (expected.outcomes.size() != 1) continue;
-    StatusOr<Report> report = RunCluster(program, text, Options(Ordering::kCallbacks, local.runs));
+    StatusOr<Report> report = RunCluster(program, Options(Ordering::kCallbacks, local.runs));
     ASSERT_TRUE(report.ok()) << entry.path() << ": " << report.status().ToString();
     EXPECT_EQ(testing::JsonWithoutPlacement(*report), testing::JsonWithoutPlacement(expected))
         << entry.path();
@@ -144,7 +144,7 @@ TEST_F(ClusterTest, KillingEveryNodeMidRunFailsNamingTheLastWithinTenSeconds) {
       kill(x, SIGKILL);
     }
   };
-  StatusOr<Report> report = RunCluster(program, testing::kTransferDeck, options);
+  StatusOr<Report> report = RunCluster(program, options);
   const auto elapsed = std::chrono::steady_clock::now() - killed_at;
   ASSERT_EQ(killed.load(), 2);
   ASSERT_FALSE(report.ok());
@@ -163,7 +163,7 @@ TEST_F(ClusterTest, UnreachableNodeIsNamedWithItsAddressInBoundedTime) {
   options.nodes[1] = {"Y", "127.0.0.1:1"};  // nothing listens there
   options.connect_timeout = std::chrono::milliseconds(1500);
   const auto start = std::chrono::steady_clock::now();
-  StatusOr<Report> report = RunCluster(program, testing::kTransferDeck, options);
+  StatusOr<Report> report = RunCluster(program, options);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(ClusterExitCode(report.status()), 3);
@@ -174,7 +174,7 @@ TEST_F(ClusterTest, UnreachableNodeIsNamedWithItsAddressInBoundedTime) {
 TEST_F(ClusterTest, HintNamingAnUnknownNodeIsExitStatus2) {
   const std::string text = "stack A on Z:\n    set r 1\n";
   const Program program = MustLoad(text);
-  StatusOr<Report> report = RunCluster(program, text, Options(Ordering::kCallbacks, 1));
+  StatusOr<Report> report = RunCluster(program, Options(Ordering::kCallbacks, 1));
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(ClusterExitCode(report.status()), 2);
   EXPECT_NE(report.status().message().find("Z"), std::string::npos);
@@ -207,7 +207,7 @@ TEST(ClusterShutdownTest, SigtermDuringABatchMovesTheNodesStacks) {
   options.on_progress = [&](uint64_t) {
     if (!signalled.exchange(true)) x->Signal(SIGTERM);  // runs are in flight
   };
-  StatusOr<Report> report = RunCluster(program, text, options);
+  StatusOr<Report> report = RunCluster(program, options);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(testing::CompletedRuns(*report), 200u);
   EXPECT_EQ(report->moved, std::vector<std::string>{"A: X -> Y"});

@@ -70,7 +70,7 @@ class FaultsTest : public ::testing::Test {
     options.place = std::move(place);
     options.ordering = Ordering::kCallbacks;
     options.runs = runs;
-    return RunCluster(MustLoad(deck, Ordering::kCallbacks), deck, options);
+    return RunCluster(MustLoad(deck, Ordering::kCallbacks), options);
   }
 
   std::string Logs() const {

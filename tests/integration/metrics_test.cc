@@ -54,7 +54,7 @@ TEST(MetricsTest, CountersMatchTheRun) {
   ClusterOptions options;
   options.nodes = {{"X", x->address()}, {"Y", y->address()}};
   options.runs = runs;
-  StatusOr<Report> report = RunCluster(program, testing::kTransferDeck, options);
+  StatusOr<Report> report = RunCluster(program, options);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   ASSERT_EQ(ReportExitCode(*report), 0);
 

@@ -90,7 +90,7 @@ TEST_P(RecoveryTest, KillingYMidRunLosesAndDoublesNothing) {
     options.on_progress = [&](uint64_t done) {
       if (done >= kill_after && !killed.exchange(true)) ::kill(y_pid, SIGKILL);
     };
-    StatusOr<Report> report = RunCluster(program, c.deck, options);
+    StatusOr<Report> report = RunCluster(program, options);
     ASSERT_TRUE(killed.load());
     ASSERT_TRUE(report.ok()) << report.status().ToString() << "\nX:\n"
                              << nodes.x->Log() << "\nZ:\n"
@@ -130,7 +130,7 @@ TEST(RecoveryEdgeTest, NoLiveNodeLeftIsAnUnavailableFaultNamingTheStacks) {
   options.on_progress = [&](uint64_t done) {
     if (done >= 5 && !killed.exchange(true)) ::kill(pid, SIGKILL);
   };
-  StatusOr<Report> report = RunCluster(program, testing::kTransferDeck, options);
+  StatusOr<Report> report = RunCluster(program, options);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(ClusterExitCode(report.status()), 3);
   EXPECT_NE(report.status().message().find("no live node"), std::string::npos)
@@ -164,7 +164,7 @@ TEST(RecoveryEdgeTest, NaiveRunsRecoverToOutcomesOfTheLocalSet) {
     options.on_progress = [&](uint64_t done) {
       if (done >= kill_after && !killed.exchange(true)) ::kill(pid, SIGKILL);
     };
-    StatusOr<Report> report = RunCluster(program, deck, options);
+    StatusOr<Report> report = RunCluster(program, options);
     ASSERT_TRUE(report.ok()) << report.status().ToString();
     EXPECT_EQ(testing::CompletedRuns(*report), kRuns);
     ASSERT_FALSE(report->moved.empty());

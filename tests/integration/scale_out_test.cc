@@ -62,7 +62,7 @@ TEST(ScaleOutTest, ARingOnFourNodesReportsAsOnOneAndWarmAssignmentsAreSmall) {
   four.nodes = addresses;
   four.runs = kRuns;
   four.shuffle = Shuffle::kSeeded;
-  StatusOr<Report> on_four = RunCluster(program, text, four);
+  StatusOr<Report> on_four = RunCluster(program, four);
   ASSERT_TRUE(on_four.ok()) << on_four.status().ToString();
   std::set<std::string> used;
   for (const auto& [stack, node] : on_four->placement) used.insert(node);
@@ -92,14 +92,14 @@ TEST(ScaleOutTest, ARingOnFourNodesReportsAsOnOneAndWarmAssignmentsAreSmall) {
 
   ClusterOptions one = four;
   for (const StackProgram& stack : program.stacks) one.place.emplace_back(stack.name, "n1");
-  StatusOr<Report> on_one = RunCluster(program, text, one);
+  StatusOr<Report> on_one = RunCluster(program, one);
   ASSERT_TRUE(on_one.ok()) << on_one.status().ToString();
   EXPECT_EQ(WithoutPlacement(*on_four), WithoutPlacement(*on_one));
 
   // The network shuffle on four nodes: every run completes, none out of order.
   ClusterOptions network = four;
   network.shuffle = Shuffle::kNetwork;
-  StatusOr<Report> shuffled = RunCluster(program, text, network);
+  StatusOr<Report> shuffled = RunCluster(program, network);
   ASSERT_TRUE(shuffled.ok()) << shuffled.status().ToString();
   EXPECT_EQ(shuffled->runs, kRuns);
   EXPECT_EQ(shuffled->order_violations, 0u);

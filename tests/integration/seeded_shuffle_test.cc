@@ -62,7 +62,7 @@ nlohmann::json WithoutPlacement(const Report& report) {
 }
 
 Report MustRun(const Program& program, const std::string& text, const ClusterOptions& options) {
-  StatusOr<Report> report = RunCluster(program, text, options);
+  StatusOr<Report> report = RunCluster(program, options);
   EXPECT_TRUE(report.ok()) << report.status().ToString();
   return report.ok() ? *report : Report{};
 }

@@ -27,7 +27,7 @@ Report Remote(const Program& program, const std::string& text, Ordering ordering
   options.loopback = loopback;
   options.ordering = ordering;
   options.runs = runs;
-  StatusOr<Report> report = RunCluster(program, text, options);
+  StatusOr<Report> report = RunCluster(program, options);
   EXPECT_TRUE(report.ok()) << report.status().ToString();
   return report.ok() ? *report : Report{};
 }
@@ -132,12 +132,12 @@ TEST(LoopbackTest, HintNamingAMissingNodeIsAnArgumentError) {
   ClusterOptions options;
   options.loopback = 2;
   options.place = {{"A", "Z"}};  // X is no longer named, Z and Y are: 2 nodes
-  StatusOr<Report> report = RunCluster(program, testing::kTransferDeck, options);
+  StatusOr<Report> report = RunCluster(program, options);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->placement[0].second, "Z");
 
   options.loopback = 1;  // Z and Y named, one node
-  report = RunCluster(program, testing::kTransferDeck, options);
+  report = RunCluster(program, options);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(ClusterExitCode(report.status()), 2);
 }

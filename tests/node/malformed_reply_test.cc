@@ -56,7 +56,7 @@ TEST(MalformedReplyTest, ARunUpdateThatDoesNotParseFailsTheRunSayingSo) {
   ClusterOptions options;
   options.nodes = {{"X", address}};
   options.runs = 1;
-  const StatusOr<Report> report = RunCluster(program, text, options);
+  const StatusOr<Report> report = RunCluster(program, options);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(ClusterExitCode(report.status()), 3);
   // The run's id is drawn: all but it, exactly.

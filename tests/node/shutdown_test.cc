@@ -48,7 +48,7 @@ TEST(NodeShutdownTest, StopCancelsARunInFlightAndTheCoordinatorHearsWhy) {
   ClusterOptions options;
   options.nodes = {{"X", *x_address}, {"Y", *y_address}};
   std::optional<StatusOr<Report>> result;
-  std::thread coordinator([&] { result = RunCluster(program, text, options); });
+  std::thread coordinator([&] { result = RunCluster(program, options); });
   sent.get_future().wait();  // A has run its first card: the run is in flight on X
   x.Stop();                  // A starts over on Y, where B still sleeps
   y.Stop();

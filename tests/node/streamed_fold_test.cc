@@ -32,7 +32,7 @@ TEST(StreamedFoldTest, AChainStreamedInManyBatchesReportsLikeLocal) {
   ClusterOptions options;
   options.loopback = 2;
   options.runs = 2;
-  StatusOr<Report> remote = RunCluster(program, text, options);
+  StatusOr<Report> remote = RunCluster(program, options);
   ASSERT_TRUE(remote.ok()) << remote.status().ToString();
   EXPECT_EQ(remote->order_violations, 0u);
   EXPECT_EQ(remote->run_errors, 0u);
@@ -84,7 +84,7 @@ TEST(StreamedFoldTest, BatchesADeadNodeStreamedAreDroppedAndReplayed) {
   ClusterOptions options;
   options.nodes = {{"X", *x_address}, {"Y", *y_address}};
   std::optional<StatusOr<Report>> result;
-  std::thread coordinator([&] { result = RunCluster(program, text, options); });
+  std::thread coordinator([&] { result = RunCluster(program, options); });
   streamed.get_future().wait();
   y.Stop();  // its stacks start over on X
   coordinator.join();
