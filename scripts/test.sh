@@ -59,14 +59,15 @@ cmake --preset clang
 # The annotated code, as object files (no libraries linked, nothing else
 # built): every file of the node library (the reactors, the node's run, the
 # peer streams, the registry, the outbox), the report server, the
-# coordinator's cluster run, run table and node calls, and its progress bar
-# and metrics.
+# coordinator's cluster run, run loop, run table and node calls, the local
+# runs' sequencer, and the coordinator's progress bar and metrics.
 mapfile -t objects < <(ninja -C build-clang -t targets all |
   grep -oE '^(node/CMakeFiles/cardflow_node_lib|coordinator/reports/CMakeFiles/cardflow_reports)\.dir/[a-z_]+\.cc\.o')
 objects+=(coordinator/cluster/CMakeFiles/cardflow_cluster.dir/cluster_run.cc.o
   coordinator/cluster/CMakeFiles/cardflow_cluster.dir/run_table.cc.o
   coordinator/cluster/CMakeFiles/cardflow_cluster.dir/node_call.cc.o
   coordinator/cluster/CMakeFiles/cardflow_cluster.dir/run_loop.cc.o
+  common/local/CMakeFiles/cardflow_local.dir/sequencer.cc.o
   coordinator/CMakeFiles/cardflow_coordinator_lib.dir/progress.cc.o
   coordinator/CMakeFiles/cardflow_coordinator_lib.dir/coordinator_metrics.cc.o)
 cmake --build --preset clang -j2 --target "${objects[@]}"

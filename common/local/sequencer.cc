@@ -26,7 +26,7 @@ void Sequencer::Print(Continuation k, uint32_t pc, int64_t value) {
 void Sequencer::Done(StackId stack) {
   bool ended;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     scheduler_.Done(stack);
     ended = PumpLocked();
   }
@@ -44,7 +44,7 @@ void Sequencer::Failed(StackId stack, uint32_t pc, const char* what) {
 void Sequencer::Park(Continuation k, StepRequest request) {
   bool ended;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     k_[k.stack()] = k;
     scheduler_.Park(k.stack(), std::move(request));
     ended = PumpLocked();
