@@ -3,6 +3,8 @@
 namespace cardflow {
 
 std::string Diagnostic::ToString() const {
+  // Line 0: about the file as a whole (it cannot be read, it is too large).
+  if (line == 0) return file + ": error: " + message;
   return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": error: " + message;
 }
 

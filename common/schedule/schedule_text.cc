@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -101,7 +103,14 @@ StatusOr<ScheduleText> ParseSchedule(const Program& program, std::string_view te
     if (from.empty() || (arrow != std::string_view::npos && arrow + 1 == token.size())) {
       return fail("a step is a stack name `A` or an arrival `A>B`");
     }
-    if (sender == stacks.end()) return fail(fmt::format("no stack is named {}", from));
+    if (sender == stacks.end()) {
+      // `check` prints "schedule: A B ..."; pasted whole, the label comes first.
+      if (n == 1 && from == "schedule:") {
+        return fail(
+            "no stack is named schedule: (copy the steps after `schedule:`, not the label)");
+      }
+      return fail(fmt::format("no stack is named {}", from));
+    }
     if (arrow == std::string_view::npos) {
       out.steps.push_back(Step::OfStack(sender->second));
     } else {
@@ -139,11 +148,19 @@ Status CheckSchedule(const Program& program, Ordering ordering, const ScheduleTe
 StatusOr<ScheduleText> LoadScheduleFile(const Program& program, Ordering ordering,
                                         const std::string& path) {
   std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return InvalidArgumentError(
+        fmt::format("{}: error: cannot read the schedule file: it is a directory", path));
+  }
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
+  const int open_error = errno;
   std::ostringstream text;
-  if (in && !std::filesystem::is_directory(path, ec)) text << in.rdbuf();
-  if (!in || in.bad() || std::filesystem::is_directory(path, ec)) {
-    return InvalidArgumentError(fmt::format("{}: error: cannot read the schedule file", path));
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    return InvalidArgumentError(
+        fmt::format("{}: error: cannot read the schedule file{}", path,
+                    open_error != 0 ? std::string(": ") + std::strerror(open_error) : ""));
   }
   StatusOr<ScheduleText> parsed = ParseSchedule(program, text.str(), path);
   if (!parsed.ok()) return parsed;

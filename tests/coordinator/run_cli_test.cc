@@ -178,7 +178,7 @@ TEST(RunCliTest, ADirectoryIsNotADeck) {
   const ProcessResult r = RunProcess({CoordinatorBinary(), "run", dir.string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, dir.string() +
-                       ":0:0: error: this is a directory, not a deck file (decks are files such "
+                       ": error: this is a directory, not a deck file (decks are files such "
                        "as examples/transfer.deck)\n");
   EXPECT_EQ(r.out, "");
   std::filesystem::remove_all(dir);

@@ -37,8 +37,8 @@ TEST(LoadTest, AnUnreadableFileIsOneDiagnosticAtZeroZero) {
   const std::string missing = "/nonexistent/dir/x.deck";
   const std::string dir = ::testing::TempDir();
   for (const auto& [path, message] :
-       {std::pair{missing, missing + ":0:0: error: cannot read the deck file: No such file"},
-        std::pair{dir, dir + ":0:0: error: this is a directory, not a deck file (decks are files "
+       {std::pair{missing, missing + ": error: cannot read the deck file: No such file"},
+        std::pair{dir, dir + ": error: this is a directory, not a deck file (decks are files "
                              "such as examples/transfer.deck)"}}) {
     const LoadResult result = LoadDeckFile(path, Ordering::kCallbacks);
     EXPECT_FALSE(result.program.has_value());

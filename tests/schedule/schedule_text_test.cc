@@ -24,6 +24,15 @@ std::string Error(const std::string& text, Ordering ordering = Ordering::kNone) 
   return checked.ok() ? "ok" : checked.message();
 }
 
+TEST(ScheduleTextTest, AFileThatCannotBeReadSaysWhy) {
+  const Program program = MustLoad(testing::kTransferDeck, Ordering::kNone);
+  const std::string missing = ::testing::TempDir() + "no-such.schedule";
+  EXPECT_EQ(LoadScheduleFile(program, Ordering::kNone, missing).status().message(),
+            missing + ": error: cannot read the schedule file: No such file or directory");
+  EXPECT_EQ(LoadScheduleFile(program, Ordering::kNone, ::testing::TempDir()).status().message(),
+            ::testing::TempDir() + ": error: cannot read the schedule file: it is a directory");
+}
+
 TEST(ScheduleTextTest, TheSpecsExampleIsValidWithComments) {
   EXPECT_EQ(Error("# lost update\nB       # await A\nB\nA\nA\nB\nA  # notify B\n"), "ok");
   EXPECT_EQ(Error("A A A A>B B B B", Ordering::kCallbacks), "ok");
@@ -37,6 +46,9 @@ TEST(ScheduleTextTest, BadStepsSayWhereAndWhy) {
             "t.schedule:1: error: step 2 'A>B': no callback from A to B is in "
             "flight");
   EXPECT_EQ(Error("A Q"), "t.schedule:1: error: step 2 'Q': no stack is named Q");
+  EXPECT_EQ(Error("schedule: B B A B A A"),
+            "t.schedule:1: error: step 1 'schedule:': no stack is named schedule: (copy the "
+            "steps after `schedule:`, not the label)");
   EXPECT_EQ(Error("A>"),
             "t.schedule:1: error: step 1 'A>': a step is a stack name `A` or an "
             "arrival `A>B`");
