@@ -136,9 +136,17 @@ Status CheckSchedule(const Program& program, Ordering ordering, const ScheduleTe
   for (size_t n = 0; n < schedule.steps.size(); ++n) {
     const Step step = schedule.steps[n];
     if (std::optional<std::string> why = machine.WhyNot(step)) {
-      return InvalidArgumentError(fmt::format("{}:{}: error: step {} '{}': {}", file,
-                                              schedule.lines[n], n + 1, FormatStep(program, step),
-                                              *why));
+      // An await that would go on without its callback under ordering none:
+      // the schedule may well come from `check --ordering none`.
+      const Instr* card = step.is_arrival() ? nullptr : machine.NextCard(step.id);
+      const bool await_without = ordering == Ordering::kCallbacks && card != nullptr &&
+                                 card->op == Op::kAwait && !machine.Ended(step.id);
+      return InvalidArgumentError(fmt::format(
+          "{}:{}: error: step {} '{}': {}{}", file, schedule.lines[n], n + 1,
+          FormatStep(program, step), *why,
+          await_without ? " (this is --ordering callbacks; a schedule from --ordering none "
+                          "needs --ordering none)"
+                        : ""));
     }
     machine.Apply(step);
   }

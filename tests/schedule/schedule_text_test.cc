@@ -54,7 +54,8 @@ TEST(ScheduleTextTest, BadStepsSayWhereAndWhy) {
             "arrival `A>B`");
   EXPECT_EQ(Error("B", Ordering::kCallbacks),
             "t.schedule:1: error: step 1 'B': stack B waits at `await A` (line 11) and no "
-            "callback from A has arrived");
+            "callback from A has arrived (this is --ordering callbacks; a schedule from "
+            "--ordering none needs --ordering none)");
   EXPECT_EQ(Error("A A A A"), "t.schedule:1: error: step 4 'A': stack A has ended");
   EXPECT_EQ(Error("A A A B B B B"),
             "t.schedule:1: error: step 7 'B': the run is over: every stack has ended");
