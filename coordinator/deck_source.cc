@@ -1,5 +1,9 @@
 #include "coordinator/deck_source.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -20,12 +24,30 @@ std::optional<std::string> ReadDeckText(const std::string& path) {
   return text.str();
 }
 
-DeckSource LoadDeckSource(const std::string& path, Ordering ordering, std::ostream& note) {
+namespace {
+
+// Returns the pages of the heap's free chunks to the system. glibc keeps
+// freed memory for reuse by the same arena only; the run's threads (gRPC's,
+// the result pool) allocate from arenas of their own.
+void ReleaseFreedMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
+DeckSource LoadText(std::string text, const std::string& path, Ordering ordering) {
   DeckSource source;
+  source.text = std::make_shared<const std::string>(std::move(text));
+  source.loaded = LoadDeck(source.text, path, ordering);
+  ReleaseFreedMemory();
+  return source;
+}
+
+}  // namespace
+
+DeckSource LoadDeckSource(const std::string& path, Ordering ordering, std::ostream& note) {
   if (std::optional<std::string> text = ReadDeckText(path)) {
-    source.text = *std::move(text);
-    source.loaded = LoadDeck(source.text, path, ordering);
-    return source;
+    return LoadText(*std::move(text), path, ordering);
   }
   std::error_code ec;
   const std::filesystem::path file(path);
@@ -34,11 +56,10 @@ DeckSource LoadDeckSource(const std::string& path, Ordering ordering, std::ostre
       note << "cardflow-coordinator: no file " << path << " here; using the example " << deck->file
            << " built into this program\n"
            << std::flush;
-      source.text = std::string(deck->text);
-      source.loaded = LoadDeck(source.text, path, ordering);
-      return source;
+      return LoadText(std::string(deck->text), path, ordering);
     }
   }
+  DeckSource source;
   source.loaded = LoadDeckFile(path, ordering);
   return source;
 }

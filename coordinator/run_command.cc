@@ -153,13 +153,13 @@ int RunCommand(const RunOptions& given, Console& console) {
   }
   DeckSource source = LoadDeckSource(options.deck_path, options.ordering, console.err);
   LoadResult& loaded = source.loaded;
-  const std::string* text = &source.text;
   if (!loaded.program.has_value()) {
     std::string diagnostics = FormatDiagnostics(loaded.errors);
     if (!diagnostics.empty() && diagnostics.back() != '\n') diagnostics += '\n';
     console.err << diagnostics << std::flush;
     return 2;
   }
+  const std::string* text = loaded.program->source.get();
   if (!options.schedule_path.empty()) {
     StatusOr<ScheduleText> schedule =
         LoadScheduleFile(*loaded.program, options.ordering, options.schedule_path);

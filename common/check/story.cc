@@ -66,7 +66,7 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
       continue;
     }
     const Instr& card = stack.code[pc];
-    const std::string& text = stack.card_text[pc];
+    const std::string_view text = stack.card_text[pc];
     std::string line;
     switch (card.op) {
       case Op::kRead:

@@ -36,6 +36,7 @@ class Compiler {
 
   Program Run() && {
     program_.file = deck_.file;
+    program_.source = deck_.source;
     program_.iterations.clear();
     program_.iterations.reserve(deck_.iterations.size());
     for (const Iteration& it : deck_.iterations) {

@@ -18,7 +18,12 @@
 namespace cardflow {
 
 LoadResult LoadDeck(std::string_view text, std::string_view file_name, Ordering ordering) {
-  ParseResult parsed = ParseDeck(text, file_name);
+  return LoadDeck(std::make_shared<const std::string>(text), file_name, ordering);
+}
+
+LoadResult LoadDeck(std::shared_ptr<const std::string> text, std::string_view file_name,
+                    Ordering ordering) {
+  ParseResult parsed = ParseDeck(std::move(text), file_name);
   // Past the limit, checking could only add errors that would not be shown.
   if (parsed.errors.size() > kMaxDiagnostics) return {std::nullopt, std::move(parsed.errors)};
   // The lines that parsed are unrolled and checked even when others did not,
@@ -52,7 +57,7 @@ LoadResult LoadDeckFile(const std::string& path, Ordering ordering) {
   size_t n;
   while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
   if (std::ferror(file.get())) return unreadable(errno);
-  return LoadDeck(text, path, ordering);
+  return LoadDeck(std::make_shared<const std::string>(std::move(text)), path, ordering);
 }
 
 }  // namespace cardflow

@@ -77,8 +77,8 @@ constexpr std::string_view kCardList =
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string_view file)
-      : source_(std::make_shared<const std::string>(text)), text_(*source_), sink_(file) {
+  Parser(std::shared_ptr<const std::string> text, std::string_view file)
+      : source_(std::move(text)), text_(*source_), sink_(file) {
     deck_.file = std::string(file);
     deck_.source = source_;
   }
@@ -408,7 +408,11 @@ void Parser::ParseOutcome(TokenCursor& cursor, SourcePos pos) {
 }  // namespace
 
 ParseResult ParseDeck(std::string_view text, std::string_view file) {
-  return Parser(text, file).Run();
+  return ParseDeck(std::make_shared<const std::string>(text), file);
+}
+
+ParseResult ParseDeck(std::shared_ptr<const std::string> text, std::string_view file) {
+  return Parser(std::move(text), file).Run();
 }
 
 }  // namespace cardflow

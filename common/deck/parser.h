@@ -9,6 +9,8 @@
 // garbage, gives a result in time linear in its size.
 #pragma once
 
+#include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,7 +24,11 @@ struct ParseResult {
   std::vector<Diagnostic> errors;  // syntax errors in source order
 };
 
-// `file` is used in diagnostics and stored as Deck::file.
+// `file` is used in diagnostics and stored as Deck::file. The Deck keeps a
+// copy of `text` (Deck::source).
 ParseResult ParseDeck(std::string_view text, std::string_view file);
+
+// The same without a copy: the Deck shares `text` (not null) as its source.
+ParseResult ParseDeck(std::shared_ptr<const std::string> text, std::string_view file);
 
 }  // namespace cardflow

@@ -2,10 +2,16 @@
 // indices so the engine never looks anything up by string on its hot path.
 // It is plain data, built once by CompileDeck() and shared read-only by every
 // run, every engine and every node.
+//
+// Memory (a deck of 100,000 stacks is a few tens of MB): the card texts are
+// views into the deck's text, which the Program holds once (Program::source)
+// and its copies share; every vector is reserved to size.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cardflow {
@@ -63,7 +69,9 @@ struct StackProgram {
   std::string node_hint;               // `on NODE`, empty when absent
   std::vector<std::string> registers;  // in order of first appearance
   std::vector<Instr> code;
-  std::vector<std::string> card_text;  // source text of each card, trimmed, comment removed
+  // Source text of each card, trimmed, comment removed: views into
+  // Program::source (or into storage that outlives the Program).
+  std::vector<std::string_view> card_text;
 };
 
 struct SharedVar {
@@ -108,6 +116,10 @@ struct RepeatIteration {
 
 struct Program {
   std::string file;  // as given on the command line; reports print it
+  // The deck's text, which StackProgram::card_text points into; shared by
+  // the Program's copies (and by whoever loaded it: LoadDeck). Null for a
+  // Program whose texts live elsewhere.
+  std::shared_ptr<const std::string> source;
   std::vector<SharedVar> shared;
   std::vector<StackProgram> stacks;
   std::vector<Channel> channels;

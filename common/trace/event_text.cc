@@ -29,7 +29,8 @@ std::string CardSource(const Program& program, const Event& event) {
   if (event.kind == EventKind::kArrive) return {};
   const StackProgram& stack = program.stacks[event.stack];
   if (event.pc >= stack.code.size()) return {};
-  const std::string text = event.pc < stack.card_text.size() ? stack.card_text[event.pc] : "";
+  const std::string_view text =
+      event.pc < stack.card_text.size() ? stack.card_text[event.pc] : std::string_view();
   return fmt::format("line {}: {}", stack.code[event.pc].line, text);
 }
 

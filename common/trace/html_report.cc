@@ -334,7 +334,8 @@ std::string DeckSource(const Program& program) {
         "\nstack " + stack.name + (stack.node_hint.empty() ? "" : " on " + stack.node_hint) + ":\n";
     const size_t shown = std::min(stack.code.size(), per_stack);
     for (size_t pc = 0; pc < shown; ++pc) {
-      const std::string card = pc < stack.card_text.size() ? stack.card_text[pc] : "";
+      const std::string_view card =
+          pc < stack.card_text.size() ? stack.card_text[pc] : std::string_view();
       text += fmt::format("    {:<28} # line {}\n", card, stack.code[pc].line);
     }
     if (shown < stack.code.size()) {

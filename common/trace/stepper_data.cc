@@ -96,7 +96,8 @@ std::string StepperDeckJson(const Program& program) {
   for (const StackProgram& stack : program.stacks) {
     Json cards = Json::array();
     for (size_t pc = 0; pc < stack.code.size(); ++pc) {
-      const std::string text = pc < stack.card_text.size() ? stack.card_text[pc] : "";
+      const std::string text(pc < stack.card_text.size() ? stack.card_text[pc]
+                                                         : std::string_view());
       const bool visible = IsVisible(stack.code[pc].op);
       const auto [at, added] = text_index.try_emplace({text, visible}, texts.size());
       if (added) texts.push_back(Json::array({text, visible ? 1 : 0}));
@@ -198,8 +199,8 @@ std::string StepperRunJson(const Program& program, Ordering ordering, const RunR
         chan = ChannelCounts(machine, effect.channel, arrived, sent);
       }
       if (!end && i < story.steps.size()) {
-        story_json =
-            StoryTail(story.steps[i], stack.name, stack.card_text[pc], stack.code[pc].line);
+        story_json = StoryTail(story.steps[i], stack.name, std::string(stack.card_text[pc]),
+                               stack.code[pc].line);
       }
     }
     Json marks = Json::array();

@@ -27,11 +27,12 @@ std::string Shape(const Program& program) {
     out += "\n";
     for (size_t i = 0; i < stack.code.size(); ++i) {
       const Instr& in = stack.code[i];
-      out += "  " + stack.card_text[i] + " | " + std::to_string(static_cast<int>(in.op)) + " " +
-             std::to_string(in.has_reg) + " " + std::to_string(in.reg) + " " +
-             std::to_string(in.value.is_register) + " " + std::to_string(in.value.literal) + " " +
-             std::to_string(in.value.reg) + " " + std::to_string(in.var) + " " +
-             std::to_string(in.peer) + " " + std::to_string(in.channel) + "\n";
+      out += "  " + std::string(stack.card_text[i]) + " | " +
+             std::to_string(static_cast<int>(in.op)) + " " + std::to_string(in.has_reg) + " " +
+             std::to_string(in.reg) + " " + std::to_string(in.value.is_register) + " " +
+             std::to_string(in.value.literal) + " " + std::to_string(in.value.reg) + " " +
+             std::to_string(in.var) + " " + std::to_string(in.peer) + " " +
+             std::to_string(in.channel) + "\n";
     }
   }
   for (const Channel& c : program.channels) {
@@ -123,7 +124,7 @@ TEST(RepeatTest, EndsWhereTheIndentationReturns) {
       "stack B:\n"
       "    set e 1\n");
   std::vector<std::string> cards;
-  for (const std::string& text : program.stacks[0].card_text) cards.push_back(text);
+  for (std::string_view text : program.stacks[0].card_text) cards.emplace_back(text);
   EXPECT_THAT(cards, ElementsAre("add a 1", "add b 1", "add a 1", "add b 1", "add a 1", "add b 1",
                                  "add c 1", "add d 1", "add d 1"));
   EXPECT_EQ(program.stacks[1].code.size(), 1u);
