@@ -21,18 +21,20 @@ enum class EventKind : uint8_t {
 };
 const char* EventKindName(EventKind kind);
 
+// Fields ordered to pack (48 bytes): a run of a big deck holds millions of
+// events, on the coordinator and on the nodes.
 struct Event {
   EventKind kind = EventKind::kRead;
   StackId stack = 0;
   StackId peer = 0;       // kSend: receiver; kArrive/kAwait: sender
   VarId var = 0;          // kRead/kWrite
+  ChannelId channel = 0;  // kSend/kArrive/kAwait
+  uint32_t pc = 0;        // index of the card in the stack (not for kArrive)
   int64_t value = 0;      // value read, written, sent, consumed or printed
   uint64_t seq = 0;       // kSend/kArrive/kAwait: callback number on the channel
-  ChannelId channel = 0;  // kSend/kArrive/kAwait
   // Lamport time: sorting a run's events by (lamport, stack) gives an order
   // consistent with happens-before, however they were gathered.
   uint64_t lamport = 0;
-  uint32_t pc = 0;  // index of the card in the stack (not for kArrive)
 
   // One constructor per kind: every placement (the seeded scheduler, a
   // node's effects, the coordinator's table) builds the same event for the
@@ -50,6 +52,7 @@ struct Event {
 
   bool operator==(const Event&) const = default;
 };
+static_assert(sizeof(Event) == 48, "Event grew: reorder its fields to pack");
 
 // "A write balance=150 (card 3)" — for logs and failing tests.
 std::string DescribeEvent(const Program& program, const Event& event);
