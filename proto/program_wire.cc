@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <functional>
 
 namespace cardflow {
 
@@ -44,11 +45,15 @@ void StackToWire(const Program& program, StackId s, uint32_t node, bool with_cod
   for (const Instr& instr : stack.code) CardToWire(instr, code->add_code());
 }
 
-// Header, the stacks in `mine` with code, their channels and peers.
-wire::NodeProgram Slice(const Program& program, const std::vector<uint32_t>& stack_node,
-                        const std::vector<RunNode>& nodes, uint32_t self,
-                        const std::vector<bool>& mine) {
-  wire::NodeProgram out;
+// Header, the stacks in `mine` with code, their channels and peers, built
+// into `out`. `flush(out)` is called after the header and after each stack
+// and channel: it may serialize what `out` holds and clear it
+// (NodeProgramBytes), since fields are written in number order (header,
+// stacks = 7, channels = 8) and the appended pieces of a message are its
+// bytes; or do nothing, and `out` is the whole message.
+void Slice(const Program& program, const std::vector<uint32_t>& stack_node,
+           const std::vector<RunNode>& nodes, uint32_t self, const std::vector<bool>& mine,
+           wire::NodeProgram& out, const std::function<void(wire::NodeProgram&)>& flush) {
   out.set_deck_name(program.file);
   out.set_deck_stacks(static_cast<uint32_t>(program.stacks.size()));
   out.set_deck_channels(static_cast<uint32_t>(program.channels.size()));
@@ -59,24 +64,48 @@ wire::NodeProgram Slice(const Program& program, const std::vector<uint32_t>& sta
     n->set_address(node.address);
   }
   out.set_self(self);
+  flush(out);
   for (StackId s = 0; s < program.stacks.size(); ++s) {
-    if (mine[s]) StackToWire(program, s, stack_node[s], /*with_code=*/true, out);
+    if (!mine[s]) continue;
+    StackToWire(program, s, stack_node[s], /*with_code=*/true, out);
+    flush(out);
   }
+  std::vector<ChannelId> channels;
   std::vector<StackId> peers;
   for (ChannelId c = 0; c < program.channels.size(); ++c) {
     const Channel& ends = program.channels[c];
     if (!mine[ends.from] && !mine[ends.to]) continue;
-    wire::ChannelEnds* channel = out.add_channels();
-    channel->set_channel(c);
-    channel->set_from(ends.from);
-    channel->set_to(ends.to);
+    channels.push_back(c);
     if (!mine[ends.from]) peers.push_back(ends.from);
     if (!mine[ends.to]) peers.push_back(ends.to);
   }
   std::sort(peers.begin(), peers.end());
   peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
-  for (StackId s : peers) StackToWire(program, s, stack_node[s], /*with_code=*/false, out);
+  for (StackId s : peers) {
+    StackToWire(program, s, stack_node[s], /*with_code=*/false, out);
+    flush(out);
+  }
+  for (ChannelId c : channels) {
+    wire::ChannelEnds* channel = out.add_channels();
+    channel->set_channel(c);
+    channel->set_from(program.channels[c].from);
+    channel->set_to(program.channels[c].to);
+    flush(out);
+  }
+}
+
+wire::NodeProgram Slice(const Program& program, const std::vector<uint32_t>& stack_node,
+                        const std::vector<RunNode>& nodes, uint32_t self,
+                        const std::vector<bool>& mine) {
+  wire::NodeProgram out;
+  Slice(program, stack_node, nodes, self, mine, out, [](wire::NodeProgram&) {});
   return out;
+}
+
+std::vector<bool> Own(const std::vector<uint32_t>& stack_node, uint32_t self) {
+  std::vector<bool> mine(stack_node.size());
+  for (StackId s = 0; s < stack_node.size(); ++s) mine[s] = stack_node[s] == self;
+  return mine;
 }
 
 Status Invalid(const std::string& what) {
@@ -258,9 +287,19 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
 
 wire::NodeProgram NodeProgramToWire(const Program& program, const std::vector<uint32_t>& stack_node,
                                     const std::vector<RunNode>& nodes, uint32_t self) {
-  std::vector<bool> mine(program.stacks.size());
-  for (StackId s = 0; s < program.stacks.size(); ++s) mine[s] = stack_node[s] == self;
-  return Slice(program, stack_node, nodes, self, mine);
+  return Slice(program, stack_node, nodes, self, Own(stack_node, self));
+}
+
+std::string NodeProgramBytes(const Program& program, const std::vector<uint32_t>& stack_node,
+                             const std::vector<RunNode>& nodes, uint32_t self) {
+  std::string bytes;
+  wire::NodeProgram piece;
+  Slice(program, stack_node, nodes, self, Own(stack_node, self), piece,
+        [&bytes](wire::NodeProgram& out) {
+          out.AppendToString(&bytes);
+          out.Clear();  // keeps the cleared messages for the next piece
+        });
+  return bytes;
 }
 
 wire::NodeProgram AdoptedToWire(const Program& program, const std::vector<uint32_t>& stack_node,

@@ -25,6 +25,12 @@ namespace cardflow {
 wire::NodeProgram NodeProgramToWire(const Program& program, const std::vector<uint32_t>& stack_node,
                                     const std::vector<RunNode>& nodes, uint32_t self);
 
+// NodeProgramToWire's message serialized, the same bytes, built a stack at
+// a time: the message of a big deck (several times the size of its bytes)
+// never exists whole.
+std::string NodeProgramBytes(const Program& program, const std::vector<uint32_t>& stack_node,
+                             const std::vector<RunNode>& nodes, uint32_t self);
+
 // For a Reroute: `adopted` (stacks now on node `self`) with their code, and
 // the channels and peers they bring, as placed by `stack_node`.
 wire::NodeProgram AdoptedToWire(const Program& program, const std::vector<uint32_t>& stack_node,

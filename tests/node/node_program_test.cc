@@ -117,6 +117,23 @@ TEST(NodeProgramTest, TheSameArgumentsGiveTheSameBytesAndKey) {
   EXPECT_NE(ProgramKey(a), ProgramKey(other));
 }
 
+// The coordinator serializes a node's program a stack at a time
+// (NodeProgramBytes): the bytes are the message's, on every node of a
+// placement, so keys and what nodes parse are unchanged.
+TEST(NodeProgramTest, BytesBuiltAStackAtATimeAreTheMessagesBytes) {
+  const Program deck = testing::MustLoad(RingDeck(50));
+  for (uint32_t nodes = 1; nodes <= 3; ++nodes) {
+    std::vector<uint32_t> stack_node(deck.stacks.size());
+    for (StackId s = 0; s < stack_node.size(); ++s) stack_node[s] = s % nodes;
+    for (uint32_t n = 0; n < nodes; ++n) {
+      std::string whole;
+      NodeProgramToWire(deck, stack_node, Nodes(nodes), n).SerializeToString(&whole);
+      EXPECT_EQ(NodeProgramBytes(deck, stack_node, Nodes(nodes), n), whole)
+          << "node " << n << " of " << nodes;
+    }
+  }
+}
+
 // Property: every example deck, random placements on 1-5 nodes — each stack
 // is held (with its code) by exactly the node it is placed on, each channel
 // by the nodes of its two ends, and every card maps back to the deck's.
