@@ -33,7 +33,7 @@ struct Assign {
   Shuffle shuffle = Shuffle::kNetwork;
   std::string program_key;  // SHA-256 of the program's bytes (proto/program_wire.h)
   // The node's program, serialized by the coordinator's plan (a view of
-  // bytes the plan holds; valid while the message is sent); empty when the
+  // bytes the sender holds; valid while the message is sent); empty when the
   // node should have it cached under `program_key`.
   std::string_view program;
 };

@@ -109,13 +109,17 @@ class ClusterRun final : private NodeCall::Owner {
     for (size_t i = 0; i < calls_.size(); ++i) {
       const bool with_program =
           plan_.connections->FirstSend(plan_.participants[i], plan_.program_keys[i]);
+      std::string program;  // viewed by the Assign until Start has put it on the wire
       calls_[i]->Start(plan_.connections->raw_stub(plan_.participants[i]), deadline,
-                       AssignOf(i, with_program));
+                       AssignOf(i, with_program ? &program : nullptr));
     }
   }
 
  private:
-  msg::Assign AssignOf(size_t index, bool with_program) const {
+  // With `program` (not null), the node's program is built into *program
+  // (RunPlan::ProgramBytes) and the Assign views it: it must outlive the
+  // message's trip to the wire (NodeCall::Start / Send).
+  msg::Assign AssignOf(size_t index, std::string* program) const {
     msg::Assign assign;
     assign.run_id = run_id_;
     assign.deck_name = program_.file;
@@ -123,7 +127,10 @@ class ClusterRun final : private NodeCall::Owner {
     assign.seed = seed_;
     assign.shuffle = plan_.shuffle;
     assign.program_key = plan_.program_keys[index];
-    if (with_program) assign.program = plan_.program_bytes[index];
+    if (program != nullptr) {
+      *program = plan_.ProgramBytes(index);
+      assign.program = *program;
+    }
     return assign;
   }
 
@@ -144,7 +151,8 @@ class ClusterRun final : private NodeCall::Owner {
         return Fault(index, "asked for its program after it had it");
       }
       asked_program_[index] = true;
-      calls_[index]->Send(AssignOf(index, /*with_program=*/true));
+      std::string program;
+      calls_[index]->Send(AssignOf(index, &program));
       return;
     }
     if (update.ready) {

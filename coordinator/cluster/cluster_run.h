@@ -62,6 +62,7 @@
 #include "common/schedule/step.h"
 #include "common/status/status.h"
 #include "coordinator/cluster/node_connections.h"
+#include "coordinator/cluster/run_plan.h"
 
 namespace cardflow {
 
@@ -81,28 +82,6 @@ class RecoveryLog {
  private:
   Mutex mutex_;
   std::set<std::string> lost_ GUARDED_BY(mutex_);
-};
-
-// What every run of one RunCluster call shares. Must outlive its runs.
-struct RunPlan {
-  const Program* program = nullptr;
-  // Per participant: its NodeProgram (proto/program_wire.h) as wire bytes,
-  // and their SHA-256. An Assign carries the key, and the bytes only the
-  // first time the node is sent them (NodeConnections::FirstSend) or when
-  // it says it has not got them (RunUpdate.missing_program).
-  std::vector<std::string> program_bytes;
-  std::vector<std::string> program_keys;
-  std::vector<RunNode> nodes;  // the participants, as the NodePrograms list them
-  Ordering ordering = Ordering::kCallbacks;
-  const NodeConnections* connections = nullptr;
-  std::vector<size_t> stack_node;       // node index of each stack
-  std::vector<size_t> participants;     // node indices holding stacks, ascending
-  std::vector<std::vector<bool>> held;  // per participant: which stacks it holds
-  std::chrono::milliseconds run_timeout{0};
-  Shuffle shuffle = Shuffle::kNetwork;
-  const StepPlan* steps = nullptr;      // the program's
-  Schedule prefix;                      // seeded: every run takes it first (run --schedule)
-  RecoveryLog* recovery_log = nullptr;  // may be null: every recovery then warns
 };
 
 // A stack recovery moved from a dead node to a live one.

@@ -12,7 +12,6 @@
 #include "coordinator/cluster/node_connections.h"
 #include "coordinator/cluster/placement.h"
 #include "coordinator/cluster/run_loop.h"
-#include "proto/program_wire.h"
 
 namespace cardflow {
 
@@ -32,51 +31,6 @@ Status CheckNodes(const std::vector<NodeAddress>& nodes) {
     }
   }
   return Status::Ok();
-}
-
-RunPlan MakePlan(const Program& program, const StepPlan& steps, const ClusterOptions& options,
-                 const NodeConnections& connections, const std::vector<std::string>& placement,
-                 RecoveryLog* recovery_log) {
-  RunPlan plan;
-  plan.program = &program;
-  plan.steps = &steps;
-  plan.shuffle = options.shuffle;
-  plan.prefix = options.prefix;
-  plan.recovery_log = recovery_log;
-  plan.ordering = options.ordering;
-  plan.connections = &connections;
-  plan.run_timeout = options.run_timeout;
-  std::vector<bool> holds(connections.size(), false);
-  for (const std::string& node : placement) {
-    const size_t index = connections.Find(node);
-    plan.stack_node.push_back(index);
-    holds[index] = true;
-  }
-  for (size_t n = 0; n < connections.size(); ++n) {
-    if (!holds[n]) continue;
-    plan.participants.push_back(n);
-    std::vector<bool> held(program.stacks.size());
-    for (StackId s = 0; s < program.stacks.size(); ++s) held[s] = plan.stack_node[s] == n;
-    plan.held.push_back(std::move(held));
-    plan.nodes.push_back(RunNode{connections.node(n).name, connections.route_address(n)});
-  }
-  // Each participant's program, built once for every run of the plan.
-  std::vector<uint32_t> participant(connections.size(), 0);
-  for (size_t i = 0; i < plan.participants.size(); ++i) {
-    participant[plan.participants[i]] = static_cast<uint32_t>(i);
-  }
-  std::vector<uint32_t> stack_participant(program.stacks.size());
-  for (StackId s = 0; s < program.stacks.size(); ++s) {
-    stack_participant[s] = participant[plan.stack_node[s]];
-  }
-  for (size_t i = 0; i < plan.participants.size(); ++i) {
-    std::string bytes;
-    NodeProgramToWire(program, stack_participant, plan.nodes, static_cast<uint32_t>(i))
-        .SerializeToString(&bytes);
-    plan.program_keys.push_back(ProgramKey(bytes));
-    plan.program_bytes.push_back(std::move(bytes));
-  }
-  return plan;
 }
 
 // The placement with every stack of a dead node moved to the live node
@@ -142,8 +96,8 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
                    std::vector<MovedStack>& moved) -> StatusOr<std::unique_ptr<RunPlan>> {
                  auto avoided = AvoidDead(program, *placement, connections, dead, moved);
                  if (!avoided.ok()) return avoided.status();
-                 return std::make_unique<RunPlan>(
-                     MakePlan(program, step_plan, options, connections, *avoided, &recovery_log));
+                 return std::make_unique<RunPlan>(MakeRunPlan(
+                     program, step_plan, options, connections, *avoided, &recovery_log));
                });
   if (Status s = loop.Run(); !s.ok()) return s;
   const double wall =

@@ -1,0 +1,54 @@
+#include "coordinator/cluster/run_plan.h"
+
+#include <utility>
+
+#include "proto/program_wire.h"
+
+namespace cardflow {
+
+std::string RunPlan::ProgramBytes(size_t index) const {
+  return NodeProgramBytes(*program, stack_participant, nodes, static_cast<uint32_t>(index));
+}
+
+RunPlan MakeRunPlan(const Program& program, const StepPlan& steps, const ClusterOptions& options,
+                    const NodeConnections& connections, const std::vector<std::string>& placement,
+                    RecoveryLog* recovery_log) {
+  RunPlan plan;
+  plan.program = &program;
+  plan.steps = &steps;
+  plan.shuffle = options.shuffle;
+  plan.prefix = options.prefix;
+  plan.recovery_log = recovery_log;
+  plan.ordering = options.ordering;
+  plan.connections = &connections;
+  plan.run_timeout = options.run_timeout;
+  std::vector<bool> holds(connections.size(), false);
+  plan.stack_node.reserve(placement.size());
+  for (const std::string& node : placement) {
+    const size_t index = connections.Find(node);
+    plan.stack_node.push_back(index);
+    holds[index] = true;
+  }
+  std::vector<uint32_t> participant(connections.size(), 0);
+  for (size_t n = 0; n < connections.size(); ++n) {
+    if (!holds[n]) continue;
+    participant[n] = static_cast<uint32_t>(plan.participants.size());
+    plan.participants.push_back(n);
+    std::vector<bool> held(program.stacks.size());
+    for (StackId s = 0; s < program.stacks.size(); ++s) held[s] = plan.stack_node[s] == n;
+    plan.held.push_back(std::move(held));
+    plan.nodes.push_back(RunNode{connections.node(n).name, connections.route_address(n)});
+  }
+  plan.stack_participant.reserve(program.stacks.size());
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    plan.stack_participant.push_back(participant[plan.stack_node[s]]);
+  }
+  // Each participant's key, once for every run of the plan; the bytes are
+  // built again when sent.
+  for (size_t i = 0; i < plan.participants.size(); ++i) {
+    plan.program_keys.push_back(ProgramKey(plan.ProgramBytes(i)));
+  }
+  return plan;
+}
+
+}  // namespace cardflow
