@@ -7,7 +7,8 @@
 // from the parser": a Deck with syntax errors may be missing lines.
 //
 // Every piece of text in a Deck (names, cards) is a std::string_view into
-// Deck::source, a copy of the file the Deck shares with its copies: a deck of
+// Deck::source, the file's text, shared by the Deck's copies, the Program
+// compiled from it (Program::source) and whoever loaded it: a deck of
 // 100,000 stacks then costs no allocation per name or card, and Card stays
 // small (the syntax tree is the largest structure of loading a big deck).
 #pragma once
