@@ -2,9 +2,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <system_error>
+#include <vector>
 
+#include "common/deck/limit_checks.h"
 #include "coordinator/embedded_decks.h"
 
 namespace cardflow {
@@ -14,15 +15,25 @@ std::optional<std::string> ReadDeckText(const std::string& path) {
   if (std::error_code ec; std::filesystem::is_directory(path, ec)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
+  // One byte past the limit tells a deck too large, whatever the file is (a
+  // pipe has no size), without reading the rest of it.
+  std::string text;
+  std::vector<char> chunk(size_t{1} << 16);
+  while (text.size() <= kMaxDeckBytes && in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    text.append(chunk.data(), static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) return std::nullopt;
-  return text.str();
+  return text;
 }
 
 DeckSource LoadDeckSource(const std::string& path, Ordering ordering, std::ostream& note) {
   DeckSource source;
   if (std::optional<std::string> text = ReadDeckText(path)) {
+    if (text->size() > kMaxDeckBytes) {
+      source.loaded = LoadResult{std::nullopt, {DeckTooLarge(path)}};
+      return source;
+    }
     source.text = *std::move(text);
     source.loaded = LoadDeck(source.text, path, ordering);
     return source;
