@@ -49,6 +49,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/deck/node_program.h"
@@ -92,7 +93,8 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   // Events per streamed batch (one RunUpdate each; about 100 KB on the wire).
   static constexpr size_t kEventsPerBatch = 4096;
   // Callbacks go out again after 2 x this after a stream broke, doubling
-  // with each further break up to kMaxResendBackoff.
+  // with each further break up to kMaxResendBackoff; each wait is jittered
+  // by up to half of it either way.
   static constexpr std::chrono::milliseconds kFirstResendBackoff{10};
   static constexpr std::chrono::milliseconds kMaxResendBackoff{1000};
   static constexpr int kMaxBreaks = 12;  // about 7 s of backoff
@@ -214,6 +216,11 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   std::vector<std::shared_ptr<PeerLink>> links_;
   // Breaks seen per peer address, for the backoff; guarded by links_mutex_.
   std::unordered_map<std::string, int> breaks_;
+  // Peer addresses with a resend scheduled. Until it fires, a further break
+  // reported for the address (the stream's own end, each callback that
+  // found it closed) is the same outage: it counts once, one resend serves
+  // all. Guarded by links_mutex_.
+  std::unordered_set<std::string> resend_pending_;
 };
 
 const char* NodeRunStateName(NodeRun::State state);
