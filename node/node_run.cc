@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <asio/steady_timer.hpp>
-#include <random>
 #include <utility>
 
 #include "node/node_metrics.h"
@@ -195,13 +194,8 @@ void NodeRun::PeerLost(const std::string& address, const std::string& why, bool 
                       permanent ? "" : fmt::format(" ({} times: giving up)", breaks)));
     return;
   }
-  // Jittered (half to one and a half times): resends that kept the same
-  // period as a peer's periodic faults would meet every one of them
-  // (bench/soak.sh, resets every second, gave up 22 runs in 100,000).
-  thread_local std::minstd_rand jitter{std::random_device{}()};
-  const auto backoff = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::min(kMaxResendBackoff, kFirstResendBackoff * (1 << std::min(breaks, 10))) *
-      std::uniform_real_distribution<double>(0.5, 1.5)(jitter));
+  const auto backoff =
+      std::min(kMaxResendBackoff, kFirstResendBackoff * (1 << std::min(breaks, 10)));
   node_.log->info("{}: {}; sending its callbacks again in {} ms", Label(), why, backoff.count());
   auto timer = std::make_shared<asio::steady_timer>(node_.executor, backoff);
   timer->async_wait([timer, run = weak_from_this(), address](const std::error_code& error) {

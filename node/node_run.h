@@ -93,8 +93,7 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   // Events per streamed batch (one RunUpdate each; about 100 KB on the wire).
   static constexpr size_t kEventsPerBatch = 4096;
   // Callbacks go out again after 2 x this after a stream broke, doubling
-  // with each further break up to kMaxResendBackoff; each wait is jittered
-  // by up to half of it either way.
+  // with each further break up to kMaxResendBackoff.
   static constexpr std::chrono::milliseconds kFirstResendBackoff{10};
   static constexpr std::chrono::milliseconds kMaxResendBackoff{1000};
   static constexpr int kMaxBreaks = 12;  // about 7 s of backoff
