@@ -1,7 +1,6 @@
 // The limits of common/deck/limits.h as a user meets them: the built binary
 // refuses a deck past each one before anything runs, with exit status 2 and
 // one line naming the file and the limit (README.md, "Limits").
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -14,16 +13,10 @@
 namespace cardflow {
 namespace {
 
-using ::cardflow::testutil::CoordinatorBinary;
 using ::cardflow::testutil::ExampleDeck;
 using ::cardflow::testutil::ProcessResult;
-using ::cardflow::testutil::RunProcess;
+using ::cardflow::testutil::RunCoordinator;
 using ::cardflow::testutil::TempFile;
-
-ProcessResult Coordinator(std::vector<std::string> args) {
-  args.insert(args.begin(), CoordinatorBinary());
-  return RunProcess(args);
-}
 
 // `run --local` and `check` load a deck the same way: both must refuse it,
 // with exactly `message` on stderr and nothing on stdout.
@@ -31,7 +24,7 @@ void ExpectRefused(const std::string& deck, const std::string& message) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"run", deck, "--local", "--runs", "1"},
         std::vector<std::string>{"check", deck}}) {
-    const ProcessResult r = Coordinator(args);
+    const ProcessResult r = RunCoordinator(args);
     EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.err;
     EXPECT_EQ(r.err, message) << args[0];
     EXPECT_EQ(r.out, "") << args[0];
@@ -88,18 +81,19 @@ TEST(LimitsCliTest, ADeckOfTooManyCardsInAllIsRefusedBeforeUnrolling) {
 }
 
 TEST(LimitsCliTest, RunsInFlightPastTheLimitAreABadArgument) {
-  const ProcessResult r = Coordinator({"run", ExampleDeck("transfer.deck"), "--loopback", "2",
-                                       "--in-flight", std::to_string(kMaxRunsInFlight + 1)});
+  const ProcessResult r = RunCoordinator({"run", ExampleDeck("transfer.deck"), "--loopback", "2",
+                                          "--in-flight", std::to_string(kMaxRunsInFlight + 1)});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_EQ(r.err,
-            "--in-flight: Value 4097 not in range 1 to 4096\nRun with --help for more information.\n");
+  EXPECT_EQ(
+      r.err,
+      "--in-flight: Value 4097 not in range 1 to 4096\nRun with --help for more information.\n");
   EXPECT_EQ(r.out, "");
 }
 
 TEST(LimitsCliTest, RunsInFlightAtTheLimitAreFine) {
   const ProcessResult r =
-      Coordinator({"run", ExampleDeck("transfer.deck"), "--loopback", "2", "--runs", "20",
-                   "--in-flight", std::to_string(kMaxRunsInFlight)});
+      RunCoordinator({"run", ExampleDeck("transfer.deck"), "--loopback", "2", "--runs", "20",
+                      "--in-flight", std::to_string(kMaxRunsInFlight)});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
