@@ -151,7 +151,11 @@ PopulateResult PopulateProxies(Proxy& proxy, const json& body) {
         result.proxies.push_back(existing);
         continue;
       }
-      // Stopped first so that its address is free for the new one.
+      // Stopped first so that its address is free for the new one. When
+      // an earlier entry of this body made it (a name given twice), it is
+      // no proxy any more: not listed (the fuzzer's use-after-free,
+      // fuzz/corpus/chaos_api/populate_same_name_twice).
+      std::erase(result.proxies, existing);
       (void)proxy.RemoveLink(entry.spec.name);
     }
     StatusOr<Link*> created = proxy.CreateLink(entry.spec, entry.enabled);

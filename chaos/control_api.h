@@ -95,7 +95,8 @@ StatusOr<NewProxy> NewProxyFromJson(const nlohmann::json& body);
 // Toxiproxy's populate: for each proxy of `body` (a JSON array, all checked
 // first), one of that name with the same addresses is kept as it is
 // (toxics and all); one with other addresses is replaced; a new name is
-// created. The proxies made or kept, in order, and the first error (then
+// created; a name given twice ends as its last entry says. The proxies made
+// or kept, in order (each once it is still there), and the first error (then
 // the proxies before it stay as made).
 struct PopulateResult {
   std::vector<Link*> proxies;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "base/command_line.h"
+#include "common/deck/limits.h"
 #include "coordinator/cluster/node_list.h"
 
 namespace cardflow {
@@ -184,7 +185,7 @@ void AddPlacementFlags(CLI::App* cmd, PlacementOptions& placement, PlacementFlag
                   "Nodes only: runs in flight at once on the nodes; more keeps the\n"
                   "nodes busy while each run waits on the network; the report does\n"
                   "not depend on it")
-      ->check(CLI::Range(1, 4096))
+      ->check(CLI::Range(1, kMaxRunsInFlight))
       ->option_text("N (default: " + std::to_string(placement.in_flight) + ")");
 }
 

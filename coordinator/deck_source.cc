@@ -6,9 +6,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <system_error>
+#include <vector>
 
+#include "common/deck/limit_checks.h"
 #include "coordinator/embedded_decks.h"
 
 namespace cardflow {
@@ -18,10 +19,16 @@ std::optional<std::string> ReadDeckText(const std::string& path) {
   if (std::error_code ec; std::filesystem::is_directory(path, ec)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
+  // One byte past the limit tells a deck too large, whatever the file is (a
+  // pipe has no size), without reading the rest of it.
+  std::string text;
+  std::vector<char> chunk(size_t{1} << 16);
+  while (text.size() <= kMaxDeckBytes && in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    text.append(chunk.data(), static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) return std::nullopt;
-  return text.str();
+  return text;
 }
 
 namespace {
@@ -47,6 +54,11 @@ DeckSource LoadText(std::string text, const std::string& path, Ordering ordering
 
 DeckSource LoadDeckSource(const std::string& path, Ordering ordering, std::ostream& note) {
   if (std::optional<std::string> text = ReadDeckText(path)) {
+    if (text->size() > kMaxDeckBytes) {
+      DeckSource source;
+      source.loaded = LoadResult{std::nullopt, {DeckTooLarge(path)}};
+      return source;
+    }
     return LoadText(*std::move(text), path, ordering);
   }
   std::error_code ec;

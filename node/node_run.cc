@@ -182,6 +182,7 @@ void NodeRun::PeerLost(const std::string& address, const std::string& why, bool 
   int breaks;
   {
     MutexLock lock(links_mutex_);
+    if (!permanent && !resend_pending_.insert(address).second) return;
     breaks = ++breaks_[address];
   }
   if (permanent || breaks >= kMaxBreaks) {
@@ -196,7 +197,13 @@ void NodeRun::PeerLost(const std::string& address, const std::string& why, bool 
   auto timer = std::make_shared<asio::steady_timer>(node_.executor, backoff);
   timer->async_wait([timer, run = weak_from_this(), address](const std::error_code& error) {
     if (error) return;
-    if (auto self = run.lock()) self->ResendTo(address);
+    if (auto self = run.lock()) {
+      {
+        MutexLock lock(self->links_mutex_);
+        self->resend_pending_.erase(address);
+      }
+      self->ResendTo(address);
+    }
   });
 }
 

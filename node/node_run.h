@@ -52,6 +52,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/base/mutex.h"
@@ -228,6 +229,11 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   std::vector<std::shared_ptr<PeerLink>> links_ GUARDED_BY(links_mutex_);
   // Breaks seen per peer address, for the backoff.
   std::unordered_map<std::string, int> breaks_ GUARDED_BY(links_mutex_);
+  // Peer addresses with a resend scheduled. Until it fires, a further break
+  // reported for the address (the stream's own end, each callback that
+  // found it closed) is the same outage: it counts once, one resend serves
+  // all.
+  std::unordered_set<std::string> resend_pending_ GUARDED_BY(links_mutex_);
 };
 
 const char* NodeRunStateName(NodeRun::State state);

@@ -11,11 +11,11 @@
 #include <memory>
 #include <string>
 
+#include "common/deck/limits.h"  // kMaxMessageBytes
 #include "proto/link_security.h"
 
 namespace cardflow {
 
-inline constexpr int kMaxMessageBytes = 256 << 20;
 // A silent peer is declared gone after about kKeepaliveTime + kKeepaliveTimeout.
 inline constexpr std::chrono::milliseconds kKeepaliveTime{2000};
 inline constexpr std::chrono::milliseconds kKeepaliveTimeout{3000};

@@ -29,6 +29,9 @@ fi
 PACKAGES+=(openssl)
 # Tests only: tests/docs/run_docs.py runs the commands of README.md and docs/.
 PACKAGES+=(python3)
+# Tests only: bench/load.sh, soak.sh and backpressure.sh (their smoke tests
+# run in ctest) read the reports with jq and drive cardflow-chaos with curl.
+PACKAGES+=(jq curl)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -11,6 +11,7 @@
 #include "common/deck/callback_order.h"
 #include "common/deck/diagnostic_sink.h"
 #include "common/deck/lexer.h"
+#include "common/deck/limit_checks.h"
 #include "common/deck/symbol_table.h"
 
 namespace cardflow {
@@ -239,6 +240,7 @@ void Checker::CheckOutcome() {
 }  // namespace
 
 void CheckDeck(const Deck& deck, Ordering ordering, DiagnosticSink& sink) {
+  CheckDeckLimits(deck, sink);
   Checker checker(deck, sink);
   checker.CheckNames();
   if (ordering == Ordering::kCallbacks && deck.complete && sink.empty()) {

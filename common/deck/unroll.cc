@@ -17,7 +17,7 @@ class StackUnroller {
   StackUnroller(const StackDecl& stack, std::vector<Iteration>& iterations)
       : stack_(stack), iterations_(iterations) {}
 
-  // The unrolled size, saturating just above kMaxUnrolledCards.
+  // The unrolled size, saturating just above kMaxCardsPerStack.
   uint64_t Size() {
     next_ = 0;
     return SizeOf(0, static_cast<uint32_t>(stack_.cards.size()));
@@ -32,7 +32,7 @@ class StackUnroller {
   }
 
  private:
-  static uint64_t Saturate(uint64_t n) { return std::min<uint64_t>(n, kMaxUnrolledCards + 1); }
+  static uint64_t Saturate(uint64_t n) { return std::min<uint64_t>(n, kMaxCardsPerStack + 1); }
 
   uint64_t SizeOf(uint32_t begin, uint32_t end) {
     uint64_t total = 0;
@@ -80,16 +80,36 @@ class StackUnroller {
 }  // namespace
 
 void UnrollDeck(Deck& deck, DiagnosticSink& sink) {
+  // Every size first, so that a deck past kMaxDeckCards is reported before
+  // any stack is unrolled: its cards never take memory.
+  std::vector<uint64_t> sizes;
+  sizes.reserve(deck.stacks.size());
+  uint64_t deck_cards = 0;
+  bool deck_fits = true;
   for (StackDecl& stack : deck.stacks) {
-    if (stack.repeats.empty()) continue;
-    StackUnroller unroller(stack, deck.iterations);
-    const uint64_t size = unroller.Size();
-    if (size > kMaxUnrolledCards) {
-      sink.Error(stack.name.pos, "stack " + Quoted(stack.name.text) + " has more than " +
-                                     std::to_string(kMaxUnrolledCards) +
-                                     " cards once its repeats are unrolled; repeat fewer times");
-    } else {
-      stack.cards = unroller.Unroll(size);
+    const bool repeats = !stack.repeats.empty();
+    sizes.push_back(repeats ? StackUnroller(stack, deck.iterations).Size() : stack.cards.size());
+    if (sizes.back() > kMaxCardsPerStack) {
+      sink.Error(stack.name.pos,
+                 "stack " + Quoted(stack.name.text) + " has more than " +
+                     std::to_string(kMaxCardsPerStack) +
+                     (repeats ? " cards once its repeats are unrolled; repeat fewer times"
+                              : " cards; split it into several stacks"));
+      continue;
+    }
+    deck_cards += sizes.back();
+    if (deck_fits && deck_cards > kMaxDeckCards) {
+      deck_fits = false;
+      sink.Error(stack.name.pos, "stack " + Quoted(stack.name.text) + " takes the deck past " +
+                                     std::to_string(kMaxDeckCards) +
+                                     " cards once repeats are unrolled, the most a deck may "
+                                     "hold; repeat fewer times or split the deck");
+    }
+  }
+  for (size_t i = 0; i < deck.stacks.size(); ++i) {
+    StackDecl& stack = deck.stacks[i];
+    if (deck_fits && !stack.repeats.empty() && sizes[i] <= kMaxCardsPerStack) {
+      stack.cards = StackUnroller(stack, deck.iterations).Unroll(sizes[i]);
     }
     std::vector<RepeatDecl>().swap(stack.repeats);
   }

@@ -13,15 +13,18 @@
 
 #include "common/deck/deck.h"
 #include "common/deck/diagnostic_sink.h"
+#include "common/deck/limits.h"
 
 namespace cardflow {
 
-inline constexpr size_t kMaxUnrolledCards = 1'000'000;
+inline constexpr size_t kMaxUnrolledCards = kMaxCardsPerStack;
 
 // Unrolls every stack of `deck` in place. A stack that would hold more than
-// kMaxUnrolledCards cards is reported at its name and left as written (its
+// kMaxCardsPerStack cards is reported at its name and left as written (its
 // repeat bodies once each), so that it costs no memory and the rest of the
-// deck can still be checked. Time and memory are linear in the unrolled size.
+// deck can still be checked; a deck that would hold more than kMaxDeckCards
+// is reported at the stack that passes the limit, and then no stack is
+// unrolled. Time and memory are linear in the unrolled size.
 void UnrollDeck(Deck& deck, DiagnosticSink& sink);
 
 // "2.3" for the iteration a card copy belongs to (outermost first), "" for a

@@ -72,6 +72,11 @@ std::string CoordinatorBinary() {
   return EnvOr("CARDFLOW_BIN", CARDFLOW_DEFAULT_BIN) + "/cardflow-coordinator";
 }
 
+ProcessResult RunCoordinator(std::vector<std::string> args) {
+  args.insert(args.begin(), CoordinatorBinary());
+  return RunProcess(args);
+}
+
 std::string ExampleDeck(const std::string& name) {
   return EnvOr("CARDFLOW_SOURCE", CARDFLOW_DEFAULT_SOURCE) + "/examples/" + name;
 }

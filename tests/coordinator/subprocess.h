@@ -21,6 +21,9 @@ ProcessResult RunProcess(const std::vector<std::string>& argv);
 // build's bin/ directory).
 std::string CoordinatorBinary();
 
+// RunProcess of CoordinatorBinary() with `args`: `cardflow-coordinator ARGS`.
+ProcessResult RunCoordinator(std::vector<std::string> args);
+
 // $CARDFLOW_SOURCE/examples/NAME (else the source tree's).
 std::string ExampleDeck(const std::string& name);
 

@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
 
+#include "common/deck/limits.h"
 #include "proto/cardflow.grpc.pb.h"
 #include "proto/channel_settings.h"
 #include "proto/program_wire.h"
@@ -311,6 +313,35 @@ TEST_F(NodeServerTest, PingWithBytesThatAreNotAProtobufGetsInvalidArgument) {
   request.set_protocol(kProtocolVersion);
   EXPECT_TRUE(
       testing::RawUnaryCall(stub, "/cardflow.wire.Node/Ping", request.SerializeAsString()).ok());
+}
+
+// kMaxMessageBytes (common/deck/limits.h): a message one byte over it is
+// refused with RESOURCE_EXHAUSTED saying so, by our channel before it leaves
+// and by the node when a client without our limit sends it; the node goes
+// on serving.
+TEST_F(NodeServerTest, AMessageOverTheSizeLimitIsRefusedAndTheNodeGoesOnServing) {
+  const std::string too_big(size_t{kMaxMessageBytes} + 1, '\0');
+  const grpc::Status ours = RawStream("Run", {too_big});
+  EXPECT_EQ(ours.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << ours.error_message();
+  EXPECT_NE(ours.error_message().find("larger than max"), std::string::npos)
+      << ours.error_message();
+
+  grpc::ChannelArguments unlimited;
+  unlimited.SetMaxSendMessageSize(-1);
+  grpc::GenericStub stub(
+      grpc::CreateCustomChannel(node_->address(), grpc::InsecureChannelCredentials(), unlimited));
+  testing::RawStreamCall call(stub, "/cardflow.wire.Node/Run", {too_big});
+  const grpc::Status theirs = call.Wait();
+  EXPECT_EQ(theirs.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << theirs.error_message();
+  EXPECT_NE(theirs.error_message().find("larger than max"), std::string::npos)
+      << theirs.error_message();
+
+  grpc::ClientContext context;
+  SetDeadline(context);
+  wire::PingRequest request;
+  request.set_protocol(kProtocolVersion);
+  wire::PingReply reply;
+  EXPECT_TRUE(stub_->Ping(&context, request, &reply).ok());
 }
 
 TEST_F(NodeServerTest, StopIsIdempotent) {
