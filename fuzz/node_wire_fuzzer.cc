@@ -76,7 +76,6 @@ class FakeUpdates final : public NodeRun::Updates {
     wire::RunUpdate out;
     out.set_protocol(kProtocolVersion);
     ToWire(update, &out);
-    AddEventsToWire(update.events, &out);
     grpc::ByteBuffer bytes;
     Require(SerializeMessage(out, bytes), "a RunUpdate serializes");
     Require(FromWire(out).ok(), "what a node sends, the coordinator takes");

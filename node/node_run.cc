@@ -7,8 +7,6 @@
 #include <utility>
 
 #include "node/node_metrics.h"
-#include "proto/convert.h"
-#include "proto/program_wire.h"
 
 namespace cardflow {
 

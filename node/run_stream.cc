@@ -170,10 +170,7 @@ NodeRun::Updates::Room RunStream::SendEvents(std::vector<Event> events) {
 }
 
 bool RunStream::SendSeparate(const msg::RunUpdate& update) {
-  return outbox_.AddSeparate([&](wire::RunUpdate& out) {
-    ToWire(update, &out);
-    AddEventsToWire(update.events, &out);
-  });
+  return outbox_.AddSeparate([&](wire::RunUpdate& out) { ToWire(update, &out); });
 }
 
 }  // namespace cardflow

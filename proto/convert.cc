@@ -104,6 +104,7 @@ void ToWire(const msg::RunUpdate& update, wire::RunUpdate* out) {
     fault->set_message(update.fault->message);
   }
   for (const msg::Arrival& arrival : update.arrived) ToWire(arrival, out->add_arrived());
+  AddEventsToWire(update.events, out);
 }
 
 void AddEventsToWire(const std::vector<Event>& events, wire::RunUpdate* out) {
@@ -158,7 +159,7 @@ void ToWire(const msg::Assign& assign, wire::Assign* out) {
   out->set_seed(assign.seed);
   out->set_shuffle(ToWire(assign.shuffle));
   out->set_program_key(assign.program_key);
-  if (!assign.program.empty()) out->set_program(assign.program.data(), assign.program.size());
+  if (!assign.program.empty()) out->set_program(assign.program);
 }
 
 void ToWire(const msg::TableReply& reply, wire::TableReply* out) {

@@ -31,9 +31,8 @@ Shuffle FromWire(wire::Shuffle shuffle);
 // Node -> coordinator (RunUpdate).
 void ToWire(const msg::TableRequest& request, wire::TableRequest* out);
 void ToWire(const msg::Arrival& arrival, wire::Arrival* out);
-// Everything but `events`, which go through AddEventsToWire (a node streams
-// them in batches of their own).
 void ToWire(const msg::RunUpdate& update, wire::RunUpdate* out);
+// Appends `events` (a batch a node streams in a message of its own).
 void AddEventsToWire(const std::vector<Event>& events, wire::RunUpdate* out);
 StatusOr<msg::RunUpdate> FromWire(const wire::RunUpdate& update);
 

@@ -13,7 +13,8 @@ struct Diagnostic {
   int column = 0;  // 1-based, counted in bytes
   std::string message;
 
-  std::string ToString() const;  // "FILE:LINE:COL: error: MESSAGE"; "FILE: error: MESSAGE" for line 0
+  std::string ToString()
+      const;  // "FILE:LINE:COL: error: MESSAGE"; "FILE: error: MESSAGE" for line 0
 };
 
 // All diagnostics, one per line, in source order.

@@ -14,7 +14,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "common/deck/node_program.h"
@@ -32,10 +31,9 @@ struct Assign {
   uint64_t seed = 0;  // network shuffle: informational; seeded: the coordinator's
   Shuffle shuffle = Shuffle::kNetwork;
   std::string program_key;  // SHA-256 of the program's bytes (proto/program_wire.h)
-  // The node's program, serialized by the coordinator's plan (a view of
-  // bytes the sender holds; valid while the message is sent); empty when the
+  // The node's serialized program (proto/program_wire.h); empty when the
   // node should have it cached under `program_key`.
-  std::string_view program;
+  std::string program;
 };
 
 // What a stack asks the coordinator for (node -> coordinator).

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <asio/post.hpp>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "common/run/fold_run.h"
@@ -15,9 +14,6 @@
 #include "coordinator/cluster/node_call.h"
 #include "coordinator/cluster/placement.h"
 #include "coordinator/cluster/run_table.h"
-#include "proto/convert.h"
-#include "proto/program_wire.h"
-#include "proto/protocol.h"
 
 namespace cardflow {
 
@@ -109,17 +105,15 @@ class ClusterRun final : private NodeCall::Owner {
     for (size_t i = 0; i < calls_.size(); ++i) {
       const bool with_program =
           plan_.connections->FirstSend(plan_.participants[i], plan_.program_keys[i]);
-      std::string program;  // viewed by the Assign until Start has put it on the wire
       calls_[i]->Start(plan_.connections->raw_stub(plan_.participants[i]), deadline,
-                       AssignOf(i, with_program ? &program : nullptr));
+                       AssignOf(i, with_program));
     }
   }
 
  private:
-  // With `program` (not null), the node's program is built into *program
-  // (RunPlan::ProgramBytes) and the Assign views it: it must outlive the
-  // message's trip to the wire (NodeCall::Start / Send).
-  msg::Assign AssignOf(size_t index, std::string* program) const {
+  // With `with_program`, the Assign carries the node's program, built now
+  // (RunPlan::ProgramBytes).
+  msg::Assign AssignOf(size_t index, bool with_program) const {
     msg::Assign assign;
     assign.run_id = run_id_;
     assign.deck_name = program_.file;
@@ -127,10 +121,7 @@ class ClusterRun final : private NodeCall::Owner {
     assign.seed = seed_;
     assign.shuffle = plan_.shuffle;
     assign.program_key = plan_.program_keys[index];
-    if (program != nullptr) {
-      *program = plan_.ProgramBytes(index);
-      assign.program = *program;
-    }
+    if (with_program) assign.program = plan_.ProgramBytes(index);
     return assign;
   }
 
@@ -151,8 +142,7 @@ class ClusterRun final : private NodeCall::Owner {
         return Fault(index, "asked for its program after it had it");
       }
       asked_program_[index] = true;
-      std::string program;
-      calls_[index]->Send(AssignOf(index, &program));
+      calls_[index]->Send(AssignOf(index, /*with_program=*/true));
       return;
     }
     if (update.ready) {

@@ -100,7 +100,6 @@ TEST(ConvertTest, ARunUpdateSurvivesTheWire) {
     const msg::RunUpdate update = RandomUpdate(random);
     wire::RunUpdate out;
     ToWire(update, &out);
-    AddEventsToWire(update.events, &out);
     StatusOr<msg::RunUpdate> back = FromWire(ThroughBytes(out));
     ASSERT_TRUE(back.ok()) << back.status().message();
     ExpectSame(update, *back);
