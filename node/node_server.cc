@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/base/mutex.h"
+#include "common/logging/logger.h"
 #include "node/node_context.h"
 #include "node/node_metrics.h"
 #include "node/node_run.h"
@@ -168,7 +169,10 @@ Status NodeServer::Impl::StartHealthServer() {
   builder.SetOption(std::make_unique<HealthOnly>());
   health_others = std::make_unique<NotOnHealthPort>();
   builder.RegisterCallbackGenericService(health_others.get());
-  health_server = builder.BuildAndStart();
+  {
+    const GrpcErrorsExplainedByCaller quiet;  // a failure is explained below
+    health_server = builder.BuildAndStart();
+  }
   if (!health_server || port == 0) {
     health_server.reset();
     return InvalidArgumentError(fmt::format(
@@ -259,7 +263,10 @@ StatusOr<std::string> NodeServer::Start() {
     gates.push_back(impl.gate->MakeInterceptorFactory());
     builder.experimental().SetInterceptorCreators(std::move(gates));
   }
-  impl.server = builder.BuildAndStart();
+  {
+    const GrpcErrorsExplainedByCaller quiet;  // a failure is explained below
+    impl.server = builder.BuildAndStart();
+  }
   if (!impl.server || port == 0) {
     impl.server.reset();
     impl.pool->join();

@@ -19,4 +19,16 @@ namespace cardflow {
 // from main() before any gRPC object exists; the logger lives until exit.
 void RouteGrpcLogsTo(std::shared_ptr<spdlog::logger> logger);
 
+// While one of these lives, gRPC's error lines go out at debug level: for a
+// step whose failure the caller explains in its own words (a server that
+// cannot bind its port logs "node X cannot listen on A: address already in
+// use", not gRPC's nested error tree). Process-wide; any thread; nests.
+class GrpcErrorsExplainedByCaller {
+ public:
+  GrpcErrorsExplainedByCaller();
+  ~GrpcErrorsExplainedByCaller();
+  GrpcErrorsExplainedByCaller(const GrpcErrorsExplainedByCaller&) = delete;
+  GrpcErrorsExplainedByCaller& operator=(const GrpcErrorsExplainedByCaller&) = delete;
+};
+
 }  // namespace cardflow
