@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "base/suggest.h"
 #include "common/schedule/step_machine.h"
 
 namespace cardflow {
@@ -49,6 +50,13 @@ size_t FirstBinaryByte(std::string_view text) {
     i += extra + 1;
   }
   return std::string_view::npos;
+}
+
+// "; did you mean 'B'?" when a stack of `program` is close to `name`.
+std::string SuggestStack(const Program& program, std::string_view name) {
+  Closest closest(name, UserNameEdits(name));
+  for (const auto& stack : program.stacks) closest.Offer(stack.name);
+  return closest.DidYouMean();
 }
 
 }  // namespace
@@ -109,14 +117,16 @@ StatusOr<ScheduleText> ParseSchedule(const Program& program, std::string_view te
         return fail(
             "no stack is named schedule: (copy the steps after `schedule:`, not the label)");
       }
-      return fail(fmt::format("no stack is named {}", from));
+      return fail(fmt::format("no stack is named {}{}", from, SuggestStack(program, from)));
     }
     if (arrow == std::string_view::npos) {
       out.steps.push_back(Step::OfStack(sender->second));
     } else {
       const std::string_view to = token.substr(arrow + 1);
       const auto receiver = stacks.find(to);
-      if (receiver == stacks.end()) return fail(fmt::format("no stack is named {}", to));
+      if (receiver == stacks.end()) {
+        return fail(fmt::format("no stack is named {}{}", to, SuggestStack(program, to)));
+      }
       const auto channel = channels.find(uint64_t{sender->second} << 32 | receiver->second);
       if (channel == channels.end()) {
         return fail(fmt::format("{} never notifies {}, so no callback can travel from {} to {}",

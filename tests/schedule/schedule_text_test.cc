@@ -46,6 +46,9 @@ TEST(ScheduleTextTest, BadStepsSayWhereAndWhy) {
             "t.schedule:1: error: step 2 'A>B': no callback from A to B is in "
             "flight");
   EXPECT_EQ(Error("A Q"), "t.schedule:1: error: step 2 'Q': no stack is named Q");
+  EXPECT_EQ(Error("a"), "t.schedule:1: error: step 1 'a': no stack is named a; did you mean 'A'?");
+  EXPECT_EQ(Error("A A>b"),
+            "t.schedule:1: error: step 2 'A>b': no stack is named b; did you mean 'B'?");
   EXPECT_EQ(Error("schedule: B B A B A A"),
             "t.schedule:1: error: step 1 'schedule:': no stack is named schedule: (copy the "
             "steps after `schedule:`, not the label)");
