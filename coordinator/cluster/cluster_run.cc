@@ -248,9 +248,18 @@ class ClusterRun final : private NodeCall::Owner {
       if (held_[index][s]) stacks.push_back(program_.stacks[s].name);
     }
     if (target == calls_.size()) {
-      fault_ =
-          UnavailableError(fmt::format("{}; no live node is left to take over stack{} {}", why,
-                                       stacks.size() == 1 ? "" : "s", fmt::join(stacks, ", ")));
+      // Name the nodes lost before this one too: each was only a warning.
+      std::vector<std::string> earlier;
+      for (size_t i = 0; i < calls_.size(); ++i) {
+        if (i != index && !alive_[i]) earlier.push_back(Node(i).name);
+      }
+      fault_ = UnavailableError(fmt::format(
+          "{}; no live node is left to take over stack{} {}{}", why, stacks.size() == 1 ? "" : "s",
+          fmt::join(stacks, ", "),
+          earlier.empty() ? std::string()
+                          : fmt::format(" (node{} {} {} lost earlier in this run)",
+                                        earlier.size() == 1 ? "" : "s", fmt::join(earlier, ", "),
+                                        earlier.size() == 1 ? "was" : "were")));
       return false;
     }
     const std::string& to = Node(target).name;
