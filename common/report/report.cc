@@ -61,6 +61,8 @@ void ReportBuilder::AddMoved(std::string stack) { report_.moved.push_back(std::m
 
 void ReportBuilder::AddReplaced(std::string stack) { report_.replaced.push_back(std::move(stack)); }
 
+void ReportBuilder::AddRejoined(std::string node) { report_.rejoined.push_back(std::move(node)); }
+
 Report ReportBuilder::Finish(double wall_seconds) && {
   report_.outcomes.reserve(tallies_.size());
   for (auto& [values, tally] : tallies_) {

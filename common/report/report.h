@@ -57,6 +57,9 @@ struct Report {
   // started while their node was down. The JSON's `moved` lists both.
   std::vector<std::string> moved;
   std::vector<std::string> replaced;
+  // Nodes given up for dead that answered again before the last run, so
+  // later runs placed their stacks there again; text only.
+  std::vector<std::string> rejoined;
   std::optional<Reachability> reachable;  // set by the caller after Finish
   double wall_seconds = 0;                // text only; never in JSON (it would break byte-identity)
   // Who ordered the runs' steps: text only (the JSON of a seeded remote run
@@ -83,6 +86,8 @@ class ReportBuilder {
   // elsewhere for later runs ("B: Y -> X"), in the order they moved.
   void AddMoved(std::string stack);
   void AddReplaced(std::string stack);
+  // A node given up for dead answered again (text only).
+  void AddRejoined(std::string node);
 
   Report Finish(double wall_seconds) &&;
 

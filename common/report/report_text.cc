@@ -222,6 +222,13 @@ std::string ReportToText(const Report& report) {
     out += "placed elsewhere for later runs (their node was down when the runs started):\n";
     for (const std::string& m : report.replaced) out += "  " + m + "\n";
   }
+  if (!report.rejoined.empty()) {
+    out += "answered again (later runs placed their stacks there again):";
+    for (size_t i = 0; i < report.rejoined.size(); ++i) {
+      out += (i > 0 ? ", " : " ") + report.rejoined[i];
+    }
+    out += "\n";
+  }
   out += ReportVerdict(report) + "\n";
   return out;
 }

@@ -47,6 +47,7 @@ Status RunLoop::Run() {
   if (!fault_.ok()) return fault_;
   for (const std::string& m : moved_) builder_->AddMoved(m);
   for (const std::string& m : replaced_) builder_->AddReplaced(m);
+  for (const std::string& node : rejoined_) builder_->AddRejoined(node);
   return Status::Ok();
 }
 
@@ -130,6 +131,7 @@ void RunLoop::Rejoin() {
         dead_[n] = false;
         retry_[n] = kFirstRejoinBackoff;
         recovery_log_.NodeBack(connections_.node(n).name);
+        rejoined_.insert(connections_.node(n).name);
       }
       --pinging_;
       // Under the lock: once it is released, Run may return and the loop

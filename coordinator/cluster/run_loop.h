@@ -90,7 +90,8 @@ class RunLoop {
   // runs started while their node was down.
   std::set<std::string> moved_ GUARDED_BY(mutex_);
   std::set<std::string> replaced_ GUARDED_BY(mutex_);
-  uint64_t next_ GUARDED_BY(mutex_) = 0;  // the next run's index
+  std::set<std::string> rejoined_ GUARDED_BY(mutex_);  // node names that answered again
+  uint64_t next_ GUARDED_BY(mutex_) = 0;               // the next run's index
   uint64_t active_ GUARDED_BY(mutex_) = 0;
   uint64_t finished_ GUARDED_BY(mutex_) = 0;
   Status fault_ GUARDED_BY(mutex_);  // the first

@@ -1,5 +1,7 @@
 #include "tests/integration/node_process.h"
 
+#include <algorithm>
+
 #include "tests/test_paths.h"
 
 namespace cardflow::testing {
@@ -9,8 +11,10 @@ std::unique_ptr<NodeProcess> NodeProcess::Start(const std::string& name, std::st
                                                 std::chrono::milliseconds timeout) {
   std::unique_ptr<NodeProcess> node(new NodeProcess());
   node->name_ = name;
-  std::vector<std::string> args = {BinDir() + "/cardflow-node", "--name", name, "--listen",
-                                   "127.0.0.1:0"};
+  std::vector<std::string> args = {BinDir() + "/cardflow-node", "--name", name};
+  if (std::find(extra.begin(), extra.end(), "--listen") == extra.end()) {
+    args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  }
   args.insert(args.end(), extra.begin(), extra.end());
   node->child_ = ChildProcess::Spawn(args);
   if (!node->child_) {

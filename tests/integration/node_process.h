@@ -17,7 +17,8 @@ namespace cardflow::testing {
 class NodeProcess {
  public:
   // Starts $CARDFLOW_BIN/cardflow-node --name NAME --listen 127.0.0.1:0
-  // plus `extra` arguments, and waits up to `timeout` for its address.
+  // plus `extra` arguments (without the default --listen when `extra` has
+  // one), and waits up to `timeout` for its address.
   // Null (with the reason in *error) if it did not come up.
   static std::unique_ptr<NodeProcess> Start(
       const std::string& name, std::string* error, const std::vector<std::string>& extra = {},

@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
+#include <memory>
 #include <random>
 
 #include "common/local/local_runner.h"
@@ -135,6 +137,58 @@ TEST(RecoveryEdgeTest, NoLiveNodeLeftIsAnUnavailableFaultNamingTheStacks) {
   EXPECT_EQ(ClusterExitCode(report.status()), 3);
   EXPECT_NE(report.status().message().find("no live node"), std::string::npos)
       << report.status().ToString();
+}
+
+// A node given up for dead that answers again (restarted on its address)
+// takes its stacks back in the runs after, and the report says so.
+TEST(RecoveryEdgeTest, ANodeThatAnswersAgainServesLaterRunsAndTheReportSaysSo) {
+  std::string error;
+  auto x = NodeProcess::Start("X", &error);
+  ASSERT_TRUE(x) << error;
+  auto y = NodeProcess::Start("Y", &error);
+  ASSERT_TRUE(y) << error;
+  const std::string y_address = y->address();
+  const Program program = MustLoad(testing::kTransferDeck, Ordering::kCallbacks);
+  ClusterOptions options;
+  options.nodes = {{"X", x->address()}, {"Y", y_address}};
+  options.place = {{"A", "X"}, {"B", "Y"}};
+  options.ordering = Ordering::kCallbacks;
+  options.runs = 1000000;  // stopped below, once the Y started again has served a run
+  std::atomic<bool> stop{false};
+  options.stop = &stop;
+  std::unique_ptr<NodeProcess> y_again;
+  bool served = false;
+  // Y is killed after 5 runs and started again 50 runs later: by then every
+  // run that had Y has ended and the coordinator has given Y up (later runs
+  // place B on X), so the new Y gets a run only once it has answered a ping.
+  constexpr uint64_t kKillAfter = 5;
+  constexpr uint64_t kRestartAfter = 55;
+  options.on_progress = [&](uint64_t done) {  // one call at a time
+    if (done >= kKillAfter && y) {
+      y->Signal(SIGKILL);
+      y->Wait(std::chrono::seconds(10));
+      y.reset();
+    } else if (done >= kRestartAfter && !y && !y_again) {
+      y_again = NodeProcess::Start("Y", &error, {"--listen", y_address, "--log-level", "debug"});
+      if (!y_again) stop = true;
+    } else if (y_again && y_again->Log().find("starting") != std::string::npos) {
+      served = true;
+      stop = true;
+    } else if (done > 50000) {
+      stop = true;  // the test fails below: Y never got a run back
+    }
+  };
+  StatusOr<Report> report = RunCluster(program, options);
+  ASSERT_TRUE(y_again) << error;
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(served) << y_again->Log();
+  EXPECT_EQ(report->rejoined, std::vector<std::string>{"Y"}) << ReportToText(*report);
+  EXPECT_NE(ReportToText(*report).find(
+                "answered again (later runs placed their stacks there again): Y\n"),
+            std::string::npos)
+      << ReportToText(*report);
+  ASSERT_EQ(report->outcomes.size(), 1u) << ReportToJson(*report);
+  EXPECT_EQ(report->outcomes[0].values[0], 300);
 }
 
 // In none mode an await takes whatever has arrived; the coordinator records

@@ -344,6 +344,21 @@ TEST(ReportTextTest, StacksPlacedElsewhereForLaterRunsAreListedApartFromMovedOne
   EXPECT_EQ(ReportToText(r).find("moved during a run"), std::string::npos);
 }
 
+TEST(ReportTextTest, NodesThatAnsweredAgainAreNamedInTextOnly) {
+  Report r = SpecExample();
+  r.replaced = {"B: Y -> X"};
+  const std::string json_before = ReportToJson(r);
+  r.rejoined = {"Y", "Z"};
+  const std::string text = ReportToText(r);
+  EXPECT_NE(text.find("  B: Y -> X\n"
+                      "answered again (later runs placed their stacks there again): Y, Z\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(ReportToJson(r), json_before);  // DECK.md's JSON has no such key
+  r.rejoined.clear();
+  EXPECT_EQ(ReportToText(r).find("answered again"), std::string::npos);
+}
+
 TEST(ReportJsonTest, MovedListsEveryStackMoveOnceWhetherDuringARunOrForLaterRuns) {
   Report r = SpecExample();
   r.moved = {"D: Y -> X"};
