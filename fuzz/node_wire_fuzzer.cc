@@ -103,7 +103,7 @@ class Session {
     node_.log = NullLog();
     node_.peers = std::make_unique<PeerLinks>(
         node_.name, LinkSecurity(),
-        [](const std::string&, const std::string&, const std::vector<uint64_t>&, bool) {});
+        [](const std::string&, const std::string&, const std::vector<uint64_t>&, bool, bool) {});
     node_.peers->Shutdown(std::chrono::milliseconds(0));  // no connection, ever
   }
 
