@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz/messages.h"
 #include "node/node_context.h"
 #include "node/node_run.h"
 #include "node/peer_links.h"
@@ -41,8 +42,6 @@
 
 namespace cardflow {
 namespace {
-
-constexpr std::string_view kSeparator = "#MSG#";
 
 void Require(bool holds, const char* what) {
   if (holds) return;
@@ -88,16 +87,6 @@ grpc::ByteBuffer Bytes(std::string_view data) {
   return grpc::ByteBuffer(&slice, 1);
 }
 
-std::vector<std::string_view> Split(std::string_view input) {
-  std::vector<std::string_view> messages;
-  while (true) {
-    const size_t at = input.find(kSeparator);
-    messages.push_back(input.substr(0, at));
-    if (at == std::string_view::npos) return messages;
-    input.remove_prefix(at + kSeparator.size());
-  }
-}
-
 std::shared_ptr<spdlog::logger> NullLog() {
   static auto log =
       std::make_shared<spdlog::logger>("fuzz", std::make_shared<spdlog::sinks::null_sink_mt>());
@@ -114,7 +103,7 @@ class Session {
     node_.log = NullLog();
     node_.peers = std::make_unique<PeerLinks>(
         node_.name, LinkSecurity(),
-        [](const std::string&, const std::string&, const std::vector<uint64_t>&, bool) {});
+        [](const std::string&, const std::string&, const std::vector<uint64_t>&, bool, bool) {});
     node_.peers->Shutdown(std::chrono::milliseconds(0));  // no connection, ever
   }
 
@@ -239,7 +228,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cardflow::Session session;
   for (std::string_view message :
-       cardflow::Split(std::string_view(reinterpret_cast<const char*>(data), size))) {
+       cardflow::fuzz::SplitMessages(std::string_view(reinterpret_cast<const char*>(data), size))) {
     if (!session.Take(message)) break;
   }
   return 0;

@@ -66,7 +66,8 @@ NodeRun::NodeRun(const RunAssignment& assign, NodeContext& node)
       stack_node_(assign.program->stack_node),
       mine_(assign.program->Own()),
       engine_of_(assign.program->known(), 0),
-      links_(assign.program->program.channels.size()) {
+      links_(assign.program->program.channels.size()),
+      jitter_(static_cast<std::minstd_rand::result_type>(assign.run_id % 0x7fff'fffe + 1)) {
   engines_.push_back(
       std::make_unique<Engine>(assign.program->program, mine_, effects_, node.executor));
 }
@@ -168,7 +169,8 @@ void NodeRun::Fault(std::string_view node, std::string_view address, std::string
   node_.runs.Changed();
 }
 
-void NodeRun::PeerLost(const std::string& address, const std::string& why, bool permanent) {
+void NodeRun::PeerLost(const std::string& address, const std::string& why, bool permanent,
+                       bool delivered) {
   std::string name = address;
   {
     MutexLock lock(mutex_);
@@ -178,10 +180,17 @@ void NodeRun::PeerLost(const std::string& address, const std::string& why, bool 
     }
   }
   int breaks;
+  std::chrono::milliseconds backoff;
   {
     MutexLock lock(links_mutex_);
     if (!permanent && !resend_pending_.insert(address).second) return;
-    breaks = ++breaks_[address];
+    int& count = breaks_[address];
+    if (delivered) count = 0;  // the peer was reachable since the last break
+    breaks = ++count;
+    const auto full =
+        std::min(kMaxResendBackoff, kFirstResendBackoff * (1 << std::min(breaks, 10)));
+    backoff = std::chrono::milliseconds(
+        std::uniform_int_distribution<int64_t>(full.count() / 2, full.count())(jitter_));
   }
   if (permanent || breaks >= kMaxBreaks) {
     Fault(name, address,
@@ -189,8 +198,6 @@ void NodeRun::PeerLost(const std::string& address, const std::string& why, bool 
                       permanent ? "" : fmt::format(" ({} times: giving up)", breaks)));
     return;
   }
-  const auto backoff =
-      std::min(kMaxResendBackoff, kFirstResendBackoff * (1 << std::min(breaks, 10)));
   node_.log->info("{}: {}; sending its callbacks again in {} ms", Label(), why, backoff.count());
   auto timer = std::make_shared<asio::steady_timer>(node_.executor, backoff);
   timer->async_wait([timer, run = weak_from_this(), address](const std::error_code& error) {

@@ -49,6 +49,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -101,10 +102,15 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   // Events per streamed batch (one RunUpdate each; about 100 KB on the wire).
   static constexpr size_t kEventsPerBatch = 4096;
   // Callbacks go out again after 2 x this after a stream broke, doubling
-  // with each further break up to kMaxResendBackoff.
+  // with each further break up to kMaxResendBackoff; each wait is drawn
+  // between half and all of that (jitter: resends do not fall into step
+  // with a fault that recurs at a fixed period, such as a link reset every
+  // second).
   static constexpr std::chrono::milliseconds kFirstResendBackoff{10};
   static constexpr std::chrono::milliseconds kMaxResendBackoff{1000};
-  static constexpr int kMaxBreaks = 12;  // about 7 s of backoff
+  // Breaks in a row with no callback delivered between them after which a
+  // run gives the peer up: about 4 to 7 s of backoff.
+  static constexpr int kMaxBreaks = 12;
 
   // Most callbacks held for channels not known yet (see above).
   static constexpr size_t kMaxEarlyCallbacks = 1 << 20;
@@ -136,9 +142,13 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   // The callback stream to `address` broke: after a backoff, every callback
   // sent to the stacks routed there goes out again on a new stream. When the
   // break is `permanent` (the peer refused us), or the streams to `address`
-  // broke kMaxBreaks times in this run (a TLS name mismatch, say), the run
-  // fails instead: NodeFault naming the node there.
-  void PeerLost(const std::string& address, const std::string& why, bool permanent = false);
+  // broke kMaxBreaks times in a row in this run with no callback delivered
+  // in between (a TLS name mismatch, a peer that never answers), the run
+  // fails instead: NodeFault naming the node there. `delivered`: the stream
+  // that broke had delivered callbacks (of any run) to the peer — the
+  // network worked, so the count of breaks starts over.
+  void PeerLost(const std::string& address, const std::string& why, bool permanent = false,
+                bool delivered = false);
 
   // The Run stream's unsent events fell back under its bound: the stacks
   // parked by back-pressure go on.
@@ -229,6 +239,7 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
   std::vector<std::shared_ptr<PeerLink>> links_ GUARDED_BY(links_mutex_);
   // Breaks seen per peer address, for the backoff.
   std::unordered_map<std::string, int> breaks_ GUARDED_BY(links_mutex_);
+  std::minstd_rand jitter_ GUARDED_BY(links_mutex_);  // the resend backoff's; seeded by the run id
   // Peer addresses with a resend scheduled. Until it fires, a further break
   // reported for the address (the stream's own end, each callback that
   // found it closed) is the same outage: it counts once, one resend serves

@@ -36,9 +36,9 @@ struct NodeServer::Impl {
   explicit Impl(NodeOptions o) : options(std::move(o)), service(context) {}
 
   void FailLostRuns(const std::string& peer, const std::string& why,
-                    const std::vector<uint64_t>& runs, bool permanent) {
+                    const std::vector<uint64_t>& runs, bool permanent, bool delivered) {
     for (uint64_t id : runs) {
-      if (auto run = context.runs.Find(id)) run->PeerLost(peer, why, permanent);
+      if (auto run = context.runs.Find(id)) run->PeerLost(peer, why, permanent, delivered);
     }
   }
 
@@ -241,7 +241,8 @@ StatusOr<std::string> NodeServer::Start() {
   context.peers = std::make_unique<PeerLinks>(
       options.name, options.security,
       [&impl](const std::string& peer, const std::string& why, const std::vector<uint64_t>& runs,
-              bool permanent) { impl.FailLostRuns(peer, why, runs, permanent); },
+              bool permanent,
+              bool delivered) { impl.FailLostRuns(peer, why, runs, permanent, delivered); },
       context.log);
 
   // grpc.health.v1 (for cardflow-probe and Docker healthchecks) and server

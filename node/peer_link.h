@@ -68,6 +68,9 @@ class PeerLink final : public grpc::ClientBidiReactor<wire::CallbackBatch, wire:
   // False once the stream is closing or broken: use a new link.
   bool usable() const { return !outbox_.closed(); }
   const std::string& address() const { return address_; }
+  // Whether the peer acknowledged any batch on this stream (it was
+  // reachable). Read it in `on_done`: no read races with it then.
+  bool delivered() const { return acked_ > 0; }
   std::chrono::steady_clock::time_point started() const { return started_; }
 
  private:

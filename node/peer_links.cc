@@ -66,7 +66,7 @@ void PeerLinks::OnLinkDone(PeerLink* link, const grpc::Status& status, std::vect
     on_lost_(link->address(),
              fmt::format("callback stream to {} broke: {}", link->address(),
                          status.ok() ? "closed" : status.error_message()),
-             lost, permanent);
+             lost, permanent, link->delivered());
   }
   MutexLock lock(mutex_);
   auto it = peers_.find(link->address());

@@ -26,8 +26,11 @@ class PeerLinks {
   // Told, from a gRPC thread, which runs may have lost callbacks when the
   // stream to `address` broke, and why. `permanent`: the peer refused the
   // stream (token, protocol version): trying again cannot help.
-  using LostFn = std::function<void(const std::string& address, const std::string& why,
-                                    const std::vector<uint64_t>& runs, bool permanent)>;
+  // `delivered`: the stream had delivered callbacks before it broke (the
+  // peer was reachable).
+  using LostFn =
+      std::function<void(const std::string& address, const std::string& why,
+                         const std::vector<uint64_t>& runs, bool permanent, bool delivered)>;
 
   // A stream is used for new runs until it is this old; its deadline is
   // twice that, so a run that started on it has kStreamLifetime to finish.

@@ -129,7 +129,14 @@ StatusOr<msg::RunUpdate> FromWire(const wire::RunUpdate& update) {
                                           request.value(), request.lamport()});
   }
   out.events.reserve(update.events_size());
-  for (const wire::Event& event : update.events()) out.events.push_back(FromWire(event));
+  for (const wire::Event& event : update.events()) {
+    if (!wire::EventKind_IsValid(event.kind())) {
+      return InvalidArgumentError(
+          fmt::format("an event of stack id {} has kind {}, which this coordinator does not know",
+                      event.stack(), static_cast<int>(event.kind())));
+    }
+    out.events.push_back(FromWire(event));
+  }
   out.results.reserve(update.results_size());
   for (const wire::StackResult& result : update.results()) {
     out.results.push_back(msg::StackResult{

@@ -11,14 +11,14 @@
 # repository.
 #
 #   scripts/fuzz.sh                    every target, CARDFLOW_FUZZ_SECONDS each (30)
-#   scripts/fuzz.sh deck schedule      some of them (deck, schedule, node_wire, chaos_api)
+#   scripts/fuzz.sh deck schedule      some of them (deck, schedule, node_wire, cluster_run, chaos_api)
 #   CARDFLOW_FUZZ_SECONDS=600 scripts/fuzz.sh node_wire
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds=${CARDFLOW_FUZZ_SECONDS:-30}
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(deck schedule node_wire chaos_api)
+[ "${#targets[@]}" -gt 0 ] || targets=(deck schedule node_wire cluster_run chaos_api)
 
 build_targets=()
 for target in "${targets[@]}"; do

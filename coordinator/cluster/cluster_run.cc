@@ -11,6 +11,7 @@
 
 #include "common/run/fold_run.h"
 #include "common/schedule/seeded_scheduler.h"
+#include "common/verify/verifier.h"
 #include "coordinator/cluster/node_call.h"
 #include "coordinator/cluster/placement.h"
 #include "coordinator/cluster/run_table.h"
@@ -55,10 +56,10 @@ size_t EventBound(const Program& program) {
 }
 
 // Owns itself from Launch until it has handed its result to `done`.
-class ClusterRun final : private NodeCall::Owner {
+class ClusterRun final : private RunCall::Owner {
  public:
   ClusterRun(const RunPlan& plan, uint64_t run_id, uint64_t seed, asio::any_io_executor executor,
-             std::function<void(ClusterRunResult)> done)
+             std::function<void(ClusterRunResult)> done, const RunCallFactory& open)
       : plan_(plan),
         program_(*plan.program),
         run_id_(run_id),
@@ -88,11 +89,16 @@ class ClusterRun final : private NodeCall::Owner {
       // Address space only: pages are touched as events come.
       events_.reserve(EventBound(program_));
     }
+    RunCall::Owner& owner = *this;
     for (size_t i = 0; i < plan.participants.size(); ++i) {
+      if (open) {
+        calls_.push_back(open(owner, i));
+        continue;
+      }
       const NodeConnections& nodes = *plan.connections;
-      calls_.push_back(std::make_unique<NodeCall>(static_cast<NodeCall::Owner&>(*this), i,
-                                                  nodes.observer(),
-                                                  nodes.node(plan.participants[i]).name));
+      const size_t node = plan.participants[i];
+      calls_.push_back(std::make_unique<NodeCall>(owner, i, nodes.raw_stub(node), nodes.observer(),
+                                                  nodes.node(node).name));
     }
   }
 
@@ -105,8 +111,7 @@ class ClusterRun final : private NodeCall::Owner {
     for (size_t i = 0; i < calls_.size(); ++i) {
       const bool with_program =
           plan_.connections->FirstSend(plan_.participants[i], plan_.program_keys[i]);
-      calls_[i]->Start(plan_.connections->raw_stub(plan_.participants[i]), deadline,
-                       AssignOf(i, with_program));
+      calls_[i]->Start(deadline, AssignOf(i, with_program));
     }
   }
 
@@ -154,6 +159,16 @@ class ClusterRun final : private NodeCall::Owner {
     } else {
       if (!update.table.empty()) ServeTable(index, update.table);
       if (ended_) return;
+    }
+    for (const Event& event : update.events) {
+      if (!EventFits(program_, event)) {
+        return Fault(index, fmt::format("sent an event that does not fit the deck: {} of stack #{}",
+                                        EventKindName(event.kind), event.stack));
+      }
+      if (!held_[index][event.stack]) {
+        return Fault(index, fmt::format("sent an event of stack {}, which it does not hold",
+                                        program_.stacks[event.stack].name));
+      }
     }
     events_.insert(events_.end(), update.events.begin(), update.events.end());
     for (const msg::StackResult& result : update.results) {
@@ -230,13 +245,10 @@ class ClusterRun final : private NodeCall::Owner {
     // their replay; what it sends from now on is ignored (alive_). A node
     // records events of the stacks it holds only (a callback reaches a node
     // only once the routes place its receiver there), so its events are
-    // those of the stacks it holds now. (An event naming no stack of the
-    // deck stays, for the verifier to report.)
+    // those of the stacks it holds now (OnUpdate refuses any other).
     const std::vector<bool>& dead = held_[index];
     events_.erase(std::remove_if(events_.begin(), events_.end(),
-                                 [&](const Event& event) {
-                                   return event.stack < dead.size() && dead[event.stack];
-                                 }),
+                                 [&](const Event& event) { return dead[event.stack]; }),
                   events_.end());
     std::vector<size_t> load;
     for (const std::vector<bool>& held : held_) {
@@ -316,6 +328,13 @@ class ClusterRun final : private NodeCall::Owner {
         Fault(index, "sent a malformed run error");
         return false;
       }
+      if (plan_.steps->StepAt(s, failure.pc) > scheduler_->StepsTaken(s)) {
+        Fault(index, fmt::format("says stack {} failed at card {}, past card {} it was not "
+                                 "granted yet",
+                                 program_.stacks[s].name, failure.pc + 1,
+                                 plan_.steps->VisiblePc(s, scheduler_->StepsTaken(s)) + 1));
+        return false;
+      }
       if (plan_.steps->StepAt(s, failure.pc) < scheduler_->StepsTaken(s)) {
         Fault(index, fmt::format("stack {} failed at card {} when started over, which it had "
                                  "passed the first time",
@@ -380,6 +399,11 @@ class ClusterRun final : private NodeCall::Owner {
       const uint32_t k = steps.StepAt(s, pc);
       const bool replayed =
           scheduler_->IsDone(s) || (k < steps.Steps(s) && k < scheduler_->StepsTaken(s));
+      if (!replayed && k > scheduler_->StepsTaken(s)) {
+        Fault(index, fmt::format("says stack {} ended before it was granted card {}", stack.name,
+                                 steps.VisiblePc(s, scheduler_->StepsTaken(s)) + 1));
+        return false;
+      }
       if (!replayed) scheduler_->Done(s);
       return true;
     }
@@ -388,6 +412,12 @@ class ClusterRun final : private NodeCall::Owner {
         request.op != ExpectedOp(stack.code[pc].op)) {
       Fault(index,
             fmt::format("asked for card {} of stack {} as no such step", pc + 1, stack.name));
+      return false;
+    }
+    if (k > scheduler_->StepsTaken(s)) {  // a stack waits at each step until granted
+      Fault(index,
+            fmt::format("asked for card {} of stack {} before it was granted card {}", pc + 1,
+                        stack.name, steps.VisiblePc(s, scheduler_->StepsTaken(s)) + 1));
       return false;
     }
     if (k < scheduler_->StepsTaken(s)) {  // started over: the step was taken before
@@ -554,7 +584,7 @@ class ClusterRun final : private NodeCall::Owner {
   const uint64_t seed_;
   const asio::any_io_executor executor_;
   std::function<void(ClusterRunResult)> done_;
-  std::vector<std::unique_ptr<NodeCall>> calls_;  // by participant; fixed after construction
+  std::vector<std::unique_ptr<RunCall>> calls_;  // by participant; fixed after construction
   RunTable table_;
 
   Mutex mutex_;
@@ -590,8 +620,9 @@ class ClusterRun final : private NodeCall::Owner {
 }  // namespace
 
 void LaunchClusterRun(const RunPlan& plan, uint64_t run_id, uint64_t seed,
-                      asio::any_io_executor executor, std::function<void(ClusterRunResult)> done) {
-  auto* run = new ClusterRun(plan, run_id, seed, std::move(executor), std::move(done));
+                      asio::any_io_executor executor, std::function<void(ClusterRunResult)> done,
+                      const RunCallFactory& open) {
+  auto* run = new ClusterRun(plan, run_id, seed, std::move(executor), std::move(done), open);
   run->Launch();
 }
 

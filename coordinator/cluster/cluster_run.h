@@ -62,6 +62,7 @@
 #include "common/schedule/step.h"
 #include "common/status/status.h"
 #include "coordinator/cluster/node_connections.h"
+#include "coordinator/cluster/run_call.h"
 #include "coordinator/cluster/run_plan.h"
 
 namespace cardflow {
@@ -99,8 +100,11 @@ struct ClusterRunResult {
 };
 
 // Starts one run. `done` is called exactly once, on `executor`, with its
-// result, after every call of the run has ended.
+// result, after every call of the run has ended. The run talks to its nodes
+// through the calls `open` makes (run_call.h); when empty, NodeCalls on
+// `plan.connections`' channels.
 void LaunchClusterRun(const RunPlan& plan, uint64_t run_id, uint64_t seed,
-                      asio::any_io_executor executor, std::function<void(ClusterRunResult)> done);
+                      asio::any_io_executor executor, std::function<void(ClusterRunResult)> done,
+                      const RunCallFactory& open = {});
 
 }  // namespace cardflow

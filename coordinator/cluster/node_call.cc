@@ -8,9 +8,11 @@
 
 namespace cardflow {
 
-NodeCall::NodeCall(Owner& owner, size_t index, ClusterObserver* observer, std::string node)
+NodeCall::NodeCall(Owner& owner, size_t index, grpc::GenericStub& stub, ClusterObserver* observer,
+                   std::string node)
     : owner_(owner),
       index_(index),
+      stub_(stub),
       observer_(observer),
       node_(std::move(node)),
       outbox_(
@@ -20,11 +22,10 @@ NodeCall::NodeCall(Owner& owner, size_t index, ClusterObserver* observer, std::s
           },
           [](wire::RunControl& control) { control.set_protocol(kProtocolVersion); }, kMaxBatch) {}
 
-void NodeCall::Start(grpc::GenericStub& stub, std::chrono::system_clock::time_point deadline,
-                     const msg::Assign& assign) {
+void NodeCall::Start(std::chrono::system_clock::time_point deadline, const msg::Assign& assign) {
   context_.set_deadline(deadline);
   started_ = std::chrono::steady_clock::now();
-  stub.PrepareBidiStreamingCall(&context_, "/cardflow.wire.Node/Run", {}, this);
+  stub_.PrepareBidiStreamingCall(&context_, "/cardflow.wire.Node/Run", {}, this);
   AddHold();  // writes start from other threads; released when the outbox closes
   StartRead(&read_bytes_);
   outbox_.AddSeparate([&](wire::RunControl& control) { ToWire(assign, control.mutable_assign()); });

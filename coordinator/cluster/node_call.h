@@ -10,8 +10,9 @@
 // RunUpdate (B bytes that do not parse)") — on gRPC's typed API it would
 // look like the node closing the stream.
 //
-// Lifetime: the Owner keeps the NodeCall until OnCallDone, the last thing
-// it is told; a call always gets there (deadline, error or Close).
+// It keeps RunCall's contract (run_call.h). Lifetime: the Owner keeps the
+// NodeCall until OnCallDone, the last thing it is told; a call always gets
+// there (deadline, error or Close).
 // Thread-safety: Start once; Send, Close, Cancel from any thread.
 #pragma once
 
@@ -28,45 +29,33 @@
 #include "common/run/run_messages.h"
 #include "common/status/status.h"
 #include "coordinator/cluster/cluster_observer.h"
+#include "coordinator/cluster/run_call.h"
 #include "proto/cardflow.grpc.pb.h"
 #include "proto/outbox.h"
 
 namespace cardflow {
 
-class NodeCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+class NodeCall final : public RunCall,
+                       public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  class Owner {
-   public:
-    virtual ~Owner() = default;
-    // One update from node `index`, or why it cannot be taken (another
-    // protocol version, an op this version does not know); per call, one at
-    // a time, in order.
-    virtual void OnUpdate(size_t index, const StatusOr<msg::RunUpdate>& update) = 0;
-    // The call is over; nothing else of it follows. The Owner may destroy
-    // the NodeCall once this returns.
-    virtual void OnCallDone(size_t index, const grpc::Status& status) = 0;
-  };
-
   // Table replies merged into one message at most.
   static constexpr size_t kMaxBatch = 4096;
 
-  // `observer` (may be null) is told how long the call and each batch of
-  // table requests from node `node` took.
-  NodeCall(Owner& owner, size_t index, ClusterObserver* observer = nullptr, std::string node = {});
+  // A call on `stub` (which must outlive it). `observer` (may be null) is
+  // told how long the call and each batch of table requests from node
+  // `node` took.
+  NodeCall(Owner& owner, size_t index, grpc::GenericStub& stub, ClusterObserver* observer = nullptr,
+           std::string node = {});
 
-  // Opens the call with `deadline` and sends `assign`.
-  void Start(grpc::GenericStub& stub, std::chrono::system_clock::time_point deadline,
-             const msg::Assign& assign);
-
-  // Each merged with what is queued. False once the call is closing.
-  bool Send(const msg::Assign& assign);  // again, with the program the node asked for
-  bool SendStart();
-  bool SendCancel();
-  bool Send(const std::vector<msg::TableReply>& replies);
-  bool Send(const msg::StepGrant& grant);
-  bool Send(const msg::Reroute& reroute);
-  // Half-closes once what is queued is written: the node then ends the call.
-  void Close();
+  // RunCall (run_call.h).
+  void Start(std::chrono::system_clock::time_point deadline, const msg::Assign& assign) override;
+  bool Send(const msg::Assign& assign) override;
+  bool SendStart() override;
+  bool SendCancel() override;
+  bool Send(const std::vector<msg::TableReply>& replies) override;
+  bool Send(const msg::StepGrant& grant) override;
+  bool Send(const msg::Reroute& reroute) override;
+  void Close() override;
   void Cancel() { context_.TryCancel(); }
 
  private:
@@ -76,6 +65,7 @@ class NodeCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::By
 
   Owner& owner_;
   const size_t index_;
+  grpc::GenericStub& stub_;
   ClusterObserver* const observer_;
   const std::string node_;
   std::chrono::steady_clock::time_point started_;  // set by Start

@@ -20,8 +20,10 @@ StatusOr<std::vector<std::string>> Chosen(
   std::vector<std::string> chosen;
   for (const StackProgram& stack : program.stacks) chosen.push_back(stack.node_hint);
   for (const auto& [stack, node] : overrides) {
+    // By name, not the binding: clang 14 (the fuzz preset) cannot capture one.
+    const std::string& name = stack;
     auto it = std::find_if(program.stacks.begin(), program.stacks.end(),
-                           [&](const StackProgram& s) { return s.name == stack; });
+                           [&](const StackProgram& s) { return s.name == name; });
     if (it == program.stacks.end()) {
       return InvalidArgumentError(
           fmt::format("--place {}={}: the deck has no stack {}", stack, node, stack));

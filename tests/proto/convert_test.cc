@@ -117,6 +117,17 @@ TEST(ConvertTest, AnOpThisVersionDoesNotKnowIsRefused) {
             "a table request of stack id 4 has op 17, which this coordinator does not know");
 }
 
+TEST(ConvertTest, AnEventKindThisVersionDoesNotKnowIsRefused) {
+  wire::RunUpdate update;
+  wire::Event* event = update.add_events();
+  event->set_stack(1);
+  event->set_kind(static_cast<wire::EventKind>(9));
+  StatusOr<msg::RunUpdate> taken = FromWire(ThroughBytes(update));
+  EXPECT_EQ(taken.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(taken.status().message(),
+            "an event of stack id 1 has kind 9, which this coordinator does not know");
+}
+
 TEST(ConvertTest, RepliesGrantsAndCallbacksSurviveTheWire) {
   const msg::TableReply reply{7, 3, -42, 99};
   wire::TableReply wire_reply;
