@@ -231,11 +231,15 @@ class ClusterRun final : private NodeCall::Owner {
     // records events of the stacks it holds only (a callback reaches a node
     // only once the routes place its receiver there), so its events are
     // those of the stacks it holds now. (An event naming no stack of the
-    // deck stays, for the verifier to report.)
+    // deck stays, for the verifier to report.) Reads and writes are the
+    // table's events, which stay: the replay's requests get the recorded
+    // replies and record nothing new (a node records no read or write).
     const std::vector<bool>& dead = held_[index];
     events_.erase(std::remove_if(events_.begin(), events_.end(),
                                  [&](const Event& event) {
-                                   return event.stack < dead.size() && dead[event.stack];
+                                   const bool table = event.kind == EventKind::kRead ||
+                                                      event.kind == EventKind::kWrite;
+                                   return !table && event.stack < dead.size() && dead[event.stack];
                                  }),
                   events_.end());
     std::vector<size_t> load;
@@ -426,7 +430,7 @@ class ClusterRun final : private NodeCall::Owner {
     std::vector<msg::TableReply> replies;
     replies.reserve(requests.size());
     for (const msg::TableRequest& request : requests) {
-      StatusOr<msg::TableReply> reply = table_.Apply(request, held_[index]);
+      StatusOr<msg::TableReply> reply = table_.Apply(request, held_[index], events_);
       if (!reply.ok()) return Fault(index, reply.status().message());
       replies.push_back(*reply);
     }
@@ -519,13 +523,9 @@ class ClusterRun final : private NodeCall::Owner {
         } else {
           end.stop = error_;
           end.state.shared = table_.values();
-          // The nodes' events were gathered into the vector reserved for the
-          // run: the table's join them there, and the run's events are held
-          // once.
+          // The nodes' and the table's events were gathered into the vector
+          // reserved for the run: the run's events are held once.
           end.events = std::move(events_);
-          std::vector<Event> table_events = table_.TakeEvents();
-          end.events.insert(end.events.end(), table_events.begin(), table_events.end());
-          std::vector<Event>().swap(table_events);
           std::sort(end.events.begin(), end.events.end(), [](const Event& a, const Event& b) {
             return std::tie(a.lamport, a.stack) < std::tie(b.lamport, b.stack);
           });
@@ -560,9 +560,9 @@ class ClusterRun final : private NodeCall::Owner {
   std::vector<bool> have_result_ GUARDED_BY(mutex_);                // by StackId
   // Per participant: reported done since it last got stacks.
   std::vector<bool> reported_ GUARDED_BY(mutex_);
-  // Network shuffle: the events every live node streamed, as they came
-  // (not sorted), in one vector reserved for the most a run can record
-  // (EventBound): no reallocation, no second copy.
+  // Network shuffle: the events every live node streamed and the table's,
+  // as they came (not sorted), in one vector reserved for the most a run can
+  // record (EventBound): no reallocation, no second copy.
   std::vector<Event> events_ GUARDED_BY(mutex_);
   std::vector<MovedStack> moved_ GUARDED_BY(mutex_);
   std::optional<RunStop> error_ GUARDED_BY(mutex_);  // network: a run error

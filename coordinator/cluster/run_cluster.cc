@@ -87,6 +87,7 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
   const StepPlan step_plan(program);
   RecoveryLog recovery_log;
   std::vector<std::pair<std::string, std::string>> placed;
+  placed.reserve(program.stacks.size());
   for (StackId s = 0; s < program.stacks.size(); ++s) {
     placed.emplace_back(program.stacks[s].name, (*placement)[s]);
   }
