@@ -132,11 +132,11 @@ class ClusterRun final : private NodeCall::Owner {
     return plan_.connections->node(plan_.participants[index]);
   }
 
-  void OnUpdate(size_t index, const StatusOr<msg::RunUpdate>& taken) override {
+  void OnUpdate(size_t index, StatusOr<msg::RunUpdate> taken) override {
     MutexLock lock(mutex_);
     if (ended_ || !alive_[index]) return;  // a node given up for dead may still talk
     if (!taken.ok()) return Fault(index, taken.status().message());
-    const msg::RunUpdate& update = *taken;
+    msg::RunUpdate& update = *taken;
     if (update.missing_program) {
       if (ready_[index] || asked_program_[index]) {
         return Fault(index, "asked for its program after it had it");
@@ -156,13 +156,13 @@ class ClusterRun final : private NodeCall::Owner {
       if (ended_) return;
     }
     events_.insert(events_.end(), update.events.begin(), update.events.end());
-    for (const msg::StackResult& result : update.results) {
+    for (msg::StackResult& result : update.results) {
       const StackId s = result.stack;
       if (s >= program_.stacks.size() || !held_[index][s] ||
           result.registers.size() != program_.stacks[s].registers.size()) {
         return Fault(index, fmt::format("sent a malformed result for stack {}", s));
       }
-      registers_[s] = result.registers;
+      registers_[s] = std::move(result.registers);
       have_result_[s] = true;
     }
     if (update.failure && !scheduler_) {
