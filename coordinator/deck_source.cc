@@ -4,6 +4,8 @@
 #include <malloc.h>
 #endif
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -21,7 +23,13 @@ std::optional<std::string> ReadDeckText(const std::string& path) {
   if (!in) return std::nullopt;
   // One byte past the limit tells a deck too large, whatever the file is (a
   // pipe has no size), without reading the rest of it.
+  // Sized to the file (when it has one) so that a big deck's text takes
+  // its size, not the next power of two: it is held for the whole command.
   std::string text;
+  if (std::error_code ec; std::filesystem::is_regular_file(path, ec)) {
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec) text.reserve(static_cast<size_t>(std::min<uintmax_t>(size, kMaxDeckBytes) + 1));
+  }
   std::vector<char> chunk(size_t{1} << 16);
   while (text.size() <= kMaxDeckBytes && in) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));

@@ -151,12 +151,12 @@ class FakeCall final : public RunCall {
               "bytes that do not parse: INVALID_ARGUMENT saying so");
       return End(ToGrpcStatus(s));
     }
-    const StatusOr<msg::RunUpdate> taken = [&]() -> StatusOr<msg::RunUpdate> {
+    StatusOr<msg::RunUpdate> taken = [&]() -> StatusOr<msg::RunUpdate> {
       if (Status s = CheckProtocol(update.protocol(), "RunUpdate"); !s.ok()) return s;
       return FromWire(update);
     }();
     if (!taken.ok()) Require(!taken.status().message().empty(), "a refusal says what was wrong");
-    owner_.OnUpdate(index_, taken);
+    owner_.OnUpdate(index_, std::move(taken));
   }
   // May destroy this call (the run may finish and delete its calls once
   // the last one ends).

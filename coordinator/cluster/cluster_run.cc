@@ -137,11 +137,11 @@ class ClusterRun final : private RunCall::Owner {
     return plan_.connections->node(plan_.participants[index]);
   }
 
-  void OnUpdate(size_t index, const StatusOr<msg::RunUpdate>& taken) override {
+  void OnUpdate(size_t index, StatusOr<msg::RunUpdate> taken) override {
     MutexLock lock(mutex_);
     if (ended_ || !alive_[index]) return;  // a node given up for dead may still talk
     if (!taken.ok()) return Fault(index, taken.status().message());
-    const msg::RunUpdate& update = *taken;
+    msg::RunUpdate& update = *taken;
     if (update.missing_program) {
       if (ready_[index] || asked_program_[index]) {
         return Fault(index, "asked for its program after it had it");
@@ -171,13 +171,13 @@ class ClusterRun final : private RunCall::Owner {
       }
     }
     events_.insert(events_.end(), update.events.begin(), update.events.end());
-    for (const msg::StackResult& result : update.results) {
+    for (msg::StackResult& result : update.results) {
       const StackId s = result.stack;
       if (s >= program_.stacks.size() || !held_[index][s] ||
           result.registers.size() != program_.stacks[s].registers.size()) {
         return Fault(index, fmt::format("sent a malformed result for stack {}", s));
       }
-      registers_[s] = result.registers;
+      registers_[s] = std::move(result.registers);
       have_result_[s] = true;
     }
     if (update.failure && !scheduler_) {
@@ -245,10 +245,17 @@ class ClusterRun final : private RunCall::Owner {
     // their replay; what it sends from now on is ignored (alive_). A node
     // records events of the stacks it holds only (a callback reaches a node
     // only once the routes place its receiver there), so its events are
-    // those of the stacks it holds now (OnUpdate refuses any other).
+    // those of the stacks it holds now (OnUpdate refuses any other). Reads
+    // and writes are the table's events, which stay: the replay's requests
+    // get the recorded replies and record nothing new (a node records no
+    // read or write).
     const std::vector<bool>& dead = held_[index];
     events_.erase(std::remove_if(events_.begin(), events_.end(),
-                                 [&](const Event& event) { return dead[event.stack]; }),
+                                 [&](const Event& event) {
+                                   const bool table = event.kind == EventKind::kRead ||
+                                                      event.kind == EventKind::kWrite;
+                                   return !table && dead[event.stack];
+                                 }),
                   events_.end());
     std::vector<size_t> load;
     for (const std::vector<bool>& held : held_) {
@@ -465,7 +472,7 @@ class ClusterRun final : private RunCall::Owner {
     std::vector<msg::TableReply> replies;
     replies.reserve(requests.size());
     for (const msg::TableRequest& request : requests) {
-      StatusOr<msg::TableReply> reply = table_.Apply(request, held_[index]);
+      StatusOr<msg::TableReply> reply = table_.Apply(request, held_[index], events_);
       if (!reply.ok()) return Fault(index, reply.status().message());
       replies.push_back(*reply);
     }
@@ -558,13 +565,9 @@ class ClusterRun final : private RunCall::Owner {
         } else {
           end.stop = error_;
           end.state.shared = table_.values();
-          // The nodes' events were gathered into the vector reserved for the
-          // run: the table's join them there, and the run's events are held
-          // once.
+          // The nodes' and the table's events were gathered into the vector
+          // reserved for the run: the run's events are held once.
           end.events = std::move(events_);
-          std::vector<Event> table_events = table_.TakeEvents();
-          end.events.insert(end.events.end(), table_events.begin(), table_events.end());
-          std::vector<Event>().swap(table_events);
           std::sort(end.events.begin(), end.events.end(), [](const Event& a, const Event& b) {
             return std::tie(a.lamport, a.stack) < std::tie(b.lamport, b.stack);
           });
@@ -599,9 +602,9 @@ class ClusterRun final : private RunCall::Owner {
   std::vector<bool> have_result_ GUARDED_BY(mutex_);                // by StackId
   // Per participant: reported done since it last got stacks.
   std::vector<bool> reported_ GUARDED_BY(mutex_);
-  // Network shuffle: the events every live node streamed, as they came
-  // (not sorted), in one vector reserved for the most a run can record
-  // (EventBound): no reallocation, no second copy.
+  // Network shuffle: the events every live node streamed and the table's,
+  // as they came (not sorted), in one vector reserved for the most a run can
+  // record (EventBound): no reallocation, no second copy.
   std::vector<Event> events_ GUARDED_BY(mutex_);
   std::vector<MovedStack> moved_ GUARDED_BY(mutex_);
   std::optional<RunStop> error_ GUARDED_BY(mutex_);  // network: a run error

@@ -1,5 +1,7 @@
 #include "coordinator/cluster/node_call.h"
 
+#include <utility>
+
 #include "proto/convert.h"
 #include "proto/grpc_status.h"
 #include "proto/program_wire.h"
@@ -82,18 +84,23 @@ void NodeCall::OnReadDone(bool ok) {
     context_.TryCancel();
     return;
   }
-  const StatusOr<msg::RunUpdate> update = [&]() -> StatusOr<msg::RunUpdate> {
+  StatusOr<msg::RunUpdate> update = [&]() -> StatusOr<msg::RunUpdate> {
     if (Status s = CheckProtocol(update_.protocol(), "RunUpdate"); !s.ok()) return s;
     return FromWire(update_);
   }();
+  read_bytes_.Clear();
+  // update_ is kept for the next update (its fields' storage is reused),
+  // unless it held a node's results, which come once, at the end, and may
+  // be a hundred thousand stacks' registers.
+  if (update_.results_size() > kMaxBatch) wire::RunUpdate().Swap(&update_);
   const size_t requests = update.ok() ? update->table.size() : 0;
   if (observer_ == nullptr || requests == 0) {
-    owner_.OnUpdate(index_, update);
+    owner_.OnUpdate(index_, std::move(update));
   } else {
     // The owner serves the table requests inside OnUpdate: their replies
     // are queued on this call when it returns.
     const auto read = std::chrono::steady_clock::now();
-    owner_.OnUpdate(index_, update);
+    owner_.OnUpdate(index_, std::move(update));
     observer_->TableServed(node_, requests, std::chrono::steady_clock::now() - read);
   }
   StartRead(&read_bytes_);

@@ -18,6 +18,7 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 StatusOr<std::vector<std::string>> Chosen(
     const Program& program, const std::vector<std::pair<std::string, std::string>>& overrides) {
   std::vector<std::string> chosen;
+  chosen.reserve(program.stacks.size());
   for (const StackProgram& stack : program.stacks) chosen.push_back(stack.node_hint);
   for (const auto& [stack, node] : overrides) {
     // By name, not the binding: clang 14 (the fuzz preset) cannot capture one.

@@ -34,8 +34,9 @@ class RunCall {
     virtual ~Owner() = default;
     // One update from node `index`, or why it cannot be taken (another
     // protocol version, an op this version does not know); per call, one at
-    // a time, in order.
-    virtual void OnUpdate(size_t index, const StatusOr<msg::RunUpdate>& update) = 0;
+    // a time, in order. The update is the Owner's: it may move from it (a
+    // node's last update holds the registers of all its stacks).
+    virtual void OnUpdate(size_t index, StatusOr<msg::RunUpdate> update) = 0;
     // The call is over; nothing else of it follows. The Owner may destroy
     // the call once this returns.
     virtual void OnCallDone(size_t index, const grpc::Status& status) = 0;

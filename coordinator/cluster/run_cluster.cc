@@ -86,11 +86,9 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
   if (Status s = connections.Probe(options.connect_timeout); !s.ok()) return s;
   const StepPlan step_plan(program);
   RecoveryLog recovery_log;
-  std::vector<std::pair<std::string, std::string>> placed;
-  for (StackId s = 0; s < program.stacks.size(); ++s) {
-    placed.emplace_back(program.stacks[s].name, (*placement)[s]);
-  }
-  ReportBuilder builder(program, options.ordering, options.seed, std::move(placed));
+  // The report's placement (a pair of strings per stack) is set once the
+  // runs are over: a big deck's runs do not hold it beside their events.
+  ReportBuilder builder(program, options.ordering, options.seed, {});
   RunLoop loop(options, connections, recovery_log, builder,
                [&](const std::vector<bool>& dead,
                    std::vector<MovedStack>& moved) -> StatusOr<std::unique_ptr<RunPlan>> {
@@ -104,6 +102,10 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   Report report = std::move(builder).Finish(wall);
   report.shuffle = options.shuffle;
+  report.placement.reserve(program.stacks.size());  // in deck order, as ReportBuilder orders it
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    report.placement.emplace_back(program.stacks[s].name, (*placement)[s]);
+  }
   return report;
 }
 

@@ -22,7 +22,8 @@ RunTable::RunTable(const Program& program) : program_(program) {
 }
 
 StatusOr<msg::TableReply> RunTable::Apply(const msg::TableRequest& request,
-                                          const std::vector<bool>& allowed) {
+                                          const std::vector<bool>& allowed,
+                                          std::vector<Event>& events) {
   if (request.op == msg::TableOp::kAwait) return Decide(request, allowed);
   if (request.op != msg::TableOp::kRead && request.op != msg::TableOp::kWrite) {
     return InvalidArgumentError(
@@ -51,16 +52,16 @@ StatusOr<msg::TableReply> RunTable::Apply(const msg::TableRequest& request,
           "stack {} replayed card {} writing {}, but wrote {} the first time: the replay diverged",
           stack.name, request.pc + 1, request.value, it->second.request_value));
     }
-    return it->second.reply;
+    return msg::TableReply{request.stack, request.pc, it->second.value, it->second.lamport};
   }
   int64_t& value = values_[request.var];
   if (write) value = request.value;
   clock_ = std::max(clock_, request.lamport) + 1;
-  events_.push_back(write ? Event::Write(request.stack, request.pc, request.var, value, clock_)
-                          : Event::Read(request.stack, request.pc, request.var, value, clock_));
+  events.push_back(write ? Event::Write(request.stack, request.pc, request.var, value, clock_)
+                         : Event::Read(request.stack, request.pc, request.var, value, clock_));
   reply.value = value;
   reply.lamport = clock_;
-  history_.emplace(key, Applied{write ? request.value : 0, reply});
+  history_.emplace(key, Applied{write ? request.value : 0, reply.value, reply.lamport});
   return reply;
 }
 
@@ -78,22 +79,14 @@ StatusOr<msg::TableReply> RunTable::Decide(const msg::TableRequest& request,
   }
   const uint64_t key = HistoryKey(request);
   MutexLock lock(mutex_);
-  auto [it, first] = history_.try_emplace(key);
-  if (first) {
-    it->second.request_value = request.value;
-    it->second.reply = msg::TableReply{request.stack, request.pc, request.value, request.lamport};
-  }
-  return it->second.reply;
+  auto [it, first] =
+      history_.try_emplace(key, Applied{request.value, request.value, request.lamport});
+  return msg::TableReply{request.stack, request.pc, it->second.value, it->second.lamport};
 }
 
 std::vector<int64_t> RunTable::values() const {
   MutexLock lock(mutex_);
   return values_;
-}
-
-std::vector<Event> RunTable::TakeEvents() {
-  MutexLock lock(mutex_);
-  return std::exchange(events_, {});
 }
 
 }  // namespace cardflow

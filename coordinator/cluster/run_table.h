@@ -11,7 +11,12 @@
 // — so the replayed cards see what they saw (as workflow engines replay an
 // activity's recorded result).
 //
-// Thread-safety: all methods may be called from any thread.
+// The events the operations record are appended to a vector the caller
+// owns (a run keeps one vector for all its events: the table's are not held
+// twice at its end).
+//
+// Thread-safety: all methods may be called from any thread; the caller
+// serializes its own use of the `events` vector it passes to Apply.
 #pragma once
 
 #include <cstdint>
@@ -30,22 +35,23 @@ class RunTable {
  public:
   explicit RunTable(const Program& program);
 
-  // Applies one request and returns its reply; a request the stack made
-  // before (same card) gets the recorded reply and changes nothing.
+  // Applies one request and returns its reply, appending the operation's
+  // event to `events`; a request the stack made before (same card) gets the
+  // recorded reply and changes nothing (no event).
   // INVALID_ARGUMENT when the request does not match the deck (no such stack
   // or card, the card is not that read/write of that variable, a step op of
   // the seeded shuffle), `stack` is
   // not in `allowed` (the stacks of the node that sent it), or a replayed
   // write writes another value than the first time (the replay diverged).
   StatusOr<msg::TableReply> Apply(const msg::TableRequest& request,
-                                  const std::vector<bool>& allowed) EXCLUDES(mutex_);
+                                  const std::vector<bool>& allowed, std::vector<Event>& events)
+      EXCLUDES(mutex_);
 
   // (TABLE_AWAIT requests, ordering none, are decisions, not operations:
   // the first proposal for a card is recorded and every later request for
   // it gets that; no event, no clock.)
 
   std::vector<int64_t> values() const EXCLUDES(mutex_);
-  std::vector<Event> TakeEvents() EXCLUDES(mutex_);
 
  private:
   StatusOr<msg::TableReply> Decide(const msg::TableRequest& request,
@@ -55,10 +61,13 @@ class RunTable {
   mutable Mutex mutex_;
   std::vector<int64_t> values_ GUARDED_BY(mutex_);  // by VarId
   uint64_t clock_ GUARDED_BY(mutex_) = 0;
-  std::vector<Event> events_ GUARDED_BY(mutex_);
+  // What the reply to (stack, pc) was: 24 bytes, not a whole TableReply (the
+  // key holds stack and pc), so a hash node of a 100,000-read run's history
+  // takes 48 bytes of heap, not 64.
   struct Applied {
     int64_t request_value = 0;  // what a write asked to write
-    msg::TableReply reply;
+    int64_t value = 0;          // TableReply::value
+    uint64_t lamport = 0;       // TableReply::lamport
   };
   // By (stack << 32 | pc).
   std::unordered_map<uint64_t, Applied> history_ GUARDED_BY(mutex_);

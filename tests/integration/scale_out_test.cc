@@ -165,7 +165,9 @@ TEST(ScaleOutTest, CoordinatorPeakMemoryOfAHundredThousandStackRingIsBounded) {
   rusage children{};
   getrusage(RUSAGE_CHILDREN, &children);
   const long peak_kib = children.ru_maxrss;
-  EXPECT_LT(peak_kib, kSanitizerMemoryFactor * 210 * 1024)
+  // Measured 141-153 MiB (one node, loaded machine; 171-192 before the
+  // coordinator's malloc tuning and the table's and results' copies went).
+  EXPECT_LT(peak_kib, kSanitizerMemoryFactor * 170 * 1024)
       << "coordinator peak RSS " << peak_kib / 1024 << " MiB for " << kBigRing << " stacks";
   std::remove(deck.c_str());
 }
