@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/base/mutex.h"
+#include "common/base/tsan_edges.h"
 #include "node/node_context.h"
 #include "node/node_metrics.h"
 #include "node/node_run.h"
@@ -145,10 +146,14 @@ class NotOnHealthPort final : public grpc::CallbackGenericService {
     class Reactor final : public grpc::ServerGenericBidiReactor {
      public:
       explicit Reactor(const std::string& method) {
+        HappensBefore(Edge(this, ReactorOp::kDone));  // OnDone may run on another thread
         Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
                             method + ": this port (--health-listen) serves grpc.health.v1 only"));
       }
-      void OnDone() override { delete this; }
+      void OnDone() override {
+        HappensAfter(Edge(this, ReactorOp::kDone));
+        delete this;
+      }
     };
     return new Reactor(context->method());
   }

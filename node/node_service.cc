@@ -1,5 +1,6 @@
 #include "node/node_service.h"
 
+#include "common/base/tsan_edges.h"
 #include "node/deliver_stream.h"
 #include "node/run_stream.h"
 #include "node/token_gate.h"
@@ -15,8 +16,14 @@ namespace {
 template <typename Request, typename Response>
 class RefusedStream final : public grpc::ServerBidiReactor<Request, Response> {
  public:
-  explicit RefusedStream(const grpc::Status& status) { this->Finish(status); }
-  void OnDone() override { delete this; }
+  explicit RefusedStream(const grpc::Status& status) {
+    HappensBefore(Edge(this, ReactorOp::kDone));  // OnDone may run on another thread
+    this->Finish(status);
+  }
+  void OnDone() override {
+    HappensAfter(Edge(this, ReactorOp::kDone));
+    delete this;
+  }
 };
 
 }  // namespace

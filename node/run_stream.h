@@ -44,7 +44,7 @@ class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::B
 
  private:
   void OnReadDone(bool ok) override;
-  void OnWriteDone(bool ok) override { outbox_.OnWriteDone(ok); }
+  void OnWriteDone(bool ok) override;
   void OnCancel() override;
   void OnDone() override;
 

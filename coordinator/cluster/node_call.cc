@@ -1,5 +1,6 @@
 #include "coordinator/cluster/node_call.h"
 
+#include "common/base/tsan_edges.h"
 #include "proto/convert.h"
 #include "proto/grpc_status.h"
 #include "proto/program_wire.h"
@@ -16,7 +17,9 @@ NodeCall::NodeCall(Owner& owner, size_t index, ClusterObserver* observer, std::s
       outbox_(
           [this](const wire::RunControl* control) {
             SerializeMessage(*control, write_bytes_);  // one write at a time: it is free
+            HappensBefore(Edge(this, ReactorOp::kWrite));
             StartWrite(&write_bytes_);
+            HappensBefore(Edge(this, ReactorOp::kDone));
           },
           [](wire::RunControl& control) { control.set_protocol(kProtocolVersion); }, kMaxBatch) {}
 
@@ -28,6 +31,7 @@ void NodeCall::Start(grpc::GenericStub& stub, std::chrono::system_clock::time_po
   AddHold();  // writes start from other threads; released when the outbox closes
   StartRead(&read_bytes_);
   outbox_.AddSeparate([&](wire::RunControl& control) { ToWire(assign, control.mutable_assign()); });
+  HappensBeforeAll(this);  // the reactions run on gRPC's threads
   StartCall();
 }
 
@@ -63,6 +67,7 @@ bool NodeCall::Send(const msg::Reroute& reroute) {
 void NodeCall::Close() {
   outbox_.Close(
       [this] {
+        HappensBefore(Edge(this, ReactorOp::kDone));
         StartWritesDone();
         RemoveHold();
       },
@@ -70,6 +75,8 @@ void NodeCall::Close() {
 }
 
 void NodeCall::OnReadDone(bool ok) {
+  HappensAfter(Edge(this, ReactorOp::kRead));
+  ReactionEnd end(this);
   if (!ok) {  // the node ended the call (or it broke): stop writing, let OnDone come
     outbox_.Close([this] { RemoveHold(); }, /*drain=*/false);
     return;
@@ -95,10 +102,18 @@ void NodeCall::OnReadDone(bool ok) {
     owner_.OnUpdate(index_, update);
     observer_->TableServed(node_, requests, std::chrono::steady_clock::now() - read);
   }
+  HappensBefore(Edge(this, ReactorOp::kRead));
   StartRead(&read_bytes_);
 }
 
+void NodeCall::OnWriteDone(bool ok) {
+  HappensAfter(Edge(this, ReactorOp::kWrite));
+  ReactionEnd end(this);
+  outbox_.OnWriteDone(ok);
+}
+
 void NodeCall::OnDone(const grpc::Status& ended) {
+  HappensAfter(Edge(this, ReactorOp::kDone));
   const grpc::Status& status = malformed_.ok() ? ended : malformed_;
   // Before the owner hears of it: the owner may finish the run (and its
   // report may be out) as soon as OnCallDone returns.

@@ -1,0 +1,28 @@
+// InstallGrpcTsanEdges: under ThreadSanitizer, tells it about the edges
+// through gRPC's library that our reactors cannot annotate themselves.
+//
+// gRPC's header code (the completion tags, the call op sets, the
+// interceptor batch methods of <grpcpp/...>) is compiled into our binaries
+// and so instrumented, while the library it hands each operation to is not.
+// When an operation completes, that header code runs on the library's thread
+// (reading what the starting thread wrote: the tag, the op set, a received
+// message) before any reaction of ours can say HappensAfter
+// (common/base/tsan_edges.h). So the edge is drawn where gRPC's own header
+// code meets its library: every batch an op set starts goes through
+// grpc::g_core_codegen_interface->grpc_call_start_batch, and each
+// completion of the callback API comes back through the tag's functor_run.
+// Installed, this wraps that interface (every other function forwarded
+// as is): a batch whose tag is a callback functor gets a release on the tag,
+// and the tag's functor_run is replaced by one that acquires the tag before
+// calling gRPC's own. Tags of the synchronous API (completion-queue tags,
+// whose first word is a vtable pointer, not code) are left alone.
+//
+// Called by MakeChannel and ConfigureServer (proto/channel_settings.h)
+// before the first channel or server is made. Without TSan it does nothing.
+#pragma once
+
+namespace cardflow {
+
+void InstallGrpcTsanEdges();
+
+}  // namespace cardflow
