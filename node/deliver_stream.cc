@@ -61,6 +61,7 @@ DeliverStream::DeliverStream(NodeContext& node, std::string peer)
 void DeliverStream::OnDone() {
   HappensAfter(Edge(this, ReactorOp::kDone));
   node_.deliveries.Remove(this);
+  HappensBefore(&node_);  // before NodeServer::Stop's server->Wait() returns
   delete this;
 }
 

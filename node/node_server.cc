@@ -29,6 +29,7 @@
 #include "node/node_service.h"
 #include "node/token_gate.h"
 #include "proto/channel_settings.h"
+#include "proto/tsan_grpc_edges.h"
 
 namespace cardflow {
 
@@ -173,6 +174,7 @@ Status NodeServer::Impl::StartHealthServer() {
   builder.SetOption(std::make_unique<HealthOnly>());
   health_others = std::make_unique<NotOnHealthPort>();
   builder.RegisterCallbackGenericService(health_others.get());
+  HappensBeforeGrpc();  // the setup above happens before the handlers (TSan builds only)
   health_server = builder.BuildAndStart();
   if (!health_server || port == 0) {
     health_server.reset();
@@ -264,6 +266,7 @@ StatusOr<std::string> NodeServer::Start() {
     gates.push_back(impl.gate->MakeInterceptorFactory());
     builder.experimental().SetInterceptorCreators(std::move(gates));
   }
+  HappensBeforeGrpc();  // the setup above happens before the handlers (TSan builds only)
   impl.server = builder.BuildAndStart();
   if (!impl.server || port == 0) {
     impl.server.reset();
@@ -340,6 +343,7 @@ void NodeServer::Impl::Shutdown() {
   // Calls still open after the deadline are cancelled; every reactor then finishes.
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->Wait();
+  HappensAfter(&node);  // every stream's OnDone has returned (RunStream, DeliverStream)
   if (health_server) {
     health_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
     health_server->Wait();

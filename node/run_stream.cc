@@ -163,6 +163,7 @@ void RunStream::OnDone() {
     run->Detach();  // after this no update reaches this reactor
     if (registered) node_.runs.Remove(run->id());
   }
+  HappensBefore(&node_);  // before NodeServer::Stop's server->Wait() returns
   delete this;
 }
 

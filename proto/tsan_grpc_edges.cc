@@ -50,11 +50,15 @@ class CodeRanges {
   std::vector<std::pair<uintptr_t, uintptr_t>> ranges_;
 };
 
+// The key of HappensBeforeGrpc.
+char grpc_setup;
+
 // gRPC's own functor_run of each tag that has ours.
 std::mutex originals_mutex;
 std::unordered_map<grpc_completion_queue_functor*, FunctorRun>* originals;
 
 void AcquireThenRun(grpc_completion_queue_functor* tag, int ok) {
+  HappensAfter(&grpc_setup);
   HappensAfter(tag);
   FunctorRun run;
   {
@@ -169,7 +173,11 @@ class EdgeDrawingCodegen final : public grpc::CoreCodegenInterface {
   int grpc_call_failed_before_recv_message(const grpc_call* c) override {
     return inner_->grpc_call_failed_before_recv_message(c);
   }
-  void grpc_call_ref(grpc_call* call) override { inner_->grpc_call_ref(call); }
+  // The first thing a server method's handler does on gRPC's thread.
+  void grpc_call_ref(grpc_call* call) override {
+    HappensAfter(&grpc_setup);
+    inner_->grpc_call_ref(call);
+  }
   void grpc_call_unref(grpc_call* call) override { inner_->grpc_call_unref(call); }
   void* grpc_call_arena_alloc(grpc_call* call, size_t length) override {
     return inner_->grpc_call_arena_alloc(call, length);
@@ -221,6 +229,8 @@ class EdgeDrawingCodegen final : public grpc::CoreCodegenInterface {
 
 }  // namespace
 
+void HappensBeforeGrpc() { HappensBefore(&grpc_setup); }
+
 void InstallGrpcTsanEdges() {
   static const bool installed = [] {
     if (grpc::g_core_codegen_interface == nullptr) {
@@ -228,6 +238,7 @@ void InstallGrpcTsanEdges() {
     }
     originals = new std::unordered_map<grpc_completion_queue_functor*, FunctorRun>;
     grpc::g_core_codegen_interface = new EdgeDrawingCodegen(grpc::g_core_codegen_interface);
+    HappensBefore(&grpc_setup);
     return true;
   }();
   (void)installed;
@@ -240,6 +251,7 @@ void InstallGrpcTsanEdges() {
 namespace cardflow {
 
 void InstallGrpcTsanEdges() {}
+void HappensBeforeGrpc() {}
 
 }  // namespace cardflow
 

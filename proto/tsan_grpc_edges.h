@@ -17,12 +17,24 @@
 // calling gRPC's own. Tags of the synchronous API (completion-queue tags,
 // whose first word is a vtable pointer, not code) are left alone.
 //
+// A server's or channel's setup is the other edge gRPC hides: what a thread
+// did before it built a server or a channel (the service, the interceptor
+// factories, the context its handlers read) happens before what gRPC's
+// threads do for it. HappensBeforeGrpc marks that point; the wrapped
+// interface acquires it where gRPC's header code first runs on the
+// library's thread (a handler's grpc_call_ref, a completion).
+//
 // Called by MakeChannel and ConfigureServer (proto/channel_settings.h)
-// before the first channel or server is made. Without TSan it does nothing.
+// before the first channel or server is made. Without TSan both do nothing.
 #pragma once
 
 namespace cardflow {
 
 void InstallGrpcTsanEdges();
+
+// Everything this thread did so far happens before whatever gRPC's threads
+// do from now on (call it last before BuildAndStart, or when a channel is
+// ready).
+void HappensBeforeGrpc();
 
 }  // namespace cardflow
