@@ -34,9 +34,10 @@ void DeliverStreams::EndAll(const std::string& why) {
   for (DeliverStream* stream : open_) stream->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, why));
 }
 
-DeliverStream::DeliverStream(NodeContext& node, std::string peer)
+DeliverStream::DeliverStream(NodeContext& node, std::string peer, const void* call)
     : node_(node),
       peer_(std::move(peer)),
+      call_(call),
       outbox_(
           [this](const wire::CallbackAck* ack) {
             if (node_.metrics) {
@@ -60,6 +61,7 @@ DeliverStream::DeliverStream(NodeContext& node, std::string peer)
 
 void DeliverStream::OnDone() {
   HappensAfter(Edge(this, ReactorOp::kDone));
+  HappensAfter(call_);
   node_.deliveries.Remove(this);
   HappensBefore(&node_);  // before NodeServer::Stop's server->Wait() returns
   delete this;

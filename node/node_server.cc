@@ -146,17 +146,21 @@ class NotOnHealthPort final : public grpc::CallbackGenericService {
       grpc::GenericCallbackServerContext* context) override {
     class Reactor final : public grpc::ServerGenericBidiReactor {
      public:
-      explicit Reactor(const std::string& method) {
+      Reactor(const std::string& method, const void* call) : call_(call) {
         HappensBefore(Edge(this, ReactorOp::kDone));  // OnDone may run on another thread
         Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
                             method + ": this port (--health-listen) serves grpc.health.v1 only"));
       }
       void OnDone() override {
         HappensAfter(Edge(this, ReactorOp::kDone));
+        HappensAfter(call_);  // see common/base/tsan_edges.h
         delete this;
       }
+
+     private:
+      const void* const call_;
     };
-    return new Reactor(context->method());
+    return new Reactor(context->method(), context->c_call());
   }
 };
 

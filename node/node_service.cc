@@ -16,14 +16,18 @@ namespace {
 template <typename Request, typename Response>
 class RefusedStream final : public grpc::ServerBidiReactor<Request, Response> {
  public:
-  explicit RefusedStream(const grpc::Status& status) {
+  RefusedStream(const grpc::Status& status, const void* call) : call_(call) {
     HappensBefore(Edge(this, ReactorOp::kDone));  // OnDone may run on another thread
     this->Finish(status);
   }
   void OnDone() override {
     HappensAfter(Edge(this, ReactorOp::kDone));
+    HappensAfter(call_);  // see common/base/tsan_edges.h
     delete this;
   }
+
+ private:
+  const void* const call_;
 };
 
 }  // namespace
@@ -62,17 +66,17 @@ grpc::ServerUnaryReactor* NodeService::Ping(grpc::CallbackServerContext* context
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* NodeService::Run(
     grpc::CallbackServerContext* context) {
   if (grpc::Status admitted = Admit(*context); !admitted.ok()) {
-    return new RefusedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted);
+    return new RefusedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted, context->c_call());
   }
-  return new RunStream(node_);
+  return new RunStream(node_, context->c_call());
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* NodeService::Deliver(
     grpc::CallbackServerContext* context) {
   if (grpc::Status admitted = Admit(*context); !admitted.ok()) {
-    return new RefusedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted);
+    return new RefusedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted, context->c_call());
   }
-  return new DeliverStream(node_, context->peer());
+  return new DeliverStream(node_, context->peer(), context->c_call());
 }
 
 }  // namespace cardflow

@@ -19,8 +19,9 @@ constexpr size_t kMaxTableBatch = 4096;
 
 }  // namespace
 
-RunStream::RunStream(NodeContext& node)
+RunStream::RunStream(NodeContext& node, const void* call)
     : node_(node),
+      call_(call),
       outbox_(
           [this](const wire::RunUpdate* update) {
             // One write at a time (the Outbox's promise): write_bytes_ is free.
@@ -152,6 +153,7 @@ void RunStream::End(const grpc::Status& status) {
 
 void RunStream::OnDone() {
   HappensAfter(Edge(this, ReactorOp::kDone));
+  HappensAfter(call_);
   std::shared_ptr<NodeRun> run;
   bool registered;
   {

@@ -55,17 +55,24 @@ char grpc_setup;
 
 // gRPC's own functor_run of each tag that has ours.
 std::mutex originals_mutex;
-std::unordered_map<grpc_completion_queue_functor*, FunctorRun>* originals;
+struct Original {
+  FunctorRun run;
+  grpc_call* call;  // the call whose batch the tag completes
+};
+std::unordered_map<grpc_completion_queue_functor*, Original>* originals;
 
 void AcquireThenRun(grpc_completion_queue_functor* tag, int ok) {
   HappensAfter(&grpc_setup);
   HappensAfter(tag);
-  FunctorRun run;
+  Original original;
   {
     std::lock_guard<std::mutex> lock(originals_mutex);
-    run = originals->at(tag);
+    original = originals->at(tag);
   }
-  run(tag, ok);  // may free the tag: the last thing done
+  original.run(tag, ok);  // may free the tag: not touched after this
+  // A server call's OnDone runs on a thread of gRPC's executor after this
+  // (ScheduleOnDone): it acquires the call (see tsan_edges.h).
+  HappensBefore(original.call);
 }
 
 class EdgeDrawingCodegen final : public grpc::CoreCodegenInterface {
@@ -78,11 +85,15 @@ class EdgeDrawingCodegen final : public grpc::CoreCodegenInterface {
       auto* functor = static_cast<grpc_completion_queue_functor*>(tag);
       const FunctorRun run = functor->functor_run;
       if (run == &AcquireThenRun) {
+        {
+          std::lock_guard<std::mutex> lock(originals_mutex);
+          (*originals)[functor].call = call;
+        }
         HappensBefore(tag);
       } else if (code_.Contains(reinterpret_cast<uintptr_t>(run))) {
         {
           std::lock_guard<std::mutex> lock(originals_mutex);
-          (*originals)[functor] = run;
+          (*originals)[functor] = Original{run, call};
         }
         functor->functor_run = &AcquireThenRun;
         HappensBefore(tag);
@@ -236,7 +247,7 @@ void InstallGrpcTsanEdges() {
     if (grpc::g_core_codegen_interface == nullptr) {
       grpc::internal::GrpcLibraryInitializer initializer;  // sets gRPC's own
     }
-    originals = new std::unordered_map<grpc_completion_queue_functor*, FunctorRun>;
+    originals = new std::unordered_map<grpc_completion_queue_functor*, Original>;
     grpc::g_core_codegen_interface = new EdgeDrawingCodegen(grpc::g_core_codegen_interface);
     HappensBefore(&grpc_setup);
     return true;

@@ -14,8 +14,10 @@
 // Installed, this wraps that interface (every other function forwarded
 // as is): a batch whose tag is a callback functor gets a release on the tag,
 // and the tag's functor_run is replaced by one that acquires the tag before
-// calling gRPC's own. Tags of the synchronous API (completion-queue tags,
-// whose first word is a vtable pointer, not code) are left alone.
+// calling gRPC's own, and releases the tag's call (its grpc_call*) once that
+// returns: a server call's OnDone runs later on a thread of gRPC's executor,
+// and acquires the call first (common/base/tsan_edges.h). Tags of the synchronous API
+// (completion-queue tags, whose first word is a vtable pointer, not code) are left alone.
 //
 // A server's or channel's setup is the other edge gRPC hides: what a thread
 // did before it built a server or a channel (the service, the interceptor

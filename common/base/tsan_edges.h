@@ -33,6 +33,11 @@
 //     HappensBefore(Edge(this, kDone)); first thing in OnDone:
 //     HappensAfter(Edge(this, kDone)), since gRPC runs OnDone after every
 //     other reaction has returned and the call is finished.
+// A server reactor's OnDone may run on a thread of gRPC's executor, after
+// gRPC's own code for the call's last completions (which no reaction of ours
+// wraps): it also does HappensAfter(call), `call` being the call's
+// grpc_call* (CallbackServerContext::c_call()), which
+// proto/tsan_grpc_edges.cc releases after each completion of the call.
 // A one-shot callback (a unary call's) uses its own object's address with
 // HappensBefore before the call and HappensAfter first in the callback.
 #pragma once

@@ -16,7 +16,10 @@ namespace cardflow::testing {
 template <typename Read, typename Write>
 class AnsweringReactor final : public grpc::ServerBidiReactor<Read, Write> {
  public:
-  AnsweringReactor(Write reply, bool once) : reply_(std::move(reply)), once_(once) {
+  // `call`: the call's grpc_call* (CallbackServerContext::c_call()), which
+  // OnDone acquires under TSan (common/base/tsan_edges.h).
+  AnsweringReactor(Write reply, bool once, const void* call)
+      : reply_(std::move(reply)), once_(once), call_(call) {
     HappensBeforeAll(this);  // reactions run on gRPC's threads (tsan_edges.h)
     this->StartRead(&in_);
   }
@@ -47,6 +50,7 @@ class AnsweringReactor final : public grpc::ServerBidiReactor<Read, Write> {
   }
   void OnDone() override {
     HappensAfter(Edge(this, ReactorOp::kDone));
+    HappensAfter(call_);
     delete this;
   }
 
@@ -61,6 +65,7 @@ class AnsweringReactor final : public grpc::ServerBidiReactor<Read, Write> {
   Read in_;
   const Write reply_;
   const bool once_;
+  const void* const call_;
   bool wrote_ = false;
   bool writing_ = false;
   bool reading_ = true;
