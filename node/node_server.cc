@@ -290,9 +290,9 @@ StatusOr<std::string> NodeServer::Start() {
   }
   impl.SetServing(true);
   impl.address = BoundAddress(*listen, port);
-  context.advertise = options.advertise.empty() ? impl.address : options.advertise;
+  context.set_advertise(options.advertise.empty() ? impl.address : options.advertise);
   context.log->info("listening on {} (advertised as {}), {}, {} worker threads", impl.address,
-                    context.advertise, options.security.DescribeServer(), threads);
+                    context.advertise(), options.security.DescribeServer(), threads);
   if (impl.health_server) {
     context.log->info("health (grpc.health.v1 only, plaintext, no token) on {}",
                       impl.health_address);
@@ -332,7 +332,7 @@ void NodeServer::Impl::Shutdown() {
   for (const auto& run : node.runs.All()) {
     const NodeRun::State state = run->state();
     if (state == NodeRun::State::kAssigned || state == NodeRun::State::kRunning) {
-      run->Fault(node.name, node.advertise, fmt::format("node {} is shutting down", node.name));
+      run->Fault(node.name, node.advertise(), fmt::format("node {} is shutting down", node.name));
       cancelled.push_back(run->Label());
     } else {
       finished.push_back(fmt::format("{} ({})", run->Label(), NodeRunStateName(state)));

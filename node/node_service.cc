@@ -55,7 +55,7 @@ grpc::ServerUnaryReactor* NodeService::Ping(grpc::CallbackServerContext* context
   wire::PingReply reply;
   reply.set_protocol(kProtocolVersion);
   reply.set_name(node_.name);
-  reply.set_advertise(node_.advertise);
+  reply.set_advertise(node_.advertise());
   reply.set_runs(static_cast<uint32_t>(node_.runs.size()));
   reactor->Finish(SerializeMessage(reply, *reply_bytes)
                       ? grpc::Status::OK
