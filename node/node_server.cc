@@ -23,6 +23,7 @@
 
 #include "common/base/mutex.h"
 #include "common/base/tsan_edges.h"
+#include "node/finished_stream.h"
 #include "node/node_context.h"
 #include "node/node_metrics.h"
 #include "node/node_run.h"
@@ -144,23 +145,11 @@ class NotOnHealthPort final : public grpc::CallbackGenericService {
  public:
   grpc::ServerGenericBidiReactor* CreateReactor(
       grpc::GenericCallbackServerContext* context) override {
-    class Reactor final : public grpc::ServerGenericBidiReactor {
-     public:
-      Reactor(const std::string& method, const void* call) : call_(call) {
-        HappensBefore(Edge(this, ReactorOp::kDone));  // OnDone may run on another thread
-        Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                            method + ": this port (--health-listen) serves grpc.health.v1 only"));
-      }
-      void OnDone() override {
-        HappensAfter(Edge(this, ReactorOp::kDone));
-        HappensAfter(call_);  // see common/base/tsan_edges.h
-        delete this;
-      }
-
-     private:
-      const void* const call_;
-    };
-    return new Reactor(context->method(), context->c_call());
+    return new FinishedStream<grpc::ByteBuffer, grpc::ByteBuffer>(
+        grpc::Status(
+            grpc::StatusCode::UNIMPLEMENTED,
+            context->method() + ": this port (--health-listen) serves grpc.health.v1 only"),
+        context->c_call());
   }
 };
 

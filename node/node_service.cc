@@ -1,7 +1,7 @@
 #include "node/node_service.h"
 
-#include "common/base/tsan_edges.h"
 #include "node/deliver_stream.h"
+#include "node/finished_stream.h"
 #include "node/run_stream.h"
 #include "node/token_gate.h"
 #include "proto/grpc_status.h"
@@ -9,28 +9,6 @@
 #include "proto/raw_message.h"
 
 namespace cardflow {
-
-namespace {
-
-// A stream refused before it started (see TokenGate): ends at once with `status`.
-template <typename Request, typename Response>
-class RefusedStream final : public grpc::ServerBidiReactor<Request, Response> {
- public:
-  RefusedStream(const grpc::Status& status, const void* call) : call_(call) {
-    HappensBefore(Edge(this, ReactorOp::kDone));  // OnDone may run on another thread
-    this->Finish(status);
-  }
-  void OnDone() override {
-    HappensAfter(Edge(this, ReactorOp::kDone));
-    HappensAfter(call_);  // see common/base/tsan_edges.h
-    delete this;
-  }
-
- private:
-  const void* const call_;
-};
-
-}  // namespace
 
 grpc::Status NodeService::Admit(const grpc::CallbackServerContext& context) const {
   return node_.gate ? node_.gate->Check(context) : grpc::Status::OK;
@@ -66,7 +44,7 @@ grpc::ServerUnaryReactor* NodeService::Ping(grpc::CallbackServerContext* context
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* NodeService::Run(
     grpc::CallbackServerContext* context) {
   if (grpc::Status admitted = Admit(*context); !admitted.ok()) {
-    return new RefusedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted, context->c_call());
+    return new FinishedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted, context->c_call());
   }
   return new RunStream(node_, context->c_call());
 }
@@ -74,7 +52,7 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* NodeService::Run(
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* NodeService::Deliver(
     grpc::CallbackServerContext* context) {
   if (grpc::Status admitted = Admit(*context); !admitted.ok()) {
-    return new RefusedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted, context->c_call());
+    return new FinishedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted, context->c_call());
   }
   return new DeliverStream(node_, context->peer(), context->c_call());
 }
