@@ -255,6 +255,11 @@ void InstallGrpcTsanEdges() {
   (void)installed;
 }
 
+// Also before main (this file is linked wherever MakeChannel or
+// ConfigureServer is): gRPC starts its threads later, so each of them sees
+// the wrapper from its start.
+[[maybe_unused]] const bool installed_before_main = (InstallGrpcTsanEdges(), true);
+
 }  // namespace cardflow
 
 #else  // !CARDFLOW_TSAN

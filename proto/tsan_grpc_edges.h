@@ -26,8 +26,9 @@
 // interface acquires it where gRPC's header code first runs on the
 // library's thread (a handler's grpc_call_ref, a completion).
 //
-// Called by MakeChannel and ConfigureServer (proto/channel_settings.h)
-// before the first channel or server is made. Without TSan both do nothing.
+// Installed before main, before gRPC starts a thread (and again, doing
+// nothing, by MakeChannel and ConfigureServer: proto/channel_settings.h).
+// Without TSan both functions do nothing.
 #pragma once
 
 namespace cardflow {
