@@ -14,9 +14,11 @@
 // (<sanitizer/tsan_interface.h>: `__tsan_release(addr)` before handing work
 // to another thread, `__tsan_acquire(addr)` where that thread picks it up;
 // an acquire sees everything done before every earlier release on the same
-// address), as Abseil (absl/base/dynamic_annotations.h, ABSL_ANNOTATE_
-// HAPPENS_BEFORE/AFTER) and Chromium (base/tsan annotations) use it for
-// synchronisation TSan does not model. Without TSan (GCC's
+// address): the ANNOTATE_HAPPENS_BEFORE/AFTER of Google's
+// dynamic_annotations.h (Chromium's base/third_party), shown by
+// compiler-rt's own test tsan/annotate_happens_before.cpp for a barrier TSan
+// cannot see, and the hooks libstdc++'s shared_ptr has for the same
+// (_GLIBCXX_SYNCHRONIZATION_HAPPENS_BEFORE/AFTER). Without TSan (GCC's
 // __SANITIZE_THREAD__, clang's __has_feature(thread_sanitizer)) every
 // function here compiles to nothing.
 //
