@@ -63,8 +63,9 @@ void DeliverStream::OnDone() {
   HappensAfter(Edge(this, ReactorOp::kDone));
   HappensAfter(call_);
   node_.deliveries.Remove(this);
-  HappensBefore(&node_);  // before NodeServer::Stop's server->Wait() returns
-  delete this;
+  NodeContext& node = node_;
+  delete this;           // cached_run_ may hold a run's last reference
+  HappensBefore(&node);  // all of it before NodeServer::Stop's server->Wait() returns
 }
 
 void DeliverStream::OnReadDone(bool ok) {

@@ -165,8 +165,10 @@ void RunStream::OnDone() {
     run->Detach();  // after this no update reaches this reactor
     if (registered) node_.runs.Remove(run->id());
   }
-  HappensBefore(&node_);  // before NodeServer::Stop's server->Wait() returns
+  run.reset();  // may be the last reference: the run goes before the edge below
+  NodeContext& node = node_;
   delete this;
+  HappensBefore(&node);  // all of it before NodeServer::Stop's server->Wait() returns
 }
 
 bool RunStream::Send(const msg::TableRequest& request) {

@@ -56,6 +56,7 @@ ctest --preset tsan -j2
 cmake --build --preset tsan -j2 --target node_test proto_test cluster_unit_test
 ctest --preset tsan-rpc-free -j2
 # The tests that talk gRPC and are clean under TSan (see above).
+cmake --build --preset tsan -j2 --target loopback_test
 ctest --preset tsan-rpc -j2
 echo "test.sh: the TSan suites passed ($((SECONDS - start)) s to build and run)"
 
