@@ -98,7 +98,7 @@ class Session {
  public:
   Session() {
     node_.name = "X";
-    node_.advertise = "127.0.0.1:1";
+    node_.set_advertise("127.0.0.1:1");
     node_.executor = io_->get_executor();
     node_.log = NullLog();
     node_.peers = std::make_unique<PeerLinks>(

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/base/tsan_edges.h"
 #include "node/node_metrics.h"
 #include "node/node_run.h"
 #include "proto/convert.h"
@@ -33,9 +34,10 @@ void DeliverStreams::EndAll(const std::string& why) {
   for (DeliverStream* stream : open_) stream->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, why));
 }
 
-DeliverStream::DeliverStream(NodeContext& node, std::string peer)
+DeliverStream::DeliverStream(NodeContext& node, std::string peer, const void* call)
     : node_(node),
       peer_(std::move(peer)),
+      call_(call),
       outbox_(
           [this](const wire::CallbackAck* ack) {
             if (node_.metrics) {
@@ -43,10 +45,13 @@ DeliverStream::DeliverStream(NodeContext& node, std::string peer)
               ack_writing_ = ack->batch();
             }
             SerializeMessage(*ack, write_bytes_);  // one write at a time: it is free
+            HappensBefore(Edge(this, ReactorOp::kWrite));
             StartWrite(&write_bytes_);
+            HappensBefore(Edge(this, ReactorOp::kDone));
           },
           [](wire::CallbackAck& ack) { ack.set_protocol(kProtocolVersion); },
           /*max_items=*/1) {
+  HappensBeforeAll(this);  // the reactions run on gRPC's threads
   if (!node_.deliveries.Add(this)) {
     End(grpc::Status(grpc::StatusCode::UNAVAILABLE, node_.deliveries.why()));
     return;
@@ -55,11 +60,17 @@ DeliverStream::DeliverStream(NodeContext& node, std::string peer)
 }
 
 void DeliverStream::OnDone() {
+  HappensAfter(Edge(this, ReactorOp::kDone));
+  HappensAfter(call_);
   node_.deliveries.Remove(this);
-  delete this;
+  NodeContext& node = node_;
+  delete this;           // cached_run_ may hold a run's last reference
+  HappensBefore(&node);  // all of it before NodeServer::Stop's server->Wait() returns
 }
 
 void DeliverStream::OnReadDone(bool ok) {
+  HappensAfter(Edge(this, ReactorOp::kRead));
+  ReactionEnd end(this);
   if (!ok) return End(grpc::Status::OK);  // the sender closed its stream
   const uint64_t index = ++messages_read_;
   Status s = ParseMessage(read_bytes_, batch_, "CallbackBatch", "Deliver", index);
@@ -78,6 +89,7 @@ void DeliverStream::OnReadDone(bool ok) {
   cached_id_ = 0;
   delivered_ = batch_.batch();
   Ack();
+  HappensBefore(Edge(this, ReactorOp::kRead));
   StartRead(&read_bytes_);
 }
 
@@ -95,6 +107,8 @@ Status DeliverStream::Check(uint64_t index) const {
 }
 
 void DeliverStream::OnWriteDone(bool ok) {
+  HappensAfter(Edge(this, ReactorOp::kWrite));
+  ReactionEnd end(this);
   if (ok && node_.metrics) {  // before the next write changes ack_writing_
     const auto now = std::chrono::steady_clock::now();
     MutexLock lock(acks_mutex_);
@@ -129,10 +143,18 @@ void DeliverStream::Deliver(const wire::Callback& callback) {
   }
 }
 
-void DeliverStream::OnCancel() { End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")); }
+void DeliverStream::OnCancel() {
+  ReactionEnd end(this);
+  End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+}
 
 void DeliverStream::End(const grpc::Status& status) {
-  outbox_.Close([this, status] { Finish(status); }, /*drain=*/true);
+  outbox_.Close(
+      [this, status] {
+        HappensBefore(Edge(this, ReactorOp::kDone));
+        Finish(status);
+      },
+      /*drain=*/true);
 }
 
 }  // namespace cardflow

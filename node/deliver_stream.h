@@ -32,7 +32,9 @@ class NodeRun;
 
 class DeliverStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  DeliverStream(NodeContext& node, std::string peer);
+  // `call`: the call's grpc_call* (CallbackServerContext::c_call()), the
+  // key OnDone acquires under TSan (common/base/tsan_edges.h).
+  DeliverStream(NodeContext& node, std::string peer, const void* call);
 
   // Ends the stream (shutdown): the sender sees `status`.
   void End(const grpc::Status& status);
@@ -48,7 +50,8 @@ class DeliverStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   Status Check(uint64_t index) const;
 
   NodeContext& node_;
-  const std::string peer_;        // the connection's address, for logs
+  const std::string peer_;  // the connection's address, for logs
+  const void* const call_;
   std::string sender_;            // the sending node's name, from its first batch
   grpc::ByteBuffer read_bytes_;   // the message being read
   uint64_t messages_read_ = 0;    // reads complete so far (one at a time)

@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "common/base/mutex.h"
 #include "common/events/event.h"
@@ -46,7 +47,17 @@ class DeliverStreams {
 
 struct NodeContext {
   std::string name;
-  std::string advertise;  // the address other nodes and the coordinator use
+  // The address other nodes and the coordinator use. NodeServer::Start sets
+  // it once the port is bound, when the server already answers: a Ping that
+  // comes first reads "" (the coordinator then dials the address it knows).
+  std::string advertise() const EXCLUDES(advertise_mutex) {
+    MutexLock lock(advertise_mutex);
+    return advertise_;
+  }
+  void set_advertise(std::string address) EXCLUDES(advertise_mutex) {
+    MutexLock lock(advertise_mutex);
+    advertise_ = std::move(address);
+  }
   asio::any_io_executor executor;
   std::shared_ptr<spdlog::logger> log;
   std::function<void(uint64_t run_id, const Event& event)> on_event;  // may be empty
@@ -57,6 +68,9 @@ struct NodeContext {
   std::unique_ptr<PeerLinks> peers;
   DeliverStreams deliveries;
   std::atomic<bool> draining{false};  // shutting down: no new runs
+
+  mutable Mutex advertise_mutex;
+  std::string advertise_ GUARDED_BY(advertise_mutex);
 };
 
 }  // namespace cardflow

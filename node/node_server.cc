@@ -22,13 +22,16 @@
 #include <vector>
 
 #include "common/base/mutex.h"
+#include "common/base/tsan_edges.h"
 #include "common/logging/logger.h"
+#include "node/finished_stream.h"
 #include "node/node_context.h"
 #include "node/node_metrics.h"
 #include "node/node_run.h"
 #include "node/node_service.h"
 #include "node/token_gate.h"
 #include "proto/channel_settings.h"
+#include "proto/tsan_grpc_edges.h"
 
 namespace cardflow {
 
@@ -143,15 +146,11 @@ class NotOnHealthPort final : public grpc::CallbackGenericService {
  public:
   grpc::ServerGenericBidiReactor* CreateReactor(
       grpc::GenericCallbackServerContext* context) override {
-    class Reactor final : public grpc::ServerGenericBidiReactor {
-     public:
-      explicit Reactor(const std::string& method) {
-        Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                            method + ": this port (--health-listen) serves grpc.health.v1 only"));
-      }
-      void OnDone() override { delete this; }
-    };
-    return new Reactor(context->method());
+    return new FinishedStream<grpc::ByteBuffer, grpc::ByteBuffer>(
+        grpc::Status(
+            grpc::StatusCode::UNIMPLEMENTED,
+            context->method() + ": this port (--health-listen) serves grpc.health.v1 only"),
+        context->c_call());
   }
 };
 
@@ -169,6 +168,7 @@ Status NodeServer::Impl::StartHealthServer() {
   builder.SetOption(std::make_unique<HealthOnly>());
   health_others = std::make_unique<NotOnHealthPort>();
   builder.RegisterCallbackGenericService(health_others.get());
+  HappensBeforeGrpc();  // the setup above happens before the handlers (TSan builds only)
   {
     const GrpcErrorsExplainedByCaller quiet;  // a failure is explained below
     health_server = builder.BuildAndStart();
@@ -264,6 +264,7 @@ StatusOr<std::string> NodeServer::Start() {
     gates.push_back(impl.gate->MakeInterceptorFactory());
     builder.experimental().SetInterceptorCreators(std::move(gates));
   }
+  HappensBeforeGrpc();  // the setup above happens before the handlers (TSan builds only)
   {
     const GrpcErrorsExplainedByCaller quiet;  // a failure is explained below
     impl.server = builder.BuildAndStart();
@@ -286,9 +287,9 @@ StatusOr<std::string> NodeServer::Start() {
   }
   impl.SetServing(true);
   impl.address = BoundAddress(*listen, port);
-  context.advertise = options.advertise.empty() ? impl.address : options.advertise;
+  context.set_advertise(options.advertise.empty() ? impl.address : options.advertise);
   context.log->info("listening on {} (advertised as {}), {}, {} worker threads", impl.address,
-                    context.advertise, options.security.DescribeServer(), threads);
+                    context.advertise(), options.security.DescribeServer(), threads);
   if (impl.health_server) {
     context.log->info("health (grpc.health.v1 only, plaintext, no token) on {}",
                       impl.health_address);
@@ -328,7 +329,7 @@ void NodeServer::Impl::Shutdown() {
   for (const auto& run : node.runs.All()) {
     const NodeRun::State state = run->state();
     if (state == NodeRun::State::kAssigned || state == NodeRun::State::kRunning) {
-      run->Fault(node.name, node.advertise, fmt::format("node {} is shutting down", node.name));
+      run->Fault(node.name, node.advertise(), fmt::format("node {} is shutting down", node.name));
       cancelled.push_back(run->Label());
     } else {
       finished.push_back(fmt::format("{} ({})", run->Label(), NodeRunStateName(state)));
@@ -343,6 +344,7 @@ void NodeServer::Impl::Shutdown() {
   // Calls still open after the deadline are cancelled; every reactor then finishes.
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->Wait();
+  HappensAfter(&node);  // every stream's OnDone has returned (RunStream, DeliverStream)
   if (health_server) {
     health_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
     health_server->Wait();

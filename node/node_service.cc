@@ -1,6 +1,7 @@
 #include "node/node_service.h"
 
 #include "node/deliver_stream.h"
+#include "node/finished_stream.h"
 #include "node/run_stream.h"
 #include "node/token_gate.h"
 #include "proto/grpc_status.h"
@@ -8,18 +9,6 @@
 #include "proto/raw_message.h"
 
 namespace cardflow {
-
-namespace {
-
-// A stream refused before it started (see TokenGate): ends at once with `status`.
-template <typename Request, typename Response>
-class RefusedStream final : public grpc::ServerBidiReactor<Request, Response> {
- public:
-  explicit RefusedStream(const grpc::Status& status) { this->Finish(status); }
-  void OnDone() override { delete this; }
-};
-
-}  // namespace
 
 grpc::Status NodeService::Admit(const grpc::CallbackServerContext& context) const {
   return node_.gate ? node_.gate->Check(context) : grpc::Status::OK;
@@ -44,7 +33,7 @@ grpc::ServerUnaryReactor* NodeService::Ping(grpc::CallbackServerContext* context
   wire::PingReply reply;
   reply.set_protocol(kProtocolVersion);
   reply.set_name(node_.name);
-  reply.set_advertise(node_.advertise);
+  reply.set_advertise(node_.advertise());
   reply.set_runs(static_cast<uint32_t>(node_.runs.size()));
   reactor->Finish(SerializeMessage(reply, *reply_bytes)
                       ? grpc::Status::OK
@@ -55,17 +44,17 @@ grpc::ServerUnaryReactor* NodeService::Ping(grpc::CallbackServerContext* context
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* NodeService::Run(
     grpc::CallbackServerContext* context) {
   if (grpc::Status admitted = Admit(*context); !admitted.ok()) {
-    return new RefusedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted);
+    return new FinishedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted, context->c_call());
   }
-  return new RunStream(node_);
+  return new RunStream(node_, context->c_call());
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* NodeService::Deliver(
     grpc::CallbackServerContext* context) {
   if (grpc::Status admitted = Admit(*context); !admitted.ok()) {
-    return new RefusedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted);
+    return new FinishedStream<grpc::ByteBuffer, grpc::ByteBuffer>(admitted, context->c_call());
   }
-  return new DeliverStream(node_, context->peer());
+  return new DeliverStream(node_, context->peer(), context->c_call());
 }
 
 }  // namespace cardflow

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/base/tsan_edges.h"
 #include "proto/grpc_status.h"
 #include "proto/protocol.h"
 
@@ -13,13 +14,18 @@ PeerLink::PeerLink(std::string address, std::string self_name, DoneFn on_done)
     : address_(std::move(address)),
       self_name_(std::move(self_name)),
       on_done_(std::move(on_done)),
-      outbox_([this](const wire::CallbackBatch* batch) { StartWrite(batch); },
-              [this](wire::CallbackBatch& batch) {
-                batch.set_protocol(kProtocolVersion);
-                batch.set_batch(++next_batch_);
-                if (next_batch_ == 1) batch.set_sender(self_name_);
-              },
-              kMaxBatch) {}
+      outbox_(
+          [this](const wire::CallbackBatch* batch) {
+            HappensBefore(Edge(this, ReactorOp::kWrite));
+            StartWrite(batch);
+            HappensBefore(Edge(this, ReactorOp::kDone));
+          },
+          [this](wire::CallbackBatch& batch) {
+            batch.set_protocol(kProtocolVersion);
+            batch.set_batch(++next_batch_);
+            if (next_batch_ == 1) batch.set_sender(self_name_);
+          },
+          kMaxBatch) {}
 
 std::shared_ptr<PeerLink> PeerLink::Open(wire::Node::Stub& stub, std::string address,
                                          std::string self_name,
@@ -33,6 +39,7 @@ std::shared_ptr<PeerLink> PeerLink::Open(wire::Node::Stub& stub, std::string add
   stub.async()->Deliver(&link->context_, link.get());
   link->AddHold();  // writes start from other threads; released when the outbox closes
   link->StartRead(&link->ack_);
+  HappensBeforeAll(link.get());  // the reactions run on gRPC's threads
   link->StartCall();
   return link;
 }
@@ -56,6 +63,7 @@ bool PeerLink::Send(uint64_t run_id, ChannelId channel, uint64_t seq, int64_t va
 void PeerLink::Close() {
   outbox_.Close(
       [this] {
+        HappensBefore(Edge(this, ReactorOp::kDone));
         StartWritesDone();
         RemoveHold();
       },
@@ -63,6 +71,8 @@ void PeerLink::Close() {
 }
 
 void PeerLink::OnReadDone(bool ok) {
+  HappensAfter(Edge(this, ReactorOp::kRead));
+  ReactionEnd end(this);
   if (!ok) {  // the stream is over: stop writing and let OnDone come
     outbox_.Close([this] { RemoveHold(); }, /*drain=*/false);
     return;
@@ -83,6 +93,7 @@ void PeerLink::OnReadDone(bool ok) {
     MutexLock lock(unacked_mutex_);
     while (!unacked_.empty() && unacked_.front().first <= acked_) unacked_.pop_front();
   }
+  HappensBefore(Edge(this, ReactorOp::kRead));
   StartRead(&ack_);
 }
 
@@ -112,7 +123,14 @@ Status PeerLink::CheckAck() const {
   return Status::Ok();
 }
 
+void PeerLink::OnWriteDone(bool ok) {
+  HappensAfter(Edge(this, ReactorOp::kWrite));
+  ReactionEnd end(this);
+  outbox_.OnWriteDone(ok);
+}
+
 void PeerLink::OnDone(const grpc::Status& status) {
+  HappensAfter(Edge(this, ReactorOp::kDone));
   std::vector<uint64_t> lost;
   grpc::Status ended = status;
   {

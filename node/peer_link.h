@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "common/base/mutex.h"
+#include "common/base/tsan_edges.h"
 #include "common/deck/program.h"
 #include "common/status/status.h"
 #include "proto/cardflow.grpc.pb.h"
@@ -63,7 +64,10 @@ class PeerLink final : public grpc::ClientBidiReactor<wire::CallbackBatch, wire:
   // Half-closes once what is queued is written; the receiver then ends the stream.
   void Close();
   // Ends the stream now; unacknowledged callbacks may be lost.
-  void Cancel() { context_.TryCancel(); }
+  void Cancel() {
+    HappensBefore(Edge(this, ReactorOp::kDone));  // OnDone follows, on a gRPC thread
+    context_.TryCancel();
+  }
 
   // False once the stream is closing or broken: use a new link.
   bool usable() const { return !outbox_.closed(); }
@@ -76,7 +80,7 @@ class PeerLink final : public grpc::ClientBidiReactor<wire::CallbackBatch, wire:
  private:
   PeerLink(std::string address, std::string self_name, DoneFn on_done);
 
-  void OnWriteDone(bool ok) override { outbox_.OnWriteDone(ok); }
+  void OnWriteDone(bool ok) override;
   void OnReadDone(bool ok) override;
   void OnDone(const grpc::Status& status) override;
   // OK, or what is wrong with ack_ (just read).

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/base/tsan_edges.h"
 #include "node/node_metrics.h"
 #include "proto/convert.h"
 #include "proto/grpc_status.h"
@@ -18,13 +19,16 @@ constexpr size_t kMaxTableBatch = 4096;
 
 }  // namespace
 
-RunStream::RunStream(NodeContext& node)
+RunStream::RunStream(NodeContext& node, const void* call)
     : node_(node),
+      call_(call),
       outbox_(
           [this](const wire::RunUpdate* update) {
             // One write at a time (the Outbox's promise): write_bytes_ is free.
             SerializeMessage(*update, write_bytes_);
+            HappensBefore(Edge(this, ReactorOp::kWrite));
             StartWrite(&write_bytes_);
+            HappensBefore(Edge(this, ReactorOp::kDone));
           },
           [](wire::RunUpdate& update) { update.set_protocol(kProtocolVersion); }, kMaxTableBatch) {
   // Called outside the outbox's lock; before OnDone (the outbox is closed
@@ -32,6 +36,7 @@ RunStream::RunStream(NodeContext& node)
   outbox_.SetBound(kMaxUnsentEventBytes, [this] {
     if (auto run = this->run()) run->Drained();
   });
+  HappensBeforeAll(this);  // the reactions run on gRPC's threads
   StartRead(&read_bytes_);
 }
 
@@ -41,6 +46,8 @@ std::shared_ptr<NodeRun> RunStream::run() const {
 }
 
 void RunStream::OnReadDone(bool ok) {
+  HappensAfter(Edge(this, ReactorOp::kRead));
+  ReactionEnd end(this);
   if (!ok) {
     // The coordinator half-closed: the run is over for it (finished, failed
     // elsewhere, or abandoned). A run still going has nobody to report to.
@@ -57,6 +64,7 @@ void RunStream::OnReadDone(bool ok) {
     End(ToGrpcStatus(status));
     return;  // no more reads: the call is over
   }
+  HappensBefore(Edge(this, ReactorOp::kRead));
   StartRead(&read_bytes_);
 }
 
@@ -122,16 +130,30 @@ Status RunStream::Assign(const wire::Assign& assign) {
   return Status::Ok();
 }
 
+void RunStream::OnWriteDone(bool ok) {
+  HappensAfter(Edge(this, ReactorOp::kWrite));
+  ReactionEnd end(this);
+  outbox_.OnWriteDone(ok);
+}
+
 void RunStream::OnCancel() {
+  ReactionEnd end(this);
   if (auto run = this->run()) run->Cancel("the Run call was cancelled");
   End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
 }
 
 void RunStream::End(const grpc::Status& status) {
-  outbox_.Close([this, status] { Finish(status); }, /*drain=*/true);
+  outbox_.Close(
+      [this, status] {
+        HappensBefore(Edge(this, ReactorOp::kDone));
+        Finish(status);
+      },
+      /*drain=*/true);
 }
 
 void RunStream::OnDone() {
+  HappensAfter(Edge(this, ReactorOp::kDone));
+  HappensAfter(call_);
   std::shared_ptr<NodeRun> run;
   bool registered;
   {
@@ -143,7 +165,10 @@ void RunStream::OnDone() {
     run->Detach();  // after this no update reaches this reactor
     if (registered) node_.runs.Remove(run->id());
   }
+  run.reset();  // may be the last reference: the run goes before the edge below
+  NodeContext& node = node_;
   delete this;
+  HappensBefore(&node);  // all of it before NodeServer::Stop's server->Wait() returns
 }
 
 bool RunStream::Send(const msg::TableRequest& request) {

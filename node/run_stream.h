@@ -40,11 +40,13 @@ class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::B
   // batches of NodeRun::kEventsPerBatch events).
   static constexpr size_t kMaxUnsentEventBytes = 2 << 20;
 
-  explicit RunStream(NodeContext& node);
+  // `call`: the call's grpc_call* (CallbackServerContext::c_call()), the
+  // key OnDone acquires under TSan (common/base/tsan_edges.h).
+  RunStream(NodeContext& node, const void* call);
 
  private:
   void OnReadDone(bool ok) override;
-  void OnWriteDone(bool ok) override { outbox_.OnWriteDone(ok); }
+  void OnWriteDone(bool ok) override;
   void OnCancel() override;
   void OnDone() override;
 
@@ -63,6 +65,7 @@ class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::B
   std::shared_ptr<NodeRun> run() const EXCLUDES(mutex_);
 
   NodeContext& node_;
+  const void* const call_;
   grpc::ByteBuffer read_bytes_;   // the message being read
   uint64_t messages_read_ = 0;    // reads complete so far (one at a time)
   wire::RunControl control_;      // read_bytes_, parsed

@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "common/base/tsan_edges.h"
 #include "proto/call_token.h"
 
 namespace cardflow {
@@ -45,6 +46,7 @@ class TokenGate::Factory final : public grpc::experimental::ServerInterceptorFac
 
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
+    HappensAfter(&gate_);  // on a gRPC thread: see MakeInterceptorFactory
     return new Interceptor(gate_, info);
   }
 
@@ -61,7 +63,9 @@ grpc::Status TokenGate::Check(const grpc::ServerContextBase& context) const {
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 TokenGate::MakeInterceptorFactory() const {
-  return std::make_unique<Factory>(*this);
+  auto factory = std::make_unique<Factory>(*this);
+  HappensBefore(this);  // the gate and its factory happen before the server's threads use them
+  return factory;
 }
 
 }  // namespace cardflow

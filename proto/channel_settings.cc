@@ -9,6 +9,7 @@
 
 #include "proto/call_token.h"
 #include "proto/cardflow.grpc.pb.h"
+#include "proto/tsan_grpc_edges.h"
 
 namespace cardflow {
 
@@ -38,6 +39,7 @@ struct CallbackQueuePin {
 
 void PinCallbackQueue() {
   static CallbackQueuePin* const pin = [] {
+    InstallGrpcTsanEdges();  // before gRPC's first call (TSan builds only)
     auto* made = new CallbackQueuePin;
     made->channel = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
     made->stub = wire::Node::NewStub(made->channel);
@@ -95,6 +97,7 @@ void ConfigureServer(grpc::ServerBuilder& builder) {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              static_cast<int>(kKeepaliveTime.count() / 2));
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+  HappensBeforeGrpc();  // the server's setup so far (TSan builds only)
 }
 
 }  // namespace cardflow

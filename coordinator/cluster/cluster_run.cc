@@ -498,7 +498,6 @@ class ClusterRun final : private RunCall::Owner {
   }
 
   void OnCallDone(size_t index, const grpc::Status& status) override {
-    bool last;
     {
       MutexLock lock(mutex_);
       // A call ending after the run stopped on a run error is no death; one
@@ -518,9 +517,12 @@ class ClusterRun final : private RunCall::Owner {
           End(/*cancel=*/true);
         }
       }
-      last = ++calls_done_ == calls_.size();
+      // Posted under the lock, which Finish takes first: asio wakes the
+      // finisher after unlocking its queue, so without the lock the run could
+      // finish, and the RunLoop destroy the pool, while this thread is still
+      // signalling the pool's condition variable (a use after free TSan saw).
+      if (++calls_done_ == calls_.size()) asio::post(executor_, [this] { Finish(); });
     }
-    if (last) asio::post(executor_, [this] { Finish(); });
   }
 
   Status CallFault(size_t index, const grpc::Status& status) const {
@@ -548,7 +550,7 @@ class ClusterRun final : private RunCall::Owner {
   void Finish() {
     ClusterRunResult out;
     {
-      MutexLock lock(mutex_);  // not contended: kept for the analysis
+      MutexLock lock(mutex_);  // first: the last OnCallDone posts this under it
       out.fault = fault_;
       out.moved = std::move(moved_);
       for (size_t i = 0; i < calls_.size(); ++i) {

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/base/tsan_edges.h"
 #include "proto/convert.h"
 #include "proto/grpc_status.h"
 #include "proto/program_wire.h"
@@ -20,7 +21,9 @@ NodeCall::NodeCall(Owner& owner, size_t index, grpc::GenericStub& stub, ClusterO
       outbox_(
           [this](const wire::RunControl* control) {
             SerializeMessage(*control, write_bytes_);  // one write at a time: it is free
+            HappensBefore(Edge(this, ReactorOp::kWrite));
             StartWrite(&write_bytes_);
+            HappensBefore(Edge(this, ReactorOp::kDone));
           },
           [](wire::RunControl& control) { control.set_protocol(kProtocolVersion); }, kMaxBatch) {}
 
@@ -31,6 +34,7 @@ void NodeCall::Start(std::chrono::system_clock::time_point deadline, const msg::
   AddHold();  // writes start from other threads; released when the outbox closes
   StartRead(&read_bytes_);
   outbox_.AddSeparate([&](wire::RunControl& control) { ToWire(assign, control.mutable_assign()); });
+  HappensBeforeAll(this);  // the reactions run on gRPC's threads
   StartCall();
 }
 
@@ -66,6 +70,7 @@ bool NodeCall::Send(const msg::Reroute& reroute) {
 void NodeCall::Close() {
   outbox_.Close(
       [this] {
+        HappensBefore(Edge(this, ReactorOp::kDone));
         StartWritesDone();
         RemoveHold();
       },
@@ -73,6 +78,8 @@ void NodeCall::Close() {
 }
 
 void NodeCall::OnReadDone(bool ok) {
+  HappensAfter(Edge(this, ReactorOp::kRead));
+  ReactionEnd end(this);
   if (!ok) {  // the node ended the call (or it broke): stop writing, let OnDone come
     outbox_.Close([this] { RemoveHold(); }, /*drain=*/false);
     return;
@@ -103,10 +110,18 @@ void NodeCall::OnReadDone(bool ok) {
     owner_.OnUpdate(index_, std::move(update));
     observer_->TableServed(node_, requests, std::chrono::steady_clock::now() - read);
   }
+  HappensBefore(Edge(this, ReactorOp::kRead));
   StartRead(&read_bytes_);
 }
 
+void NodeCall::OnWriteDone(bool ok) {
+  HappensAfter(Edge(this, ReactorOp::kWrite));
+  ReactionEnd end(this);
+  outbox_.OnWriteDone(ok);
+}
+
 void NodeCall::OnDone(const grpc::Status& ended) {
+  HappensAfter(Edge(this, ReactorOp::kDone));
   const grpc::Status& status = malformed_.ok() ? ended : malformed_;
   // Before the owner hears of it: the owner may finish the run (and its
   // report may be out) as soon as OnCallDone returns.

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "common/base/tsan_edges.h"
 #include "common/run/run_messages.h"
 #include "common/status/status.h"
 #include "coordinator/cluster/cluster_observer.h"
@@ -56,11 +57,14 @@ class NodeCall final : public RunCall,
   bool Send(const msg::StepGrant& grant) override;
   bool Send(const msg::Reroute& reroute) override;
   void Close() override;
-  void Cancel() { context_.TryCancel(); }
+  void Cancel() {
+    HappensBefore(Edge(this, ReactorOp::kDone));  // OnDone follows, on a gRPC thread
+    context_.TryCancel();
+  }
 
  private:
   void OnReadDone(bool ok) override;
-  void OnWriteDone(bool ok) override { outbox_.OnWriteDone(ok); }
+  void OnWriteDone(bool ok) override;
   void OnDone(const grpc::Status& status) override;
 
   Owner& owner_;

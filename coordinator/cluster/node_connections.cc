@@ -5,6 +5,7 @@
 #include <functional>
 #include <latch>
 
+#include "common/base/tsan_edges.h"
 #include "proto/channel_settings.h"
 #include "proto/protocol.h"
 
@@ -106,7 +107,12 @@ Status NodeConnections::Probe(std::chrono::milliseconds timeout) {
     Ping& ping = pings[i];
     context.set_deadline(ping.deadline);
     context.set_wait_for_ready(wait_for_ready);
-    stubs_[i]->async()->Ping(&context, &ping.request, &ping.reply, std::move(done));
+    HappensBefore(&ping);  // the callback runs on a gRPC thread
+    stubs_[i]->async()->Ping(&context, &ping.request, &ping.reply,
+                             [&ping, done = std::move(done)](grpc::Status status) {
+                               HappensAfter(&ping);
+                               done(std::move(status));
+                             });
   };
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Ping& ping = pings[i];
@@ -170,8 +176,10 @@ void NodeConnections::AnswersAsync(size_t i, std::chrono::milliseconds timeout,
   call->context.set_deadline(std::chrono::system_clock::now() + timeout);
   call->request.set_protocol(kProtocolVersion);
   call->done = std::move(done);
+  HappensBefore(call.get());  // the callback runs on a gRPC thread
   stubs_[i]->async()->Ping(&call->context, &call->request, &call->reply,
                            [call, &name = nodes_[i].name](const grpc::Status& status) {
+                             HappensAfter(call.get());
                              call->done(status.ok() &&
                                         CheckProtocol(call->reply.protocol(), "PingReply").ok() &&
                                         call->reply.name() == name);

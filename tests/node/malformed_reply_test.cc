@@ -32,11 +32,11 @@ class GarbageNode final : public wire::Node::WithCallbackMethod_Ping<
     return reactor;
   }
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Run(
-      grpc::CallbackServerContext*) override {
+      grpc::CallbackServerContext* context) override {
     // Answers the first RunControl with kGarbage, then waits for the caller to go.
     grpc::Slice slice(kGarbage);
     return new testing::AnsweringReactor<grpc::ByteBuffer, grpc::ByteBuffer>(
-        grpc::ByteBuffer(&slice, 1), /*once=*/true);
+        grpc::ByteBuffer(&slice, 1), /*once=*/true, context->c_call());
   }
 };
 

@@ -28,9 +28,9 @@ class AckingNode final : public wire::Node::WithCallbackMethod_Deliver<wire::Nod
  public:
   explicit AckingNode(wire::CallbackAck ack) : ack_(std::move(ack)) {}
   grpc::ServerBidiReactor<wire::CallbackBatch, wire::CallbackAck>* Deliver(
-      grpc::CallbackServerContext*) override {
-    return new testing::AnsweringReactor<wire::CallbackBatch, wire::CallbackAck>(ack_,
-                                                                                 /*once=*/false);
+      grpc::CallbackServerContext* context) override {
+    return new testing::AnsweringReactor<wire::CallbackBatch, wire::CallbackAck>(
+        ack_, /*once=*/false, context->c_call());
   }
 
  private:

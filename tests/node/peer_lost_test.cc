@@ -47,7 +47,7 @@ class PeerLostTest : public ::testing::Test {
  protected:
   PeerLostTest() : program_(testing::MustLoadExample("transfer.deck")) {
     node_.name = "X";
-    node_.advertise = "127.0.0.1:1";
+    node_.set_advertise("127.0.0.1:1");
     node_.executor = io_.get_executor();
     node_.log =
         std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "common/base/tsan_edges.h"
+
 namespace cardflow::testing {
 
 inline grpc::ByteBuffer Bytes(const std::string& bytes) {
@@ -32,18 +34,27 @@ class RawStreamCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grp
     stub.PrepareBidiStreamingCall(&context_, method, {}, this);
     StartRead(&reply_);
     WriteNext();
+    HappensBeforeAll(this);  // reactions run on gRPC's threads (tsan_edges.h)
     StartCall();
   }
 
   void OnWriteDone(bool ok) override {
+    HappensAfter(Edge(this, ReactorOp::kWrite));
+    ReactionEnd end(this);
     if (ok) WriteNext();
   }
   void OnReadDone(bool ok) override {
+    HappensAfter(Edge(this, ReactorOp::kRead));
+    ReactionEnd end(this);
     if (!ok) return;
     ++replies_;
+    HappensBefore(Edge(this, ReactorOp::kRead));
     StartRead(&reply_);
   }
-  void OnDone(const grpc::Status& status) override { done_.set_value(status); }
+  void OnDone(const grpc::Status& status) override {
+    HappensAfter(Edge(this, ReactorOp::kDone));
+    done_.set_value(status);
+  }
 
   // How the call ended; *replies = how many messages the node sent.
   grpc::Status Wait(int* replies = nullptr) {
@@ -55,6 +66,7 @@ class RawStreamCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grp
  private:
   void WriteNext() {
     if (next_ < messages_.size()) {
+      HappensBefore(Edge(this, ReactorOp::kWrite));
       StartWrite(&messages_[next_++]);
     } else if (!closed_) {
       closed_ = true;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/base/tsan_edges.h"
 namespace cardflow::testing {
 
 class ReflectionCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
@@ -23,13 +24,18 @@ class ReflectionCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, gr
         &context_, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", {}, this);
     StartWrite(&request_);
     StartRead(&response_);
+    HappensBeforeAll(this);  // reactions run on gRPC's threads (tsan_edges.h)
     StartCall();
   }
 
   void OnWriteDone(bool ok) override {
+    HappensAfter(Edge(this, ReactorOp::kWrite));
+    ReactionEnd end(this);
     if (ok) StartWritesDone();
   }
   void OnReadDone(bool ok) override {
+    HappensAfter(Edge(this, ReactorOp::kRead));
+    ReactionEnd end(this);
     if (!ok) return;
     std::vector<grpc::Slice> slices;
     if (response_.Dump(&slices).ok()) {
@@ -38,7 +44,10 @@ class ReflectionCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, gr
       }
     }
   }
-  void OnDone(const grpc::Status& status) override { done_.set_value(status); }
+  void OnDone(const grpc::Status& status) override {
+    HappensAfter(Edge(this, ReactorOp::kDone));
+    done_.set_value(status);
+  }
 
   // The call's status and the response's bytes.
   grpc::Status Wait(std::string* answer) {
