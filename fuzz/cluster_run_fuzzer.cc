@@ -196,7 +196,8 @@ class Session {
     ClusterOptions options;
     options.ordering = ordering;
     options.shuffle = shuffle;
-    plan_ = MakeRunPlan(deck_.program, deck_.steps, options, Connections(), {"X", "Y"}, nullptr);
+    plan_ = std::move(
+        *MakeRunPlan(deck_.program, deck_.steps, options, Connections(), {"X", "Y"}, nullptr));
     Require(plan_.participants.size() == 2, "both nodes take part");
     LaunchClusterRun(
         plan_, /*run_id=*/1, /*seed=*/1, io_.get_executor(),

@@ -40,4 +40,10 @@ inline constexpr int kMaxMessageBytes = 256 << 20;
 static_assert(kMaxDeckBytes <= size_t{kMaxMessageBytes} / 2,
               "a deck's text fits in a message with room to spare");
 
+// Bytes of one node's compiled program (its stacks' code and where their
+// channels lead), which travels in one Assign: the message limit less room
+// for the Assign's other fields. A placement that gives a node more is
+// refused before any run (exit 2), naming the node.
+inline constexpr size_t kMaxNodeProgramBytes = size_t{kMaxMessageBytes} - (1 << 20);
+
 }  // namespace cardflow

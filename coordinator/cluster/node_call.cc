@@ -99,7 +99,7 @@ void NodeCall::OnReadDone(bool ok) {
   // update_ is kept for the next update (its fields' storage is reused),
   // unless it held a node's results, which come once, at the end, and may
   // be a hundred thousand stacks' registers.
-  if (update_.results_size() > kMaxBatch) wire::RunUpdate().Swap(&update_);
+  if (static_cast<size_t>(update_.results_size()) > kMaxBatch) wire::RunUpdate().Swap(&update_);
   const size_t requests = update.ok() ? update->table.size() : 0;
   if (observer_ == nullptr || requests == 0) {
     owner_.OnUpdate(index_, std::move(update));

@@ -94,8 +94,10 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
                    std::vector<MovedStack>& moved) -> StatusOr<std::unique_ptr<RunPlan>> {
                  auto avoided = AvoidDead(program, *placement, connections, dead, moved);
                  if (!avoided.ok()) return avoided.status();
-                 return std::make_unique<RunPlan>(MakeRunPlan(
-                     program, step_plan, options, connections, *avoided, &recovery_log));
+                 StatusOr<RunPlan> plan =
+                     MakeRunPlan(program, step_plan, options, connections, *avoided, &recovery_log);
+                 if (!plan.ok()) return plan.status();
+                 return std::make_unique<RunPlan>(std::move(*plan));
                });
   if (Status s = loop.Run(); !s.ok()) return s;
   const double wall =

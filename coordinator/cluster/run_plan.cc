@@ -1,5 +1,7 @@
 #include "coordinator/cluster/run_plan.h"
 
+#include <fmt/format.h>
+
 #include <utility>
 
 #include "proto/program_wire.h"
@@ -10,9 +12,10 @@ std::string RunPlan::ProgramBytes(size_t index) const {
   return NodeProgramBytes(*program, stack_participant, nodes, static_cast<uint32_t>(index));
 }
 
-RunPlan MakeRunPlan(const Program& program, const StepPlan& steps, const ClusterOptions& options,
-                    const NodeConnections& connections, const std::vector<std::string>& placement,
-                    RecoveryLog* recovery_log) {
+StatusOr<RunPlan> MakeRunPlan(const Program& program, const StepPlan& steps,
+                              const ClusterOptions& options, const NodeConnections& connections,
+                              const std::vector<std::string>& placement, RecoveryLog* recovery_log,
+                              size_t max_program_bytes) {
   RunPlan plan;
   plan.program = &program;
   plan.steps = &steps;
@@ -46,7 +49,17 @@ RunPlan MakeRunPlan(const Program& program, const StepPlan& steps, const Cluster
   // Each participant's key, once for every run of the plan; the bytes are
   // built again when sent.
   for (size_t i = 0; i < plan.participants.size(); ++i) {
-    plan.program_keys.push_back(ProgramKey(plan.ProgramBytes(i)));
+    const std::string bytes = plan.ProgramBytes(i);
+    if (bytes.size() > max_program_bytes) {
+      constexpr double kMiB = 1 << 20;
+      return InvalidArgumentError(fmt::format(
+          "node {} would get {:.1f} MiB ({} bytes) of program for its stacks, over the {:.1f} "
+          "MiB ({} bytes) one message can carry: spread the stacks over more nodes (--node, "
+          "--place)",
+          plan.nodes[i].name, bytes.size() / kMiB, bytes.size(), max_program_bytes / kMiB,
+          max_program_bytes));
+    }
+    plan.program_keys.push_back(ProgramKey(bytes));
   }
   return plan;
 }

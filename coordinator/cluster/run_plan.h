@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/deck/limits.h"
 #include "common/deck/node_program.h"
 #include "common/deck/program.h"
 #include "common/schedule/step.h"
@@ -54,9 +55,12 @@ struct RunPlan {
 };
 
 // The plan of running `program` with stack s on the node named
-// placement[s] (every name one of `connections`).
-RunPlan MakeRunPlan(const Program& program, const StepPlan& steps, const ClusterOptions& options,
-                    const NodeConnections& connections, const std::vector<std::string>& placement,
-                    RecoveryLog* recovery_log);
+// placement[s] (every name one of `connections`). INVALID_ARGUMENT, naming
+// the node and the sizes, when a node's program would be over
+// `max_program_bytes` (it could not be sent in one message).
+StatusOr<RunPlan> MakeRunPlan(const Program& program, const StepPlan& steps,
+                              const ClusterOptions& options, const NodeConnections& connections,
+                              const std::vector<std::string>& placement, RecoveryLog* recovery_log,
+                              size_t max_program_bytes = kMaxNodeProgramBytes);
 
 }  // namespace cardflow

@@ -45,7 +45,7 @@ class ClusterRunTest : public ::testing::Test {
   void Launch(Shuffle shuffle) {
     ClusterOptions options;
     options.shuffle = shuffle;
-    plan_ = MakeRunPlan(program_, steps_, options, connections_, {"X", "Y"}, nullptr);
+    plan_ = std::move(*MakeRunPlan(program_, steps_, options, connections_, {"X", "Y"}, nullptr));
     LaunchClusterRun(
         plan_, 1, 1, io_.get_executor(), [this](ClusterRunResult r) { result_ = std::move(r); },
         [this](RunCall::Owner& owner, size_t index) {
@@ -87,6 +87,24 @@ class ClusterRunTest : public ::testing::Test {
 // Found by the fuzzer: an event naming a stack the deck does not have went
 // into the run's events and past the verifier into the report's log and
 // schedule (heap-buffer-overflow); it is the node's fault, named.
+TEST_F(ClusterRunTest, ANodeProgramOverTheMessageLimitIsRefusedBeforeAnyRunNamingTheNode) {
+  const size_t x_bytes =
+      MakeRunPlan(program_, steps_, {}, connections_, {"X", "Y"}, nullptr)->ProgramBytes(0).size();
+  // Both stacks on X: X's program is bigger than with A alone.
+  StatusOr<RunPlan> plan =
+      MakeRunPlan(program_, steps_, {}, connections_, {"X", "X"}, nullptr, x_bytes);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
+  const size_t both_bytes =
+      MakeRunPlan(program_, steps_, {}, connections_, {"X", "X"}, nullptr)->ProgramBytes(0).size();
+  EXPECT_EQ(plan.status().message(),
+            "node X would get 0.0 MiB (" + std::to_string(both_bytes) +
+                " bytes) of program for its stacks, over the 0.0 MiB (" + std::to_string(x_bytes) +
+                " bytes) one message can carry: spread the stacks over more nodes (--node, "
+                "--place)");
+  EXPECT_TRUE(MakeRunPlan(program_, steps_, {}, connections_, {"X", "Y"}, nullptr, x_bytes).ok());
+}
+
 TEST_F(ClusterRunTest, EventNamingNoStackOfTheDeckIsTheNodesFault) {
   Launch(Shuffle::kNetwork);
   Update(0, Ready());
