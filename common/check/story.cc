@@ -54,9 +54,9 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
         next != nullptr && next->op == Op::kAwait && machine.InFlight(next->channel);
     const StepEffect effect = machine.Apply(step);
     if (effect.failure) {
-      story.steps.push_back(fmt::format("{}: {} — run error: {} (line {})", stack.name,
+      story.steps.push_back(fmt::format("{}: {} — run error: {} ({})", stack.name,
                                         stack.card_text[effect.failure_pc], effect.failure,
-                                        stack.code[effect.failure_pc].line));
+                                        CardPlace(program, s, effect.failure_pc)));
       add_verdict("the run stops on a run error: " +
                   RunErrorMessage(program, s, effect.failure_pc, effect.failure));
       continue;
@@ -99,8 +99,8 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
         } else {
           line = fmt::format("{} — nothing has arrived, {} goes on", text, stack.name);
           add_verdict(fmt::format(
-              "{}'s `{}` (line {}) missed the callback it waits for: {}", stack.name, text,
-              card.line,
+              "{}'s `{}` ({}) missed the callback it waits for: {}", stack.name, text,
+              CardPlace(program, s, pc),
               in_flight
                   ? fmt::format("it was still in flight from {}", program.stacks[card.peer].name)
                   : fmt::format("{} had not sent it yet", program.stacks[card.peer].name)));
@@ -113,7 +113,7 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
         line = text;
         break;
     }
-    story.steps.push_back(fmt::format("{}: {} (line {})", stack.name, line, card.line));
+    story.steps.push_back(fmt::format("{}: {} ({})", stack.name, line, CardPlace(program, s, pc)));
   }
   at = schedule.size();
   if (machine.RunOver() && !machine.AnyFailed()) {

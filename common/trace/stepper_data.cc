@@ -48,12 +48,13 @@ constexpr int kOpEnd = 5;
 constexpr int kOpArrive = 6;
 
 // The step's sentence without what the page already has: for a stack step
-// told as "NAME: CARD... (line N)" (the card it dealt, story.h), the part
-// between; any other sentence whole, as [sentence].
+// told as "NAME: CARD... (PLACE)" (the card it dealt and where it came
+// from, "line N" or "line N, iteration K": story.h), the part between; any
+// other sentence whole, as [sentence].
 Json StoryTail(const std::string& story, const std::string& name, const std::string& card,
-               uint32_t line) {
+               const std::string& place) {
   const std::string head = name + ": " + card;
-  const std::string tail = " (line " + std::to_string(line) + ")";
+  const std::string tail = " (" + place + ")";
   if (!card.empty() && story.size() >= head.size() + tail.size() &&
       story.compare(0, head.size(), head) == 0 &&
       story.compare(story.size() - tail.size(), tail.size(), tail) == 0) {
@@ -200,7 +201,7 @@ std::string StepperRunJson(const Program& program, Ordering ordering, const RunR
       }
       if (!end && i < story.steps.size()) {
         story_json = StoryTail(story.steps[i], stack.name, std::string(stack.card_text[pc]),
-                               stack.code[pc].line);
+                               CardPlace(program, step.id, pc));
       }
     }
     Json marks = Json::array();

@@ -269,6 +269,23 @@ TEST(ExplorerTest, TheStoryNamesTheLostUpdate) {
       << text;
 }
 
+// Inside a `repeat`, a story's step names the iteration too (DECK.md:
+// "the source line and, inside a repeat, the iteration").
+TEST(ExplorerTest, TheStoryNamesTheIterationOfARepeatedCard) {
+  const Program program = MustLoad(
+      "shared c\nstack A:\n    repeat 2:\n        read c -> t\n        add t 1\n"
+      "        write t -> c\nstack B:\n    read c -> u\n    add u 1\n    write u -> c\n"
+      "expect c == 3\noutcome c\n",
+      Ordering::kNone);
+  const CheckResult result = Check(program, Ordering::kNone);
+  const std::string text = CheckToText(program, Ordering::kNone, result, std::nullopt);
+  EXPECT_NE(text.find("(line 4, iteration 1)"), std::string::npos) << text;
+  EXPECT_NE(text.find("(line 4, iteration 2)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("(line 4)"), std::string::npos) << text;
+  EXPECT_NE(text.find("B: read c -> u = "), std::string::npos) << text;
+  EXPECT_NE(text.find(" (line 8)"), std::string::npos) << text;  // B's cards are in no repeat
+}
+
 // A report whose runs saw (0,0) in store buffering — impossible with one
 // atomic table — is a cardflow bug, said as one and failing the run.
 TEST(ReachableTest, AnOutcomeNoScheduleReachesFailsLoudly) {
