@@ -73,8 +73,9 @@ Report ReportBuilder::Finish(double wall_seconds) && {
   std::stable_sort(report_.outcomes.begin(), report_.outcomes.end(),
                    [](const OutcomeCount& a, const OutcomeCount& b) { return a.count > b.count; });
   for (const auto& [seed, message] : errors_) {
-    // Run i has seed `seed + i`; unsigned arithmetic wraps the same way.
-    report_.errors.push_back("run " + std::to_string(seed - report_.seed) + " (seed " +
+    // Run i (counted from 1, as people count: "run 1 of 3") has seed
+    // `seed + i - 1`; unsigned arithmetic wraps the same way.
+    report_.errors.push_back("run " + std::to_string(seed - report_.seed + 1) + " (seed " +
                              std::to_string(seed) + "): " + message);
   }
   report_.wall_seconds = wall_seconds;

@@ -51,7 +51,7 @@ struct Report {
   uint64_t expect_failures = 0;        // completed runs that broke some `expect`
   uint64_t order_violations = 0;       // runs whose await missed its matching callback
   uint64_t run_errors = 0;             // runs stopped by a run error; not outcomes
-  std::vector<std::string> errors;     // first few run errors by seed, "run 7 (seed 8): ..."
+  std::vector<std::string> errors;     // first few run errors by seed, "run 8 (seed 8): ..."
   // Stacks recovery moved off a dead node, "B: Y -> X": `moved` during a
   // run (the run went on with them elsewhere), `replaced` for the runs that
   // started while their node was down. The JSON's `moved` lists both.

@@ -103,13 +103,13 @@ TEST(ReportJsonTest, ErrorsAndMovedAppearOnlyWhenThereAreAny) {
   Report r = SpecExample();
   r.run_errors = 1;
   r.runs = 201;
-  r.errors = {"run 200 (seed 201): stack B, card 3 `div b 0` (line 12): division by zero"};
+  r.errors = {"run 201 (seed 201): stack B, card 3 `div b 0` (line 12): division by zero"};
   r.moved = {"B"};
   const std::string json = ReportToJson(r);
   EXPECT_THAT(Keys(json),
               ElementsAre("deck", "ordering", "placement", "runs", "seed", "outcomes",
                           "expect_failures", "order_violations", "run_errors", "errors", "moved"));
-  EXPECT_THAT(json, HasSubstr("  \"errors\": [\n    \"run 200 (seed 201): stack B"));
+  EXPECT_THAT(json, HasSubstr("  \"errors\": [\n    \"run 201 (seed 201): stack B"));
 }
 
 TEST(ReportJsonTest, WallTimeNeverAppears) {
@@ -186,7 +186,7 @@ TEST(ReportBuilderTest, ErroredRunsAreCountedButAreNotOutcomes) {
   EXPECT_EQ(r.expect_failures, 0u);
   ASSERT_EQ(r.outcomes.size(), 1u);
   EXPECT_EQ(r.outcomes[0].count, 2u);
-  EXPECT_THAT(r.errors, ElementsAre("run 2 (seed 7): stack B, card 3 `div b 0` (line 12): "
+  EXPECT_THAT(r.errors, ElementsAre("run 3 (seed 7): stack B, card 3 `div b 0` (line 12): "
                                     "division by zero"));
   EXPECT_EQ(ReportExitCode(r), 1);
 }
@@ -197,8 +197,8 @@ TEST(ReportBuilderTest, ListsOnlyTheFirstErrorsBySeed) {
   const Report r = std::move(b).Finish(0);
   EXPECT_EQ(r.run_errors, 40u);
   ASSERT_EQ(r.errors.size(), ReportBuilder::kMaxListedErrors);
-  EXPECT_EQ(r.errors.front(), "run 0 (seed 1): e");
-  EXPECT_EQ(r.errors.back(), "run 9 (seed 10): e");
+  EXPECT_EQ(r.errors.front(), "run 1 (seed 1): e");
+  EXPECT_EQ(r.errors.back(), "run 10 (seed 10): e");
 }
 
 TEST(ReportBuilderTest, OutcomeFailsExpectWhenAnyOfItsRunsDid) {
@@ -256,10 +256,10 @@ TEST(ReportTextTest, FailVerdictCountsEveryKindOfFailure) {
   r.expect_failures = 997;
   r.order_violations = 997;
   r.run_errors = 3;
-  r.errors = {"run 5 (seed 6): overflow"};
+  r.errors = {"run 6 (seed 6): overflow"};
   const std::string text = ReportToText(r);
   EXPECT_THAT(text, HasSubstr("✗  balance=200 A.a=150 B.b=200"));
-  EXPECT_THAT(text, HasSubstr("run 5 (seed 6): overflow"));
+  EXPECT_THAT(text, HasSubstr("run 6 (seed 6): overflow"));
   EXPECT_EQ(ReportVerdict(r),
             "FAIL: 997/2000 runs broke an expect, 997/2000 runs had an await miss its callback, "
             "3/2000 runs stopped on a run error");
