@@ -202,9 +202,9 @@ void Checker::CheckCard(const StackDecl& stack, const Card& card) {
 void Checker::CheckRange(const Card& card, int64_t max, std::string_view unit) {
   const int64_t n = card.value.literal;
   if (n >= 1 && n <= max) return;
-  sink_.Error(card.value.pos, "'" + std::string(card.op == Op::kWork ? "work" : "sleep") +
-                                  "' takes 1 to " + std::to_string(max) + " " + std::string(unit) +
-                                  ", not " + std::to_string(n));
+  sink_.Error(card.value.pos(), "'" + std::string(card.op == Op::kWork ? "work" : "sleep") +
+                                    "' takes 1 to " + std::to_string(max) + " " +
+                                    std::string(unit) + ", not " + std::to_string(n));
 }
 
 std::optional<TermRef> Checker::CheckTerm(const Term& term) {

@@ -36,11 +36,14 @@ struct Name {
 };
 
 // V in DECK.md: an integer literal or a register of the same stack.
+// 40 bytes: a card holds one, and a deck may have millions of cards.
 struct Value {
   bool is_register = false;
   int64_t literal = 0;
-  Name reg;  // is_register only
-  SourcePos pos;
+  // The register (is_register); for a literal, text is empty and pos is
+  // where the literal was written.
+  Name reg;
+  SourcePos pos() const { return reg.pos; }
 };
 
 // A shared variable (`balance`, stack empty) or a stack's register (`A.a`).
@@ -50,7 +53,8 @@ struct Term {
   SourcePos pos;  // first byte of the term
 };
 
-// One card. Which fields are meaningful depends on `op` (see DECK.md, "Cards"):
+// One card (120 bytes). Which fields are meaningful depends on `op` (see
+// DECK.md, "Cards"):
 //   set..mod  reg, value        read   target (shared), reg
 //   write     value, target     notify target (stack), value (if has_value)
 //   await     target (stack), reg (if has_reg)
@@ -69,6 +73,7 @@ struct Card {
   Value value;
   Name target;
 };
+static_assert(sizeof(void*) != 8 || sizeof(Card) == 120, "Card grew: see its comment");
 
 // `repeat COUNT:` in a stack, as parsed: it repeats cards[begin, end) of its
 // stack. Blocks nest; a stack lists them in source order (outer before inner).

@@ -102,6 +102,10 @@ class Parser {
       start = end + 1;
     }
     CloseRepeats(0);
+    // Exact sizes: the syntax tree of a big deck is the largest structure of
+    // loading it, and a vector grown by doubling can be near half empty.
+    if (!deck_.stacks.empty()) deck_.stacks.back().cards.shrink_to_fit();
+    deck_.stacks.shrink_to_fit();
     deck_.complete = sink_.empty();
     return {std::move(deck_), std::move(sink_).Take()};
   }
@@ -315,7 +319,7 @@ void Parser::ParseCard(TokenCursor& cursor, const CardSyntax& syntax, Card& card
       std::optional<int64_t> n = cursor.TakeInteger(
           syntax.op == Op::kWork ? "a number of microseconds" : "a number of milliseconds");
       card.has_value = true;
-      card.value = Value{false, n.value_or(0), {}, pos};
+      card.value = Value{false, n.value_or(0), Name{{}, pos}};
       break;
     }
     case Op::kPrint:
@@ -348,6 +352,7 @@ void Parser::ParseStack(TokenCursor& cursor, SourcePos pos) {
   cursor.SetContext("stack", "stack NAME [on NODE]:", /*is_card=*/false);
   // The stack exists even when its header is broken, so that the cards under
   // it are parsed as cards and not reported as outside a stack.
+  if (!deck_.stacks.empty()) deck_.stacks.back().cards.shrink_to_fit();  // see Run()
   StackDecl& stack = deck_.stacks.emplace_back();
   stack.pos = pos;
   if (std::optional<Name> name = cursor.TakeName("a stack name")) stack.name = std::move(*name);

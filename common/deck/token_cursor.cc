@@ -116,12 +116,11 @@ std::optional<Value> TokenCursor::TakeValue(std::string_view what) {
     const SourcePos pos = PosOf(tokens_[next_]);
     std::optional<int64_t> literal = TakeInteger(what);
     if (!literal) return std::nullopt;
-    return Value{false, *literal, {}, pos};
+    return Value{false, *literal, Name{{}, pos}};
   }
   std::optional<Name> reg = TakeName(what);
   if (!reg) return std::nullopt;
-  const SourcePos pos = reg->pos;
-  return Value{true, 0, std::move(*reg), pos};
+  return Value{true, 0, std::move(*reg)};
 }
 
 std::optional<Term> TokenCursor::TakeTerm(std::string_view what) {

@@ -165,9 +165,10 @@ TEST(ScaleOutTest, CoordinatorPeakMemoryOfAHundredThousandStackRingIsBounded) {
   rusage children{};
   getrusage(RUSAGE_CHILDREN, &children);
   const long peak_kib = children.ru_maxrss;
-  // Measured 141-153 MiB (one node, loaded machine; 171-192 before the
+  // Measured 138-153 MiB (one node, loaded machine; 171-192 before the
   // coordinator's malloc tuning and the table's and results' copies went).
-  EXPECT_LT(peak_kib, kSanitizerMemoryFactor * 170 * 1024)
+  // Loading alone peaks at ~110 MiB: the run sets the peak.
+  EXPECT_LT(peak_kib, kSanitizerMemoryFactor * 165 * 1024)
       << "coordinator peak RSS " << peak_kib / 1024 << " MiB for " << kBigRing << " stacks";
   std::remove(deck.c_str());
 }
