@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   app.add_option("--advertise", options.advertise, "HOST:PORT other nodes reach this node at")
       ->option_text("HOST:PORT (default: the bound address)");
   app.add_option("--threads", options.threads, "engine worker threads")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(1, 1024))  // as the coordinator's --threads
       ->option_text("N (default: one per core)");
   app.add_option("--log-level", options.log_level, "log lines on stderr at this level and above")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))

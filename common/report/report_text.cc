@@ -92,9 +92,8 @@ std::string ReportHistogram(const Report& report) {
   for (size_t i = 0; i < shown; ++i) {
     const OutcomeCount& o = report.outcomes[i];
     out += "  " + PadLeft(std::to_string(o.count), count_width) + " " +
-           Percent(o.count, report.runs) + "  " + Bar(o.count, max) + "  " +
-           (o.expect ? "✓" : "✗") + "  " + Values(report, o) + "  (seed " + std::to_string(o.seed) +
-           ")\n";
+           Percent(o.count, completed) + "  " + Bar(o.count, max) + "  " + (o.expect ? "✓" : "✗") +
+           "  " + Values(report, o) + "  (seed " + std::to_string(o.seed) + ")\n";
   }
   if (shown < report.outcomes.size()) {
     uint64_t rest = 0;

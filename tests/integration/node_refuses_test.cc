@@ -58,6 +58,16 @@ TEST(NodeRefusesTest, ANameOutsideLettersDigitsUnderscoreDotAndDashIsExit2) {
   }
 }
 
+TEST(NodeRefusesTest, ThreadsOutsideOneTo1024IsExit2AsForTheCoordinator) {
+  for (const std::string threads : {"0", "-1", "1025"}) {
+    const std::unique_ptr<ChildProcess> node =
+        StartNode({"--name", "X", "--listen", "127.0.0.1:0", "--threads", threads});
+    ASSERT_NE(node, nullptr);
+    EXPECT_EQ(node->Wait(kExitWithin), 2) << "--threads " << threads << ": " << node->Log();
+    EXPECT_THAT(node->Log(), HasSubstr("--threads: Value " + threads + " not in range 1 to 1024"));
+  }
+}
+
 TEST(NodeRefusesTest, AListenThatIsNoAddressIsExit2) {
   for (const std::string listen : {"7001", ":", ":x", "127.0.0.1:70000", "127.0.0.1:-1"}) {
     const std::unique_ptr<ChildProcess> node = StartNode({"--name", "X", "--listen", listen});

@@ -260,6 +260,10 @@ TEST(ReportTextTest, FailVerdictCountsEveryKindOfFailure) {
   const std::string text = ReportToText(r);
   EXPECT_THAT(text, HasSubstr("✗  balance=200 A.a=150 B.b=200"));
   EXPECT_THAT(text, HasSubstr("run 6 (seed 6): overflow"));
+  // Shares are of the 1,997 completed runs the histogram's title counts.
+  EXPECT_THAT(text, HasSubstr("2 distinct outcomes over 1997 completed runs:\n"
+                              "  1000  50.1%"));
+  EXPECT_THAT(text, HasSubstr("   997  49.9%"));
   EXPECT_EQ(ReportVerdict(r),
             "FAIL: 997/2000 runs broke an expect, 997/2000 runs had an await miss its callback, "
             "3/2000 runs stopped on a run error");
