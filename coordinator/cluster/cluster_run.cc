@@ -320,6 +320,12 @@ class ClusterRun final : private RunCall::Owner {
     return true;
   }
 
+  // The card (1-based) stack `s` is granted next under the seeded shuffle:
+  // a node may ask for it, not for any later one.
+  uint32_t NextGrantedCard(StackId s) const REQUIRES(mutex_) {
+    return plan_.steps->VisiblePc(s, scheduler_->StepsTaken(s)) + 1;
+  }
+
   // Seeded shuffle: what the node at `index` reports goes to
   // the scheduler, and the steps it can take now are granted. False when
   // the update ended the run.
@@ -338,8 +344,7 @@ class ClusterRun final : private RunCall::Owner {
       if (plan_.steps->StepAt(s, failure.pc) > scheduler_->StepsTaken(s)) {
         Fault(index, fmt::format("says stack {} failed at card {}, past card {} it was not "
                                  "granted yet",
-                                 program_.stacks[s].name, failure.pc + 1,
-                                 plan_.steps->VisiblePc(s, scheduler_->StepsTaken(s)) + 1));
+                                 program_.stacks[s].name, failure.pc + 1, NextGrantedCard(s)));
         return false;
       }
       if (plan_.steps->StepAt(s, failure.pc) < scheduler_->StepsTaken(s)) {
@@ -408,7 +413,7 @@ class ClusterRun final : private RunCall::Owner {
           scheduler_->IsDone(s) || (k < steps.Steps(s) && k < scheduler_->StepsTaken(s));
       if (!replayed && k > scheduler_->StepsTaken(s)) {
         Fault(index, fmt::format("says stack {} ended before it was granted card {}", stack.name,
-                                 steps.VisiblePc(s, scheduler_->StepsTaken(s)) + 1));
+                                 NextGrantedCard(s)));
         return false;
       }
       if (!replayed) scheduler_->Done(s);
@@ -422,9 +427,8 @@ class ClusterRun final : private RunCall::Owner {
       return false;
     }
     if (k > scheduler_->StepsTaken(s)) {  // a stack waits at each step until granted
-      Fault(index,
-            fmt::format("asked for card {} of stack {} before it was granted card {}", pc + 1,
-                        stack.name, steps.VisiblePc(s, scheduler_->StepsTaken(s)) + 1));
+      Fault(index, fmt::format("asked for card {} of stack {} before it was granted card {}",
+                               pc + 1, stack.name, NextGrantedCard(s)));
       return false;
     }
     if (k < scheduler_->StepsTaken(s)) {  // started over: the step was taken before
