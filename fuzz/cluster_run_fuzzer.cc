@@ -112,15 +112,16 @@ class FakeCall final : public RunCall {
       : session_(session), owner_(owner), index_(index) {}
   ~FakeCall() override;
 
-  void Start(std::chrono::system_clock::time_point, const msg::Assign& assign) override {
+  void Start(std::chrono::system_clock::time_point, msg::Assign assign) override {
     Require(!started_, "a call starts once");
     started_ = true;
-    wire::RunControl control;
-    ToWire(assign, control.mutable_assign());
     Require(assign.run_id == 1 && assign.seed == 1, "the assign names the run and its seed");
+    wire::RunControl control;
+    ToWire(std::move(assign), control.mutable_assign());
   }
-  bool Send(const msg::Assign& assign) override {
-    return Queue([&](wire::RunControl& control) { ToWire(assign, control.mutable_assign()); });
+  bool Send(msg::Assign assign) override {
+    return Queue(
+        [&](wire::RunControl& control) { ToWire(std::move(assign), control.mutable_assign()); });
   }
   bool SendStart() override {
     return Queue([](wire::RunControl& control) { control.set_start(true); });

@@ -508,17 +508,24 @@ void NodeRun::SendResults(const std::vector<StackId>& stacks, const std::vector<
     MutexLock lock(mutex_);
     engine_of = engine_of_;
   }
-  // The events not streamed yet go first, then the results: no batch comes
-  // after `done`.
+  // The events not streamed yet go first, then the results, in updates of
+  // at most kResultsPerUpdate stacks (a hundred thousand stacks' registers
+  // in one message would be tens of MB to hold on both sides at once); the
+  // last says `done`: nothing comes after it.
   effects_.FlushEvents([&] {
-    msg::RunUpdate update;
-    update.results.reserve(stacks.size());
-    for (StackId s : stacks) {
-      update.results.push_back(
-          msg::StackResult{GlobalStack(s), engines[engine_of[s]]->Registers(s)});
-    }
-    update.done = true;
-    SendSeparate(update);
+    size_t next = 0;
+    do {
+      const size_t end = std::min(stacks.size(), next + kResultsPerUpdate);
+      msg::RunUpdate update;
+      update.results.reserve(end - next);
+      for (; next < end; ++next) {
+        const StackId s = stacks[next];
+        update.results.push_back(
+            msg::StackResult{GlobalStack(s), engines[engine_of[s]]->Registers(s)});
+      }
+      update.done = next == stacks.size();
+      if (!SendSeparate(update)) return;
+    } while (next < stacks.size());
   });
 }
 

@@ -101,6 +101,8 @@ class NodeRun final : public std::enable_shared_from_this<NodeRun>,
 
   // Events per streamed batch (one RunUpdate each; about 100 KB on the wire).
   static constexpr size_t kEventsPerBatch = 4096;
+  // Stacks' results per update at the end of a run (the last says `done`).
+  static constexpr size_t kResultsPerUpdate = 4096;
   // Callbacks go out again after 2 x this after a stream broke, doubling
   // with each further break up to kMaxResendBackoff; each wait is drawn
   // between half and all of that (jitter: resends do not fall into step

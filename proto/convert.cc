@@ -159,14 +159,14 @@ StatusOr<msg::RunUpdate> FromWire(const wire::RunUpdate& update) {
   return out;
 }
 
-void ToWire(const msg::Assign& assign, wire::Assign* out) {
+void ToWire(msg::Assign&& assign, wire::Assign* out) {
   out->set_run_id(assign.run_id);
-  out->set_deck_name(assign.deck_name);
+  out->set_deck_name(std::move(assign.deck_name));
   out->set_ordering(ToWire(assign.ordering));
   out->set_seed(assign.seed);
   out->set_shuffle(ToWire(assign.shuffle));
-  out->set_program_key(assign.program_key);
-  if (!assign.program.empty()) out->set_program(assign.program);
+  out->set_program_key(std::move(assign.program_key));
+  if (!assign.program.empty()) out->set_program(std::move(assign.program));
 }
 
 void ToWire(const msg::TableReply& reply, wire::TableReply* out) {

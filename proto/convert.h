@@ -37,7 +37,8 @@ void AddEventsToWire(const std::vector<Event>& events, wire::RunUpdate* out);
 StatusOr<msg::RunUpdate> FromWire(const wire::RunUpdate& update);
 
 // Coordinator -> node (RunControl).
-void ToWire(const msg::Assign& assign, wire::Assign* out);
+// Moves the strings (an Assign may carry megabytes of program).
+void ToWire(msg::Assign&& assign, wire::Assign* out);
 void ToWire(const msg::TableReply& reply, wire::TableReply* out);
 msg::TableReply FromWire(const wire::TableReply& reply);
 void ToWire(const msg::StepGrant& grant, wire::Grant* out);

@@ -42,7 +42,10 @@ template <typename Msg>
 class Outbox {
  public:
   // `init` prepares every fresh message (e.g. stamps the protocol version).
-  Outbox(std::function<void(const Msg*)> write, std::function<void(Msg&)> init, size_t max_items)
+  // `write` gets the message to write, which is the Outbox's until the
+  // write completes; a `write` that serializes it may empty it at once
+  // (its bytes need not be held twice while the write is in flight).
+  Outbox(std::function<void(Msg*)> write, std::function<void(Msg&)> init, size_t max_items)
       : write_(std::move(write)), init_(std::move(init)), max_items_(max_items) {}
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
@@ -164,7 +167,7 @@ class Outbox {
   // What to do once the lock is released: start a write, or run then_, and
   // call drained_.
   struct Next {
-    const Msg* write = nullptr;
+    Msg* write = nullptr;
     std::function<void()> then;
     bool drained = false;
   };
@@ -206,7 +209,7 @@ class Outbox {
     if (next.then) next.then();  // may destroy the reactor and this Outbox: touch nothing after
   }
 
-  const std::function<void(const Msg*)> write_;
+  const std::function<void(Msg*)> write_;
   const std::function<void(Msg&)> init_;
   const size_t max_items_;
 

@@ -292,13 +292,22 @@ wire::NodeProgram NodeProgramToWire(const Program& program, const std::vector<ui
 
 std::string NodeProgramBytes(const Program& program, const std::vector<uint32_t>& stack_node,
                              const std::vector<RunNode>& nodes, uint32_t self) {
-  std::string bytes;
+  const std::vector<bool> mine = Own(stack_node, self);
   wire::NodeProgram piece;
-  Slice(program, stack_node, nodes, self, Own(stack_node, self), piece,
-        [&bytes](wire::NodeProgram& out) {
-          out.AppendToString(&bytes);
-          out.Clear();  // keeps the cleared messages for the next piece
-        });
+  // Two passes: the pieces' sizes, then the bytes into a string of exactly
+  // that size (appending to a growing one leaves up to twice the bytes
+  // allocated, and a big deck's program is megabytes).
+  size_t size = 0;
+  Slice(program, stack_node, nodes, self, mine, piece, [&size](wire::NodeProgram& out) {
+    size += out.ByteSizeLong();
+    out.Clear();  // keeps the cleared messages for the next piece
+  });
+  std::string bytes;
+  bytes.reserve(size);
+  Slice(program, stack_node, nodes, self, mine, piece, [&bytes](wire::NodeProgram& out) {
+    out.AppendToString(&bytes);
+    out.Clear();
+  });
   return bytes;
 }
 

@@ -19,28 +19,32 @@ NodeCall::NodeCall(Owner& owner, size_t index, grpc::GenericStub& stub, ClusterO
       observer_(observer),
       node_(std::move(node)),
       outbox_(
-          [this](const wire::RunControl* control) {
+          [this](wire::RunControl* control) {
             SerializeMessage(*control, write_bytes_);  // one write at a time: it is free
+            // The bytes are in write_bytes_: an Assign's program (megabytes
+            // for a big deck) is not held twice while it is written.
+            if (control->has_assign()) *control = wire::RunControl();
             HappensBefore(Edge(this, ReactorOp::kWrite));
             StartWrite(&write_bytes_);
             HappensBefore(Edge(this, ReactorOp::kDone));
           },
           [](wire::RunControl& control) { control.set_protocol(kProtocolVersion); }, kMaxBatch) {}
 
-void NodeCall::Start(std::chrono::system_clock::time_point deadline, const msg::Assign& assign) {
+void NodeCall::Start(std::chrono::system_clock::time_point deadline, msg::Assign assign) {
   context_.set_deadline(deadline);
   started_ = std::chrono::steady_clock::now();
   stub_.PrepareBidiStreamingCall(&context_, "/cardflow.wire.Node/Run", {}, this);
   AddHold();  // writes start from other threads; released when the outbox closes
   StartRead(&read_bytes_);
-  outbox_.AddSeparate([&](wire::RunControl& control) { ToWire(assign, control.mutable_assign()); });
+  outbox_.AddSeparate(
+      [&](wire::RunControl& control) { ToWire(std::move(assign), control.mutable_assign()); });
   HappensBeforeAll(this);  // the reactions run on gRPC's threads
   StartCall();
 }
 
-bool NodeCall::Send(const msg::Assign& assign) {
-  return outbox_.Add(0,
-                     [&](wire::RunControl& control) { ToWire(assign, control.mutable_assign()); });
+bool NodeCall::Send(msg::Assign assign) {
+  return outbox_.Add(
+      0, [&](wire::RunControl& control) { ToWire(std::move(assign), control.mutable_assign()); });
 }
 
 bool NodeCall::SendStart() {

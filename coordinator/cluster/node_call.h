@@ -49,8 +49,8 @@ class NodeCall final : public RunCall,
            std::string node = {});
 
   // RunCall (run_call.h).
-  void Start(std::chrono::system_clock::time_point deadline, const msg::Assign& assign) override;
-  bool Send(const msg::Assign& assign) override;
+  void Start(std::chrono::system_clock::time_point deadline, msg::Assign assign) override;
+  bool Send(msg::Assign assign) override;
   bool SendStart() override;
   bool SendCancel() override;
   bool Send(const std::vector<msg::TableReply>& replies) override;

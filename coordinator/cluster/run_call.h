@@ -45,10 +45,10 @@ class RunCall {
   virtual ~RunCall() = default;
 
   // Opens the call with `deadline` and sends `assign`.
-  virtual void Start(std::chrono::system_clock::time_point deadline, const msg::Assign& assign) = 0;
+  virtual void Start(std::chrono::system_clock::time_point deadline, msg::Assign assign) = 0;
 
   // Each merged with what is queued. False once the call is closing.
-  virtual bool Send(const msg::Assign& assign) = 0;  // again, with the program the node asked for
+  virtual bool Send(msg::Assign assign) = 0;  // again, with the program the node asked for
   virtual bool SendStart() = 0;
   virtual bool SendCancel() = 0;
   virtual bool Send(const std::vector<msg::TableReply>& replies) = 0;

@@ -23,8 +23,8 @@ namespace {
 // Records whether it was closed; the test ends it.
 class ScriptedCall final : public RunCall {
  public:
-  void Start(std::chrono::system_clock::time_point, const msg::Assign&) override {}
-  bool Send(const msg::Assign&) override { return !closed; }
+  void Start(std::chrono::system_clock::time_point, msg::Assign) override {}
+  bool Send(msg::Assign) override { return !closed; }
   bool SendStart() override { return !closed; }
   bool SendCancel() override { return !closed; }
   bool Send(const std::vector<msg::TableReply>&) override { return !closed; }

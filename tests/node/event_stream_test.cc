@@ -186,7 +186,7 @@ TEST(EventStreamTest, ANodeStreamsEventsInSeveralUpdatesBeforeItsStacksEnd) {
   ASSERT_TRUE(address.ok()) << address.status().ToString();
   auto stub = wire::Node::NewStub(MakeChannel(*address, LinkSecurity()));
 
-  constexpr int kStacks = 3000;  // 9,000 events: more than two batches
+  constexpr int kStacks = 5000;  // 15,000 events: several batches; results in two updates
   static_assert(3 * kStacks > 2 * NodeRun::kEventsPerBatch);
   const std::string deck = Ring(kStacks, /*gate=*/true);
   const Program program = MustLoad(deck);
@@ -213,6 +213,8 @@ TEST(EventStreamTest, ANodeStreamsEventsInSeveralUpdatesBeforeItsStacksEnd) {
   // was still waiting, so while the run was going on.
   int updates_with_events = 0;
   size_t events = 0;
+  size_t results = 0;
+  int updates_with_results = 0;
   bool answered = false;
   bool done = false;
   std::vector<wire::TableRequest> pending;
@@ -222,6 +224,11 @@ TEST(EventStreamTest, ANodeStreamsEventsInSeveralUpdatesBeforeItsStacksEnd) {
       ++updates_with_events;
       events += static_cast<size_t>(update.events_size());
       EXPECT_LE(update.events_size(), 2 * static_cast<int>(NodeRun::kEventsPerBatch));
+    }
+    if (update.results_size() > 0) {
+      ++updates_with_results;
+      results += static_cast<size_t>(update.results_size());
+      EXPECT_LE(static_cast<size_t>(update.results_size()), NodeRun::kResultsPerUpdate);
     }
     if (!answered && events > 0 && !pending.empty()) {
       answered = true;
@@ -242,7 +249,12 @@ TEST(EventStreamTest, ANodeStreamsEventsInSeveralUpdatesBeforeItsStacksEnd) {
   EXPECT_TRUE(answered);
   EXPECT_GE(updates_with_events, 2);
   EXPECT_EQ(events, 3u * kStacks);  // the read is the table's event, not the node's
-  EXPECT_EQ(static_cast<size_t>(update.results_size()), program.stacks.size());
+  // The results come in updates of their own, the last one saying `done`.
+  EXPECT_EQ(results, program.stacks.size());
+  EXPECT_EQ(updates_with_results,
+            static_cast<int>((program.stacks.size() + NodeRun::kResultsPerUpdate - 1) /
+                             NodeRun::kResultsPerUpdate));
+  EXPECT_GT(update.results_size(), 0);
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
 }

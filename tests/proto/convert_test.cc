@@ -176,7 +176,7 @@ TEST(ConvertTest, AnAssignCarriesItsProgramOnlyWhenGiven) {
   assign.shuffle = Shuffle::kSeeded;
   assign.program_key = std::string(32, 'k');
   wire::Assign by_key;
-  ToWire(assign, &by_key);
+  ToWire(msg::Assign(assign), &by_key);
   EXPECT_TRUE(by_key.program().empty());
   EXPECT_EQ(by_key.run_id(), 12u);
   EXPECT_EQ(by_key.ordering(), wire::ORDERING_NONE);
@@ -184,7 +184,7 @@ TEST(ConvertTest, AnAssignCarriesItsProgramOnlyWhenGiven) {
   const std::string program = "program bytes";
   assign.program = program;
   wire::Assign with_program;
-  ToWire(assign, &with_program);
+  ToWire(msg::Assign(assign), &with_program);
   EXPECT_EQ(with_program.program(), program);
   EXPECT_EQ(with_program.program_key(), assign.program_key);
 }
