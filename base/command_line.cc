@@ -54,12 +54,56 @@ std::vector<std::pair<std::string, std::string>> MisspelledFlags(const CLI::App&
   return misspelled;
 }
 
+// Unexpected flags that a sibling command takes as they are typed, each
+// with that command's name: `check --runs 5` -> {"--runs", "run"}.
+std::vector<std::pair<std::string, std::string>> OtherCommandsFlags(const CLI::App& app, int argc,
+                                                                    const char* const* argv) {
+  const CLI::App* here = Innermost(app);
+  const CLI::App* parent = here->get_parent();
+  if (parent == nullptr) return {};
+  const std::vector<std::string> known = KnownFlags(here);
+  std::vector<std::pair<std::string, std::string>> found;  // typed, command
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() <= 2 || arg.substr(0, 2) != "--") continue;
+    const std::string name(arg.substr(0, arg.find('=')));
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    for (const CLI::App* other : parent->get_subcommands({})) {
+      if (other == here) continue;
+      const std::vector<std::string> theirs = KnownFlags(other);
+      if (std::find(theirs.begin(), theirs.end(), name) != theirs.end()) {
+        found.emplace_back(name, other->get_name());
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+// CLI11's "...were not expected: A B" lists the words last first
+// (CLI::detail::rjoin): the first line again, in the order they were typed.
+std::string InTypedOrder(std::string message, const CLI::ParseError& error, const CLI::App& app) {
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) == nullptr) return message;
+  const std::vector<std::string> extras = Innermost(app)->remaining(false);
+  const size_t colon = message.find(": ");
+  const size_t end = std::min(message.find('\n'), message.size());
+  if (extras.size() < 2 || colon == std::string::npos || colon > end) return message;
+  std::string words;
+  for (const std::string& word : extras) words += (words.empty() ? "" : " ") + word;
+  return message.replace(colon + 2, end - colon - 2, words);
+}
+
 // CLI11's message with the hints after its first line: on that line
-// ("...not expected: --ordring; did you mean '--ordering'?") when it
+// ("...not expected: --ordring none; did you mean '--ordering'?") when it
 // complains of one unexpected flag, else a line each ("'--lisen': did you
-// mean '--listen'?" under "--listen is required").
+// mean '--listen'?" under "--listen is required"); then a line for each
+// flag another command takes ("'--runs' is an option of `run`, not of
+// `check`").
 std::string WithHints(std::string message, const CLI::ParseError& error,
-                      const std::vector<std::pair<std::string, std::string>>& misspelled) {
+                      const std::vector<std::pair<std::string, std::string>>& misspelled,
+                      const std::vector<std::pair<std::string, std::string>>& elsewhere,
+                      const std::string& command) {
   std::string hints;
   if (misspelled.size() == 1 && dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
     hints = "; did you mean '" + misspelled.front().second + "'?";
@@ -67,6 +111,9 @@ std::string WithHints(std::string message, const CLI::ParseError& error,
     for (const auto& [typed, meant] : misspelled) {
       hints += "\n'" + typed + "': did you mean '" + meant + "'?";
     }
+  }
+  for (const auto& [typed, other] : elsewhere) {
+    hints += "\n'" + typed + "' is an option of `" + other + "`, not of `" + command + "`";
   }
   message.insert(std::min(message.find('\n'), message.size()), hints);
   return message;
@@ -103,7 +150,9 @@ std::optional<CommandLineExit> ParseCommandLineOrExit(CLI::App& app, int argc,
     std::ostringstream err;
     const int code = app.exit(e, out, err);
     const std::string message =
-        code == 0 ? err.str() : WithHints(err.str(), e, MisspelledFlags(app, argc, argv));
+        code == 0 ? err.str()
+                  : WithHints(InTypedOrder(err.str(), e, app), e, MisspelledFlags(app, argc, argv),
+                              OtherCommandsFlags(app, argc, argv), Innermost(app)->get_name());
     // CLI11's own exit codes (105, 106, 109, ...) are all one: a bad command line.
     return CommandLineExit{code == 0 ? 0 : 2, out.str(), message};
   }

@@ -2,8 +2,9 @@
 //
 // CLI11 has an exit code of its own for each kind of bad command line; the
 // programs have one (2, DECK.md "Exit status"). An unexpected flag gets the
-// closest flag the command knows ("The following argument was not
-// expected: --ordring; did you mean '--ordering'?").
+// closest flag the command knows ("The following arguments were not
+// expected: --ordring none; did you mean '--ordering'?"), or the command it
+// belongs to ("'--runs' is an option of `run`, not of `check`").
 //
 // With CARDFLOW_PARSE_ONLY=1 in the environment a command line that parses
 // stops right there with exit 0: nothing is read, bound or run. The

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "base/command_line.h"
+#include "base/suggest.h"
 #include "common/deck/limits.h"
 #include "coordinator/cluster/node_list.h"
 
@@ -489,11 +490,13 @@ CliRequest ParseCommandLine(int argc, const char* const* argv) {
   const std::vector<std::string> commands = {"run", "check", "demo", "serve"};
   if (argc >= 2 && argv[1][0] != '-' &&
       std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
-    const std::optional<std::string> meant = ClosestWord(argv[1], commands);
+    // The commands are a short fixed list, like keywords: `rn` is one edit
+    // from `run` and from nothing else.
+    Closest meant(argv[1], KeywordEdits(argv[1]));
+    for (const std::string& command : commands) meant.Offer(command);
     return CliExit{2, "",
                    std::string("Unknown command: ") + argv[1] +
-                       " (the commands are run, check, demo and serve)" +
-                       (meant ? "; did you mean '" + *meant + "'?" : std::string()) +
+                       " (the commands are run, check, demo and serve)" + meant.DidYouMean() +
                        "\nRun with --help for more information.\n"};
   }
 

@@ -6,6 +6,7 @@
 
 #include "common/check/story.h"
 #include "common/report/json_layout.h"
+#include "common/report/plural.h"
 #include "common/schedule/schedule_text.h"
 
 namespace cardflow {
@@ -86,6 +87,9 @@ std::string CheckToText(const Program& program, Ordering ordering, const CheckRe
   out += fmt::format("Test {} (ordering {}){}\n", program.file, OrderingName(ordering),
                      result.complete ? "" : " -- PARTIAL: the search stopped at --max-states");
   out += fmt::format("States {}\n", result.outcomes.size());
+  if (result.outcomes.empty() && result.complete) {
+    out += "(no schedule reaches an outcome: every one stops on a run error)\n";
+  }
   for (const CheckOutcome& outcome : result.outcomes) {
     std::string line;
     for (size_t i = 0; i < program.outcome.size() && i < outcome.values.size(); ++i) {
@@ -104,14 +108,15 @@ std::string CheckToText(const Program& program, Ordering ordering, const CheckRe
   std::string verdict = ExpectVerdictName(result.expect);
   verdict[0] = static_cast<char>(verdict[0] - 'a' + 'A');
   out += fmt::format("Observation {} {} {} {}\n", program.file, verdict, positive, negative);
-  out += fmt::format("Explored {} states, {} executions{} in {}", result.states, result.executions,
+  out += fmt::format("Explored {} states, {}{} in {}", result.states,
+                     Plural(result.executions, "schedule", "schedules"),
                      result.complete ? "" : " (incomplete)", Duration(result.seconds));
   if (plain && plain->complete && result.complete) {
     const double factor = result.executions == 0 ? 0
                                                  : static_cast<double>(plain->executions) /
                                                        static_cast<double>(result.executions);
-    out += fmt::format("; the plain search: {} states, {} executions ({:.1f}x fewer executions)",
-                       plain->states, plain->executions, factor);
+    out += fmt::format("; without the reduction: {} states, {} ({:.1f}x as many)", plain->states,
+                       Plural(plain->executions, "schedule", "schedules"), factor);
   }
   out += "\n";
   for (const CheckOutcome& outcome : result.outcomes) {
@@ -133,9 +138,12 @@ std::string CheckToText(const Program& program, Ordering ordering, const CheckRe
         result.states);
   } else if (CheckExitCode(result) == 0) {
     out += fmt::format(
-        "PASS: every one of the {} schedules kept ends in an outcome that meets "
-        "every expect, with no missed callback and no run error\n",
-        result.executions);
+        "PASS: {} ends in an outcome that meets every expect, with no missed callback and no "
+        "run error\n",
+        result.executions == 1
+            ? std::string("the one schedule left after the reduction")
+            : fmt::format("every one of the {} schedules left after the reduction",
+                          result.executions));
   } else {
     std::vector<std::string> what;
     if (negative > 0) {

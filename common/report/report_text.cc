@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/report/plural.h"
 #include "common/report/report.h"
 
 namespace cardflow {
@@ -13,10 +14,6 @@ namespace {
 
 constexpr size_t kBarCells = 30;  // width of the longest bar
 constexpr size_t kMaxHistogramRows = 16;
-
-std::string Plural(uint64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 // "2000 runs (seeds 1..2000)".
 std::string RunsAndSeeds(const Report& report) {
@@ -194,8 +191,12 @@ std::string ReportToText(const Report& report) {
   if (report.reachable) {
     const Reachability& r = *report.reachable;
     const uint64_t seen = r.outcomes - r.unseen.size();
-    out += std::to_string(seen) + " of " +
-           Plural(r.outcomes, "reachable outcome", "reachable outcomes") + " seen";
+    if (r.outcomes == 0) {
+      out += "no outcome is reachable: every schedule stops on a run error";
+    } else {
+      out += std::to_string(seen) + " of " +
+             Plural(r.outcomes, "reachable outcome", "reachable outcomes") + " seen";
+    }
     if (!r.unseen.empty()) {
       out += "; never seen:";
       for (size_t i = 0; i < r.unseen.size() && i < 8; ++i) {

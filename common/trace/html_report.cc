@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/check/check_report.h"
+#include "common/report/plural.h"
 #include "common/trace/html_escape.h"
 #include "common/trace/space_time_svg.h"
 #include "common/trace/stepper_data.h"
@@ -82,10 +83,6 @@ pre.log, pre.deck { background: #f7fafc; border: 1px solid #e2e8f0; border-radiu
 footer { color: #a0aec0; font-size: 12px; margin-top: 24px; }
 @media (max-width: 900px) { .sections.cols-2 { grid-template-columns: minmax(0, 1fr); } }
 )";
-
-std::string Plural(uint64_t n, const char* one, const char* many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
-}
 
 std::string Share(uint64_t part, uint64_t whole) {
   return fmt::format("{:.1f}", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / whole);

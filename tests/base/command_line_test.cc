@@ -23,6 +23,8 @@ struct Program {
     CLI::App* run = app.add_subcommand("run");
     run->add_option("--ordering", ordering);
     run->add_option("--runs", runs);
+    CLI::App* check = app.add_subcommand("check");
+    check->add_option("--max-states", runs);
   }
 
   std::optional<CommandLineExit> Parse(std::vector<std::string> args) {
@@ -55,8 +57,19 @@ TEST(ParseCommandLineOrExitTest, AMisspelledFlagOfTheSubcommandIsNamed) {
   EXPECT_EQ(exit->code, 2);
   EXPECT_EQ(exit->out, "");
   EXPECT_EQ(exit->err,
-            "The following arguments were not expected: none --ordring; did you mean "
+            "The following arguments were not expected: --ordring none; did you mean "
             "'--ordering'?\nRun with --help for more information.\n");
+}
+
+TEST(ParseCommandLineOrExitTest, AFlagOfAnotherCommandSaysWhose) {
+  Program program;
+  const std::optional<CommandLineExit> exit = program.Parse({"check", "--runs", "5"});
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_EQ(exit->code, 2);
+  EXPECT_EQ(exit->err,
+            "The following arguments were not expected: --runs 5\n"
+            "'--runs' is an option of `run`, not of `check`\n"
+            "Run with --help for more information.\n");
 }
 
 TEST(ParseCommandLineOrExitTest, AFlagWithAValueAfterEqualsIsNamedToo) {

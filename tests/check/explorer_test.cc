@@ -286,6 +286,36 @@ TEST(ExplorerTest, TheStoryNamesTheIterationOfARepeatedCard) {
   EXPECT_NE(text.find(" (line 8)"), std::string::npos) << text;  // B's cards are in no repeat
 }
 
+// A deck every schedule of which stops on a run error has no outcome:
+// `check` and the run report say so instead of counting nothing ("0 of 0
+// reachable outcomes seen"), and PASS/Always is not claimed.
+TEST(ExplorerTest, NoReachableOutcomeIsSaidInWords) {
+  const Program program =
+      MustLoad("shared x = 1\nstack A:\n    read x -> a\n    div a 0\noutcome x\n");
+  const CheckResult result = Check(program, Ordering::kCallbacks);
+  ASSERT_TRUE(result.outcomes.empty());
+  const std::string text = CheckToText(program, Ordering::kCallbacks, result, result);
+  EXPECT_NE(text.find("States 0\n(no schedule reaches an outcome: every one stops on a run "
+                      "error)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Explored 3 states, 1 schedule in "), std::string::npos) << text;
+  EXPECT_NE(text.find("; without the reduction: 3 states, 1 schedule (1.0x as many)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("FAIL: 1 run error is reachable"), std::string::npos) << text;
+
+  ReportBuilder builder(program, Ordering::kCallbacks, 1, {{"A", "local"}});
+  Report report = std::move(builder).Finish(0);
+  report.reachable = CompareWithReachable(program, Ordering::kCallbacks, report, 1000);
+  ASSERT_TRUE(report.reachable);
+  const std::string run_text = ReportToText(report);
+  EXPECT_NE(run_text.find("no outcome is reachable: every schedule stops on a run error"),
+            std::string::npos)
+      << run_text;
+  EXPECT_EQ(run_text.find("0 of 0"), std::string::npos) << run_text;
+}
+
 // A report whose runs saw (0,0) in store buffering — impossible with one
 // atomic table — is a cardflow bug, said as one and failing the run.
 TEST(ReachableTest, AnOutcomeNoScheduleReachesFailsLoudly) {

@@ -173,8 +173,18 @@ INSTANTIATE_TEST_SUITE_P(
                     BadCase{{"rnu", "d"},
                             "rnu (the commands are run, check, demo and serve); "
                             "did you mean 'run'?"},
+                    BadCase{{"rn", "d"},
+                            "rn (the commands are run, check, demo and serve); "
+                            "did you mean 'run'?"},
+                    // The words in the order they were typed (CLI11 lists them last first).
                     BadCase{{"run", "d", "--ordring", "none"},
-                            "not expected: none --ordring; did you mean '--ordering'?"},
+                            "not expected: --ordring none; did you mean '--ordering'?"},
+                    // A flag of the other command says whose it is.
+                    BadCase{{"check", "d", "--runs", "5"},
+                            "not expected: --runs 5\n'--runs' is an option of `run`, not of "
+                            "`check`\n"},
+                    BadCase{{"run", "d", "--max-states=9"},
+                            "'--max-states' is an option of `check`, not of `run`"},
                     BadCase{{"check", "d", "--max-state", "9"}, "did you mean '--max-states'?"},
                     BadCase{{"run", "d", "--rusn", "5", "--sed", "3"},
                             "'--rusn': did you mean '--runs'?\n'--sed': did you mean '--seed'?"},
