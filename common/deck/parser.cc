@@ -240,7 +240,12 @@ void Parser::ParseLine(std::string_view line, int number) {
   }
   if (!CloseRepeats(number, line.substr(0, first))) return;
   if (is_word && IsStatementKeyword(head.text)) {
-    return cursor.Fail(pos, Quoted(head.text) + " must start in column 1 (it is not a card)");
+    cursor.Fail(pos, Quoted(head.text) + " must start in column 1 (it is not a card)");
+    // Read as the statement it is all the same: the cards under an
+    // indented `stack B:` are B's, not blamed on the stack above.
+    CloseRepeats(number);
+    cursor.Skip();
+    return ParseStatement(cursor, head.text, pos);
   }
   if (deck_.stacks.empty()) {
     return cursor.Fail(pos, "card outside a stack: put it under a 'stack NAME:' header");

@@ -139,6 +139,13 @@ TEST(ParserTest, CardsUnderABrokenHeaderAreStillCards) {
                           HasSubstr("3:5: unknown card 'ad'")));
 }
 
+TEST(ParserTest, AnIndentedStackHeaderStillOpensItsStack) {
+  // The cards under `  stack B:` are B's: no follow-on "stack 'A' cannot
+  // notify itself" for B's `notify A`.
+  EXPECT_THAT(Errors("stack A:\n    await B\n  stack B:\n    notify A 1\n"),
+              ElementsAre("3:3: 'stack' must start in column 1 (it is not a card)"));
+}
+
 TEST(ParserTest, AcceptsOptionalSpacesAroundPunctuation) {
   const std::string deck =
       "shared balance=5\n"
