@@ -37,6 +37,54 @@ StatusOr<std::vector<std::string>> Chosen(
   return chosen;
 }
 
+// INVALID_ARGUMENT naming every stack `chosen` puts on a node not in
+// `nodes`, by node, with where each choice came from and what to do:
+// "stacks A, B are placed on node Z (`on` in the deck), but no node Z was
+// given (nodes: n1): give it (--node NAME=HOST:PORT) or place the stacks on
+// a node given (--place STACK=NODE, e.g. --place A=n1)".
+Status CheckChosenNodes(const Program& program, const std::vector<std::string>& chosen,
+                        const std::vector<std::string>& nodes,
+                        const std::vector<std::pair<std::string, std::string>>& overrides) {
+  std::vector<std::string> absent;  // in order of first mention
+  for (const std::string& node : chosen) {
+    if (!node.empty() && !Contains(nodes, node) && !Contains(absent, node)) absent.push_back(node);
+  }
+  if (absent.empty()) return Status::Ok();
+  std::vector<std::string> clauses;
+  std::string first_stack;
+  for (const std::string& node : absent) {
+    std::vector<std::string> stacks;
+    bool by_hint = false;
+    bool by_place = false;
+    for (StackId s = 0; s < program.stacks.size(); ++s) {
+      if (chosen[s] != node) continue;
+      const std::string& name = program.stacks[s].name;
+      stacks.push_back(name);
+      const bool overridden = std::any_of(overrides.begin(), overrides.end(),
+                                          [&](const auto& o) { return o.first == name; });
+      (overridden ? by_place : by_hint) = true;
+    }
+    if (first_stack.empty()) first_stack = stacks.front();
+    const char* source = by_hint && by_place ? "`on` in the deck and --place"
+                         : by_place          ? "--place"
+                                             : "`on` in the deck";
+    std::string named = stacks.size() == 1 ? "stack " + stacks.front() + " is" : "stacks ";
+    if (stacks.size() > 1) {
+      constexpr size_t kMaxNamed = 8;  // a big deck's every stack would be a page
+      const size_t shown = std::min(stacks.size(), kMaxNamed);
+      named += fmt::format("{}", fmt::join(stacks.begin(), stacks.begin() + shown, ", "));
+      if (shown < stacks.size()) named += fmt::format(" and {} more", stacks.size() - shown);
+      named += " are";
+    }
+    clauses.push_back(fmt::format("{} placed on node {} ({})", named, node, source));
+  }
+  return InvalidArgumentError(fmt::format(
+      "{}, but no node {} was given (nodes: {}): give {} (--node NAME=HOST:PORT) or place the "
+      "stacks on a node given (--place STACK=NODE, e.g. --place {}={})",
+      fmt::join(clauses, "; "), fmt::join(absent, " or "), fmt::join(nodes, ", "),
+      absent.size() == 1 ? "it" : "them", first_stack, nodes.front()));
+}
+
 }  // namespace
 
 StatusOr<std::vector<std::string>> PlaceStacks(
@@ -46,22 +94,10 @@ StatusOr<std::vector<std::string>> PlaceStacks(
   auto chosen = Chosen(program, overrides);
   if (!chosen.ok()) return chosen.status();
   std::vector<std::string> placement = std::move(chosen).value();
+  if (Status s = CheckChosenNodes(program, placement, nodes, overrides); !s.ok()) return s;
   size_t next = 0;
   for (StackId s = 0; s < program.stacks.size(); ++s) {
-    std::string& node = placement[s];
-    if (node.empty()) {
-      node = nodes[next++ % nodes.size()];
-      continue;
-    }
-    if (!Contains(nodes, node)) {
-      const bool overridden = std::any_of(overrides.begin(), overrides.end(), [&](const auto& o) {
-        return o.first == program.stacks[s].name;
-      });
-      return InvalidArgumentError(
-          fmt::format("stack {} is placed on node {} ({}), but no node {} was given (nodes: {})",
-                      program.stacks[s].name, node, overridden ? "--place" : "`on` in the deck",
-                      node, fmt::join(nodes, ", ")));
-    }
+    if (placement[s].empty()) placement[s] = nodes[next++ % nodes.size()];
   }
   return placement;
 }

@@ -46,6 +46,32 @@ TEST(PlacementTest, UnknownNodesAndStacksAreArgumentErrors) {
   EXPECT_NE(hint.status().message().find("stack D is placed on node Y"), std::string::npos)
       << hint.status().message();
 
+  // Every stack on a missing node is named, by node, with what to do.
+  auto every = PlaceStacks(program, {"Z"}, {{"B", "X"}, {"C", "Q"}});
+  ASSERT_FALSE(every.ok());
+  EXPECT_EQ(every.status().message(),
+            "stacks A, B are placed on node X (`on` in the deck and --place); stack C is placed "
+            "on node Q (--place); stack D is placed on node Y (`on` in the deck), but no node X "
+            "or Q or Y was given (nodes: Z): give them (--node NAME=HOST:PORT) or place the "
+            "stacks on a node given (--place STACK=NODE, e.g. --place A=Z)");
+
+  // Many stacks: the first eight named, the rest counted.
+  auto many = PlaceStacks(MustLoad("stack A on Q:\n    set r 1\n" +
+                                   [] {
+                                     std::string more;
+                                     for (int i = 1; i <= 9; ++i) {
+                                       more +=
+                                           "stack S" + std::to_string(i) + " on Q:\n    set r 1\n";
+                                     }
+                                     return more;
+                                   }()),
+                          {"X"}, {});
+  ASSERT_FALSE(many.ok());
+  EXPECT_NE(many.status().message().find(
+                "stacks A, S1, S2, S3, S4, S5, S6, S7 and 2 more are placed on node Q"),
+            std::string::npos)
+      << many.status().message();
+
   auto node = PlaceStacks(program, {"X", "Y"}, {{"B", "Q"}});
   ASSERT_FALSE(node.ok());
   EXPECT_NE(node.status().message().find("--place"), std::string::npos);
