@@ -27,7 +27,8 @@ namespace cardflow {
 namespace {
 
 // The runner of the placement `options` names: this process, or nodes.
-std::unique_ptr<Runner> MakeRunner(const RunOptions& options, ClusterObserver* observer) {
+std::unique_ptr<Runner> MakeRunner(const RunOptions& options, ClusterObserver* observer,
+                                   std::optional<Report>* partial) {
   if (options.placement.Local()) return std::make_unique<LocalRunner>(options.threads);
   ClusterOptions where;
   where.nodes = options.placement.nodes;
@@ -38,6 +39,7 @@ std::unique_ptr<Runner> MakeRunner(const RunOptions& options, ClusterObserver* o
   where.connect_timeout = options.placement.connect_timeout;
   where.in_flight = options.placement.in_flight;
   where.observer = observer;
+  where.partial = partial;
   return std::make_unique<ClusterRunner>(std::move(where));
 }
 
@@ -45,7 +47,7 @@ StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_t
                                const RunOptions& options,
                                std::function<void(uint64_t done)> on_progress,
                                ClusterObserver* observer, std::optional<RunResult>* drawn,
-                               const std::atomic<bool>* stop) {
+                               const std::atomic<bool>* stop, std::optional<Report>* partial) {
   RunSpec spec;
   spec.ordering = options.ordering;
   spec.runs = options.runs;
@@ -56,8 +58,8 @@ StatusOr<Report> ExecuteRunsOn(const Program& program, const std::string& deck_t
   ProgressSink progress(std::move(on_progress));
   DrawnRunSink drawing;
   RunSinks sinks({&progress, drawn ? &drawing : nullptr});
-  StatusOr<Report> report =
-      MakeRunner(options, observer)->Run(CompiledDeck{&program, deck_text}, spec, &sinks, stop);
+  StatusOr<Report> report = MakeRunner(options, observer, partial)
+                                ->Run(CompiledDeck{&program, deck_text}, spec, &sinks, stop);
   if (drawn) *drawn = std::move(drawing.run());
   return report;
 }
@@ -68,7 +70,7 @@ StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_tex
                              const RunOptions& options,
                              std::function<void(uint64_t done)> on_progress,
                              CoordinatorMetrics* metrics, std::optional<RunResult>* drawn,
-                             const std::atomic<bool>* stop) {
+                             const std::atomic<bool>* stop, std::optional<Report>* partial) {
   if (metrics) {
     on_progress = [metrics, &program, ordering = options.ordering,
                    inner = std::move(on_progress)](uint64_t done) {
@@ -76,8 +78,8 @@ StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_tex
       if (inner) inner(done);
     };
   }
-  StatusOr<Report> report =
-      ExecuteRunsOn(program, deck_text, options, std::move(on_progress), metrics, drawn, stop);
+  StatusOr<Report> report = ExecuteRunsOn(program, deck_text, options, std::move(on_progress),
+                                          metrics, drawn, stop, partial);
   if (metrics && report.ok()) metrics->ReportDone(*report);
   if (metrics && !report.ok() && ClusterExitCode(report.status()) == 3) metrics->ClusterFault();
   return report;
@@ -188,31 +190,39 @@ int RunCommand(const RunOptions& given, Console& console) {
       /*lines=*/!console.err_is_terminal);
   bar.store(&progress);
   std::optional<RunResult> drawn;
+  std::optional<Report> partial;
   StatusOr<Report> report = ExecuteRuns(
       *loaded.program, *text, options, [&progress](uint64_t done) { progress.Update(done); },
       (*metrics)->metrics(),
       options.exports.any() || !options.exports.reports.empty() || HasPrints(*loaded.program)
           ? &drawn
           : nullptr,
-      &interrupt.stop());
+      &interrupt.stop(), &partial);
   interrupt.Stop();
   bar.store(nullptr);
   progress.Clear();
+  // The cluster could not carry the runs: after they started, the report of
+  // those that completed is shown (and exported) as a partial one.
+  const Status fault = report.status();
   if (!report.ok()) {
     console.err << "cardflow-coordinator: " << report.status().message() << "\n" << std::flush;
-    (*metrics)->Linger();
-    return ClusterExitCode(report.status());
+    if (!partial) {
+      (*metrics)->Linger();
+      return ClusterExitCode(report.status());
+    }
+    report = std::move(*partial);
   }
   const bool interrupted = interrupt.stop().load();
+  const bool stopped_early = interrupted || !fault.ok();
   // Exploring every schedule takes time a user who pressed Ctrl-C has not got.
-  if (options.check && !interrupted && SmallEnoughToCheck(*loaded.program)) {
+  if (options.check && !stopped_early && SmallEnoughToCheck(*loaded.program)) {
     report->reachable =
         CompareWithReachable(*loaded.program, options.ordering, *report, kReachableBudget);
   }
-  if (interrupted) {
+  if (stopped_early) {
     (options.format == OutputFormat::kJson ? console.err : console.out)
-        << "interrupted after " << WithCommas(report->runs) << " of " << WithCommas(options.runs)
-        << " runs\n";
+        << (interrupted ? "interrupted" : "the cluster could not carry the runs") << " after "
+        << WithCommas(report->runs) << " of " << WithCommas(options.runs) << " runs\n";
   }
   if (options.format == OutputFormat::kText) {
     // Above the report, whose last line stays the verdict.
@@ -227,7 +237,7 @@ int RunCommand(const RunOptions& given, Console& console) {
   std::vector<Report> reports{*report};
   std::vector<std::optional<RunResult>> drawn_runs{drawn};
   std::string label = ReportSetLabel(options.deck_path, options.ordering);
-  if (comparison && !interrupted) {
+  if (comparison && !stopped_early) {
     // The same seeds under the other ordering, for the page only, beside
     // (after) the report asked for, whose run --trace and --shiviz draw.
     RunOptions other = options;
@@ -254,7 +264,7 @@ int RunCommand(const RunOptions& given, Console& console) {
   }
   if (interrupted) return 130;
   (*metrics)->Linger();
-  return ReportExitCode(*report);
+  return fault.ok() ? ReportExitCode(*report) : ClusterExitCode(fault);
 }
 
 }  // namespace cardflow

@@ -33,12 +33,17 @@ namespace cardflow {
 // With `stop` (may be null): once it is true no further run starts, the runs
 // in flight finish, and the report counts the runs that ran (the first
 // ones, by seed).
+//
+// With `partial`: when the cluster could not carry the runs after they
+// started (every node lost, say), *partial receives the report of the runs
+// that completed before that, and the error is returned as without it.
 StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_text,
                              const RunOptions& options,
                              std::function<void(uint64_t done)> on_progress,
                              CoordinatorMetrics* metrics = nullptr,
                              std::optional<RunResult>* drawn = nullptr,
-                             const std::atomic<bool>* stop = nullptr);
+                             const std::atomic<bool>* stop = nullptr,
+                             std::optional<Report>* partial = nullptr);
 
 // The whole command. A deck that does not load: every diagnostic on
 // console.err (`FILE:LINE:COL: error: ...`), nothing run, returns 2.

@@ -63,6 +63,10 @@ void ReportBuilder::AddReplaced(std::string stack) { report_.replaced.push_back(
 
 void ReportBuilder::AddRejoined(std::string node) { report_.rejoined.push_back(std::move(node)); }
 
+void ReportBuilder::AddUnreachable(std::string why) {
+  report_.unreachable.push_back(std::move(why));
+}
+
 Report ReportBuilder::Finish(double wall_seconds) && {
   report_.outcomes.reserve(tallies_.size());
   for (auto& [values, tally] : tallies_) {

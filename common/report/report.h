@@ -58,8 +58,12 @@ struct Report {
   std::vector<std::string> moved;
   std::vector<std::string> replaced;
   // Nodes given up for dead that answered again before the last run, so
-  // later runs placed their stacks there again; text only.
+  // later runs placed their stacks there again, and were not lost again
+  // since; text only.
   std::vector<std::string> rejoined;
+  // Why each node that did not answer before the runs started did not (the
+  // runs started without it; its stacks are in `replaced`); text only.
+  std::vector<std::string> unreachable;
   std::optional<Reachability> reachable;  // set by the caller after Finish
   double wall_seconds = 0;                // text only; never in JSON (it would break byte-identity)
   // Who ordered the runs' steps: text only (the JSON of a seeded remote run
@@ -88,6 +92,8 @@ class ReportBuilder {
   void AddReplaced(std::string stack);
   // A node given up for dead answered again (text only).
   void AddRejoined(std::string node);
+  // A node that did not answer before the runs, and why (text only).
+  void AddUnreachable(std::string why);
 
   Report Finish(double wall_seconds) &&;
 

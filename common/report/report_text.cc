@@ -214,6 +214,10 @@ std::string ReportToText(const Report& report) {
              ", which `check` says no schedule reaches; please report it\n";
     }
   }
+  if (!report.unreachable.empty()) {
+    out += "unreachable at start (the runs started without them; their stacks ran elsewhere):\n";
+    for (const std::string& why : report.unreachable) out += "  " + why + "\n";
+  }
   if (!report.moved.empty()) {
     out += "moved during a run (a node died mid-run; its stacks went on elsewhere):\n";
     for (const std::string& m : report.moved) out += "  " + m + "\n";

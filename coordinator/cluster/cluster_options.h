@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,7 @@
 
 #include "common/deck/program.h"
 #include "common/logging/logger.h"
+#include "common/report/report.h"
 #include "common/report/run_result.h"
 #include "common/run/runner.h"
 #include "common/schedule/step.h"
@@ -85,6 +87,11 @@ struct ClusterOptions {
   // When set and it becomes true, no further run starts; the runs in flight
   // finish and the Report counts the runs that ran. Must outlive the call.
   const std::atomic<bool>* stop = nullptr;
+  // When set and the cluster could not carry the runs after they started
+  // (every node lost, say), receives the report of the runs that completed
+  // before the fault, while RunCluster returns the fault. Must outlive the
+  // call.
+  std::optional<Report>* partial = nullptr;
 };
 
 }  // namespace cardflow

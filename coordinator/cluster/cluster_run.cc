@@ -31,6 +31,23 @@ void RecoveryLog::NodeLost(const std::string& node, const std::string& why,
       to, stacks.size() == 1 ? "it" : "them", stacks.size() == 1 ? "it" : "them", node);
 }
 
+void RecoveryLog::NodeUnreachable(const std::string& node, const std::string& why,
+                                  const std::vector<std::string>& stacks) {
+  {
+    MutexLock lock(mutex_);
+    lost_.insert(node);
+  }
+  if (stacks.empty()) {
+    spdlog::warn("{}; the runs start without node {} (it holds no stacks)", why, node);
+    return;
+  }
+  spdlog::warn(
+      "{}; the runs start without it: stack{} {} run{} on the live nodes until node {} "
+      "answers",
+      why, stacks.size() == 1 ? "" : "s", fmt::join(stacks, ", "), stacks.size() == 1 ? "s" : "",
+      node);
+}
+
 void RecoveryLog::NodeBack(const std::string& node) {
   {
     MutexLock lock(mutex_);

@@ -77,6 +77,11 @@ class RecoveryLog {
   // since the node was last seen alive.
   void NodeLost(const std::string& node, const std::string& why,
                 const std::vector<std::string>& stacks, const std::string& to);
+  // `node` did not answer before the runs started (`why`, the probe's
+  // UNAVAILABLE message): warns that the runs start without it and that
+  // `stacks`, its stacks, run on the live nodes until it answers.
+  void NodeUnreachable(const std::string& node, const std::string& why,
+                       const std::vector<std::string>& stacks);
   // `node` answers again (logged at info): its next death warns again.
   void NodeBack(const std::string& node);
 

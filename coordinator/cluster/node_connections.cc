@@ -82,7 +82,7 @@ size_t NodeConnections::Find(const std::string& name) const {
   return nodes_.size();
 }
 
-Status NodeConnections::Probe(std::chrono::milliseconds timeout) {
+Status NodeConnections::Probe(std::chrono::milliseconds timeout, std::vector<Status>* unreachable) {
   // Each node gets one ping that does not wait for a connection: it fails
   // at once when the first attempt to connect fails. A refused connection
   // (nothing listens there) is final; any other failure (a name that does
@@ -139,10 +139,14 @@ Status NodeConnections::Probe(std::chrono::milliseconds timeout) {
       observer_->PingDone(nodes_[i].name, pings[i].took, pings[i].status.ok());
     }
   }
+  unreachable->assign(nodes_.size(), Status::Ok());
   for (size_t i = 0; i < nodes_.size(); ++i) {
     const Ping& ping = pings[i];
     const NodeAddress& node = nodes_[i];
-    if (!ping.status.ok()) return Unreachable(i, ping.status, timeout);
+    if (!ping.status.ok()) {
+      (*unreachable)[i] = Unreachable(i, ping.status, timeout);
+      continue;
+    }
     if (Status s = CheckProtocol(ping.reply.protocol(), fmt::format("node {}", node.name));
         !s.ok()) {
       return s;

@@ -30,12 +30,14 @@ class NodeConnections {
   NodeConnections(std::vector<NodeAddress> nodes, const LinkSecurity& security,
                   ClusterObserver* observer = nullptr);
 
-  // Pings every node at once, each with `timeout`. UNAVAILABLE naming the
-  // first node (in order) that did not answer and its address — with a
-  // hint when the two ends seem to disagree on TLS or the token (a node
-  // refusing the token is UNAVAILABLE too: the cluster cannot carry the
-  // run); FAILED_PRECONDITION for a node speaking another protocol version.
-  Status Probe(std::chrono::milliseconds timeout);
+  // Pings every node at once, each with `timeout`. (*unreachable)[i] is OK
+  // for a node that answered, else UNAVAILABLE naming node i, its address
+  // and why it did not answer — with a hint when the two ends seem to
+  // disagree on TLS or the token (a node refusing the token is unreachable
+  // too). Fails, whatever the other nodes said, for a node that answers
+  // but is not the one named there (INVALID_ARGUMENT) or speaks another
+  // protocol version (FAILED_PRECONDITION).
+  Status Probe(std::chrono::milliseconds timeout, std::vector<Status>* unreachable);
 
   // One ping of node i that does not wait for a connection: whether it
   // answers within `timeout` (a node that died and came back, say).

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <set>
@@ -61,6 +62,33 @@ StatusOr<std::vector<std::string>> AvoidDead(const Program& program,
   return out;
 }
 
+// The names of the stacks `placement` puts on `node`, in deck order.
+std::vector<std::string> StacksOn(const Program& program, const std::vector<std::string>& placement,
+                                  const std::string& node) {
+  std::vector<std::string> stacks;
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    if (placement[s] == node) stacks.push_back(program.stacks[s].name);
+  }
+  return stacks;
+}
+
+// The nodes that did not answer the probe (`unreachable`, by node index):
+// the runs start with them given up for dead. UNAVAILABLE when no node
+// answered: one node's own message, or every node's.
+StatusOr<std::vector<bool>> DeadAtStart(const NodeConnections& connections,
+                                        const std::vector<Status>& unreachable) {
+  std::vector<bool> dead(connections.size(), false);
+  std::string why;
+  for (size_t n = 0; n < connections.size(); ++n) {
+    if (unreachable[n].ok()) continue;
+    dead[n] = true;
+    why += fmt::format("\n  {}", unreachable[n].message());
+  }
+  if (std::find(dead.begin(), dead.end(), false) != dead.end()) return dead;
+  if (connections.size() == 1) return unreachable[0];
+  return UnavailableError(fmt::format("no node is reachable, so no run can start:{}", why));
+}
+
 }  // namespace
 
 StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& options) {
@@ -83,13 +111,22 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
 
   // Loopback nodes live in this process and speak plaintext.
   NodeConnections connections(nodes, loopback ? LinkSecurity() : options.links, options.observer);
-  if (Status s = connections.Probe(options.connect_timeout); !s.ok()) return s;
+  std::vector<Status> unreachable;
+  if (Status s = connections.Probe(options.connect_timeout, &unreachable); !s.ok()) return s;
+  auto dead_at_start = DeadAtStart(connections, unreachable);
+  if (!dead_at_start.ok()) return dead_at_start.status();
   const StepPlan step_plan(program);
   RecoveryLog recovery_log;
   // The report's placement (a pair of strings per stack) is set once the
   // runs are over: a big deck's runs do not hold it beside their events.
   ReportBuilder builder(program, options.ordering, options.seed, {});
-  RunLoop loop(options, connections, recovery_log, builder,
+  for (size_t n = 0; n < connections.size(); ++n) {
+    if (!(*dead_at_start)[n]) continue;
+    recovery_log.NodeUnreachable(connections.node(n).name, std::string(unreachable[n].message()),
+                                 StacksOn(program, *placement, connections.node(n).name));
+    builder.AddUnreachable(std::string(unreachable[n].message()));
+  }
+  RunLoop loop(options, connections, recovery_log, builder, std::move(dead_at_start).value(),
                [&](const std::vector<bool>& dead,
                    std::vector<MovedStack>& moved) -> StatusOr<std::unique_ptr<RunPlan>> {
                  auto avoided = AvoidDead(program, *placement, connections, dead, moved);
@@ -99,7 +136,7 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
                  if (!plan.ok()) return plan.status();
                  return std::make_unique<RunPlan>(std::move(*plan));
                });
-  if (Status s = loop.Run(); !s.ok()) return s;
+  const Status fault = loop.Run();
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   Report report = std::move(builder).Finish(wall);
@@ -107,6 +144,10 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
   report.placement.reserve(program.stacks.size());  // in deck order, as ReportBuilder orders it
   for (StackId s = 0; s < program.stacks.size(); ++s) {
     report.placement.emplace_back(program.stacks[s].name, (*placement)[s]);
+  }
+  if (!fault.ok()) {
+    if (options.partial) *options.partial = std::move(report);
+    return fault;
   }
   return report;
 }

@@ -22,13 +22,20 @@ namespace cardflow {
 // stacks and where their channels lead: proto/program_wire.h), once per
 // node and placement, then by key; the deck's text is never sent.
 //
+// A node that does not answer within options.connect_timeout is warned
+// about and given up for dead from the start, as if lost in a run: its
+// stacks (pinned ones too) run on the live nodes, the report lists it in
+// `unreachable` and its stacks in `replaced`, and it takes them back once
+// it answers.
+//
 // Errors, before any run: INVALID_ARGUMENT for bad placement or node lists
-// (exit status 2); UNAVAILABLE naming the node and its address when a node
-// does not answer within options.connect_timeout (exit status 3). During
-// the runs: UNAVAILABLE / DEADLINE_EXCEEDED naming the node when a node
-// vanishes, breaks a peer stream, shuts down or misses options.run_timeout
-// (exit status 3); no report then. Run errors in stacks are not errors here:
-// they are counted in the report, as locally.
+// (exit status 2); UNAVAILABLE naming every node, its address and why when
+// no node answers (exit status 3). During the runs: UNAVAILABLE /
+// DEADLINE_EXCEEDED naming the node when every node is lost, a node
+// breaks the protocol or misses options.run_timeout (exit status 3); then
+// *options.partial, if set, receives the report of the runs that completed
+// before. Run errors in stacks are not errors here: they are counted in the
+// report, as locally.
 StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& options);
 
 // The Runner of remote placement: RunCluster on the nodes `where` names

@@ -24,16 +24,22 @@ uint64_t RunIdBase() {
 }  // namespace
 
 RunLoop::RunLoop(const ClusterOptions& options, NodeConnections& connections,
-                 RecoveryLog& recovery_log, ReportBuilder& builder, PlanFor plan_for)
+                 RecoveryLog& recovery_log, ReportBuilder& builder, std::vector<bool> dead,
+                 PlanFor plan_for)
     : options_(options),
       connections_(connections),
       recovery_log_(recovery_log),
       plan_for_(std::move(plan_for)),
       id_base_(RunIdBase()),
       builder_(&builder),
-      dead_(connections.size(), false),
+      dead_(std::move(dead)),
       retry_(connections.size(), kFirstRejoinBackoff),
-      next_try_(connections.size()) {}
+      next_try_(connections.size()) {
+  // Pinged again as runs start, like a node lost in a run.
+  for (size_t n = 0; n < dead_.size(); ++n) {
+    if (dead_[n]) next_try_[n] = std::chrono::steady_clock::now() + retry_[n];
+  }
+}
 
 Status RunLoop::Run() {
   const int in_flight = std::max(1, options_.in_flight);
@@ -44,11 +50,13 @@ Status RunLoop::Run() {
   }
   finisher_.join();
   MutexLock lock(mutex_);
-  if (!fault_.ok()) return fault_;
   for (const std::string& m : moved_) builder_->AddMoved(m);
   for (const std::string& m : replaced_) builder_->AddReplaced(m);
-  for (const std::string& node : rejoined_) builder_->AddRejoined(node);
-  return Status::Ok();
+  // A node that answered again and was lost again since is not back.
+  for (size_t n : rejoined_) {
+    if (!dead_[n]) builder_->AddRejoined(connections_.node(n).name);
+  }
+  return fault_;
 }
 
 bool RunLoop::OverLocked() const {
@@ -131,7 +139,7 @@ void RunLoop::Rejoin() {
         dead_[n] = false;
         retry_[n] = kFirstRejoinBackoff;
         recovery_log_.NodeBack(connections_.node(n).name);
-        rejoined_.insert(connections_.node(n).name);
+        rejoined_.insert(n);
       }
       --pinging_;
       // Under the lock: once it is released, Run may return and the loop

@@ -48,16 +48,19 @@ class RunLoop {
   using PlanFor = std::function<StatusOr<std::unique_ptr<RunPlan>>(const std::vector<bool>& dead,
                                                                    std::vector<MovedStack>& moved)>;
 
-  // Reads options.runs, seed, in_flight, stop, sink and on_progress.
+  // Reads options.runs, seed, in_flight, stop, sink and on_progress. The
+  // nodes marked in `dead` (by node index; the nodes that did not answer
+  // before the runs) start given up for dead, as if lost in a run.
   RunLoop(const ClusterOptions& options, NodeConnections& connections, RecoveryLog& recovery_log,
-          ReportBuilder& builder, PlanFor plan_for);
+          ReportBuilder& builder, std::vector<bool> dead, PlanFor plan_for);
   RunLoop(const RunLoop&) = delete;
   RunLoop& operator=(const RunLoop&) = delete;
 
-  // Runs them all. OK, or the first fault (no report then). Every finished
-  // run is in `builder`; the stacks recovery moved ("A: y -> x") and those
-  // placed elsewhere for runs started while their node was down are added
-  // to it too.
+  // Runs them all. OK, or the first fault. Every finished run is in
+  // `builder` (after a fault, those that completed before it); the stacks
+  // recovery moved ("A: y -> x"), those placed elsewhere for runs started
+  // while their node was down, and the nodes that answered again and were
+  // alive at the end are added to it too.
   Status Run() EXCLUDES(mutex_);
 
  private:
@@ -90,8 +93,8 @@ class RunLoop {
   // runs started while their node was down.
   std::set<std::string> moved_ GUARDED_BY(mutex_);
   std::set<std::string> replaced_ GUARDED_BY(mutex_);
-  std::set<std::string> rejoined_ GUARDED_BY(mutex_);  // node names that answered again
-  uint64_t next_ GUARDED_BY(mutex_) = 0;               // the next run's index
+  std::set<size_t> rejoined_ GUARDED_BY(mutex_);  // nodes that answered again
+  uint64_t next_ GUARDED_BY(mutex_) = 0;          // the next run's index
   uint64_t active_ GUARDED_BY(mutex_) = 0;
   uint64_t finished_ GUARDED_BY(mutex_) = 0;
   Status fault_ GUARDED_BY(mutex_);  // the first

@@ -8,16 +8,20 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 #include <vector>
 
+#include "tests/child_process.h"
 #include "tests/coordinator/subprocess.h"
 #include "tests/integration/node_process.h"
 
 namespace cardflow {
 namespace {
 
+using ::cardflow::testing::ChildProcess;
 using ::cardflow::testing::NodeProcess;
 using ::cardflow::testutil::CoordinatorBinary;
 using ::cardflow::testutil::ExampleDeck;
@@ -113,13 +117,119 @@ TEST_F(RemoteCliTest, DemoOnTwoNodesTellsTheStory) {
   EXPECT_THAT(r.out, HasSubstr("identical, seed for seed"));
 }
 
-TEST(RemoteCliErrorsTest, UnreachableNodeIsExit3NamingIt) {
+TEST(RemoteCliErrorsTest, NoReachableNodeIsExit3NamingEach) {
   // Port 1 on loopback: nothing listens there.
   const ProcessResult r = Coordinator(
       {"run", ExampleDeck("transfer.deck"), "--node", "X=127.0.0.1:1", "--node", "Y=127.0.0.1:1"});
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_THAT(r.err, HasSubstr("127.0.0.1:1"));
-  EXPECT_THAT(r.err, ::testing::AnyOf(HasSubstr("node X"), HasSubstr("node Y")));
+  EXPECT_THAT(r.err, HasSubstr("cardflow-coordinator: no node is reachable, so no run can start:\n"
+                               "  node X at 127.0.0.1:1 is unreachable: nothing listens there"));
+  EXPECT_THAT(r.err, HasSubstr("\n  node Y at 127.0.0.1:1 is unreachable: nothing listens there"));
+  EXPECT_EQ(r.out, "");
+}
+
+// DECK.md: exit 3 only when no other node can take an unreachable node's
+// stacks. Y does not answer: a warning says so and why, its stacks (B by
+// the deck's hint, A by --place) run on X, and the report says so.
+TEST_F(RemoteCliTest, ANodeUnreachableAtStartIsWarnedAboutAndItsStacksRunElsewhere) {
+  const std::vector<std::string> args = {"run",     ExampleDeck("transfer.deck"),
+                                         "--runs",  "30",
+                                         "--node",  "X=" + x_->address(),
+                                         "--node",  "Y=127.0.0.1:1",
+                                         "--place", "A=Y"};
+  const ProcessResult r = Coordinator(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("node Y at 127.0.0.1:1 is unreachable: nothing listens there "
+                               "(connection refused); start one with `cardflow-node --name Y "
+                               "--listen 127.0.0.1:1`; the runs start without it: stacks A, B run "
+                               "on the live nodes until node Y answers"));
+  EXPECT_THAT(r.out, HasSubstr("unreachable at start (the runs started without them; their "
+                               "stacks ran elsewhere):\n  node Y at 127.0.0.1:1 is unreachable: "));
+  EXPECT_THAT(r.out, HasSubstr("placed elsewhere for later runs (their node was down when the "
+                               "runs started):\n  A: Y -> X\n  B: Y -> X\n"));
+  EXPECT_THAT(r.out, HasSubstr("PASS"));
+
+  std::vector<std::string> json_args = args;
+  json_args.insert(json_args.end(), {"--format", "json"});
+  const ProcessResult json = Coordinator(json_args);
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json report = nlohmann::json::parse(json.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << json.out;
+  EXPECT_EQ(report["moved"], nlohmann::json({"A: Y -> X", "B: Y -> X"}));
+  EXPECT_EQ(report["placement"], nlohmann::json({{"A", "Y"}, {"B", "Y"}}));
+  EXPECT_EQ(report["runs"], 30);
+}
+
+// Runs the transfer deck 10^7 times on node Y alone, SIGKILLs Y at the
+// coordinator's first progress line, and returns every line it printed
+// (stderr joined to stdout) and its exit status.
+std::vector<std::string> LoseEveryNodeMidRun(NodeProcess& y, const std::vector<std::string>& extra,
+                                             int* exit_code) {
+  std::vector<std::string> argv = {"/bin/sh",
+                                   "-c",
+                                   "exec \"$0\" \"$@\" 2>&1",
+                                   CoordinatorBinary(),
+                                   "run",
+                                   ExampleDeck("transfer.deck"),
+                                   "--runs",
+                                   "10000000",
+                                   "--progress",
+                                   "--node",
+                                   "Y=" + y.address(),
+                                   "--place",
+                                   "A=Y"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  std::unique_ptr<ChildProcess> run = ChildProcess::Spawn(argv);
+  std::vector<std::string> lines;
+  if (run == nullptr) return lines;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::string line;
+  bool progressed = false;
+  while (!progressed && run->ReadLine(deadline, &line)) progressed = line.starts_with("runs ");
+  EXPECT_TRUE(progressed) << "no progress line; last: " << line;
+  y.Signal(SIGKILL);
+  while (run->ReadLine(deadline, &line)) lines.push_back(line);
+  *exit_code = run->Wait(std::chrono::seconds(30));
+  return lines;
+}
+
+uint64_t Number(std::string text) {
+  std::erase(text, ',');
+  return std::stoull(text);
+}
+
+// Losing every node mid-run keeps the runs that completed: their report is
+// printed, marked as partial like an interrupted one, the error on stderr,
+// exit 3 — in text and in JSON.
+TEST_F(RemoteCliTest, LosingEveryNodeMidRunPrintsTheReportOfTheCompletedRunsAndExits3) {
+  for (const bool json : {false, true}) {
+    SCOPED_TRACE(json ? "json" : "text");
+    std::string error;
+    std::unique_ptr<NodeProcess> y = NodeProcess::Start("Y", &error);
+    ASSERT_NE(y, nullptr) << error;
+    int exit_code = -1;
+    const std::vector<std::string> lines = LoseEveryNodeMidRun(
+        *y, json ? std::vector<std::string>{"--format", "json"} : std::vector<std::string>{},
+        &exit_code);
+    EXPECT_EQ(exit_code, 3) << ::testing::PrintToString(lines);
+    const std::regex partial(
+        R"(^the cluster could not carry the runs after ([0-9,]+) of 10,000,000 runs$)");
+    const std::regex counted(json ? R"(^  "runs": (\d+),$)"
+                                  : R"(^1 outcome over (\d+) completed runs:$)");
+    uint64_t finished = 0, completed = 0;
+    bool said_why = false;
+    for (const std::string& l : lines) {
+      std::smatch m;
+      if (std::regex_match(l, m, partial)) finished = Number(m[1]);
+      if (std::regex_match(l, m, counted)) completed = Number(m[1]);
+      said_why = said_why || (l.starts_with("cardflow-coordinator: ") &&
+                              l.find("no live node is left") != std::string::npos);
+    }
+    EXPECT_TRUE(said_why) << ::testing::PrintToString(lines);
+    EXPECT_GT(finished, 0u) << ::testing::PrintToString(lines);
+    EXPECT_EQ(completed, finished) << ::testing::PrintToString(lines);
+    if (!json) EXPECT_EQ(lines.back().rfind("PASS", 0), 0u) << lines.back();
+  }
 }
 
 TEST_F(RemoteCliTest, ANodeAnsweringUnderAnotherNameIsExit2NamingBoth) {

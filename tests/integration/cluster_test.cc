@@ -157,17 +157,61 @@ TEST_F(ClusterTest, KillingEveryNodeMidRunFailsNamingTheLastWithinTenSeconds) {
   std::cerr << "error: " << report.status().message() << "\n";
 }
 
-TEST_F(ClusterTest, UnreachableNodeIsNamedWithItsAddressInBoundedTime) {
+// DECK.md: exit 3 only when no other node is able to take the stacks of
+// an unreachable one. Y does not answer: the runs start without it, B
+// (pinned to Y by the deck) runs on X, and the report says why.
+TEST_F(ClusterTest, UnreachableNodeAtStartLeavesItsStacksToTheLiveNodesInBoundedTime) {
   const Program program = MustLoad(testing::kTransferDeck);
-  ClusterOptions options = Options(Ordering::kCallbacks, 1);
+  ClusterOptions options = Options(Ordering::kCallbacks, 20);
   options.nodes[1] = {"Y", "127.0.0.1:1"};  // nothing listens there
+  options.place = {{"A", "X"}, {"B", "Y"}};
   options.connect_timeout = std::chrono::milliseconds(1500);
   const auto start = std::chrono::steady_clock::now();
   StatusOr<Report> report = RunCluster(program, options);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->outcomes.size(), 1u) << ReportToJson(*report);
+  EXPECT_EQ(report->outcomes[0].values[0], 300);
+  EXPECT_EQ(report->outcomes[0].count, 20u);
+  EXPECT_EQ(report->replaced, std::vector<std::string>{"B: Y -> X"});
+  EXPECT_TRUE(report->moved.empty());
+  ASSERT_EQ(report->unreachable.size(), 1u);
+  EXPECT_EQ(report->unreachable[0].rfind("node Y at 127.0.0.1:1 is unreachable: nothing listens "
+                                         "there (connection refused); start one with",
+                                         0),
+            0u)
+      << report->unreachable[0];
+  const std::string text = ReportToText(*report);
+  EXPECT_NE(text.find("unreachable at start (the runs started without them; their stacks ran "
+                      "elsewhere):\n  node Y at 127.0.0.1:1 is unreachable: "),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("placed elsewhere for later runs (their node was down when the runs "
+                      "started):\n  B: Y -> X\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(ReportToJson(*report).find("  \"moved\": [\n    \"B: Y -> X\"\n  ]\n"),
+            std::string::npos)
+      << ReportToJson(*report);
+}
+
+TEST_F(ClusterTest, NoReachableNodeIsExitStatus3NamingEveryNodeAndWhy) {
+  const Program program = MustLoad(testing::kTransferDeck);
+  ClusterOptions options = Options(Ordering::kCallbacks, 1);
+  options.nodes = {{"X", "127.0.0.1:1"}, {"Y", "127.0.0.1:1"}};  // nothing listens there
+  StatusOr<Report> report = RunCluster(program, options);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(ClusterExitCode(report.status()), 3);
-  EXPECT_NE(report.status().message().find("node Y at 127.0.0.1:1"), std::string::npos)
+  EXPECT_EQ(report.status().message().rfind("no node is reachable, so no run can start:\n"
+                                            "  node X at 127.0.0.1:1 is unreachable: nothing "
+                                            "listens there (connection refused); ",
+                                            0),
+            0u)
+      << report.status().message();
+  EXPECT_NE(report.status().message().find("\n  node Y at 127.0.0.1:1 is unreachable: nothing "
+                                           "listens there (connection refused); start one with "
+                                           "`cardflow-node --name Y --listen 127.0.0.1:1`"),
+            std::string::npos)
       << report.status().message();
 }
 

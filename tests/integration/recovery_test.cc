@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include "common/local/local_runner.h"
@@ -132,35 +133,48 @@ TEST(RecoveryEdgeTest, NoLiveNodeLeftIsAnUnavailableFaultNamingTheStacks) {
   options.on_progress = [&](uint64_t done) {
     if (done >= 5 && !killed.exchange(true)) ::kill(pid, SIGKILL);
   };
+  std::optional<Report> partial;
+  options.partial = &partial;
   StatusOr<Report> report = RunCluster(program, options);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(ClusterExitCode(report.status()), 3);
   EXPECT_NE(report.status().message().find("no live node"), std::string::npos)
       << report.status().ToString();
+  // The runs that completed before are not thrown away.
+  ASSERT_TRUE(partial.has_value());
+  EXPECT_GE(partial->runs, 5u);
+  EXPECT_LT(partial->runs, options.runs);
+  ASSERT_EQ(partial->outcomes.size(), 1u) << ReportToJson(*partial);
+  EXPECT_EQ(partial->outcomes[0].values[0], 300);
+  EXPECT_EQ(partial->outcomes[0].count, partial->runs);
+  EXPECT_EQ(partial->placement,
+            (std::vector<std::pair<std::string, std::string>>{{"A", "Y"}, {"B", "Y"}}));
 }
 
-// A node given up for dead that answers again (restarted on its address)
-// takes its stacks back in the runs after, and the report says so.
-TEST(RecoveryEdgeTest, ANodeThatAnswersAgainServesLaterRunsAndTheReportSaysSo) {
+// Transfer with A on X and B on Y, until stopped. Y is killed after 5 runs
+// and started again 50 runs later: by then every run that had Y has ended
+// and the coordinator has given Y up (later runs place B on X), so the new
+// Y gets a run only once it has answered a ping. Once it has served one the
+// runs stop — or, with `lose_again`, the new Y is killed too and the runs
+// stop 50 runs later, when some run has given it up again (every run that
+// places B on Y does). *served says whether the new Y served a run.
+StatusOr<Report> RejoinAndMaybeLoseAgain(bool lose_again, bool* served) {
   std::string error;
   auto x = NodeProcess::Start("X", &error);
-  ASSERT_TRUE(x) << error;
   auto y = NodeProcess::Start("Y", &error);
-  ASSERT_TRUE(y) << error;
+  if (!x || !y) return UnavailableError(error);
   const std::string y_address = y->address();
   const Program program = MustLoad(testing::kTransferDeck, Ordering::kCallbacks);
   ClusterOptions options;
   options.nodes = {{"X", x->address()}, {"Y", y_address}};
   options.place = {{"A", "X"}, {"B", "Y"}};
   options.ordering = Ordering::kCallbacks;
-  options.runs = 1000000;  // stopped below, once the Y started again has served a run
+  options.runs = 1000000;  // stopped below
   std::atomic<bool> stop{false};
   options.stop = &stop;
   std::unique_ptr<NodeProcess> y_again;
-  bool served = false;
-  // Y is killed after 5 runs and started again 50 runs later: by then every
-  // run that had Y has ended and the coordinator has given Y up (later runs
-  // place B on X), so the new Y gets a run only once it has answered a ping.
+  uint64_t lost_again_at = 0;
+  *served = false;
   constexpr uint64_t kKillAfter = 5;
   constexpr uint64_t kRestartAfter = 55;
   options.on_progress = [&](uint64_t done) {  // one call at a time
@@ -168,24 +182,53 @@ TEST(RecoveryEdgeTest, ANodeThatAnswersAgainServesLaterRunsAndTheReportSaysSo) {
       y->Signal(SIGKILL);
       y->Wait(std::chrono::seconds(10));
       y.reset();
-    } else if (done >= kRestartAfter && !y && !y_again) {
+    } else if (done >= kRestartAfter && !y && !y_again && !*served) {
       y_again = NodeProcess::Start("Y", &error, {"--listen", y_address, "--log-level", "debug"});
       if (!y_again) stop = true;
     } else if (y_again && y_again->Log().find("starting") != std::string::npos) {
-      served = true;
-      stop = true;
-    } else if (done > 50000) {
-      stop = true;  // the test fails below: Y never got a run back
+      *served = true;
+      if (!lose_again) {
+        stop = true;
+        return;
+      }
+      y_again->Signal(SIGKILL);
+      y_again->Wait(std::chrono::seconds(10));
+      y_again.reset();
+      lost_again_at = done;
+    } else if ((lost_again_at > 0 && done >= lost_again_at + 50) || done > 50000) {
+      stop = true;  // past 50000 the test fails: Y never got a run back
     }
   };
   StatusOr<Report> report = RunCluster(program, options);
-  ASSERT_TRUE(y_again) << error;
+  if (!*served) ADD_FAILURE() << "the Y started again served no run: " << error;
+  return report;
+}
+
+// A node given up for dead that answers again (restarted on its address)
+// takes its stacks back in the runs after, and the report says so.
+TEST(RecoveryEdgeTest, ANodeThatAnswersAgainServesLaterRunsAndTheReportSaysSo) {
+  bool served = false;
+  StatusOr<Report> report = RejoinAndMaybeLoseAgain(/*lose_again=*/false, &served);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
-  EXPECT_TRUE(served) << y_again->Log();
+  EXPECT_TRUE(served);
   EXPECT_EQ(report->rejoined, std::vector<std::string>{"Y"}) << ReportToText(*report);
   EXPECT_NE(ReportToText(*report).find(
                 "answered again (later runs placed their stacks there again): Y\n"),
             std::string::npos)
+      << ReportToText(*report);
+  ASSERT_EQ(report->outcomes.size(), 1u) << ReportToJson(*report);
+  EXPECT_EQ(report->outcomes[0].values[0], 300);
+}
+
+// A node that answered again and was lost again later is not reported as
+// back: "answered again" is what the report says at the end.
+TEST(RecoveryEdgeTest, ANodeLostAgainAfterAnsweringIsNotReportedAsBack) {
+  bool served = false;
+  StatusOr<Report> report = RejoinAndMaybeLoseAgain(/*lose_again=*/true, &served);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(served);
+  EXPECT_TRUE(report->rejoined.empty()) << ReportToText(*report);
+  EXPECT_EQ(ReportToText(*report).find("answered again"), std::string::npos)
       << ReportToText(*report);
   ASSERT_EQ(report->outcomes.size(), 1u) << ReportToJson(*report);
   EXPECT_EQ(report->outcomes[0].values[0], 300);

@@ -244,5 +244,30 @@ TEST(SeededRecoveryTest, KillingTheNodeOfBMidRunChangesNothingButMoved) {
   }
 }
 
+// A node unreachable at the start is given up for dead before the first
+// run: its stacks (pinned to it) run on X, and the seeded report is the
+// local one plus `moved`.
+TEST(SeededRecoveryTest, ANodeUnreachableAtStartChangesNothingButMoved) {
+  const std::string text = testing::ReadFile(testing::SourcePath("examples/ring.deck"));
+  const Program program = MustLoad(text, Ordering::kCallbacks, "ring.deck");
+  std::string error;
+  auto x = NodeProcess::Start("X", &error);
+  ASSERT_TRUE(x) << error;
+  ClusterOptions options = Seeded(Ordering::kCallbacks, 100);
+  options.nodes = {{"X", x->address()}, {"Y", "127.0.0.1:1"}};  // nothing listens there
+  options.place = {{"A", "X"}, {"B", "Y"}, {"C", "X"}, {"D", "Y"}};
+  const Report report = MustRun(program, text, options);
+  EXPECT_EQ(report.replaced, (std::vector<std::string>{"B: Y -> X", "D: Y -> X"}));
+  ASSERT_EQ(report.unreachable.size(), 1u);
+  EXPECT_EQ(report.unreachable[0].rfind("node Y at 127.0.0.1:1 is unreachable", 0), 0u);
+  LocalOptions local;
+  local.runs = 100;
+  nlohmann::json expected = WithoutPlacement(RunLocal(program, local));
+  nlohmann::json got = WithoutPlacement(report);
+  EXPECT_EQ(got["moved"], nlohmann::json({"B: Y -> X", "D: Y -> X"}));
+  got.erase("moved");
+  EXPECT_EQ(got, expected);
+}
+
 }  // namespace
 }  // namespace cardflow
