@@ -144,6 +144,12 @@ Status NodeConnections::Probe(std::chrono::milliseconds timeout, std::vector<Sta
     const Ping& ping = pings[i];
     const NodeAddress& node = nodes_[i];
     if (!ping.status.ok()) {
+      // A node that answers and refuses the coordinator's token is
+      // reachable and misconfigured, like one answering to another name:
+      // running without it would hide that.
+      if (ping.status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+        return Unreachable(i, ping.status, timeout);
+      }
       (*unreachable)[i] = Unreachable(i, ping.status, timeout);
       continue;
     }

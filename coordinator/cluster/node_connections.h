@@ -33,10 +33,10 @@ class NodeConnections {
   // Pings every node at once, each with `timeout`. (*unreachable)[i] is OK
   // for a node that answered, else UNAVAILABLE naming node i, its address
   // and why it did not answer — with a hint when the two ends seem to
-  // disagree on TLS or the token (a node refusing the token is unreachable
-  // too). Fails, whatever the other nodes said, for a node that answers
-  // but is not the one named there (INVALID_ARGUMENT) or speaks another
-  // protocol version (FAILED_PRECONDITION).
+  // disagree on TLS. Fails, whatever the other nodes said, for a node that
+  // answers but refuses the coordinator's token (UNAVAILABLE, "refused the
+  // coordinator"), is not the one named there (INVALID_ARGUMENT) or speaks
+  // another protocol version (FAILED_PRECONDITION).
   Status Probe(std::chrono::milliseconds timeout, std::vector<Status>* unreachable);
 
   // One ping of node i that does not wait for a connection: whether it

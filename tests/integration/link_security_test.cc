@@ -135,6 +135,22 @@ TEST_F(LinkSecurityTest, CoordinatorWithoutTheTokenIsRefused) {
   EXPECT_THAT(right.out, HasSubstr("PASS"));
 }
 
+// A node that answers and refuses the token is a misconfiguration, not a
+// node down: the runs do not go on without it on the nodes that let the
+// coordinator in.
+TEST_F(LinkSecurityTest, OneNodeRefusingTheCoordinatorStopsTheRunsBeforeTheyStart) {
+  auto x = Node("X", {"--token-file", File("right", "token")});
+  auto y = Node("Y", {});
+  ASSERT_TRUE(x && y);
+  const ProcessResult result =
+      Coordinator({"run", ExampleDeck("transfer.deck"), "--runs", "5", "--node",
+                   "X=" + x->address(), "--node", "Y=" + y->address()});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_THAT(result.err,
+              AllOf(HasSubstr("node X at " + x->address() + " refused"), HasSubstr("no token")));
+  EXPECT_EQ(result.out, "");
+}
+
 // --- mutual TLS ------------------------------------------------------------
 
 TEST_F(LinkSecurityTest, MutualTlsWithTheRightCaRunsADeckAcrossTwoNodes) {
