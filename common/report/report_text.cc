@@ -219,7 +219,9 @@ std::string ReportToText(const Report& report) {
     for (const std::string& why : report.unreachable) out += "  " + why + "\n";
   }
   if (!report.moved.empty()) {
-    out += "moved during a run (a node died mid-run; its stacks went on elsewhere):\n";
+    out +=
+        "moved during a run (a node was lost mid-run: it died or shut down; its stacks went on "
+        "elsewhere):\n";
     for (const std::string& m : report.moved) out += "  " + m + "\n";
   }
   if (!report.replaced.empty()) {

@@ -324,7 +324,8 @@ TEST(ReportTextTest, MovedStacksOnePerLine) {
   Report r = SpecExample();
   r.moved = {"B: Y -> X", "D: Y -> X"};
   const std::string text = ReportToText(r);
-  EXPECT_NE(text.find("moved during a run (a node died mid-run; its stacks went on elsewhere):\n"
+  EXPECT_NE(text.find("moved during a run (a node was lost mid-run: it died or shut down; its "
+                      "stacks went on elsewhere):\n"
                       "  B: Y -> X\n  D: Y -> X\n"),
             std::string::npos)
       << text;
@@ -336,7 +337,8 @@ TEST(ReportTextTest, StacksPlacedElsewhereForLaterRunsAreListedApartFromMovedOne
   r.moved = {"B: Y -> X"};
   r.replaced = {"B: Y -> X", "D: Y -> Z"};
   const std::string text = ReportToText(r);
-  EXPECT_NE(text.find("moved during a run (a node died mid-run; its stacks went on elsewhere):\n"
+  EXPECT_NE(text.find("moved during a run (a node was lost mid-run: it died or shut down; its "
+                      "stacks went on elsewhere):\n"
                       "  B: Y -> X\n"
                       "placed elsewhere for later runs (their node was down when the runs "
                       "started):\n"
