@@ -98,13 +98,11 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
           line = fmt::format("{} — takes callback {} (value {})", text, effect.seq, effect.value);
         } else {
           line = fmt::format("{} — nothing has arrived, {} goes on", text, stack.name);
+          const std::string& sender = program.stacks[program.Peer(card)].name;
           add_verdict(fmt::format("{}'s `{}` ({}) missed the callback it waits for: {}", stack.name,
                                   text, CardPlace(program, s, pc),
-                                  in_flight
-                                      ? fmt::format("it was still in flight from {}",
-                                                    program.stacks[program.Peer(card)].name)
-                                      : fmt::format("{} had not sent it yet",
-                                                    program.stacks[program.Peer(card)].name)));
+                                  in_flight ? fmt::format("it was still in flight from {}", sender)
+                                            : fmt::format("{} had not sent it yet", sender)));
         }
         break;
       case Op::kPrint:
