@@ -128,9 +128,7 @@ StatusOr<Comparison> LoadComparison(const RunOptions& options, const std::string
 
 bool SmallEnoughToCheck(const Program& program) {
   if (program.stacks.size() > kReachableMaxStacks) return false;
-  size_t cards = 0;
-  for (const StackProgram& stack : program.stacks) cards += stack.code.size();
-  return cards <= kReachableMaxCards;
+  return program.code.size() <= kReachableMaxCards;
 }
 
 }  // namespace

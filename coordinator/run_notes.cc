@@ -8,12 +8,8 @@
 namespace cardflow {
 
 bool HasPrints(const Program& program) {
-  for (const StackProgram& stack : program.stacks) {
-    for (const Instr& instr : stack.code) {
-      if (instr.op == Op::kPrint) return true;
-    }
-  }
-  return false;
+  return std::any_of(program.code.begin(), program.code.end(),
+                     [](const Instr& instr) { return instr.op == Op::kPrint; });
 }
 
 std::string PrintLines(const Program& program, const RunResult& run) {

@@ -34,17 +34,20 @@ void Load(std::string_view text, cardflow::Ordering ordering) {
     Require(channel.from < program.stacks.size() && channel.to < program.stacks.size(),
             "every channel joins two of the deck's stacks");
   }
-  for (const cardflow::StackProgram& stack : program.stacks) {
-    for (const cardflow::Instr& instr : stack.code) {
+  for (cardflow::StackId s = 0; s < program.stacks.size(); ++s) {
+    const cardflow::StackProgram& stack = program.stacks[s];
+    Require(stack.code_begin + uint64_t{stack.code_size} <= program.code.size(),
+            "a stack's cards are among the deck's");
+    for (const cardflow::Instr& instr : program.Code(s)) {
       if (instr.op == cardflow::Op::kNotify || instr.op == cardflow::Op::kAwait) {
         Require(instr.channel < program.channels.size(), "notify/await name a channel");
-        Require(instr.peer < program.stacks.size(), "notify/await name a stack");
+        Require(program.Peer(instr) < program.stacks.size(), "notify/await name a stack");
       }
       if (instr.op == cardflow::Op::kRead || instr.op == cardflow::Op::kWrite) {
         Require(instr.var < program.shared.size(), "read/write name a shared variable");
       }
       Require(instr.iteration < program.iterations.size(), "a card's repeat iteration exists");
-      if (instr.has_reg) Require(instr.reg < stack.registers.size(), "a register of the stack");
+      if (instr.has_reg) Require(instr.reg < stack.registers, "a register of the stack");
     }
   }
 }

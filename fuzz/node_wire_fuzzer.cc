@@ -148,10 +148,8 @@ class Session {
       // `work` burns up to 10 s of CPU a card and `sleep` waits: valid, but
       // the fuzzer polls the executor on its own thread, so such a run
       // would only look like a hang. Not what this target explores.
-      for (const StackProgram& stack : resolved->program->program.stacks) {
-        for (const Instr& instr : stack.code) {
-          if (instr.op == Op::kWork || instr.op == Op::kSleep) return Status::Ok();
-        }
+      for (const Instr& instr : resolved->program->program.code) {
+        if (instr.op == Op::kWork || instr.op == Op::kSleep) return Status::Ok();
       }
       auto created = NodeRun::Create(*resolved, node_);
       if (!created.ok()) return created.status();

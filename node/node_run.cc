@@ -477,7 +477,7 @@ void NodeRun::OnIdle(size_t index) {
   if (finished) {
     if (node_.metrics) {
       uint64_t cards = 0;
-      for (StackId s : stacks) cards += program().program.stacks[s].code.size();
+      for (StackId s : stacks) cards += program().program.Code(s).size();
       node_.metrics->RunFinished(cards);
     }
     SendResults(stacks, engines);

@@ -288,8 +288,8 @@ void RemoteEffects::PrintLocked(StackId stack, uint32_t pc, int64_t value) {
 // stack's end is a step the coordinator takes.
 void RemoteEffects::Done(StackId stack) {
   if (!gated_) return;
-  transport_.SendRequest(stack, static_cast<uint32_t>(program().stacks[stack].code.size()),
-                         Ask::kEnd, 0, 0, 0);
+  transport_.SendRequest(stack, static_cast<uint32_t>(program().Code(stack).size()), Ask::kEnd, 0,
+                         0, 0);
 }
 
 void RemoteEffects::Failed(StackId stack, uint32_t pc, const char* what) {

@@ -13,21 +13,21 @@ namespace {
 // Most registers one stack may declare on the wire (a deck has far fewer).
 constexpr uint32_t kMaxRegisters = 1u << 16;
 
-void CardToWire(const Instr& instr, wire::Card* out) {
+void CardToWire(const Program& program, const Instr& instr, wire::Card* out) {
   out->set_op(static_cast<uint32_t>(instr.op));
   if (instr.has_reg) {
     out->set_has_reg(true);
     out->set_reg(instr.reg);
   }
-  if (instr.value.is_register) {
+  if (instr.value().is_register) {
     out->set_value_is_register(true);
-    out->set_value_reg(instr.value.reg);
+    out->set_value_reg(instr.value().reg);
   } else {
-    out->set_literal(instr.value.literal);
+    out->set_literal(instr.value().literal);
   }
   if (instr.op == Op::kRead || instr.op == Op::kWrite) out->set_var(instr.var);
   if (instr.op == Op::kNotify || instr.op == Op::kAwait) {
-    out->set_peer(instr.peer);
+    out->set_peer(program.Peer(instr));
     out->set_channel(instr.channel);
   }
 }
@@ -40,9 +40,9 @@ void StackToWire(const Program& program, StackId s, uint32_t node, bool with_cod
   code->set_name(stack.name);
   code->set_node(node);
   if (!with_code) return;
-  code->set_registers(static_cast<uint32_t>(stack.registers.size()));
-  code->mutable_code()->Reserve(static_cast<int>(stack.code.size()));
-  for (const Instr& instr : stack.code) CardToWire(instr, code->add_code());
+  code->set_registers(stack.registers);
+  code->mutable_code()->Reserve(static_cast<int>(stack.code_size));
+  for (const Instr& instr : program.Code(s)) CardToWire(program, instr, code->add_code());
 }
 
 // Header, the stacks in `mine` with code, their channels and peers, built
@@ -216,16 +216,20 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
     out.channel_index.emplace_back(channel.channel(), local);
   }
   if (Status s = Sorted(out.channel_index, known_channels, "channel"); !s.ok()) return s;
+  size_t cards = program.code.size();
+  for (const wire::StackCode* in_stack : code_of)
+    cards += static_cast<size_t>(in_stack->code_size());
+  program.code.reserve(cards);
   for (size_t i = 0; i < with_code.size(); ++i) {
     const StackId s = with_code[i];
     const wire::StackCode& in_stack = *code_of[i];
     StackProgram& stack = program.stacks[s];
-    stack.registers.assign(in_stack.registers(), std::string());
-    stack.code.clear();
-    stack.code.reserve(static_cast<size_t>(in_stack.code_size()));
+    stack.registers = in_stack.registers();  // no names: a node's Program keeps none
+    stack.code_begin = static_cast<uint32_t>(program.code.size());
+    stack.code_size = 0;
     for (const wire::Card& card : in_stack.code()) {
       const auto where = [&] {
-        return fmt::format("card {} of stack {}", stack.code.size() + 1, stack.name);
+        return fmt::format("card {} of stack {}", stack.code_size + 1, stack.name);
       };
       if (card.op() > static_cast<uint32_t>(Op::kPrint)) {
         return Invalid(fmt::format("{} has unknown op {}", where(), card.op()));
@@ -239,19 +243,17 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
         return Invalid(
             fmt::format("{} names register #{} of {}", where(), instr.reg, in_stack.registers()));
       }
-      instr.value.is_register = card.value_is_register();
-      instr.value.reg = card.value_reg();
-      instr.value.literal = card.literal();
+      const Operand value{card.literal(), card.value_reg(), card.value_is_register()};
+      instr.set_value(value);
       const int64_t most = instr.op == Op::kWork    ? kMaxWorkMicros
                            : instr.op == Op::kSleep ? kMaxSleepMillis
                                                     : -1;
-      if (most >= 0 && !instr.value.is_register &&
-          (instr.value.literal < 0 || instr.value.literal > most)) {
-        return Invalid(fmt::format("{} asks for {} (0 to {})", where(), instr.value.literal, most));
+      if (most >= 0 && !value.is_register && (value.literal < 0 || value.literal > most)) {
+        return Invalid(fmt::format("{} asks for {} (0 to {})", where(), value.literal, most));
       }
-      if (instr.value.is_register && instr.value.reg >= in_stack.registers()) {
-        return Invalid(fmt::format("{} reads register #{} of {}", where(), instr.value.reg,
-                                   in_stack.registers()));
+      if (value.is_register && value.reg >= in_stack.registers()) {
+        return Invalid(
+            fmt::format("{} reads register #{} of {}", where(), value.reg, in_stack.registers()));
       }
       if (instr.op == Op::kRead || instr.op == Op::kWrite) {
         if (card.var() >= out.shared) {
@@ -274,10 +276,10 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
           return Invalid(fmt::format("{}: channel id {} does not join it to its peer", where(),
                                      card.channel()));
         }
-        instr.channel = *channel;
-        instr.peer = *peer;
+        instr.channel = *channel;  // the peer is the channel's other end
       }
-      stack.code.push_back(instr);
+      program.code.push_back(instr);
+      ++stack.code_size;
     }
   }
   return Status::Ok();

@@ -63,7 +63,7 @@ struct Footprints {
         last_notify(program.channels.size(), kNever),
         last_await(program.channels.size(), kNever) {
     for (StackId s = 0; s < program.stacks.size(); ++s) {
-      const auto& code = program.stacks[s].code;
+      const auto code = program.Code(s);
       for (uint32_t k = 0; k < plan.Steps(s); ++k) {
         const uint32_t pc = plan.VisiblePc(s, k);
         if (pc == code.size()) continue;
@@ -492,7 +492,7 @@ class Search {
     if (step.is_arrival() || (effect.op != Op::kRead && effect.op != Op::kWrite)) {
       return std::nullopt;
     }
-    return program_.stacks[step.id].code[plan_.VisiblePc(step.id, replay_.StepOf(step.id) - 1)].var;
+    return program_.Code(step.id)[plan_.VisiblePc(step.id, replay_.StepOf(step.id) - 1)].var;
   }
 
   // The dependence of docs/check.md, on two steps of one path.

@@ -55,18 +55,18 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
     const StepEffect effect = machine.Apply(step);
     if (effect.failure) {
       story.steps.push_back(fmt::format("{}: {} — run error: {} ({})", stack.name,
-                                        stack.card_text[effect.failure_pc], effect.failure,
+                                        program.CardText(s, effect.failure_pc), effect.failure,
                                         CardPlace(program, s, effect.failure_pc)));
       add_verdict("the run stops on a run error: " +
                   RunErrorMessage(program, s, effect.failure_pc, effect.failure));
       continue;
     }
-    if (pc == stack.code.size()) {
+    if (pc == stack.code_size) {
       story.steps.push_back(fmt::format("{}: runs to its end", stack.name));
       continue;
     }
-    const Instr& card = stack.code[pc];
-    const std::string_view text = stack.card_text[pc];
+    const Instr& card = program.Code(s)[pc];
+    const std::string_view text = program.CardText(s, pc);
     std::string line;
     switch (card.op) {
       case Op::kRead:
@@ -98,12 +98,11 @@ Story TellSchedule(const Program& program, Ordering ordering, const Schedule& sc
           line = fmt::format("{} — takes callback {} (value {})", text, effect.seq, effect.value);
         } else {
           line = fmt::format("{} — nothing has arrived, {} goes on", text, stack.name);
-          add_verdict(fmt::format(
-              "{}'s `{}` ({}) missed the callback it waits for: {}", stack.name, text,
-              CardPlace(program, s, pc),
-              in_flight
-                  ? fmt::format("it was still in flight from {}", program.stacks[card.peer].name)
-                  : fmt::format("{} had not sent it yet", program.stacks[card.peer].name)));
+          const std::string& sender = program.stacks[program.Peer(card)].name;
+          add_verdict(fmt::format("{}'s `{}` ({}) missed the callback it waits for: {}", stack.name,
+                                  text, CardPlace(program, s, pc),
+                                  in_flight ? fmt::format("it was still in flight from {}", sender)
+                                            : fmt::format("{} had not sent it yet", sender)));
         }
         break;
       case Op::kPrint:

@@ -51,6 +51,15 @@ class Compiler {
     if (!deck_.outcomes.empty()) CompileOutcome();
     for (const ExpectDecl& expect : deck_.expects) CompileExpect(expect);
     program_.stacks.reserve(deck_.stacks.size());
+    size_t cards = 0;
+    size_t registers = 0;
+    for (StackId id = 0; id < deck_.stacks.size(); ++id) {
+      cards += deck_.stacks[id].cards.size();
+      registers += symbols_.Registers(id).size();
+    }
+    program_.code.reserve(cards);
+    program_.card_text.reserve(cards);
+    program_.register_names.reserve(registers);
     for (StackId id = 0; id < deck_.stacks.size(); ++id) {
       CompileStack(id);
       if (consumable_ != nullptr) std::vector<Card>().swap(consumable_->stacks[id].cards);
@@ -79,13 +88,14 @@ void Compiler::CompileStack(StackId id) {
   StackProgram& stack = program_.stacks.emplace_back();
   stack.name = decl.name.text;
   stack.node_hint = decl.node.text;
-  stack.registers.reserve(symbols_.Registers(id).size());
-  for (const Name* reg : symbols_.Registers(id)) stack.registers.emplace_back(reg->text);
-  stack.code.reserve(decl.cards.size());
-  stack.card_text.reserve(decl.cards.size());
+  stack.registers_begin = static_cast<uint32_t>(program_.register_names.size());
+  stack.registers = static_cast<uint32_t>(symbols_.Registers(id).size());
+  for (const Name* reg : symbols_.Registers(id)) program_.register_names.push_back(reg->text);
+  stack.code_begin = static_cast<uint32_t>(program_.code.size());
+  stack.code_size = static_cast<uint32_t>(decl.cards.size());
   for (const Card& card : decl.cards) {
-    stack.code.push_back(CompileCard(id, card));
-    stack.card_text.emplace_back(card.text);
+    program_.code.push_back(CompileCard(id, card));
+    program_.card_text.push_back(card.text);
   }
 }
 
@@ -105,7 +115,7 @@ Instr Compiler::CompileCard(StackId id, const Card& card) const {
   instr.iteration = card.iteration;
   instr.has_reg = card.has_reg;
   if (card.has_reg) instr.reg = symbols_.FindRegister(id, card.reg.text).value_or(0);
-  if (card.has_value) instr.value = CompileValue(id, card.value);
+  if (card.has_value) instr.set_value(CompileValue(id, card.value));
   switch (card.op) {
     case Op::kRead:
     case Op::kWrite:
@@ -113,10 +123,9 @@ Instr Compiler::CompileCard(StackId id, const Card& card) const {
       break;
     case Op::kNotify:
     case Op::kAwait: {
-      instr.peer = symbols_.FindStack(card.target.text).value_or(0);
+      const StackId peer = symbols_.FindStack(card.target.text).value_or(0);
       const bool notify = card.op == Op::kNotify;
-      instr.channel =
-          symbols_.FindChannel(notify ? id : instr.peer, notify ? instr.peer : id).value_or(0);
+      instr.channel = symbols_.FindChannel(notify ? id : peer, notify ? peer : id).value_or(0);
       break;
     }
     default:
@@ -133,16 +142,17 @@ void Compiler::CompileOutcome() {
     return;
   }
   size_t terms = program_.shared.size();
-  for (const StackProgram& stack : program_.stacks) terms += stack.registers.size();
+  terms += program_.register_names.size();
   program_.outcome.reserve(terms);
   for (VarId var = 0; var < program_.shared.size(); ++var) {
     program_.outcome.push_back(TermRef{TermRef::Kind::kShared, 0, var, program_.shared[var].name});
   }
   for (StackId id = 0; id < program_.stacks.size(); ++id) {
-    const StackProgram& stack = program_.stacks[id];
-    for (RegId reg = 0; reg < stack.registers.size(); ++reg) {
+    const std::string& stack = program_.stacks[id].name;
+    const std::span<const std::string_view> names = program_.RegisterNames(id);
+    for (RegId reg = 0; reg < names.size(); ++reg) {
       program_.outcome.push_back(
-          TermRef{TermRef::Kind::kRegister, id, reg, stack.name + "." + stack.registers[reg]});
+          TermRef{TermRef::Kind::kRegister, id, reg, stack + "." + std::string(names[reg])});
     }
   }
 }

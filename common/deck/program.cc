@@ -16,7 +16,7 @@ const char* OrderingName(Ordering ordering) {
 }
 
 std::string CardPlace(const Program& program, StackId stack, uint32_t pc) {
-  const Instr& instr = program.stacks[stack].code[pc];
+  const Instr& instr = program.Code(stack)[pc];
   std::string out = "line " + std::to_string(instr.line);
   std::string path;
   for (uint32_t i = instr.iteration; i != 0 && i < program.iterations.size();

@@ -3,13 +3,21 @@
 // It is plain data, built once by CompileDeck() and shared read-only by every
 // run, every engine and every node.
 //
-// Memory (a deck of 100,000 stacks is a few tens of MB): the card texts are
-// views into the deck's text, which the Program holds once (Program::source)
-// and its copies share; every vector is reserved to size.
+// Memory (issue 17: a deck of 100,000 stacks of 4 cards is ~29 MB): the
+// cards (Instr, 32 bytes), their texts and the register names of every
+// stack are in deck-wide arrays, each StackProgram (64 bytes) holding index
+// ranges into them, so there is no allocation per stack; the texts are
+// views into the deck's text, which the Program holds once
+// (Program::source) and its copies share; every vector is reserved to
+// size.
+//
+// Thread-safety: none inside; once built, any number of threads may read a
+// Program (or its copies) concurrently.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,7 +26,7 @@ namespace cardflow {
 
 using StackId = uint32_t;    // index into Program::stacks
 using VarId = uint32_t;      // index into Program::shared
-using RegId = uint32_t;      // index into StackProgram::registers
+using RegId = uint32_t;      // a stack's register: below StackProgram::registers
 using ChannelId = uint32_t;  // index into Program::channels
 
 // How `await` behaves (DECK.md, "Ordering modes").
@@ -43,35 +51,57 @@ inline constexpr int64_t kMaxSleepMillis = 600'000;
 // those are the only cards a scheduler needs to order.
 inline bool IsVisible(Op op) { return op >= Op::kRead; }
 
-// V in DECK.md: an integer literal or a register of the same stack.
-// Fields ordered to pack: Instr is the unit of every stack's code.
+// V in DECK.md: an integer literal or a register of the same stack, as
+// Instr::value() reads it.
 struct Operand {
-  int64_t literal = 0;
-  RegId reg = 0;
+  int64_t literal = 0;  // 0 for a register
+  RegId reg = 0;        // 0 for a literal
   bool is_register = false;
 };
 
+// One card: the unit of every stack's code, 32 bytes (fields ordered to
+// pack). A notify's or await's peer is not kept: Program::Peer() reads it
+// off the channel.
 struct Instr {
   Op op = Op::kSet;
-  bool has_reg = false;   // `reg` is set: set..mod, read, and await with `-> R`
-  RegId reg = 0;          // destination: set..mod, read, await
-  Operand value;          // set..mod, write, notify, print; N of work/sleep
-  VarId var = 0;          // read, write
-  StackId peer = 0;       // notify: the receiver; await: the sender
-  ChannelId channel = 0;  // notify/await: the sender->receiver channel
-  int line = 0;           // 1-based source position of the card
+  bool has_reg = false;            // `reg` is set: set..mod, read, and await with `-> R`
+  bool value_is_register = false;  // value(): a register, value_word its RegId
+  RegId reg = 0;                   // destination: set..mod, read, await
+  // V (set..mod, write, notify, print; N of work/sleep): the literal, or
+  // the RegId when value_is_register. Read it through value().
+  int64_t value_word = 0;
+  // No card uses both: they share storage, and only the one `op` names is
+  // meaningful (read the other and you get this one's id).
+  union {
+    VarId var = 0;      // read, write
+    ChannelId channel;  // notify/await: the sender->receiver channel
+  };
+  int line = 0;  // 1-based source position of the card
   int column = 0;
   uint32_t iteration = 0;  // index into Program::iterations; 0: in no `repeat`
-};
 
+  Operand value() const {
+    if (value_is_register) return Operand{0, static_cast<RegId>(value_word), true};
+    return Operand{value_word, 0, false};
+  }
+  void set_value(const Operand& operand) {
+    value_is_register = operand.is_register;
+    value_word = operand.is_register ? int64_t{operand.reg} : operand.literal;
+  }
+};
+static_assert(sizeof(Instr) == 32, "Instr is the unit of every stack's code: keep it packed");
+
+// One stack: its name and hint, and where its cards and registers sit in
+// the Program's deck-wide arrays (Program::Code() and friends read them).
+// Ranges are indices, not pointers, so a Program can be copied and grown
+// (ExtendNodeProgram) without fixing them up.
 struct StackProgram {
   std::string name;
-  std::string node_hint;               // `on NODE`, empty when absent
-  std::vector<std::string> registers;  // in order of first appearance
-  std::vector<Instr> code;
-  // Source text of each card, trimmed, comment removed: views into
-  // Program::source (or into storage that outlives the Program).
-  std::vector<std::string_view> card_text;
+  std::string_view node_hint;    // `on NODE`, empty when absent; a view into Program::source
+  uint32_t code_begin = 0;       // index into Program::code (and Program::card_text)
+  uint32_t code_size = 0;        // cards
+  uint32_t registers_begin = 0;  // index into Program::register_names (when it has them)
+  uint32_t registers = 0;        // how many: RegIds are 0..registers-1
 };
 
 struct SharedVar {
@@ -116,17 +146,53 @@ struct RepeatIteration {
 
 struct Program {
   std::string file;  // as given on the command line; reports print it
-  // The deck's text, which StackProgram::card_text points into; shared by
-  // the Program's copies (and by whoever loaded it: LoadDeck). Null for a
-  // Program whose texts live elsewhere.
+  // The deck's text, which card_text, register_names and node hints point
+  // into; shared by the Program's copies (and by whoever loaded it:
+  // LoadDeck). Null for a Program whose texts live elsewhere (or that has
+  // none: a node's).
   std::shared_ptr<const std::string> source;
   std::vector<SharedVar> shared;
   std::vector<StackProgram> stacks;
+  // Every stack's cards, stack after stack (StackProgram::code_begin).
+  std::vector<Instr> code;
+  // Source text of each card, trimmed, comment removed, by index into
+  // `code`; empty when the texts are not kept (a node's Program).
+  std::vector<std::string_view> card_text;
+  // Every stack's register names, in order of first appearance, stack after
+  // stack (StackProgram::registers_begin); empty when not kept (a node's
+  // Program knows only how many registers each stack has).
+  std::vector<std::string_view> register_names;
   std::vector<Channel> channels;
   std::vector<TermRef> outcome;  // explicit `outcome` line, or the default
   std::vector<Expectation> expects;
   // Instr::iteration indexes it; entry 0 stands for "in no repeat".
   std::vector<RepeatIteration> iterations = {RepeatIteration{}};
+
+  // The cards of `stack`, card `pc` at [pc].
+  std::span<const Instr> Code(StackId stack) const {
+    const StackProgram& s = stacks[stack];
+    return std::span<const Instr>(code).subspan(s.code_begin, s.code_size);
+  }
+  // The text of card `pc` of `stack`; empty when the texts are not kept or
+  // `pc` is past the last card.
+  std::string_view CardText(StackId stack, uint32_t pc) const {
+    const StackProgram& s = stacks[stack];
+    if (pc >= s.code_size || card_text.empty()) return {};
+    return card_text[s.code_begin + pc];
+  }
+  // The other end of notify or await card `instr`: the receiver of a
+  // notify, the sender an await waits for.
+  StackId Peer(const Instr& instr) const {
+    const Channel& ends = channels[instr.channel];
+    return instr.op == Op::kNotify ? ends.to : ends.from;
+  }
+  // The register names of `stack` (RegId order); empty when not kept.
+  std::span<const std::string_view> RegisterNames(StackId stack) const {
+    const StackProgram& s = stacks[stack];
+    if (register_names.empty()) return {};
+    return std::span<const std::string_view>(register_names)
+        .subspan(s.registers_begin, s.registers);
+  }
 };
 
 // Where card `pc` of `stack` came from, for run errors: "line 12", or

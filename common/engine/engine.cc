@@ -11,7 +11,6 @@ namespace cardflow {
 
 // Kept small and in one array: a node may hold 100,000 suspended stacks.
 struct Engine::Stack {
-  const StackProgram* program = nullptr;
   uint32_t pc = 0;
   StackId id = 0;
   std::vector<int64_t> registers;
@@ -57,8 +56,7 @@ Engine::Engine(const Program& program, std::vector<StackId> mine, Effects& effec
     const StackId id = mine_[i];
     Stack& stack = stacks_[i];
     stack.id = id;
-    stack.program = &program_.stacks[id];
-    stack.registers.assign(stack.program->registers.size(), 0);
+    stack.registers.assign(program_.stacks[id].registers, 0);
     slot_[id] = i;
   }
   unfinished_ = static_cast<uint32_t>(mine_.size());
@@ -119,7 +117,7 @@ void Engine::OnResume(StackId id, std::optional<int64_t> value) {
     return;
   }
   Stack& stack = StackOf(id);
-  const Instr& instr = stack.program->code[stack.pc];
+  const Instr& instr = program_.Code(stack.id)[stack.pc];
   if (value && (instr.op == Op::kRead || (instr.op == Op::kAwait && instr.has_reg))) {
     stack.registers[instr.reg] = *value;
   }
@@ -131,11 +129,11 @@ void Engine::OnResume(StackId id, std::optional<int64_t> value) {
 // handler (local cards, sleep) or released once Effects holds the stack.
 void Engine::RunCard(Stack& stack) {
   if (cancelled_.load(std::memory_order_relaxed)) return Release();
-  const auto& code = stack.program->code;
+  const std::span<const Instr> code = program_.Code(stack.id);
   if (stack.pc == code.size()) return Finish(stack);
   const Instr& instr = code[stack.pc];
-  const int64_t v =
-      instr.value.is_register ? stack.registers[instr.value.reg] : instr.value.literal;
+  const Operand value = instr.value();
+  const int64_t v = value.is_register ? stack.registers[value.reg] : value.literal;
   const Continuation k(this, stack.id);
   switch (instr.op) {
     case Op::kSet:

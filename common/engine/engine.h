@@ -52,7 +52,7 @@ class Engine {
   // Effects gets no Done/Failed for stacks stopped this way. Idempotent.
   void Cancel();
 
-  // Final registers of `stack` (aligned with StackProgram::registers).
+  // Final registers of `stack` (RegId order).
   const std::vector<int64_t>& Registers(StackId stack) const;
 
   const std::vector<StackId>& stacks() const { return mine_; }

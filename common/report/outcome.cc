@@ -57,15 +57,14 @@ namespace cardflow {
 
 std::string RunErrorMessage(const Program& program, StackId stack, uint32_t pc,
                             std::string_view what) {
-  const StackProgram& s = program.stacks[stack];
-  return fmt::format("stack {}, card {} `{}` ({}): {}", s.name, pc + 1, s.card_text[pc],
-                     CardPlace(program, stack, pc), what);
+  return fmt::format("stack {}, card {} `{}` ({}): {}", program.stacks[stack].name, pc + 1,
+                     program.CardText(stack, pc), CardPlace(program, stack, pc), what);
 }
 
 std::string DeadlockMessage(const Program& program, StackId stack, uint32_t pc) {
-  const StackProgram& s = program.stacks[stack];
-  return fmt::format("deadlock: stack {} waits forever at card {} `{}` ({})", s.name, pc + 1,
-                     s.card_text[pc], CardPlace(program, stack, pc));
+  return fmt::format("deadlock: stack {} waits forever at card {} `{}` ({})",
+                     program.stacks[stack].name, pc + 1, program.CardText(stack, pc),
+                     CardPlace(program, stack, pc));
 }
 
 }  // namespace cardflow

@@ -42,8 +42,7 @@ void SeededScheduler::Park(StackId stack, StepRequest request) {
 void SeededScheduler::Done(StackId stack) {
   if (done_[stack] || parked_[stack]) return;
   if (step_[stack] < plan_.Steps(stack)) {
-    StepRequest request =
-        StepRequest::Card(static_cast<uint32_t>(program_.stacks[stack].code.size()));
+    StepRequest request = StepRequest::Card(static_cast<uint32_t>(program_.Code(stack).size()));
     request.done = true;
     Park(stack, std::move(request));
   } else {
@@ -151,7 +150,7 @@ bool SeededScheduler::Pick(uint32_t& candidate) {
 }
 
 void SeededScheduler::Execute(StackId s, const StepRequest& request, std::vector<Grant>& grants) {
-  const Instr& instr = program_.stacks[s].code[request.pc];
+  const Instr& instr = program_.Code(s)[request.pc];
   const uint64_t lamport = events_.size() + 1;
   std::optional<int64_t> result;
   switch (instr.op) {
@@ -216,7 +215,7 @@ void SeededScheduler::Advance(StackId s, uint32_t step) {
 
 bool SeededScheduler::Enabled(StackId s) const {
   if (step_[s] == plan_.Steps(s)) return false;
-  const auto& code = program_.stacks[s].code;
+  const auto code = program_.Code(s);
   const uint32_t pc = plan_.VisiblePc(s, step_[s]);
   if (pc == code.size()) return true;  // the end step
   const Instr& instr = code[pc];

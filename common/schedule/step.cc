@@ -9,7 +9,7 @@ StepPlan::StepPlan(const Program& program)
       code_size_(program.stacks.size()),
       has_end_(program.stacks.size()) {
   for (StackId s = 0; s < program.stacks.size(); ++s) {
-    const auto& code = program.stacks[s].code;
+    const auto code = program.Code(s);
     for (uint32_t pc = 0; pc < code.size(); ++pc) {
       if (IsVisible(code[pc].op)) visible_[s].push_back(pc);
     }
@@ -31,8 +31,7 @@ Schedule ScheduleFromEvents(const Program& program, const StepPlan& plan,
   std::vector<uint32_t> taken(program.stacks.size(), 0);
   const auto end_if_due = [&](StackId s) {
     // Only the end step is left: the stack ran to its end right after.
-    if (taken[s] + 1 == plan.Steps(s) &&
-        plan.VisiblePc(s, taken[s]) == program.stacks[s].code.size() &&
+    if (taken[s] + 1 == plan.Steps(s) && plan.VisiblePc(s, taken[s]) == program.Code(s).size() &&
         (failed == nullptr || *failed != s)) {
       schedule.push_back(Step::OfStack(s));
       ++taken[s];

@@ -25,14 +25,12 @@ StepMachine::StepMachine(const Program& program, const StepPlan& plan, Ordering 
   uint32_t regs = 0;
   for (const StackProgram& stack : program.stacks) {
     reg_base_.push_back(regs);
-    regs += static_cast<uint32_t>(stack.registers.size());
+    regs += stack.registers;
   }
   reg_base_.push_back(regs);
   std::vector<uint32_t> notifies(program.channels.size(), 0);
-  for (const StackProgram& stack : program.stacks) {
-    for (const Instr& instr : stack.code) {
-      if (instr.op == Op::kNotify) ++notifies[instr.channel];
-    }
+  for (const Instr& instr : program.code) {
+    if (instr.op == Op::kNotify) ++notifies[instr.channel];
   }
   uint32_t slots = 0;
   for (uint32_t n : notifies) {
@@ -88,7 +86,7 @@ void StepMachine::Reset() {
 const Instr* StepMachine::NextCard(StackId s) const {
   if (!Live(s)) return nullptr;
   const uint32_t pc = plan_.VisiblePc(s, step_[s]);
-  const auto& code = program_.stacks[s].code;
+  const auto code = program_.Code(s);
   return pc < code.size() ? &code[pc] : nullptr;
 }
 
@@ -115,8 +113,9 @@ std::optional<std::string> StepMachine::WhyNot(Step step) const {
   if (Ended(step.id)) return fmt::format("stack {} has ended", stack.name);
   const Instr& card = *NextCard(step.id);
   return fmt::format("stack {} waits at `{}` (line {}) and no callback from {} has arrived",
-                     stack.name, stack.card_text[plan_.VisiblePc(step.id, step_[step.id])],
-                     card.line, program_.stacks[card.peer].name);
+                     stack.name,
+                     program_.CardText(step.id, plan_.VisiblePc(step.id, step_[step.id])),
+                     card.line, program_.stacks[program_.Peer(card)].name);
 }
 
 void StepMachine::SetStepWord(StackId s, uint32_t step, bool failed) {
@@ -145,14 +144,15 @@ StepEffect StepMachine::Apply(Step step) {
   }
   const StackId s = step.id;
   const uint32_t k = step_[s];
-  const auto& code = program_.stacks[s].code;
+  const auto code = program_.Code(s);
   const uint32_t base = reg_base_[s];
   const uint32_t nregs = reg_base_[s + 1] - base;
   int64_t* regs = regs_.data() + base;
   record.reg_log = static_cast<uint32_t>(reg_log_.size());
   reg_log_.insert(reg_log_.end(), regs, regs + nregs);
   const auto value_of = [regs](const Instr& instr) {
-    return instr.value.is_register ? regs[instr.value.reg] : instr.value.literal;
+    const Operand value = instr.value();
+    return value.is_register ? regs[value.reg] : value.literal;
   };
   const uint32_t visible = plan_.VisiblePc(s, k);
   for (uint32_t pc = plan_.StartPc(s, k); pc < visible; ++pc) {
@@ -167,7 +167,7 @@ StepEffect StepMachine::Apply(Step step) {
   if (!effect.failure && visible < code.size()) {
     const Instr& card = code[visible];
     effect.op = card.op;
-    effect.channel = card.channel;
+    if (card.op == Op::kNotify || card.op == Op::kAwait) effect.channel = card.channel;
     switch (card.op) {
       case Op::kRead:
         effect.value = regs[card.reg] = table_[card.var];
@@ -260,7 +260,7 @@ void StepMachine::Undo() {
   reg_log_.resize(record.reg_log);
   if (record.failed) return;
   const uint32_t visible = plan_.VisiblePc(s, step_[s]);
-  const auto& code = program_.stacks[s].code;
+  const auto code = program_.Code(s);
   if (visible == code.size()) return;
   const Instr& card = code[visible];
   switch (card.op) {

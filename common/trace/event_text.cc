@@ -27,11 +27,9 @@ std::string EventTitle(const Program& program, const Event& event) {
 
 std::string CardSource(const Program& program, const Event& event) {
   if (event.kind == EventKind::kArrive) return {};
-  const StackProgram& stack = program.stacks[event.stack];
-  if (event.pc >= stack.code.size()) return {};
-  const std::string_view text =
-      event.pc < stack.card_text.size() ? stack.card_text[event.pc] : std::string_view();
-  return fmt::format("line {}: {}", stack.code[event.pc].line, text);
+  const std::span<const Instr> code = program.Code(event.stack);
+  if (event.pc >= code.size()) return {};
+  return fmt::format("line {}: {}", code[event.pc].line, program.CardText(event.stack, event.pc));
 }
 
 std::string EventCaption(const Program& program, const Event& event) {

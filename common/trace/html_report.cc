@@ -316,8 +316,7 @@ std::string Legend() {
 // kDeckSourceCards in all, each stack lists its first few and counts the
 // rest (the stepper's piles hold every card).
 std::string DeckSource(const Program& program) {
-  size_t cards = 0;
-  for (const StackProgram& stack : program.stacks) cards += stack.code.size();
+  const size_t cards = program.code.size();
   const size_t per_stack =
       cards <= kDeckSourceCards
           ? cards
@@ -326,17 +325,17 @@ std::string DeckSource(const Program& program) {
   for (const SharedVar& var : program.shared) {
     text += fmt::format("shared {} = {}\n", var.name, var.initial);
   }
-  for (const StackProgram& stack : program.stacks) {
-    text +=
-        "\nstack " + stack.name + (stack.node_hint.empty() ? "" : " on " + stack.node_hint) + ":\n";
-    const size_t shown = std::min(stack.code.size(), per_stack);
-    for (size_t pc = 0; pc < shown; ++pc) {
-      const std::string_view card =
-          pc < stack.card_text.size() ? stack.card_text[pc] : std::string_view();
-      text += fmt::format("    {:<28} # line {}\n", card, stack.code[pc].line);
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    const StackProgram& stack = program.stacks[s];
+    const std::span<const Instr> code = program.Code(s);
+    text += fmt::format("\nstack {}{}{}:\n", stack.name, stack.node_hint.empty() ? "" : " on ",
+                        stack.node_hint);
+    const size_t shown = std::min(code.size(), per_stack);
+    for (uint32_t pc = 0; pc < shown; ++pc) {
+      text += fmt::format("    {:<28} # line {}\n", program.CardText(s, pc), code[pc].line);
     }
-    if (shown < stack.code.size()) {
-      text += fmt::format("    # … {} more cards\n", stack.code.size() - shown);
+    if (shown < code.size()) {
+      text += fmt::format("    # … {} more cards\n", code.size() - shown);
     }
   }
   if (!program.expects.empty()) text += "\n";

@@ -94,20 +94,22 @@ std::string StepperDeckJson(const Program& program) {
   // once in "texts", the stacks' cards as indexes into it.
   Json texts = Json::array();
   std::map<std::pair<std::string, bool>, size_t> text_index;
-  for (const StackProgram& stack : program.stacks) {
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    const std::span<const Instr> code = program.Code(s);
     Json cards = Json::array();
-    for (size_t pc = 0; pc < stack.code.size(); ++pc) {
-      const std::string text(pc < stack.card_text.size() ? stack.card_text[pc]
-                                                         : std::string_view());
-      const bool visible = IsVisible(stack.code[pc].op);
+    for (uint32_t pc = 0; pc < code.size(); ++pc) {
+      const std::string text(program.CardText(s, pc));
+      const bool visible = IsVisible(code[pc].op);
       const auto [at, added] = text_index.try_emplace({text, visible}, texts.size());
       if (added) texts.push_back(Json::array({text, visible ? 1 : 0}));
       cards.push_back(at->second);
-      cards.push_back(stack.code[pc].line);
+      cards.push_back(code[pc].line);
     }
-    deck["stacks"].push_back(Json{{"name", stack.name},
-                                  {"node", stack.node_hint},
-                                  {"registers", stack.registers},
+    Json registers = Json::array();
+    for (std::string_view name : program.RegisterNames(s)) registers.push_back(std::string(name));
+    deck["stacks"].push_back(Json{{"name", program.stacks[s].name},
+                                  {"node", std::string(program.stacks[s].node_hint)},
+                                  {"registers", std::move(registers)},
                                   {"cards", std::move(cards)}});
   }
   deck["texts"] = std::move(texts);
@@ -187,10 +189,10 @@ std::string StepperRunJson(const Program& program, Ordering ordering, const RunR
       arrived[step.id] = static_cast<uint32_t>(effect.seq);
       chan = ChannelCounts(machine, step.id, arrived, sent);
     } else {
-      const StackProgram& stack = program.stacks[step.id];
-      const bool end = pc >= stack.code.size();
+      const std::span<const Instr> code = program.Code(step.id);
+      const bool end = pc >= code.size();
       op = end ? kOpEnd : OpCode(effect.op);
-      if (!end && (effect.op == Op::kRead || effect.op == Op::kWrite)) arg = stack.code[pc].var;
+      if (!end && (effect.op == Op::kRead || effect.op == Op::kWrite)) arg = code[pc].var;
       if (!end && (effect.op == Op::kNotify || effect.op == Op::kAwait)) {
         arg = effect.channel;
         if (effect.op == Op::kNotify && !effect.failure) {
@@ -200,8 +202,9 @@ std::string StepperRunJson(const Program& program, Ordering ordering, const RunR
         chan = ChannelCounts(machine, effect.channel, arrived, sent);
       }
       if (!end && i < story.steps.size()) {
-        story_json = StoryTail(story.steps[i], stack.name, std::string(stack.card_text[pc]),
-                               CardPlace(program, step.id, pc));
+        story_json =
+            StoryTail(story.steps[i], program.stacks[step.id].name,
+                      std::string(program.CardText(step.id, pc)), CardPlace(program, step.id, pc));
       }
     }
     Json marks = Json::array();

@@ -64,10 +64,8 @@ namespace {
 // replay first drops the events it records again.)
 size_t EventBound(const Program& program) {
   size_t bound = 0;
-  for (const StackProgram& stack : program.stacks) {
-    for (const Instr& instr : stack.code) {
-      if (IsVisible(instr.op)) bound += instr.op == Op::kNotify ? 2 : 1;
-    }
+  for (const Instr& instr : program.code) {
+    if (IsVisible(instr.op)) bound += instr.op == Op::kNotify ? 2 : 1;
   }
   return bound;
 }
@@ -191,7 +189,7 @@ class ClusterRun final : private RunCall::Owner {
     for (msg::StackResult& result : update.results) {
       const StackId s = result.stack;
       if (s >= program_.stacks.size() || !held_[index][s] ||
-          result.registers.size() != program_.stacks[s].registers.size()) {
+          result.registers.size() != program_.stacks[s].registers) {
         return Fault(index, fmt::format("sent a malformed result for stack {}", s));
       }
       registers_[s] = std::move(result.registers);
@@ -201,7 +199,7 @@ class ClusterRun final : private RunCall::Owner {
       const msg::StackFailure& failure = *update.failure;
       const StackId s = failure.stack;
       if (s >= program_.stacks.size() || !held_[index][s] ||
-          failure.pc >= program_.stacks[s].code.size()) {
+          failure.pc >= program_.Code(s).size()) {
         return Fault(index, "sent a malformed run error");
       }
       error_ = RunStop{s, failure.pc, failure.what};
@@ -354,7 +352,7 @@ class ClusterRun final : private RunCall::Owner {
       const msg::StackFailure& failure = *update.failure;
       const StackId s = failure.stack;
       if (s >= program_.stacks.size() || !held_[index][s] ||
-          failure.pc >= program_.stacks[s].code.size()) {
+          failure.pc >= program_.Code(s).size()) {
         Fault(index, "sent a malformed run error");
         return false;
       }
@@ -421,7 +419,7 @@ class ClusterRun final : private RunCall::Owner {
     const uint32_t pc = request.pc;
     const StepPlan& steps = *plan_.steps;
     if (request.op == msg::TableOp::kEnd) {
-      if (pc != stack.code.size()) {
+      if (pc != stack.code_size) {
         Fault(index, fmt::format("says stack {} ended at card {}", stack.name, pc + 1));
         return false;
       }
@@ -436,9 +434,9 @@ class ClusterRun final : private RunCall::Owner {
       if (!replayed) scheduler_->Done(s);
       return true;
     }
-    const uint32_t k = pc < stack.code.size() ? steps.StepAt(s, pc) : steps.Steps(s);
+    const uint32_t k = pc < stack.code_size ? steps.StepAt(s, pc) : steps.Steps(s);
     if (k >= steps.Steps(s) || steps.VisiblePc(s, k) != pc ||
-        request.op != ExpectedOp(stack.code[pc].op)) {
+        request.op != ExpectedOp(program_.Code(s)[pc].op)) {
       Fault(index,
             fmt::format("asked for card {} of stack {} as no such step", pc + 1, stack.name));
       return false;
@@ -477,7 +475,7 @@ class ClusterRun final : private RunCall::Owner {
   // Tells the node holding the grant's stack to take its step.
   void SendGrant(const Grant& grant) REQUIRES(mutex_) {
     const StackId s = grant.step.id;
-    const bool await = program_.stacks[s].code[grant.pc].op == Op::kAwait;
+    const bool await = program_.Code(s)[grant.pc].op == Op::kAwait;
     const int64_t value = await ? (grant.value ? 1 : 0) : grant.value.value_or(0);
     calls_[holder_[s]]->Send(msg::StepGrant{s, grant.pc, value, /*take_in=*/false, 0});
   }

@@ -19,7 +19,7 @@ StatusOr<std::vector<std::string>> Chosen(
     const Program& program, const std::vector<std::pair<std::string, std::string>>& overrides) {
   std::vector<std::string> chosen;
   chosen.reserve(program.stacks.size());
-  for (const StackProgram& stack : program.stacks) chosen.push_back(stack.node_hint);
+  for (const StackProgram& stack : program.stacks) chosen.emplace_back(stack.node_hint);
   for (const auto& [stack, node] : overrides) {
     // By name, not the binding: clang 14 (the fuzz preset) cannot capture one.
     const std::string& name = stack;

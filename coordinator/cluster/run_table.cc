@@ -37,9 +37,10 @@ StatusOr<msg::TableReply> RunTable::Apply(const msg::TableRequest& request,
         fmt::format("table request from stack {}, which is not on that node", request.stack));
   }
   const StackProgram& stack = program_.stacks[request.stack];
+  const std::span<const Instr> code = program_.Code(request.stack);
   const Op expected = write ? Op::kWrite : Op::kRead;
-  if (request.pc >= stack.code.size() || stack.code[request.pc].op != expected ||
-      stack.code[request.pc].var != request.var) {
+  if (request.pc >= code.size() || code[request.pc].op != expected ||
+      code[request.pc].var != request.var) {
     return InvalidArgumentError(fmt::format("table request from {} card {} does not match the deck",
                                             stack.name, request.pc + 1));
   }
@@ -72,8 +73,9 @@ StatusOr<msg::TableReply> RunTable::Decide(const msg::TableRequest& request,
         fmt::format("await decision of stack {}, which is not on that node", request.stack));
   }
   const StackProgram& stack = program_.stacks[request.stack];
-  if (request.pc >= stack.code.size() || stack.code[request.pc].op != Op::kAwait ||
-      stack.code[request.pc].channel != request.var || request.value < 0 || request.value > 1) {
+  const std::span<const Instr> code = program_.Code(request.stack);
+  if (request.pc >= code.size() || code[request.pc].op != Op::kAwait ||
+      code[request.pc].channel != request.var || request.value < 0 || request.value > 1) {
     return InvalidArgumentError(fmt::format("await decision of {} card {} does not match the deck",
                                             stack.name, request.pc + 1));
   }

@@ -37,35 +37,40 @@ TEST(CompilerTest, CompilesTheTransferExample) {
   EXPECT_EQ(a.name, "A");
   EXPECT_EQ(a.node_hint, "X");
   EXPECT_EQ(b.node_hint, "Y");
-  EXPECT_THAT(a.registers, ElementsAre("a"));
-  EXPECT_THAT(b.registers, ElementsAre("b"));
-  EXPECT_THAT(a.card_text,
-              ElementsAre("read balance -> a", "add a 50", "write a -> balance", "notify B"));
-  EXPECT_THAT(b.card_text,
-              ElementsAre("await A", "read balance -> b", "mul b 2", "write b -> balance"));
+  EXPECT_THAT(program.RegisterNames(0), ElementsAre("a"));
+  EXPECT_THAT(program.RegisterNames(1), ElementsAre("b"));
+  EXPECT_THAT(program.card_text,
+              ElementsAre("read balance -> a", "add a 50", "write a -> balance", "notify B",
+                          "await A", "read balance -> b", "mul b 2", "write b -> balance"));
+  EXPECT_EQ(program.CardText(1, 0), "await A");
+  EXPECT_EQ(program.CardText(1, 4), "");  // past the last card
+  EXPECT_EQ(a.code_begin, 0u);
+  EXPECT_EQ(b.code_begin, 4u);
+  const std::span<const Instr> a_code = program.Code(0);
+  const std::span<const Instr> b_code = program.Code(1);
 
-  ASSERT_EQ(a.code.size(), 4u);
-  EXPECT_EQ(a.code[0].op, Op::kRead);
-  EXPECT_TRUE(a.code[0].has_reg);
-  EXPECT_EQ(a.code[0].var, 0u);
-  EXPECT_EQ(a.code[0].line, 5);
-  EXPECT_EQ(a.code[0].column, 5);
-  EXPECT_EQ(a.code[1].op, Op::kAdd);
-  EXPECT_FALSE(a.code[1].value.is_register);
-  EXPECT_EQ(a.code[1].value.literal, 50);
-  EXPECT_EQ(a.code[2].op, Op::kWrite);
-  EXPECT_TRUE(a.code[2].value.is_register);
-  EXPECT_EQ(a.code[2].value.reg, 0u);
-  EXPECT_EQ(a.code[3].op, Op::kNotify);
-  EXPECT_EQ(a.code[3].peer, 1u);
-  EXPECT_EQ(a.code[3].channel, 0u);
-  EXPECT_EQ(a.code[3].value.literal, 0);  // `notify B` sends 0
+  ASSERT_EQ(a_code.size(), 4u);
+  EXPECT_EQ(a_code[0].op, Op::kRead);
+  EXPECT_TRUE(a_code[0].has_reg);
+  EXPECT_EQ(a_code[0].var, 0u);
+  EXPECT_EQ(a_code[0].line, 5);
+  EXPECT_EQ(a_code[0].column, 5);
+  EXPECT_EQ(a_code[1].op, Op::kAdd);
+  EXPECT_FALSE(a_code[1].value().is_register);
+  EXPECT_EQ(a_code[1].value().literal, 50);
+  EXPECT_EQ(a_code[2].op, Op::kWrite);
+  EXPECT_TRUE(a_code[2].value().is_register);
+  EXPECT_EQ(a_code[2].value().reg, 0u);
+  EXPECT_EQ(a_code[3].op, Op::kNotify);
+  EXPECT_EQ(program.Peer(a_code[3]), 1u);
+  EXPECT_EQ(a_code[3].channel, 0u);
+  EXPECT_EQ(a_code[3].value().literal, 0);  // `notify B` sends 0
 
-  EXPECT_EQ(b.code[0].op, Op::kAwait);
-  EXPECT_FALSE(b.code[0].has_reg);
-  EXPECT_EQ(b.code[0].peer, 0u);
-  EXPECT_EQ(b.code[0].channel, 0u);
-  EXPECT_EQ(b.code[0].line, 11);
+  EXPECT_EQ(b_code[0].op, Op::kAwait);
+  EXPECT_FALSE(b_code[0].has_reg);
+  EXPECT_EQ(program.Peer(b_code[0]), 0u);
+  EXPECT_EQ(b_code[0].channel, 0u);
+  EXPECT_EQ(b_code[0].line, 11);
 
   ASSERT_EQ(program.channels.size(), 1u);
   EXPECT_EQ(program.channels[0].from, 0u);
@@ -89,14 +94,14 @@ TEST(CompilerTest, NumbersRegistersByFirstAppearance) {
   const Program program = Compile(
       "shared s\nstack A:\n    set b 1\n    add a b\n    read s -> c\n    write d -> s\n"
       "    print e\n    await B -> f\n    mul a g\nstack B:\n    notify A h\n");
-  EXPECT_THAT(program.stacks[0].registers, ElementsAre("b", "a", "c", "d", "e", "f", "g"));
-  const std::vector<Instr>& code = program.stacks[0].code;
+  EXPECT_THAT(program.RegisterNames(0), ElementsAre("b", "a", "c", "d", "e", "f", "g"));
+  const std::span<const Instr> code = program.Code(0);
   EXPECT_EQ(code[1].reg, 1u);
-  EXPECT_EQ(code[1].value.reg, 0u);
+  EXPECT_EQ(code[1].value().reg, 0u);
   EXPECT_EQ(code[5].reg, 5u);
   EXPECT_TRUE(code[5].has_reg);
   EXPECT_FALSE(code[3].has_reg);  // write has no destination register
-  EXPECT_THAT(program.stacks[1].registers, ElementsAre("h"));
+  EXPECT_THAT(program.RegisterNames(1), ElementsAre("h"));
   EXPECT_THAT(Labels(program.outcome),
               ElementsAre("s", "A.b", "A.a", "A.c", "A.d", "A.e", "A.f", "A.g", "B.h"));
 }
@@ -112,11 +117,11 @@ TEST(CompilerTest, MakesOneChannelPerPairInOrderOfFirstMention) {
   EXPECT_EQ(program.channels[1].to, 0u);
   EXPECT_EQ(program.channels[2].from, 1u);  // B -> C
   EXPECT_EQ(program.channels[2].to, 2u);
-  EXPECT_EQ(program.stacks[0].code[1].channel, 1u);
-  EXPECT_EQ(program.stacks[0].code[2].channel, 0u);
-  EXPECT_EQ(program.stacks[1].code[1].channel, 0u);
-  EXPECT_EQ(program.stacks[2].code[0].channel, 1u);
-  EXPECT_EQ(program.stacks[2].code[1].channel, 2u);
+  EXPECT_EQ(program.Code(0)[1].channel, 1u);
+  EXPECT_EQ(program.Code(0)[2].channel, 0u);
+  EXPECT_EQ(program.Code(1)[1].channel, 0u);
+  EXPECT_EQ(program.Code(2)[0].channel, 1u);
+  EXPECT_EQ(program.Code(2)[1].channel, 2u);
 }
 
 TEST(CompilerTest, UsesAnExplicitOutcomeAndTermExpectations) {
@@ -134,11 +139,11 @@ TEST(CompilerTest, UsesAnExplicitOutcomeAndTermExpectations) {
 
 TEST(CompilerTest, KeepsWorkAndSleepAmounts) {
   const Program program = Compile("stack A:\n  work 250\n  sleep 3\n");
-  EXPECT_EQ(program.stacks[0].code[0].op, Op::kWork);
-  EXPECT_EQ(program.stacks[0].code[0].value.literal, 250);
-  EXPECT_EQ(program.stacks[0].code[1].op, Op::kSleep);
-  EXPECT_EQ(program.stacks[0].code[1].value.literal, 3);
-  EXPECT_TRUE(program.stacks[0].registers.empty());
+  EXPECT_EQ(program.Code(0)[0].op, Op::kWork);
+  EXPECT_EQ(program.Code(0)[0].value().literal, 250);
+  EXPECT_EQ(program.Code(0)[1].op, Op::kSleep);
+  EXPECT_EQ(program.Code(0)[1].value().literal, 3);
+  EXPECT_EQ(program.stacks[0].registers, 0u);
 }
 
 }  // namespace

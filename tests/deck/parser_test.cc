@@ -205,9 +205,8 @@ TEST(ParserTest, CrlfParsesLikeLf) {
   const LoadResult with_cr = Load(crlf);
   ASSERT_TRUE(with_cr.program.has_value()) << FormatDiagnostics(with_cr.errors);
   ASSERT_TRUE(lf.program.has_value());
-  EXPECT_EQ(with_cr.program->stacks[0].card_text, lf.program->stacks[0].card_text);
-  EXPECT_EQ(with_cr.program->stacks[1].card_text, lf.program->stacks[1].card_text);
-  EXPECT_EQ(with_cr.program->stacks[1].code[0].line, 11);
+  EXPECT_EQ(with_cr.program->card_text, lf.program->card_text);
+  EXPECT_EQ(with_cr.program->Code(1)[0].line, 11);
   // A final line without '\n' may still end in '\r'.
   EXPECT_TRUE(Load("stack A:\r\n    set a 1\r").program.has_value());
 }

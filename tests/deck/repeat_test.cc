@@ -21,17 +21,19 @@ using ::testing::ElementsAre;
 std::string Shape(const Program& program) {
   std::string out;
   for (const SharedVar& var : program.shared) out += "shared " + var.name + "\n";
-  for (const StackProgram& stack : program.stacks) {
-    out += "stack " + stack.name + " on " + stack.node_hint + " regs";
-    for (const std::string& reg : stack.registers) out += " " + reg;
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    const StackProgram& stack = program.stacks[s];
+    out += "stack " + stack.name + " on " + std::string(stack.node_hint) + " regs";
+    for (std::string_view reg : program.RegisterNames(s)) out += " " + std::string(reg);
     out += "\n";
-    for (size_t i = 0; i < stack.code.size(); ++i) {
-      const Instr& in = stack.code[i];
-      out += "  " + std::string(stack.card_text[i]) + " | " +
+    for (uint32_t i = 0; i < stack.code_size; ++i) {
+      const Instr& in = program.Code(s)[i];
+      const bool callback = in.op == Op::kNotify || in.op == Op::kAwait;
+      out += "  " + std::string(program.CardText(s, i)) + " | " +
              std::to_string(static_cast<int>(in.op)) + " " + std::to_string(in.has_reg) + " " +
-             std::to_string(in.reg) + " " + std::to_string(in.value.is_register) + " " +
-             std::to_string(in.value.literal) + " " + std::to_string(in.value.reg) + " " +
-             std::to_string(in.var) + " " + std::to_string(in.peer) + " " +
+             std::to_string(in.reg) + " " + std::to_string(in.value().is_register) + " " +
+             std::to_string(in.value().literal) + " " + std::to_string(in.value().reg) + " " +
+             std::to_string(in.var) + " " + std::to_string(callback ? program.Peer(in) : 0) + " " +
              std::to_string(in.channel) + "\n";
     }
   }
@@ -90,10 +92,10 @@ TEST(RepeatTest, GivesTheProgramOfTheHandUnrolledDeck) {
   const Program unrolled = MustCompile(kHandUnrolled);
   EXPECT_EQ(Shape(repeated), Shape(unrolled));
   ASSERT_EQ(repeated.stacks.size(), 2u);
-  EXPECT_EQ(repeated.stacks[0].code.size(), 10u);
+  EXPECT_EQ(repeated.Code(0).size(), 10u);
   // Source positions point at the card in the repeat's body.
-  EXPECT_EQ(repeated.stacks[0].code[5].line, 5);
-  EXPECT_EQ(repeated.stacks[0].code[6].line, 7);
+  EXPECT_EQ(repeated.Code(0)[5].line, 5);
+  EXPECT_EQ(repeated.Code(0)[6].line, 7);
 }
 
 TEST(RepeatTest, NumbersIterationsOuterFirst) {
@@ -124,10 +126,12 @@ TEST(RepeatTest, EndsWhereTheIndentationReturns) {
       "stack B:\n"
       "    set e 1\n");
   std::vector<std::string> cards;
-  for (std::string_view text : program.stacks[0].card_text) cards.emplace_back(text);
+  for (uint32_t pc = 0; pc < program.stacks[0].code_size; ++pc) {
+    cards.emplace_back(program.CardText(0, pc));
+  }
   EXPECT_THAT(cards, ElementsAre("add a 1", "add b 1", "add a 1", "add b 1", "add a 1", "add b 1",
                                  "add c 1", "add d 1", "add d 1"));
-  EXPECT_EQ(program.stacks[1].code.size(), 1u);
+  EXPECT_EQ(program.Code(1).size(), 1u);
 }
 
 TEST(RepeatTest, ReportsAnAwaitWithTooFewNotifiesWithItsIteration) {
@@ -215,7 +219,7 @@ TEST(RepeatTest, AStackMayHoldExactlyAMillionCards) {
       "stack A:\n    repeat 10000:\n        repeat 100:\n"
       "            set a 1\n");
   ASSERT_TRUE(result.program.has_value()) << FormatDiagnostics(result.errors);
-  EXPECT_EQ(result.program->stacks[0].code.size(), kMaxUnrolledCards);
+  EXPECT_EQ(result.program->Code(0).size(), kMaxUnrolledCards);
 }
 
 }  // namespace

@@ -116,7 +116,7 @@ TEST(RobustnessTest, ALargeDeckLoadsQuickly) {
   const LoadResult result = Load(deck);
   ASSERT_TRUE(result.program.has_value()) << FormatDiagnostics(result.errors);
   EXPECT_EQ(result.program->stacks.size(), 100u);
-  EXPECT_EQ(result.program->stacks[99].code.size(), 2000u);
+  EXPECT_EQ(result.program->Code(99).size(), 2000u);
   EXPECT_EQ(result.program->outcome.size(), 1u + 100u * 50u);
 }
 

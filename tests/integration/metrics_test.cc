@@ -58,8 +58,8 @@ TEST(MetricsTest, CountersMatchTheRun) {
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   ASSERT_EQ(ReportExitCode(*report), 0);
 
-  const double a_cards = static_cast<double>(program.stacks[0].code.size());
-  const double b_cards = static_cast<double>(program.stacks[1].code.size());
+  const double a_cards = static_cast<double>(program.Code(0).size());
+  const double b_cards = static_cast<double>(program.Code(1).size());
   const std::string x_page = testing::ScrapeMetrics(x_metrics);
   const std::string y_page = testing::ScrapeMetrics(y_metrics);
   ASSERT_FALSE(x_page.empty());

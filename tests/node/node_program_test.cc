@@ -44,13 +44,14 @@ NodeProgram RoundTrip(const wire::NodeProgram& wire) {
 }
 
 // `instr` of the node's program is `original` of the deck's, ids mapped.
-void ExpectSameCard(const NodeProgram& node, const Instr& instr, const Instr& original) {
+void ExpectSameCard(const NodeProgram& node, const Instr& instr, const Program& deck,
+                    const Instr& original) {
   EXPECT_EQ(instr.op, original.op);
-  EXPECT_EQ(instr.value.is_register, original.value.is_register);
-  if (original.value.is_register) {
-    EXPECT_EQ(instr.value.reg, original.value.reg);
+  EXPECT_EQ(instr.value().is_register, original.value().is_register);
+  if (original.value().is_register) {
+    EXPECT_EQ(instr.value().reg, original.value().reg);
   } else {
-    EXPECT_EQ(instr.value.literal, original.value.literal);
+    EXPECT_EQ(instr.value().literal, original.value().literal);
   }
   if (original.has_reg) {
     EXPECT_EQ(instr.reg, original.reg);
@@ -59,7 +60,7 @@ void ExpectSameCard(const NodeProgram& node, const Instr& instr, const Instr& or
     EXPECT_EQ(instr.var, original.var);
   }
   if (original.op == Op::kNotify || original.op == Op::kAwait) {
-    EXPECT_EQ(node.stack_global[instr.peer], original.peer);
+    EXPECT_EQ(node.stack_global[node.program.Peer(instr)], deck.Peer(original));
     EXPECT_EQ(node.channel_global[instr.channel], original.channel);
   }
 }
@@ -86,11 +87,13 @@ TEST(NodeProgramTest, ANodeWithTwoOfAThousandStacksHoldsThemTheirChannelsAndPeer
   }
   for (StackId s : node.Own()) {
     const StackProgram& original = deck.stacks[node.stack_global[s]];
+    const std::span<const Instr> code = deck.Code(node.stack_global[s]);
     EXPECT_EQ(node.program.stacks[s].name, original.name);
-    EXPECT_EQ(node.program.stacks[s].registers.size(), original.registers.size());
-    ASSERT_EQ(node.program.stacks[s].code.size(), original.code.size());
-    for (size_t pc = 0; pc < original.code.size(); ++pc) {
-      ExpectSameCard(node, node.program.stacks[s].code[pc], original.code[pc]);
+    EXPECT_EQ(node.program.stacks[s].registers, original.registers);
+    EXPECT_TRUE(node.program.RegisterNames(s).empty());  // a node keeps no names
+    ASSERT_EQ(node.program.Code(s).size(), code.size());
+    for (size_t pc = 0; pc < code.size(); ++pc) {
+      ExpectSameCard(node, node.program.Code(s)[pc], deck, code[pc]);
     }
   }
   EXPECT_EQ(*node.LocalStack(500), 1u);
@@ -159,9 +162,9 @@ TEST(NodeProgramTest, TheNodesProgramsPutTogetherAreTheDeck) {
           const StackId global = node.stack_global[s];
           ++held[global];
           EXPECT_EQ(stack_node[global], n);
-          ASSERT_EQ(node.program.stacks[s].code.size(), deck.stacks[global].code.size());
-          for (size_t pc = 0; pc < deck.stacks[global].code.size(); ++pc) {
-            ExpectSameCard(node, node.program.stacks[s].code[pc], deck.stacks[global].code[pc]);
+          ASSERT_EQ(node.program.Code(s).size(), deck.Code(global).size());
+          for (size_t pc = 0; pc < deck.Code(global).size(); ++pc) {
+            ExpectSameCard(node, node.program.Code(s)[pc], deck, deck.Code(global)[pc]);
           }
         }
         for (ChannelId c = 0; c < node.program.channels.size(); ++c) {
@@ -201,7 +204,7 @@ TEST(NodeProgramTest, TakingStacksOverKeepsEveryIdAndAddsTheirCodeAndChannels) {
   std::sort(own.begin(), own.end());
   EXPECT_EQ(own, (std::vector<StackId>{0, 1, 3, 4, 6, 7, 9, 10}));
   for (StackId s : after->Own()) {
-    EXPECT_EQ(after->program.stacks[s].code.size(), 4u) << after->program.stacks[s].name;
+    EXPECT_EQ(after->program.Code(s).size(), 4u) << after->program.stacks[s].name;
   }
   // The same as if the node had been given all eight from the start, up to numbering.
   const NodeProgram fresh = RoundTrip(NodeProgramToWire(deck, stack_node, Nodes(3), 0));

@@ -27,9 +27,11 @@ Program Transfer() {
   p.shared = {{"balance", 100}};
   p.stacks.resize(2);
   p.stacks[0].name = "A";
-  p.stacks[0].registers = {"a"};
+  p.stacks[0].registers = 1;
   p.stacks[1].name = "B";
-  p.stacks[1].registers = {"b"};
+  p.stacks[1].registers_begin = 1;
+  p.stacks[1].registers = 1;
+  p.register_names = {"a", "b"};
   p.outcome = {Shared(0, "balance"), Register(0, 0, "A.a"), Register(1, 0, "B.b")};
   p.expects = {Expect(Shared(0, "balance"), CompareOp::kEq, 300)};
   return p;

@@ -54,10 +54,11 @@ Json Expand(const Program& program, const Json& run) {
       s["name"] = stack.name;
       s["from"] = next[who][0];
       s["pc"] = pc;
-      s["card"] = s["op"] == "end" ? "" : std::string(stack.card_text[pc]);
+      const std::string text(program.CardText(static_cast<StackId>(who), pc));
+      s["card"] = s["op"] == "end" ? "" : text;
       if (story.is_string()) {
-        story = stack.name + ": " + std::string(stack.card_text[pc]) + story.get<std::string>() +
-                " (line " + std::to_string(stack.code[pc].line) + ")";
+        story = stack.name + ": " + text + story.get<std::string>() + " (line " +
+                std::to_string(program.Code(static_cast<StackId>(who))[pc].line) + ")";
       }
       s["regs"] = f(7);
       s["next"] = r.size() > 8 ? r[8] : Json(nullptr);
