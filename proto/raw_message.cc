@@ -5,6 +5,9 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/proto_buffer_writer.h>
 
+#include <memory>
+#include <string>
+
 namespace cardflow {
 
 Status ParseMessage(grpc::ByteBuffer& buffer, google::protobuf::MessageLite& message,
@@ -29,6 +32,18 @@ bool SerializeMessage(const google::protobuf::MessageLite& message, grpc::ByteBu
   return grpc::GenericSerialize<grpc::ProtoBufferWriter, google::protobuf::MessageLite>(
              message, &buffer, &own_buffer)
       .ok();
+}
+
+bool SerializeMessageAsOneSlice(const google::protobuf::MessageLite& message,
+                                grpc::ByteBuffer& buffer) {
+  auto bytes = std::make_unique<std::string>();
+  if (!message.SerializeToString(bytes.get())) return false;
+  std::string* owned = bytes.release();  // the slice's now: freed with its last reference
+  grpc::Slice slice(
+      owned->data(), owned->size(), [](void* s) { delete static_cast<std::string*>(s); }, owned);
+  grpc::ByteBuffer one(&slice, 1);
+  buffer.Swap(&one);
+  return true;
 }
 
 }  // namespace cardflow

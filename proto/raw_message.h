@@ -34,4 +34,11 @@ Status ParseMessage(grpc::ByteBuffer& buffer, google::protobuf::MessageLite& mes
 // protobuf cannot serialize it (over 2 GiB).
 bool SerializeMessage(const google::protobuf::MessageLite& message, grpc::ByteBuffer& buffer);
 
+// The same into one block of exactly the message's size that `buffer` then
+// owns and gRPC writes as it is (no copy into gRPC's own slices): for a big
+// message, such as an Assign carrying megabytes of program, whose bytes in
+// many small slices would stay behind in the heap once written.
+bool SerializeMessageAsOneSlice(const google::protobuf::MessageLite& message,
+                                grpc::ByteBuffer& buffer);
+
 }  // namespace cardflow

@@ -1,5 +1,9 @@
 #include "common/deck/compiler.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -25,6 +29,20 @@ const char* CompareOpText(CompareOp op) {
       return ">=";
   }
   return "?";
+}
+
+// A big deck's cards (120 bytes each in the parse tree) are freed stack by
+// stack as they are compiled, while the Program's arrays fill: every so
+// many stacks the freed pages go back to the system, so that the parse tree
+// and the Program do not both count in the peak memory (glibc keeps freed
+// small blocks otherwise; malloc_trim(3) returns the whole free pages
+// among them).
+constexpr StackId kStacksPerTrim = 8192;
+
+void ReturnFreedMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 class Compiler {
@@ -62,8 +80,11 @@ class Compiler {
     program_.register_names.reserve(registers);
     for (StackId id = 0; id < deck_.stacks.size(); ++id) {
       CompileStack(id);
-      if (consumable_ != nullptr) std::vector<Card>().swap(consumable_->stacks[id].cards);
+      if (consumable_ == nullptr) continue;
+      std::vector<Card>().swap(consumable_->stacks[id].cards);
+      if ((id + 1) % kStacksPerTrim == 0) ReturnFreedMemory();
     }
+    if (consumable_ != nullptr) ReturnFreedMemory();
     program_.channels = symbols_.channels();
     if (deck_.outcomes.empty()) CompileOutcome();
     return std::move(program_);

@@ -5,23 +5,26 @@
 namespace cardflow {
 
 StepPlan::StepPlan(const Program& program)
-    : visible_(program.stacks.size()),
-      code_size_(program.stacks.size()),
-      has_end_(program.stacks.size()) {
+    : code_size_(program.stacks.size()), has_end_(program.stacks.size()) {
+  visible_.reserve(static_cast<size_t>(std::count_if(
+      program.code.begin(), program.code.end(), [](const Instr& i) { return IsVisible(i.op); })));
+  visible_begin_.reserve(program.stacks.size() + 1);
   for (StackId s = 0; s < program.stacks.size(); ++s) {
+    visible_begin_.push_back(static_cast<uint32_t>(visible_.size()));
     const auto code = program.Code(s);
     for (uint32_t pc = 0; pc < code.size(); ++pc) {
-      if (IsVisible(code[pc].op)) visible_[s].push_back(pc);
+      if (IsVisible(code[pc].op)) visible_.push_back(pc);
     }
     code_size_[s] = static_cast<uint32_t>(code.size());
     has_end_[s] = code.empty() || !IsVisible(code.back().op);
   }
+  visible_begin_.push_back(static_cast<uint32_t>(visible_.size()));
 }
 
 uint32_t StepPlan::StepAt(StackId stack, uint32_t pc) const {
-  const auto& visible = visible_[stack];
-  return static_cast<uint32_t>(std::lower_bound(visible.begin(), visible.end(), pc) -
-                               visible.begin());
+  const auto begin = visible_.begin() + visible_begin_[stack];
+  const auto end = visible_.begin() + visible_begin_[stack + 1];
+  return static_cast<uint32_t>(std::lower_bound(begin, end, pc) - begin);
 }
 
 Schedule ScheduleFromEvents(const Program& program, const StepPlan& plan,

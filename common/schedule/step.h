@@ -49,24 +49,30 @@ class StepPlan {
 
   // How many stack steps `stack` takes from start to end (its visible cards,
   // plus one if it has an end step).
-  uint32_t Steps(StackId stack) const {
-    return static_cast<uint32_t>(visible_[stack].size()) + (has_end_[stack] ? 1 : 0);
-  }
+  uint32_t Steps(StackId stack) const { return VisibleCount(stack) + (has_end_[stack] ? 1 : 0); }
   // The pc of the visible card that step `k` of `stack` ends in, or the
   // stack's card count for its end step. k < Steps(stack).
   uint32_t VisiblePc(StackId stack, uint32_t k) const {
-    return k < visible_[stack].size() ? visible_[stack][k] : code_size_[stack];
+    return k < VisibleCount(stack) ? visible_[visible_begin_[stack] + k] : code_size_[stack];
   }
   // The first pc step `k` runs: 0 for the first step, else one past the
   // previous step's visible card.
   uint32_t StartPc(StackId stack, uint32_t k) const {
-    return k == 0 ? 0 : visible_[stack][k - 1] + 1;
+    return k == 0 ? 0 : visible_[visible_begin_[stack] + k - 1] + 1;
   }
   // The step the card at `pc` belongs to (pc may be the card count: the end).
   uint32_t StepAt(StackId stack, uint32_t pc) const;
 
  private:
-  std::vector<std::vector<uint32_t>> visible_;  // per stack: pcs of its visible cards
+  uint32_t VisibleCount(StackId stack) const {
+    return visible_begin_[stack + 1] - visible_begin_[stack];
+  }
+
+  // The pcs of every stack's visible cards, stack after stack (one array:
+  // a big deck's per-stack vectors would be an allocation each); stack s's
+  // are [visible_begin_[s], visible_begin_[s + 1]).
+  std::vector<uint32_t> visible_;
+  std::vector<uint32_t> visible_begin_;  // stacks + 1 entries
   std::vector<uint32_t> code_size_;
   std::vector<bool> has_end_;
 };

@@ -192,7 +192,9 @@ class ClusterRun final : private RunCall::Owner {
           result.registers.size() != program_.stacks[s].registers) {
         return Fault(index, fmt::format("sent a malformed result for stack {}", s));
       }
-      registers_[s] = std::move(result.registers);
+      // Only the registers an outcome or expect reads are kept (a big
+      // deck's others would be an allocation per stack for nothing).
+      if (plan_.observed[s]) registers_[s] = std::move(result.registers);
       have_result_[s] = true;
     }
     if (update.failure && !scheduler_) {
@@ -594,7 +596,7 @@ class ClusterRun final : private RunCall::Owner {
           });
         }
         end.state.registers = std::move(registers_);
-        out.result = FoldRun(program_, *plan_.steps, std::move(end), /*keep_events=*/true);
+        out.result = FoldRun(program_, *plan_.steps, std::move(end), plan_.keep_events);
       }
     }
     auto done = std::move(done_);

@@ -20,10 +20,15 @@ NodeCall::NodeCall(Owner& owner, size_t index, grpc::GenericStub& stub, ClusterO
       node_(std::move(node)),
       outbox_(
           [this](wire::RunControl* control) {
-            SerializeMessage(*control, write_bytes_);  // one write at a time: it is free
-            // The bytes are in write_bytes_: an Assign's program (megabytes
-            // for a big deck) is not held twice while it is written.
-            if (control->has_assign()) *control = wire::RunControl();
+            // One write at a time: write_bytes_ is free. An Assign may carry
+            // megabytes of program: its bytes go out as one block of their
+            // own, and the message is dropped at once (not held twice).
+            if (control->has_assign()) {
+              SerializeMessageAsOneSlice(*control, write_bytes_);
+              *control = wire::RunControl();
+            } else {
+              SerializeMessage(*control, write_bytes_);
+            }
             HappensBefore(Edge(this, ReactorOp::kWrite));
             StartWrite(&write_bytes_);
             HappensBefore(Edge(this, ReactorOp::kDone));

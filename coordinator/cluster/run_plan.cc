@@ -21,6 +21,16 @@ StatusOr<RunPlan> MakeRunPlan(const Program& program, const StepPlan& steps,
   plan.steps = &steps;
   plan.shuffle = options.shuffle;
   plan.prefix = options.prefix;
+  plan.keep_events = options.sink != nullptr && options.sink->WantsEvents();
+  plan.observed.assign(program.stacks.size(), false);
+  const auto observe = [&plan](const TermRef& term) {
+    if (term.kind == TermRef::Kind::kRegister) plan.observed[term.stack] = true;
+  };
+  for (const TermRef& term : program.outcome) observe(term);
+  for (const Expectation& expect : program.expects) {
+    observe(expect.lhs);
+    if (expect.rhs_is_term) observe(expect.rhs_term);
+  }
   plan.recovery_log = recovery_log;
   plan.ordering = options.ordering;
   plan.connections = &connections;

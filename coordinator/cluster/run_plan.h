@@ -45,8 +45,15 @@ struct RunPlan {
   std::vector<std::vector<bool>> held;      // per participant: which stacks it holds
   std::chrono::milliseconds run_timeout{0};
   Shuffle shuffle = Shuffle::kNetwork;
-  const StepPlan* steps = nullptr;      // the program's
-  Schedule prefix;                      // seeded: every run takes it first (run --schedule)
+  const StepPlan* steps = nullptr;  // the program's
+  Schedule prefix;                  // seeded: every run takes it first (run --schedule)
+  // Whether a run's result keeps its events (the sink draws them or prints
+  // their print lines); else they are dropped once folded (a 100,000-stack
+  // run's are ~20 MB).
+  bool keep_events = false;
+  // By StackId: whether an outcome or expect term reads the stack's
+  // registers (the others' final registers are not kept).
+  std::vector<bool> observed;
   RecoveryLog* recovery_log = nullptr;  // may be null: every recovery then warns
 
   // The wire bytes of participant `index`'s NodeProgram, built anew on each
