@@ -217,10 +217,11 @@ int RunCommand(const RunOptions& given, Console& console) {
     report->reachable =
         CompareWithReachable(*loaded.program, options.ordering, *report, kReachableBudget);
   }
+  const std::string stopped_after =
+      std::string(interrupted ? "interrupted" : "the cluster could not carry the runs") +
+      " after " + WithCommas(report->runs) + " of " + WithCommas(options.runs) + " runs";
   if (stopped_early) {
-    (options.format == OutputFormat::kJson ? console.err : console.out)
-        << (interrupted ? "interrupted" : "the cluster could not carry the runs") << " after "
-        << WithCommas(report->runs) << " of " << WithCommas(options.runs) << " runs\n";
+    (options.format == OutputFormat::kJson ? console.err : console.out) << stopped_after << "\n";
   }
   if (options.format == OutputFormat::kText) {
     // Above the report, whose last line stays the verdict.
@@ -228,6 +229,12 @@ int RunCommand(const RunOptions& given, Console& console) {
     notes += OutcomeHint(*report);
     if (!notes.empty()) console.out << notes << "\n";
     console.out << ReportToText(*report);
+    // The verdict above is of the runs that completed; the last line says
+    // the whole was not done (a script reading the last line is not told
+    // PASS of a run that exits 3 or 130).
+    if (stopped_early) {
+      console.out << "INCOMPLETE: " << stopped_after << "; the verdict above is of those runs\n";
+    }
   } else {
     console.out << ReportToJson(*report);
   }

@@ -115,6 +115,12 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
   if (Status s = connections.Probe(options.connect_timeout, &unreachable); !s.ok()) return s;
   auto dead_at_start = DeadAtStart(connections, unreachable);
   if (!dead_at_start.ok()) return dead_at_start.status();
+  // The report's placement is where the runs started (DECK.md: the node
+  // each stack ran on): the stacks of nodes unreachable at the start are on
+  // the live nodes that took them; `moved` says from where.
+  std::vector<MovedStack> unused;
+  auto start_placement = AvoidDead(program, *placement, connections, *dead_at_start, unused);
+  if (!start_placement.ok()) return start_placement.status();
   const StepPlan step_plan(program);
   RecoveryLog recovery_log;
   // The report's placement (a pair of strings per stack) is set once the
@@ -143,7 +149,7 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
   report.shuffle = options.shuffle;
   report.placement.reserve(program.stacks.size());  // in deck order, as ReportBuilder orders it
   for (StackId s = 0; s < program.stacks.size(); ++s) {
-    report.placement.emplace_back(program.stacks[s].name, (*placement)[s]);
+    report.placement.emplace_back(program.stacks[s].name, (*start_placement)[s]);
   }
   if (!fault.ok()) {
     if (options.partial) *options.partial = std::move(report);

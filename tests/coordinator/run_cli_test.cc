@@ -68,6 +68,8 @@ void InterruptAndCheck(const std::vector<std::string>& placement) {
     said_sigint = said_sigint || l.starts_with("SIGINT: finishing the runs in flight");
   }
   EXPECT_TRUE(said_sigint);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back().rfind("INCOMPLETE: interrupted after ", 0), 0u) << lines.back();
   EXPECT_GT(finished, 0u);
   EXPECT_LT(finished, 10'000'000u);
   EXPECT_EQ(completed, finished);  // the transfer deck has no run errors
