@@ -108,9 +108,11 @@ std::string CheckToText(const Program& program, Ordering ordering, const CheckRe
   std::string verdict = ExpectVerdictName(result.expect);
   verdict[0] = static_cast<char>(verdict[0] - 'a' + 'A');
   out += fmt::format("Observation {} {} {} {}\n", program.file, verdict, positive, negative);
-  out += fmt::format("Explored {} states, {}{} in {}", result.states,
-                     Plural(result.executions, "schedule", "schedules"),
-                     result.complete ? "" : " (incomplete)", Duration(result.seconds));
+  // Schedules are counted over the states (as paths), not run one by one:
+  // "covering" them, not "explored".
+  out += fmt::format("Explored {} states{} in {}, covering {}", result.states,
+                     result.complete ? "" : " (incomplete)", Duration(result.seconds),
+                     Plural(result.executions, "schedule", "schedules"));
   if (plain && plain->complete && result.complete) {
     const double factor = result.executions == 0 ? 0
                                                  : static_cast<double>(plain->executions) /
