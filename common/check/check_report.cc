@@ -149,8 +149,10 @@ std::string CheckToText(const Program& program, Ordering ordering, const CheckRe
   } else {
     std::vector<std::string> what;
     if (negative > 0) {
-      what.push_back(fmt::format("{} of {} reachable outcomes break an expect", negative,
-                                 result.outcomes.size()));
+      what.push_back(
+          fmt::format("{} of {} {} an expect", negative,
+                      Plural(result.outcomes.size(), "reachable outcome", "reachable outcomes"),
+                      negative == 1 ? "breaks" : "break"));
     }
     if (result.order_violation) what.push_back("an await can miss its callback");
     if (!result.errors.empty()) {
