@@ -34,19 +34,32 @@ std::vector<std::string> KnownFlags(const CLI::App* app) {
   return flags;
 }
 
-// The flags on the command line that the innermost command does not take,
-// each with the flag it takes that is closest to it (those with none close
-// are left out).
-std::vector<std::pair<std::string, std::string>> MisspelledFlags(const CLI::App& app, int argc,
-                                                                 const char* const* argv) {
+bool Contains(const std::vector<std::string>& words, const std::string& word) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+// The long flags on the command line (each name up to any '=') that the
+// innermost command does not take, in the order typed.
+std::vector<std::string> UnknownFlags(const CLI::App& app, int argc, const char* const* argv) {
   const std::vector<std::string> known = KnownFlags(Innermost(app));
-  std::vector<std::pair<std::string, std::string>> misspelled;  // typed, meant
+  std::vector<std::string> unknown;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--") break;  // what follows is positional
     if (arg.size() <= 2 || arg.substr(0, 2) != "--") continue;
-    const std::string name(arg.substr(0, arg.find('=')));
-    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string name(arg.substr(0, arg.find('=')));
+    if (!Contains(known, name)) unknown.push_back(std::move(name));
+  }
+  return unknown;
+}
+
+// Each unknown flag with the flag the innermost command takes that is
+// closest to it (those with none close are left out).
+std::vector<std::pair<std::string, std::string>> MisspelledFlags(
+    const CLI::App& app, const std::vector<std::string>& unknown) {
+  const std::vector<std::string> known = KnownFlags(Innermost(app));
+  std::vector<std::pair<std::string, std::string>> misspelled;  // typed, meant
+  for (const std::string& name : unknown) {
     if (std::optional<std::string> meant = ClosestWord(name, known)) {
       misspelled.emplace_back(name, *meant);
     }
@@ -54,25 +67,17 @@ std::vector<std::pair<std::string, std::string>> MisspelledFlags(const CLI::App&
   return misspelled;
 }
 
-// Unexpected flags that a sibling command takes as they are typed, each
-// with that command's name: `check --runs 5` -> {"--runs", "run"}.
-std::vector<std::pair<std::string, std::string>> OtherCommandsFlags(const CLI::App& app, int argc,
-                                                                    const char* const* argv) {
+// Each unknown flag that a sibling command takes as typed, with that
+// command's name: `check --runs 5` -> {"--runs", "run"}.
+std::vector<std::pair<std::string, std::string>> OtherCommandsFlags(
+    const CLI::App& app, const std::vector<std::string>& unknown) {
   const CLI::App* here = Innermost(app);
   const CLI::App* parent = here->get_parent();
   if (parent == nullptr) return {};
-  const std::vector<std::string> known = KnownFlags(here);
   std::vector<std::pair<std::string, std::string>> found;  // typed, command
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--") break;
-    if (arg.size() <= 2 || arg.substr(0, 2) != "--") continue;
-    const std::string name(arg.substr(0, arg.find('=')));
-    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+  for (const std::string& name : unknown) {
     for (const CLI::App* other : parent->get_subcommands({})) {
-      if (other == here) continue;
-      const std::vector<std::string> theirs = KnownFlags(other);
-      if (std::find(theirs.begin(), theirs.end(), name) != theirs.end()) {
+      if (other != here && Contains(KnownFlags(other), name)) {
         found.emplace_back(name, other->get_name());
         break;
       }
@@ -149,10 +154,13 @@ std::optional<CommandLineExit> ParseCommandLineOrExit(CLI::App& app, int argc,
     std::ostringstream out;
     std::ostringstream err;
     const int code = app.exit(e, out, err);
-    const std::string message =
-        code == 0 ? err.str()
-                  : WithHints(InTypedOrder(err.str(), e, app), e, MisspelledFlags(app, argc, argv),
-                              OtherCommandsFlags(app, argc, argv), Innermost(app)->get_name());
+    std::string message = err.str();
+    if (code != 0) {
+      const std::vector<std::string> unknown = UnknownFlags(app, argc, argv);
+      message =
+          WithHints(InTypedOrder(std::move(message), e, app), e, MisspelledFlags(app, unknown),
+                    OtherCommandsFlags(app, unknown), Innermost(app)->get_name());
+    }
     // CLI11's own exit codes (105, 106, 109, ...) are all one: a bad command line.
     return CommandLineExit{code == 0 ? 0 : 2, out.str(), message};
   }

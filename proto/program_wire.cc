@@ -19,11 +19,12 @@ void CardToWire(const Program& program, const Instr& instr, wire::Card* out) {
     out->set_has_reg(true);
     out->set_reg(instr.reg);
   }
-  if (instr.value().is_register) {
+  const Operand value = instr.value();
+  if (value.is_register) {
     out->set_value_is_register(true);
-    out->set_value_reg(instr.value().reg);
+    out->set_value_reg(value.reg);
   } else {
-    out->set_literal(instr.value().literal);
+    out->set_literal(value.literal);
   }
   if (instr.op == Op::kRead || instr.op == Op::kWrite) out->set_var(instr.var);
   if (instr.op == Op::kNotify || instr.op == Op::kAwait) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "common/schedule/step.h"
@@ -117,10 +118,16 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
   if (!dead_at_start.ok()) return dead_at_start.status();
   // The report's placement is where the runs started (DECK.md: the node
   // each stack ran on): the stacks of nodes unreachable at the start are on
-  // the live nodes that took them; `moved` says from where.
-  std::vector<MovedStack> unused;
-  auto start_placement = AvoidDead(program, *placement, connections, *dead_at_start, unused);
-  if (!start_placement.ok()) return start_placement.status();
+  // the live nodes that took them (`moved` says from where). Only then is
+  // it another vector than `placement` (a big deck's is MBs of names).
+  std::optional<std::vector<std::string>> moved_placement;
+  if (std::find(dead_at_start->begin(), dead_at_start->end(), true) != dead_at_start->end()) {
+    std::vector<MovedStack> unused;
+    auto avoided = AvoidDead(program, *placement, connections, *dead_at_start, unused);
+    if (!avoided.ok()) return avoided.status();
+    moved_placement = std::move(avoided).value();
+  }
+  const std::vector<std::string>& start_placement = moved_placement ? *moved_placement : *placement;
   const StepPlan step_plan(program);
   RecoveryLog recovery_log;
   // The report's placement (a pair of strings per stack) is set once the
@@ -149,7 +156,7 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
   report.shuffle = options.shuffle;
   report.placement.reserve(program.stacks.size());  // in deck order, as ReportBuilder orders it
   for (StackId s = 0; s < program.stacks.size(); ++s) {
-    report.placement.emplace_back(program.stacks[s].name, (*start_placement)[s]);
+    report.placement.emplace_back(program.stacks[s].name, start_placement[s]);
   }
   if (!fault.ok()) {
     if (options.partial) *options.partial = std::move(report);
