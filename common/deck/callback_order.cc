@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -48,28 +49,42 @@ std::string LineList(const std::vector<int>& lines) {
   return out + ")";
 }
 
+// Lists of card indices by channel, in one array: list c is
+// cards[begin[c], begin[c + 1]).
+struct CardLists {
+  std::vector<uint32_t> begin;
+  std::vector<uint32_t> cards;
+  std::span<const uint32_t> operator[](ChannelId c) const {
+    return {cards.data() + begin[c], cards.data() + begin[c + 1]};
+  }
+};
+
 class CallbackOrder {
  public:
   CallbackOrder(const Deck& deck, const SymbolTable& symbols, DiagnosticSink& sink)
       : deck_(deck), channels_(symbols.channels()), sink_(sink) {
-    const size_t channel_count = channels_.size();
-    notifies_.resize(channel_count);
-    awaits_.resize(channel_count);
-    card_channel_.resize(deck.stacks.size());
+    first_card_.reserve(deck.stacks.size() + 1);
+    size_t cards = 0;
+    for (const StackDecl& stack : deck.stacks) {
+      first_card_.push_back(static_cast<uint32_t>(cards));
+      cards += stack.cards.size();
+    }
+    first_card_.push_back(static_cast<uint32_t>(cards));
+    card_channel_.assign(cards, kNoChannel);
     for (StackId id = 0; id < deck.stacks.size(); ++id) {
-      const std::vector<Card>& cards = deck.stacks[id].cards;
-      card_channel_[id].assign(cards.size(), kNoChannel);
-      for (uint32_t i = 0; i < cards.size(); ++i) {
-        const Card& card = cards[i];
+      const std::vector<Card>& stack_cards = deck.stacks[id].cards;
+      for (uint32_t i = 0; i < stack_cards.size(); ++i) {
+        const Card& card = stack_cards[i];
         if (card.op != Op::kNotify && card.op != Op::kAwait) continue;
         const std::optional<StackId> peer = symbols.FindStack(card.target.text);
         if (!peer || *peer == id) continue;
         const bool notify = card.op == Op::kNotify;
-        const ChannelId c = *symbols.FindChannel(notify ? id : *peer, notify ? *peer : id);
-        card_channel_[id][i] = c;
-        (notify ? notifies_ : awaits_)[c].push_back(i);
+        card_channel_[first_card_[id] + i] =
+            *symbols.FindChannel(notify ? id : *peer, notify ? *peer : id);
       }
     }
+    notifies_ = CardsByChannel(Op::kNotify);
+    awaits_ = CardsByChannel(Op::kAwait);
   }
 
   void Run() {
@@ -83,6 +98,12 @@ class CallbackOrder {
   const Card& CardAt(StackId stack, uint32_t index) const {
     return deck_.stacks[stack].cards[index];
   }
+  ChannelId CardChannel(StackId stack, uint32_t index) const {
+    return card_channel_[first_card_[stack] + index];
+  }
+  // The indices (in their stack) of the `op` cards on each channel, in card
+  // order: counted, then placed, in two arrays for the whole deck.
+  CardLists CardsByChannel(Op op) const;
 
   void ReportUnmatchedAwaits();
   void RunSymbolically();
@@ -92,13 +113,37 @@ class CallbackOrder {
   const Deck& deck_;
   const std::vector<Channel>& channels_;
   DiagnosticSink& sink_;
-  std::vector<std::vector<uint32_t>> notifies_;       // by channel: card indices in the sender
-  std::vector<std::vector<uint32_t>> awaits_;         // by channel: card indices in the receiver
-  std::vector<std::vector<ChannelId>> card_channel_;  // by stack and card
-  std::vector<uint32_t> pc_;                          // by stack, after RunSymbolically()
-  std::vector<ChannelId> waiting_;                    // by stack: the channel it is stuck on
-  std::vector<uint32_t> received_;                    // by channel
+  // By stack and card, flat: card i of stack s is at first_card_[s] + i (a
+  // deck of 100,000 stacks would otherwise hold 300,000 small vectors here
+  // at the peak of its loading).
+  std::vector<uint32_t> first_card_;
+  std::vector<ChannelId> card_channel_;  // kNoChannel: not a notify/await of another stack
+  CardLists notifies_;                   // by channel: card indices in the sender
+  CardLists awaits_;                     // by channel: card indices in the receiver
+  std::vector<uint32_t> pc_;             // by stack, after RunSymbolically()
+  std::vector<ChannelId> waiting_;       // by stack: the channel it is stuck on
+  std::vector<uint32_t> received_;       // by channel
 };
+
+CardLists CallbackOrder::CardsByChannel(Op op) const {
+  CardLists lists;
+  lists.begin.assign(channels_.size() + 1, 0);
+  const auto each_card = [&](auto&& visit) {
+    for (StackId id = 0; id < deck_.stacks.size(); ++id) {
+      const std::vector<Card>& cards = deck_.stacks[id].cards;
+      for (uint32_t i = 0; i < cards.size(); ++i) {
+        const ChannelId c = CardChannel(id, i);
+        if (c != kNoChannel && cards[i].op == op) visit(c, i);
+      }
+    }
+  };
+  each_card([&](ChannelId c, uint32_t) { ++lists.begin[c + 1]; });
+  for (size_t c = 1; c < lists.begin.size(); ++c) lists.begin[c] += lists.begin[c - 1];
+  lists.cards.resize(lists.begin.back());
+  std::vector<uint32_t> next(lists.begin.begin(), lists.begin.end() - 1);
+  each_card([&](ChannelId c, uint32_t i) { lists.cards[next[c]++] = i; });
+  return lists;
+}
 
 void CallbackOrder::ReportUnmatchedAwaits() {
   for (ChannelId c = 0; c < channels_.size(); ++c) {
@@ -132,7 +177,7 @@ void CallbackOrder::RunSymbolically() {
     ready.pop_back();
     const std::vector<Card>& cards = deck_.stacks[id].cards;
     for (uint32_t& pc = pc_[id]; pc < cards.size(); ++pc) {
-      const ChannelId c = card_channel_[id][pc];
+      const ChannelId c = CardChannel(id, pc);
       if (c == kNoChannel) continue;
       if (cards[pc].op == Op::kAwait) {
         if (received_[c] == sent[c]) {
