@@ -26,6 +26,7 @@
 #include <string>
 
 #include "base/command_line.h"
+#include "base/malloc_tuning.h"
 #include "common/logging/logger.h"
 #include "node/node_server.h"
 
@@ -40,6 +41,7 @@ constexpr char kExamples[] = R"(Examples:
 }  // namespace
 
 int main(int argc, char** argv) {
+  cardflow::TuneMalloc();
   cardflow::NodeOptions options;
   int drain_ms = 2000;
   std::string log_format = "text";
