@@ -4,6 +4,7 @@
 #include <malloc.h>
 #endif
 
+#include <cassert>
 #include <optional>
 #include <string>
 #include <utility>
@@ -116,7 +117,11 @@ void Compiler::CompileStack(StackId id) {
   stack.code_size = static_cast<uint32_t>(decl.cards.size());
   for (const Card& card : decl.cards) {
     program_.code.push_back(CompileCard(id, card));
-    program_.card_text.push_back(card.text);
+    // Every card's text is a view into the deck's source (deck.h).
+    const size_t offset = static_cast<size_t>(card.text.data() - program_.source->data());
+    assert(offset + card.text.size() <= program_.source->size());
+    program_.card_text.push_back(
+        {static_cast<uint32_t>(offset), static_cast<uint32_t>(card.text.size())});
   }
 }
 

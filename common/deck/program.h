@@ -155,9 +155,15 @@ struct Program {
   std::vector<StackProgram> stacks;
   // Every stack's cards, stack after stack (StackProgram::code_begin).
   std::vector<Instr> code;
-  // Source text of each card, trimmed, comment removed, by index into
-  // `code`; empty when the texts are not kept (a node's Program).
-  std::vector<std::string_view> card_text;
+  // Where in `source` the text of each card is (trimmed, comment removed),
+  // by index into `code`; empty when the texts are not kept (a node's
+  // Program). Read it with CardText. Eight bytes a card, not a
+  // string_view's sixteen: a deck of 100,000 stacks has 400,000 cards.
+  struct TextSpan {
+    uint32_t offset = 0;  // kMaxDeckBytes fits
+    uint32_t size = 0;
+  };
+  std::vector<TextSpan> card_text;
   // Every stack's register names, in order of first appearance, stack after
   // stack (StackProgram::registers_begin); empty when not kept (a node's
   // Program knows only how many registers each stack has).
@@ -178,7 +184,8 @@ struct Program {
   std::string_view CardText(StackId stack, uint32_t pc) const {
     const StackProgram& s = stacks[stack];
     if (pc >= s.code_size || card_text.empty()) return {};
-    return card_text[s.code_begin + pc];
+    const TextSpan text = card_text[s.code_begin + pc];
+    return std::string_view(*source).substr(text.offset, text.size);
   }
   // The other end of notify or await card `instr`: the receiver of a
   // notify, the sender an await waits for.

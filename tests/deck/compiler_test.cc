@@ -39,9 +39,13 @@ TEST(CompilerTest, CompilesTheTransferExample) {
   EXPECT_EQ(b.node_hint, "Y");
   EXPECT_THAT(program.RegisterNames(0), ElementsAre("a"));
   EXPECT_THAT(program.RegisterNames(1), ElementsAre("b"));
-  EXPECT_THAT(program.card_text,
-              ElementsAre("read balance -> a", "add a 50", "write a -> balance", "notify B",
-                          "await A", "read balance -> b", "mul b 2", "write b -> balance"));
+  std::vector<std::string_view> texts;
+  for (StackId s = 0; s < program.stacks.size(); ++s) {
+    for (uint32_t pc = 0; pc < program.Code(s).size(); ++pc)
+      texts.push_back(program.CardText(s, pc));
+  }
+  EXPECT_THAT(texts, ElementsAre("read balance -> a", "add a 50", "write a -> balance", "notify B",
+                                 "await A", "read balance -> b", "mul b 2", "write b -> balance"));
   EXPECT_EQ(program.CardText(1, 0), "await A");
   EXPECT_EQ(program.CardText(1, 4), "");  // past the last card
   EXPECT_EQ(a.code_begin, 0u);
