@@ -34,9 +34,10 @@ namespace cardflow {
 // in flight finish, and the report counts the runs that ran (the first
 // ones, by seed).
 //
-// With `partial`: when the cluster could not carry the runs after they
-// started (every node lost, say), *partial receives the report of the runs
-// that completed before that, and the error is returned as without it.
+// With `partial`: when the cluster could not carry the runs after some
+// completed (every node lost, say), *partial receives the report of those
+// runs, and the error is returned as without it (with none completed,
+// *partial is left empty: there is nothing to report).
 StatusOr<Report> ExecuteRuns(const Program& program, const std::string& deck_text,
                              const RunOptions& options,
                              std::function<void(uint64_t done)> on_progress,

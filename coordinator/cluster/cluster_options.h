@@ -87,10 +87,10 @@ struct ClusterOptions {
   // When set and it becomes true, no further run starts; the runs in flight
   // finish and the Report counts the runs that ran. Must outlive the call.
   const std::atomic<bool>* stop = nullptr;
-  // When set and the cluster could not carry the runs after they started
+  // When set and the cluster could not carry the runs after some completed
   // (every node lost, say), receives the report of the runs that completed
-  // before the fault, while RunCluster returns the fault. Must outlive the
-  // call.
+  // before the fault, while RunCluster returns the fault; untouched when no
+  // run completed. Must outlive the call.
   std::optional<Report>* partial = nullptr;
 };
 

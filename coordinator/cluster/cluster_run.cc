@@ -251,6 +251,9 @@ class ClusterRun final : private RunCall::Owner {
     for (size_t i = 0; i < calls_.size(); ++i) {
       if (alive_[i]) calls_[i]->SendStart();
     }
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("{}: every node has its stacks; started", Label());
+    }
   }
 
   // The node at `index` is gone (its call broke): its stacks

@@ -159,7 +159,8 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
     report.placement.emplace_back(program.stacks[s].name, start_placement[s]);
   }
   if (!fault.ok()) {
-    if (options.partial) *options.partial = std::move(report);
+    // No run completed: there is no report to show, only the error.
+    if (options.partial && report.runs > 0) *options.partial = std::move(report);
     return fault;
   }
   return report;

@@ -27,6 +27,7 @@ using ::cardflow::testutil::CoordinatorBinary;
 using ::cardflow::testutil::ExampleDeck;
 using ::cardflow::testutil::ProcessResult;
 using ::cardflow::testutil::RunProcess;
+using ::cardflow::testutil::TempFile;
 using ::testing::HasSubstr;
 
 ProcessResult Coordinator(std::vector<std::string> args) {
@@ -244,6 +245,55 @@ TEST_F(RemoteCliTest, LosingEveryNodeMidRunPrintsTheReportOfTheCompletedRunsAndE
           << lines.back();
       EXPECT_EQ(Number(m[1]), finished);
     }
+  }
+}
+
+// Losing every node before any run completed leaves nothing to report: the
+// error and exit 3, and no report of 0 runs marked partial.
+TEST_F(RemoteCliTest, LosingEveryNodeBeforeAnyRunCompletedPrintsOnlyTheError) {
+  for (const bool json : {false, true}) {
+    SCOPED_TRACE(json ? "json" : "text");
+    std::string error;
+    std::unique_ptr<NodeProcess> y = NodeProcess::Start("Y", &error);
+    ASSERT_NE(y, nullptr) << error;
+    // The one run sleeps for a minute on Y: it cannot complete before Y dies.
+    const TempFile deck("slow.deck", "stack A:\n    sleep 60000\n");
+    std::vector<std::string> argv = {"/bin/sh",
+                                     "-c",
+                                     "exec \"$0\" \"$@\" 2>&1",
+                                     CoordinatorBinary(),
+                                     "run",
+                                     deck.path(),
+                                     "--runs",
+                                     "1",
+                                     "--log-level",
+                                     "debug",
+                                     "--node",
+                                     "Y=" + y->address()};
+    if (json) argv.insert(argv.end(), {"--format", "json"});
+    std::unique_ptr<ChildProcess> run = ChildProcess::Spawn(argv);
+    ASSERT_NE(run, nullptr);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    std::string line;
+    bool started = false;
+    while (!started && run->ReadLine(deadline, &line)) {
+      started = line.find("every node has its stacks; started") != std::string::npos;
+    }
+    ASSERT_TRUE(started) << "the run was not seen to start; last line: " << line;
+    y->Signal(SIGKILL);
+    std::vector<std::string> lines;
+    while (run->ReadLine(deadline, &line)) lines.push_back(line);
+    EXPECT_EQ(run->Wait(std::chrono::seconds(30)), 3) << ::testing::PrintToString(lines);
+    bool said_why = false;
+    for (const std::string& l : lines) {
+      said_why = said_why || (l.starts_with("cardflow-coordinator: ") &&
+                              l.find("no live node is left") != std::string::npos);
+      EXPECT_EQ(l.find("could not carry the runs after"), std::string::npos) << l;
+      EXPECT_EQ(l.find("INCOMPLETE"), std::string::npos) << l;
+      EXPECT_EQ(l.find("\"runs\""), std::string::npos) << l;
+      EXPECT_EQ(l.find("completed run"), std::string::npos) << l;
+    }
+    EXPECT_TRUE(said_why) << ::testing::PrintToString(lines);
   }
 }
 
