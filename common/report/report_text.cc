@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdio>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/report/plural.h"
@@ -30,15 +32,36 @@ std::string RunsAndSeeds(const Report& report) {
   return s;
 }
 
-// "all local", or "A on X, B on Y".
+// "all local"; "A on X, B on Y" for a deck of a few stacks; for more, how
+// many stacks each node holds, nodes in order of their first stack:
+// "100000 stacks: 50000 on X, 50000 on Y", "100000 stacks, all on X" (a line naming every stack of
+// a big deck would be megabytes long; the JSON report names them all).
 std::string PlacementText(const Report& report) {
+  constexpr size_t kStacksNamed = 8;
   const bool all_local = std::all_of(report.placement.begin(), report.placement.end(),
                                      [](const auto& p) { return p.second == "local"; });
   if (all_local) return "all local";
   std::string s;
+  if (report.placement.size() <= kStacksNamed) {
+    for (const auto& [stack, where] : report.placement) {
+      if (!s.empty()) s += ", ";
+      s += stack + " on " + where;
+    }
+    return s;
+  }
+  std::vector<std::pair<std::string_view, size_t>> held;  // node, stacks
   for (const auto& [stack, where] : report.placement) {
-    if (!s.empty()) s += ", ";
-    s += stack + " on " + where;
+    auto it =
+        std::find_if(held.begin(), held.end(), [&](const auto& h) { return h.first == where; });
+    if (it == held.end()) it = held.insert(held.end(), {where, 0});
+    ++it->second;
+  }
+  s = Plural(report.placement.size(), "stack", "stacks");
+  if (held.size() == 1) return s + ", all on " + std::string(held[0].first);
+  s += ":";
+  for (size_t i = 0; i < held.size(); ++i) {
+    s += (i == 0 ? " " : ", ") + std::to_string(held[i].second) + " on " +
+         std::string(held[i].first);
   }
   return s;
 }

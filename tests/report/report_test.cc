@@ -249,6 +249,22 @@ TEST(ReportTextTest, PassVerdictIsTheLastLine) {
   EXPECT_THAT(text, HasSubstr("✓  balance=300 A.a=150 B.b=300"));
 }
 
+// A deck of many stacks: the header counts them by node instead of naming
+// each (a 100,000-stack deck's line was 1.4 MB); the JSON still names each.
+TEST(ReportTextTest, PlacementOfManyStacksIsCountedByNode) {
+  Report r = SpecExample();
+  r.placement.clear();
+  for (int i = 0; i < 9; ++i) r.placement.emplace_back("S" + std::to_string(i), i % 3 ? "X" : "Y");
+  EXPECT_THAT(ReportToText(r), HasSubstr(" · placement 9 stacks: 3 on Y, 6 on X\n"));
+  for (auto& [stack, node] : r.placement) node = "X";
+  EXPECT_THAT(ReportToText(r), HasSubstr(" · placement 9 stacks, all on X\n"));
+  r.placement.resize(8);
+  EXPECT_THAT(ReportToText(r),
+              HasSubstr(" · placement S0 on X, S1 on X, S2 on X, S3 on X, S4 on X, "
+                        "S5 on X, S6 on X, S7 on X\n"));
+  EXPECT_THAT(ReportToJson(r), HasSubstr("\"S7\": \"X\""));
+}
+
 TEST(ReportTextTest, FailVerdictCountsEveryKindOfFailure) {
   Report r = SpecExample();
   r.runs = 2000;
