@@ -92,13 +92,14 @@ Status RemoteEffects::TakeIn(ChannelId channel) {
   Wakeup wakeup;
   {
     MutexLock lock(mutex_);
-    if (channel >= inboxes_.size() || !inboxes_[channel] || inboxes_[channel]->held.empty()) {
+    if (channel >= inboxes_.size() || !inboxes_[channel] || !inboxes_[channel]->held ||
+        inboxes_[channel]->held->empty()) {
       return InvalidArgumentError(
           fmt::format("grant takes in a callback on channel {}, where none is held", channel));
     }
     Inbox& inbox = *inboxes_[channel];
-    const Message message = inbox.held.front();
-    inbox.held.pop_front();
+    const Message message = inbox.held->front();
+    inbox.held->pop_front();
     InboxLocked(channel, message.seq, message.value, message.lamport, wakeup);
   }
   MaybeFlush();
@@ -191,13 +192,15 @@ void RemoteEffects::DeliverLocked(ChannelId channel, uint64_t seq, int64_t value
   Inbox& inbox = InboxOf(channel);
   if (seq <= inbox.arrived) return;  // sent again: taken already
   if (seq > inbox.arrived + 1) {
-    inbox.early.emplace(seq, Early{value, lamport});
+    if (!inbox.early) inbox.early = std::make_unique<std::map<uint64_t, Early>>();
+    inbox.early->emplace(seq, Early{value, lamport});
     return;
   }
   ArriveLocked(channel, seq, value, lamport, wakeup);
   // Only the first arrival can wake the parked await; the rest just queue.
-  for (auto it = inbox.early.begin(); it != inbox.early.end() && it->first == inbox.arrived + 1;
-       it = inbox.early.erase(it)) {
+  if (!inbox.early) return;
+  for (auto it = inbox.early->begin(); it != inbox.early->end() && it->first == inbox.arrived + 1;
+       it = inbox.early->erase(it)) {
     Wakeup none;
     ArriveLocked(channel, it->first, it->second.value, it->second.lamport, none);
   }
@@ -208,7 +211,8 @@ void RemoteEffects::ArriveLocked(ChannelId channel, uint64_t seq, int64_t value,
   Inbox& inbox = InboxOf(channel);
   inbox.arrived = seq;
   if (gated_) {  // held until the coordinator takes it in
-    inbox.held.push_back(Message{value, seq, lamport});
+    if (!inbox.held) inbox.held = std::make_unique<MessageQueue>();
+    inbox.held->push_back(Message{value, seq, lamport});
     unreported_.emplace_back(channel, seq);
     return;
   }

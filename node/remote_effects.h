@@ -200,14 +200,19 @@ class RemoteEffects final : public Effects {
       }
     }
   };
-  struct Inbox {  // of a channel whose receiver is (or may become) here
+  // Of a channel whose receiver is (or may become) here: a node of 100,000
+  // stacks has as many, so what only some channels need (callbacks that
+  // came early, or held for the seeded shuffle) is made when first needed
+  // (96 bytes an inbox, not 160).
+  struct Inbox {
     MessageQueue messages;
-    MessageQueue held;  // gated: arrived in order, not yet taken in (lamport: of the send)
-    std::map<uint64_t, Early> early;  // by seq, all > arrived + 1
     uint64_t arrived = 0;
     uint64_t last_lamport = 0;  // of the latest arrival
     std::optional<Continuation> parked;
     uint32_t parked_pc = 0;
+    // Gated: arrived in order, not yet taken in (lamport: of the send).
+    std::unique_ptr<MessageQueue> held;
+    std::unique_ptr<std::map<uint64_t, Early>> early;  // by seq, all > arrived + 1
   };
   struct StackState {  // of a stack that is here
     uint64_t clock = 0;

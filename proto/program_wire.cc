@@ -151,6 +151,14 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
   out.channel_index.reserve(channels);
   std::vector<StackId> with_code;  // local ids whose code `in` carries
   std::vector<const wire::StackCode*> code_of;
+  const size_t own_stacks = static_cast<size_t>(
+      std::count_if(in.stacks().begin(), in.stacks().end(),
+                    [&](const wire::StackCode& stack) { return stack.node() == out.self; }));
+  with_code.reserve(own_stacks);
+  code_of.reserve(own_stacks);
+  // The node's own stacks are numbered first: their entries, at most
+  // this many more, are sized once.
+  program.stacks.reserve(program.stacks.size() + own_stacks);
   // New entries go to the end of the indexes, which are sorted again after
   // each loop (inserting in place would cost O(n) apiece: a node with
   // 125,000 stacks took a minute). Lookups in a loop see the old entries.
