@@ -57,7 +57,7 @@ start_nodes() {
   for ((i = 1; i <= n; i++)); do
     addr=""
     for _ in $(seq 100); do
-      addr=$(awk '/^listening on /{print $3; exit}' "$work/node$i.out")
+      addr=$(awk '/^listening on /{print $3; exit}' "$work/node$i.out" 2>/dev/null || true)
       [[ -n $addr ]] && break
       sleep 0.05
     done

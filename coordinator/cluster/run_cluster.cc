@@ -7,6 +7,10 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "common/schedule/step.h"
 #include "coordinator/cluster/cluster_run.h"
@@ -35,20 +39,40 @@ Status CheckNodes(const std::vector<NodeAddress>& nodes) {
   return Status::Ok();
 }
 
+// A placement as node indices (of `connections`), by StackId: four bytes a
+// stack where node names take 32 (a 100,000-stack deck's runs hold it).
+using NodeIndices = std::vector<uint32_t>;
+
+// `placement` (node names) as indices into `names`, which holds them all.
+NodeIndices IndicesOf(const std::vector<std::string>& placement,
+                      const std::vector<std::string>& names) {
+  std::unordered_map<std::string_view, uint32_t> index;
+  for (size_t n = 0; n < names.size(); ++n) index.emplace(names[n], static_cast<uint32_t>(n));
+  NodeIndices out;
+  out.reserve(placement.size());
+  for (const std::string& node : placement) out.push_back(index.at(node));
+  return out;
+}
+
+std::vector<std::string> NamesOf(const NodeIndices& placement, const NodeConnections& connections) {
+  std::vector<std::string> out;
+  out.reserve(placement.size());
+  for (const uint32_t node : placement) out.push_back(connections.node(node).name);
+  return out;
+}
+
 // The placement with every stack of a dead node moved to the live node
 // holding the fewest; UNAVAILABLE when no node is alive.
-StatusOr<std::vector<std::string>> AvoidDead(const Program& program,
-                                             const std::vector<std::string>& placement,
-                                             const NodeConnections& connections,
-                                             const std::vector<bool>& dead,
-                                             std::vector<MovedStack>& moved) {
+StatusOr<NodeIndices> AvoidDead(const Program& program, const NodeIndices& placement,
+                                const NodeConnections& connections, const std::vector<bool>& dead,
+                                std::vector<MovedStack>& moved) {
   std::vector<size_t> load(connections.size(), 0);
-  for (const std::string& node : placement) ++load[connections.Find(node)];
+  for (const uint32_t node : placement) ++load[node];
   std::vector<bool> live(dead.size());
   for (size_t n = 0; n < dead.size(); ++n) live[n] = !dead[n];
-  std::vector<std::string> out = placement;
+  NodeIndices out = placement;
   for (StackId s = 0; s < program.stacks.size(); ++s) {
-    const size_t from = connections.Find(placement[s]);
+    const size_t from = placement[s];
     if (!dead[from]) continue;
     const size_t to = LeastLoaded(load, live);
     if (to == connections.size()) {
@@ -57,15 +81,16 @@ StatusOr<std::vector<std::string>> AvoidDead(const Program& program,
     }
     --load[from];
     ++load[to];
-    out[s] = connections.node(to).name;
-    moved.push_back(MovedStack{program.stacks[s].name, placement[s], out[s]});
+    out[s] = static_cast<uint32_t>(to);
+    moved.push_back(
+        MovedStack{program.stacks[s].name, connections.node(from).name, connections.node(to).name});
   }
   return out;
 }
 
-// The names of the stacks `placement` puts on `node`, in deck order.
-std::vector<std::string> StacksOn(const Program& program, const std::vector<std::string>& placement,
-                                  const std::string& node) {
+// The names of the stacks `placement` puts on node `node`, in deck order.
+std::vector<std::string> StacksOn(const Program& program, const NodeIndices& placement,
+                                  size_t node) {
   std::vector<std::string> stacks;
   for (StackId s = 0; s < program.stacks.size(); ++s) {
     if (placement[s] == node) stacks.push_back(program.stacks[s].name);
@@ -107,8 +132,12 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
   if (Status s = CheckNodes(nodes); !s.ok()) return s;
   std::vector<std::string> names;
   for (const NodeAddress& node : nodes) names.push_back(node.name);
-  auto placement = PlaceStacks(program, names, options.place);
-  if (!placement.ok()) return placement.status();
+  NodeIndices placement;  // by StackId, into `nodes` (and `connections`)
+  {
+    auto placed = PlaceStacks(program, names, options.place);
+    if (!placed.ok()) return placed.status();
+    placement = IndicesOf(*placed, names);
+  }
 
   // Loopback nodes live in this process and speak plaintext.
   NodeConnections connections(nodes, loopback ? LinkSecurity() : options.links, options.observer);
@@ -120,14 +149,14 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
   // each stack ran on): the stacks of nodes unreachable at the start are on
   // the live nodes that took them (`moved` says from where). Only then is
   // it another vector than `placement` (a big deck's is MBs of names).
-  std::optional<std::vector<std::string>> moved_placement;
+  std::optional<NodeIndices> moved_placement;
   if (std::find(dead_at_start->begin(), dead_at_start->end(), true) != dead_at_start->end()) {
     std::vector<MovedStack> unused;
-    auto avoided = AvoidDead(program, *placement, connections, *dead_at_start, unused);
+    auto avoided = AvoidDead(program, placement, connections, *dead_at_start, unused);
     if (!avoided.ok()) return avoided.status();
     moved_placement = std::move(avoided).value();
   }
-  const std::vector<std::string>& start_placement = moved_placement ? *moved_placement : *placement;
+  const NodeIndices& start_placement = moved_placement ? *moved_placement : placement;
   const StepPlan step_plan(program);
   RecoveryLog recovery_log;
   // The report's placement (a pair of strings per stack) is set once the
@@ -136,16 +165,17 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
   for (size_t n = 0; n < connections.size(); ++n) {
     if (!(*dead_at_start)[n]) continue;
     recovery_log.NodeUnreachable(connections.node(n).name, std::string(unreachable[n].message()),
-                                 StacksOn(program, *placement, connections.node(n).name));
+                                 StacksOn(program, placement, n));
     builder.AddUnreachable(std::string(unreachable[n].message()));
   }
   RunLoop loop(options, connections, recovery_log, builder, std::move(dead_at_start).value(),
                [&](const std::vector<bool>& dead,
                    std::vector<MovedStack>& moved) -> StatusOr<std::unique_ptr<RunPlan>> {
-                 auto avoided = AvoidDead(program, *placement, connections, dead, moved);
+                 auto avoided = AvoidDead(program, placement, connections, dead, moved);
                  if (!avoided.ok()) return avoided.status();
                  StatusOr<RunPlan> plan =
-                     MakeRunPlan(program, step_plan, options, connections, *avoided, &recovery_log);
+                     MakeRunPlan(program, step_plan, options, connections,
+                                 NamesOf(*avoided, connections), &recovery_log);
                  if (!plan.ok()) return plan.status();
                  return std::make_unique<RunPlan>(std::move(*plan));
                });
@@ -156,7 +186,8 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
   report.shuffle = options.shuffle;
   report.placement.reserve(program.stacks.size());  // in deck order, as ReportBuilder orders it
   for (StackId s = 0; s < program.stacks.size(); ++s) {
-    report.placement.emplace_back(program.stacks[s].name, start_placement[s]);
+    report.placement.emplace_back(program.stacks[s].name,
+                                  connections.node(start_placement[s]).name);
   }
   if (!fault.ok()) {
     // No run completed: there is no report to show, only the error.
