@@ -168,27 +168,28 @@ TEST(ConvertTest, AnEventsPcAndSeqMustFitAnEvent) {
     EXPECT_EQ(taken->events[0].seq, Event::kMaxSeq);
     EXPECT_EQ(taken->events[0].channel(), 3u);
   }
-  {
+  struct TooWide {
+    wire::EventKind kind;
+    uint32_t pc;
+    uint64_t seq;
+    const char* refusal;
+  };
+  for (const TooWide& c : {
+           TooWide{wire::EVENT_WRITE, Event::kMaxPc + 1, 0,
+                   "an event of stack id 2 has pc 16777216, more than an event holds (16777215)"},
+           TooWide{wire::EVENT_ARRIVE, 0, Event::kMaxSeq + 1,
+                   "an event of stack id 2 has seq 4294967296, more than an event holds "
+                   "(4294967295)"},
+       }) {
     wire::RunUpdate update;
     wire::Event* event = update.add_events();
-    event->set_kind(wire::EVENT_WRITE);
+    event->set_kind(c.kind);
     event->set_stack(2);
-    event->set_pc(Event::kMaxPc + 1);
+    event->set_pc(c.pc);
+    event->set_seq(c.seq);
     StatusOr<msg::RunUpdate> taken = FromWire(ThroughBytes(update));
     EXPECT_EQ(taken.status().code(), StatusCode::kInvalidArgument);
-    EXPECT_EQ(taken.status().message(),
-              "an event of stack id 2 has pc 16777216, more than an event holds (16777215)");
-  }
-  {
-    wire::RunUpdate update;
-    wire::Event* event = update.add_events();
-    event->set_kind(wire::EVENT_ARRIVE);
-    event->set_stack(1);
-    event->set_seq(Event::kMaxSeq + 1);
-    StatusOr<msg::RunUpdate> taken = FromWire(ThroughBytes(update));
-    EXPECT_EQ(taken.status().code(), StatusCode::kInvalidArgument);
-    EXPECT_EQ(taken.status().message(),
-              "an event of stack id 1 has seq 4294967296, more than an event holds (4294967295)");
+    EXPECT_EQ(taken.status().message(), c.refusal);
   }
 }
 
