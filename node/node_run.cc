@@ -77,8 +77,7 @@ Event NodeRun::ToGlobal(Event event) const {
   event.stack = p.stack_global[event.stack];
   if (event.kind == EventKind::kSend || event.kind == EventKind::kArrive ||
       event.kind == EventKind::kAwait) {
-    event.peer = p.stack_global[event.peer];
-    event.channel = p.channel_global[event.channel];
+    event.set_channel(p.channel_global[event.channel()]);
   }
   return event;
 }

@@ -28,24 +28,45 @@ static_assert(static_cast<int>(msg::TableOp::kEnd) == wire::STEP_END);
 void ToWire(const Event& event, wire::Event* out) {
   out->set_kind(static_cast<wire::EventKind>(event.kind));
   out->set_stack(event.stack);
-  out->set_peer(event.peer);
-  out->set_var(event.var);
+  if (event.kind == EventKind::kRead || event.kind == EventKind::kWrite) {
+    out->set_var(event.var());
+  } else if (event.kind != EventKind::kPrint) {
+    out->set_channel(event.channel());
+  }
   out->set_value(event.value);
   out->set_seq(event.seq);
-  out->set_channel(event.channel);
   out->set_lamport(event.lamport);
   out->set_pc(event.pc);
 }
 
-Event FromWire(const wire::Event& event) {
+StatusOr<Event> FromWire(const wire::Event& event) {
+  if (!wire::EventKind_IsValid(event.kind())) {
+    return InvalidArgumentError(
+        fmt::format("an event of stack id {} has kind {}, which this coordinator does not know",
+                    event.stack(), static_cast<int>(event.kind())));
+  }
+  // Event keeps pc and seq narrower than the wire does: refuse what does
+  // not fit rather than cut it.
+  if (event.pc() > Event::kMaxPc) {
+    return InvalidArgumentError(
+        fmt::format("an event of stack id {} has pc {}, more than an event holds ({})",
+                    event.stack(), event.pc(), Event::kMaxPc));
+  }
+  if (event.seq() > Event::kMaxSeq) {
+    return InvalidArgumentError(
+        fmt::format("an event of stack id {} has seq {}, more than an event holds ({})",
+                    event.stack(), event.seq(), Event::kMaxSeq));
+  }
   Event out;
   out.kind = static_cast<EventKind>(event.kind());
   out.stack = event.stack();
-  out.peer = event.peer();
-  out.var = event.var();
+  if (out.kind == EventKind::kRead || out.kind == EventKind::kWrite) {
+    out.set_var(event.var());
+  } else if (out.kind != EventKind::kPrint) {
+    out.set_channel(event.channel());
+  }
   out.value = event.value();
-  out.seq = event.seq();
-  out.channel = event.channel();
+  out.seq = static_cast<uint32_t>(event.seq());
   out.lamport = event.lamport();
   out.pc = event.pc();
   return out;
@@ -130,12 +151,9 @@ StatusOr<msg::RunUpdate> FromWire(const wire::RunUpdate& update) {
   }
   out.events.reserve(update.events_size());
   for (const wire::Event& event : update.events()) {
-    if (!wire::EventKind_IsValid(event.kind())) {
-      return InvalidArgumentError(
-          fmt::format("an event of stack id {} has kind {}, which this coordinator does not know",
-                      event.stack(), static_cast<int>(event.kind())));
-    }
-    out.events.push_back(FromWire(event));
+    StatusOr<Event> taken = FromWire(event);
+    if (!taken.ok()) return taken.status();
+    out.events.push_back(*taken);
   }
   out.results.reserve(update.results_size());
   for (const wire::StackResult& result : update.results()) {

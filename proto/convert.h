@@ -20,7 +20,8 @@
 namespace cardflow {
 
 void ToWire(const Event& event, wire::Event* out);
-Event FromWire(const wire::Event& event);
+// Refuses an unknown kind, and a pc or seq wider than Event keeps.
+StatusOr<Event> FromWire(const wire::Event& event);
 
 wire::Ordering ToWire(Ordering ordering);
 Ordering FromWire(wire::Ordering ordering);

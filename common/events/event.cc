@@ -16,11 +16,10 @@ Event Of(EventKind kind, StackId stack, uint32_t pc, int64_t value, uint64_t lam
   return e;
 }
 
-Event OnChannel(EventKind kind, StackId stack, StackId peer, ChannelId channel, uint32_t pc,
-                uint64_t seq, int64_t value, uint64_t lamport) {
+Event OnChannel(EventKind kind, StackId stack, ChannelId channel, uint32_t pc, uint32_t seq,
+                int64_t value, uint64_t lamport) {
   Event e = Of(kind, stack, pc, value, lamport);
-  e.peer = peer;
-  e.channel = channel;
+  e.set_channel(channel);
   e.seq = seq;
   return e;
 }
@@ -29,29 +28,29 @@ Event OnChannel(EventKind kind, StackId stack, StackId peer, ChannelId channel, 
 
 Event Event::Read(StackId stack, uint32_t pc, VarId var, int64_t value, uint64_t lamport) {
   Event e = Of(EventKind::kRead, stack, pc, value, lamport);
-  e.var = var;
+  e.set_var(var);
   return e;
 }
 
 Event Event::Write(StackId stack, uint32_t pc, VarId var, int64_t value, uint64_t lamport) {
   Event e = Of(EventKind::kWrite, stack, pc, value, lamport);
-  e.var = var;
+  e.set_var(var);
   return e;
 }
 
-Event Event::Send(ChannelId channel, const Channel& ends, uint32_t pc, uint64_t seq, int64_t value,
+Event Event::Send(ChannelId channel, const Channel& ends, uint32_t pc, uint32_t seq, int64_t value,
                   uint64_t lamport) {
-  return OnChannel(EventKind::kSend, ends.from, ends.to, channel, pc, seq, value, lamport);
+  return OnChannel(EventKind::kSend, ends.from, channel, pc, seq, value, lamport);
 }
 
-Event Event::Arrive(ChannelId channel, const Channel& ends, uint64_t seq, int64_t value,
+Event Event::Arrive(ChannelId channel, const Channel& ends, uint32_t seq, int64_t value,
                     uint64_t lamport) {
-  return OnChannel(EventKind::kArrive, ends.to, ends.from, channel, 0, seq, value, lamport);
+  return OnChannel(EventKind::kArrive, ends.to, channel, 0, seq, value, lamport);
 }
 
-Event Event::Await(ChannelId channel, const Channel& ends, uint32_t pc, uint64_t seq, int64_t value,
+Event Event::Await(ChannelId channel, const Channel& ends, uint32_t pc, uint32_t seq, int64_t value,
                    uint64_t lamport) {
-  return OnChannel(EventKind::kAwait, ends.to, ends.from, channel, pc, seq, value, lamport);
+  return OnChannel(EventKind::kAwait, ends.to, channel, pc, seq, value, lamport);
 }
 
 Event Event::Print(StackId stack, uint32_t pc, int64_t value, uint64_t lamport) {
@@ -78,23 +77,26 @@ const char* EventKindName(EventKind kind) {
 
 std::string DescribeEvent(const Program& program, const Event& event) {
   const std::string& stack = program.stacks[event.stack].name;
-  const std::string& peer = program.stacks[event.peer].name;
+  // A callback event's peer: its channel's other end.
+  auto peer = [&]() -> const std::string& {
+    return program.stacks[EventPeer(program, event)].name;
+  };
   switch (event.kind) {
     case EventKind::kRead:
-      return fmt::format("{} read {}={} (card {})", stack, program.shared[event.var].name,
+      return fmt::format("{} read {}={} (card {})", stack, program.shared[event.var()].name,
                          event.value, event.pc + 1);
     case EventKind::kWrite:
-      return fmt::format("{} write {}={} (card {})", stack, program.shared[event.var].name,
+      return fmt::format("{} write {}={} (card {})", stack, program.shared[event.var()].name,
                          event.value, event.pc + 1);
     case EventKind::kSend:
-      return fmt::format("{} send #{} to {} value {} (card {})", stack, event.seq, peer,
+      return fmt::format("{} send #{} to {} value {} (card {})", stack, event.seq, peer(),
                          event.value, event.pc + 1);
     case EventKind::kArrive:
-      return fmt::format("callback #{} from {} arrives at {}", event.seq, peer, stack);
+      return fmt::format("callback #{} from {} arrives at {}", event.seq, peer(), stack);
     case EventKind::kAwait:
       if (event.seq == 0)
-        return fmt::format("{} await {} missed (card {})", stack, peer, event.pc + 1);
-      return fmt::format("{} await {} got #{} value {} (card {})", stack, peer, event.seq,
+        return fmt::format("{} await {} missed (card {})", stack, peer(), event.pc + 1);
+      return fmt::format("{} await {} got #{} value {} (card {})", stack, peer(), event.seq,
                          event.value, event.pc + 1);
     case EventKind::kPrint:
       return fmt::format("{} print {} (card {})", stack, event.value, event.pc + 1);

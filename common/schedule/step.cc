@@ -47,13 +47,14 @@ Schedule ScheduleFromEvents(const Program& program, const StepPlan& plan,
   // after the last stack ended is no step of a run: leave them out.
   std::vector<uint64_t> consumed(program.channels.size(), 0);
   for (const Event& event : events) {
-    if (event.kind == EventKind::kAwait && event.seq > consumed[event.channel]) {
-      consumed[event.channel] = event.seq;
+    if (event.kind == EventKind::kAwait && event.seq > consumed[event.channel()]) {
+      consumed[event.channel()] = event.seq;
     }
   }
   for (const Event& event : events) {
     if (event.kind == EventKind::kArrive) {
-      if (event.seq <= consumed[event.channel]) schedule.push_back(Step::Arrival(event.channel));
+      if (event.seq <= consumed[event.channel()])
+        schedule.push_back(Step::Arrival(event.channel()));
       continue;
     }
     schedule.push_back(Step::OfStack(event.stack));

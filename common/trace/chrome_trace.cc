@@ -60,7 +60,7 @@ std::string ChromeTraceJson(const Program& program,
   }
   std::vector<bool> channel_used(program.channels.size(), false);
   for (size_t i : clocks.order()) {
-    if (events[i].kind == EventKind::kArrive) channel_used[events[i].channel] = true;
+    if (events[i].kind == EventKind::kArrive) channel_used[events[i].channel()] = true;
   }
   for (ChannelId c = 0; c < program.channels.size(); ++c) {
     if (!channel_used[c]) continue;
@@ -98,8 +98,8 @@ std::string ChromeTraceJson(const Program& program,
                      {"tid", t.tid},
                      {"args", std::move(args)}});
     end = std::max<uint64_t>(end, ts(e) + kTraceSliceMicros);
-    if (e.kind == EventKind::kSend) sends.emplace(std::pair(e.channel, e.seq), i);
-    if (e.kind == EventKind::kArrive) arrivals.emplace(std::pair(e.channel, e.seq), i);
+    if (e.kind == EventKind::kSend) sends.emplace(std::pair(e.channel(), e.seq), i);
+    if (e.kind == EventKind::kArrive) arrivals.emplace(std::pair(e.channel(), e.seq), i);
   }
 
   // Flows: send -> arrival, arrival -> consuming await. A flow point sits
@@ -108,8 +108,8 @@ std::string ChromeTraceJson(const Program& program,
   auto flow = [&](size_t from, size_t to) {
     const Event& a = events[from];
     const Event& b = events[to];
-    const std::string name =
-        fmt::format("callback {} #{}", LaneName(program, program.stacks.size() + a.channel), a.seq);
+    const std::string name = fmt::format(
+        "callback {} #{}", LaneName(program, program.stacks.size() + a.channel()), a.seq);
     const Track ta = track(a), tb = track(b);
     const uint64_t id = next_id++;
     trace.push_back({{"name", name},
@@ -130,7 +130,7 @@ std::string ChromeTraceJson(const Program& program,
   };
   for (size_t i : clocks.order()) {
     const Event& e = events[i];
-    const auto key = std::pair(e.channel, e.seq);
+    const auto key = std::pair(e.channel(), e.seq);
     if (e.kind == EventKind::kArrive) {
       auto send = sends.find(key);
       if (send != sends.end()) flow(send->second, i);

@@ -7,18 +7,19 @@
 namespace cardflow {
 
 std::string EventTitle(const Program& program, const Event& event) {
-  const std::string& peer = program.stacks[event.peer].name;
   switch (event.kind) {
     case EventKind::kRead:
-      return "read " + program.shared[event.var].name;
+      return "read " + program.shared[event.var()].name;
     case EventKind::kWrite:
-      return "write " + program.shared[event.var].name;
+      return "write " + program.shared[event.var()].name;
     case EventKind::kSend:
-      return "notify " + peer;
+      return "notify " + program.stacks[EventPeer(program, event)].name;
     case EventKind::kArrive:
       return fmt::format("arrive #{}", event.seq);
-    case EventKind::kAwait:
+    case EventKind::kAwait: {
+      const std::string& peer = program.stacks[EventPeer(program, event)].name;
       return event.seq == 0 ? "await " + peer + " (missed)" : "await " + peer;
+    }
     case EventKind::kPrint:
       return "print";
   }

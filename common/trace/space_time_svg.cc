@@ -50,7 +50,7 @@ std::string Clip(const std::string& s, size_t n) {
 // The label over an event: EventTitle(), but a missed await says so in its
 // detail line (the title must stay short).
 std::string Title(const Program& program, const Event& e) {
-  if (e.kind == EventKind::kAwait) return "await " + program.stacks[e.peer].name;
+  if (e.kind == EventKind::kAwait) return "await " + program.stacks[EventPeer(program, e)].name;
   return EventTitle(program, e);
 }
 
@@ -63,7 +63,7 @@ std::string Detail(const Program& program, const Event& e) {
     case EventKind::kSend:
       return fmt::format("#{} v={}", e.seq, e.value);
     case EventKind::kArrive:
-      return "from " + program.stacks[e.peer].name;
+      return "from " + program.stacks[EventPeer(program, e)].name;
     case EventKind::kAwait:
       return e.seq == 0 ? "missed" : fmt::format("got #{} v={}", e.seq, e.value);
     case EventKind::kPrint:
@@ -185,8 +185,8 @@ std::string SpaceTimeSvg(const Program& program,
   for (size_t pos = 0; pos < shown; ++pos) {
     const size_t i = clocks.order()[pos];
     const Event& e = events[i];
-    if (e.kind == EventKind::kSend) sends.emplace(std::pair(e.channel, e.seq), i);
-    if (e.kind == EventKind::kArrive) arrivals.emplace(std::pair(e.channel, e.seq), i);
+    if (e.kind == EventKind::kSend) sends.emplace(std::pair(e.channel(), e.seq), i);
+    if (e.kind == EventKind::kArrive) arrivals.emplace(std::pair(e.channel(), e.seq), i);
   }
   for (size_t pos = 0; pos < shown; ++pos) {
     const size_t i = clocks.order()[pos];
@@ -198,7 +198,7 @@ std::string SpaceTimeSvg(const Program& program,
         pt.x, kTop - 6, e.lamport);
 
     // Callback arrows: notify -> arrival (dashed), arrival -> await (arc).
-    const auto key = std::pair(e.channel, e.seq);
+    const auto key = std::pair(e.channel(), e.seq);
     if (e.kind == EventKind::kArrive) {
       auto send = sends.find(key);
       if (send != sends.end()) {
@@ -220,7 +220,7 @@ std::string SpaceTimeSvg(const Program& program,
     // Shared accesses: a connector to the variable's lane and a value mark.
     if (e.kind == EventKind::kRead || e.kind == EventKind::kWrite) {
       const bool write = e.kind == EventKind::kWrite;
-      const Point var{pt.x, static_cast<double>(var_y[e.var])};
+      const Point var{pt.x, static_cast<double>(var_y[e.var()])};
       arrows += Arrow(write ? pt : var, write ? var : pt, write ? "access write" : "access read",
                       kAccessColor, true, p + "-access");
       marks += fmt::format(
@@ -254,10 +254,11 @@ std::string SpaceTimeSvg(const Program& program,
     }
     // The step that made it, for the page's stepper: `A:3` (stack A's card
     // 3; cards run once) or `A>B#1` (callback 1's arrival).
-    const std::string step_key = e.kind == EventKind::kArrive
-                                     ? fmt::format("{}>{}#{}", program.stacks[e.peer].name,
-                                                   program.stacks[e.stack].name, e.seq)
-                                     : fmt::format("{}:{}", program.stacks[e.stack].name, e.pc);
+    const std::string step_key =
+        e.kind == EventKind::kArrive
+            ? fmt::format("{}>{}#{}", program.stacks[EventPeer(program, e)].name,
+                          program.stacks[e.stack].name, e.seq)
+            : fmt::format("{}:{}", program.stacks[e.stack].name, uint32_t{e.pc});
     marks += fmt::format(
         "<g class=\"ev {0}\" data-key=\"{9}\"><title>{1}</title>{2}<text x=\"{3:.1f}\" "
         "y=\"{4:.1f}\" "

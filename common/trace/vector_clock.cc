@@ -18,20 +18,18 @@ bool IsCallbackEvent(EventKind kind) {
 // Why `event` cannot be placed in `program`, or empty when it can.
 std::string Misfit(const Program& program, const Event& event) {
   if (event.kind > EventKind::kPrint) return "unknown event kind";
-  if (event.stack >= program.stacks.size() || event.peer >= program.stacks.size()) {
-    return "stack out of range";
-  }
+  if (event.stack >= program.stacks.size()) return "stack out of range";
   if (IsCallbackEvent(event.kind)) {
-    if (event.channel >= program.channels.size()) return "channel out of range";
-    const Channel& ends = program.channels[event.channel];
-    const bool sender = event.kind == EventKind::kSend;
-    if ((sender ? ends.from : ends.to) != event.stack ||
-        (sender ? ends.to : ends.from) != event.peer) {
+    if (event.channel() >= program.channels.size()) return "channel out of range";
+    // The peer is the channel's other end (EventPeer); the event's own
+    // stack must be this end.
+    const Channel& ends = program.channels[event.channel()];
+    if ((event.kind == EventKind::kSend ? ends.from : ends.to) != event.stack) {
       return "channel does not join the event's stack and peer";
     }
   }
   if ((event.kind == EventKind::kRead || event.kind == EventKind::kWrite) &&
-      event.var >= program.shared.size()) {
+      event.var() >= program.shared.size()) {
     return "shared variable out of range";
   }
   return {};
@@ -48,7 +46,7 @@ void Join(VectorClock& into, const VectorClock& other) {
 size_t LaneCount(const Program& program) { return program.stacks.size() + program.channels.size(); }
 
 size_t LaneOf(const Program& program, const Event& event) {
-  return event.kind == EventKind::kArrive ? program.stacks.size() + event.channel : event.stack;
+  return event.kind == EventKind::kArrive ? program.stacks.size() + event.channel() : event.stack;
 }
 
 std::string LaneName(const Program& program, size_t lane) {
@@ -96,13 +94,13 @@ VectorClocks::VectorClocks(const Program& program, const std::vector<Event>& eve
     const Event& e = events[i];
     if (e.kind != EventKind::kSend && e.kind != EventKind::kArrive) continue;
     auto& index = e.kind == EventKind::kSend ? sent : arrived;
-    if (!index.emplace(std::pair(e.channel, e.seq), i).second) {
+    if (!index.emplace(std::pair(e.channel(), e.seq), i).second) {
       anomalies_.push_back(fmt::format("{} #{} on {} recorded twice", EventKindName(e.kind), e.seq,
-                                       LaneName(program, program.stacks.size() + e.channel)));
+                                       LaneName(program, program.stacks.size() + e.channel())));
     }
   }
   auto find = [](const auto& index, const Event& e) -> const size_t* {
-    auto it = index.find(std::pair(e.channel, e.seq));
+    auto it = index.find(std::pair(e.channel(), e.seq));
     return it == index.end() ? nullptr : &it->second;
   };
 
@@ -147,20 +145,20 @@ VectorClocks::VectorClocks(const Program& program, const std::vector<Event>& eve
         }
         break;
       case EventKind::kRead:
-        if (last_write[e.var] != kNone) Join(clock, clocks_[last_write[e.var]]);
+        if (last_write[e.var()] != kNone) Join(clock, clocks_[last_write[e.var()]]);
         break;
       case EventKind::kWrite:
-        if (last_write[e.var] != kNone) Join(clock, clocks_[last_write[e.var]]);
-        Join(clock, reads_since_write[e.var]);
-        std::fill(reads_since_write[e.var].begin(), reads_since_write[e.var].end(), 0);
-        last_write[e.var] = i;
+        if (last_write[e.var()] != kNone) Join(clock, clocks_[last_write[e.var()]]);
+        Join(clock, reads_since_write[e.var()]);
+        std::fill(reads_since_write[e.var()].begin(), reads_since_write[e.var()].end(), 0);
+        last_write[e.var()] = i;
         break;
       case EventKind::kSend:
       case EventKind::kPrint:
         break;
     }
     ++clock[lane];
-    if (e.kind == EventKind::kRead) Join(reads_since_write[e.var], clock);
+    if (e.kind == EventKind::kRead) Join(reads_since_write[e.var()], clock);
     clocks_[i] = std::move(clock);
     last_on_lane[lane] = i;
   }

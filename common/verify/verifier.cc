@@ -15,15 +15,17 @@ struct ChannelTally {
 }  // namespace
 
 bool EventFits(const Program& program, const Event& event) {
-  if (event.stack >= program.stacks.size() || event.peer >= program.stacks.size()) return false;
+  // A callback event's peer is its channel's other end (EventPeer): the
+  // channel in range, the peer is a stack of the deck.
+  if (event.stack >= program.stacks.size()) return false;
   switch (event.kind) {
     case EventKind::kRead:
     case EventKind::kWrite:
-      return event.var < program.shared.size();
+      return event.var() < program.shared.size();
     case EventKind::kSend:
     case EventKind::kArrive:
     case EventKind::kAwait:
-      return event.channel < program.channels.size();
+      return event.channel() < program.channels.size();
     case EventKind::kPrint:
       return true;
   }
@@ -43,12 +45,12 @@ Verdict VerifyRun(const Program& program, const std::vector<Event>& events) {
                                            EventKindName(event.kind), event.stack));
       continue;
     }
-    if (event.kind == EventKind::kRead && event.value != table[event.var]) {
+    if (event.kind == EventKind::kRead && event.value != table[event.var()]) {
       verdict.faults.push_back(fmt::format("read does not see the latest write ({} held {}): {}",
-                                           program.shared[event.var].name, table[event.var],
+                                           program.shared[event.var()].name, table[event.var()],
                                            DescribeEvent(program, event)));
     }
-    if (event.kind == EventKind::kWrite) table[event.var] = event.value;
+    if (event.kind == EventKind::kWrite) table[event.var()] = event.value;
     if (event.kind != EventKind::kArrive) {
       if (static_cast<int64_t>(event.pc) <= last_pc[event.stack]) {
         verdict.faults.push_back(
@@ -60,7 +62,7 @@ Verdict VerifyRun(const Program& program, const std::vector<Event>& events) {
         event.kind != EventKind::kAwait) {
       continue;
     }
-    ChannelTally& tally = channels[event.channel];
+    ChannelTally& tally = channels[event.channel()];
     switch (event.kind) {
       case EventKind::kSend:
         if (event.seq != ++tally.sent) {

@@ -36,10 +36,10 @@ struct Verdict {
 
 Verdict VerifyRun(const Program& program, const std::vector<Event>& events);
 
-// Whether every index `event` carries (stack, peer, and its variable or
-// channel) exists in `program`. VerifyRun reports an event that does not as
-// a fault; a receiver of events from the network (the coordinator) refuses
-// it before anything indexes by it.
+// Whether every index `event` carries (stack, and its variable or channel,
+// whose other end is its peer: EventPeer) exists in `program`. VerifyRun
+// reports an event that does not as a fault; a receiver of events from the
+// network (the coordinator) refuses it before anything indexes by it.
 bool EventFits(const Program& program, const Event& event);
 
 }  // namespace cardflow

@@ -136,7 +136,7 @@ TEST_F(ClusterRunTest, EventOnAChannelTheDeckDoesNotHaveIsTheNodesFault) {
   Update(1, Ready());
   msg::RunUpdate update;
   Event arrive = Event::Arrive(0, program_.channels[0], 1, 150, 3);
-  arrive.channel = 5;
+  arrive.set_channel(5);
   update.events.push_back(arrive);
   Update(1, update);
   ASSERT_TRUE(result_.has_value());

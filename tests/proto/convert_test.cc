@@ -35,11 +35,36 @@ msg::RunUpdate RandomUpdate(std::mt19937_64& random) {
                           static_cast<msg::TableOp>(pick(6)), static_cast<uint32_t>(pick(9)),
                           static_cast<int64_t>(random()), random()});
   }
-  for (uint64_t i = pick(4); i > 0; --i) {
-    Event event =
-        Event::Write(static_cast<StackId>(pick(10)), static_cast<uint32_t>(pick(5)),
-                     static_cast<VarId>(pick(3)), static_cast<int64_t>(random()), pick(100));
-    update.events.push_back(event);
+  for (uint64_t i = pick(6); i > 0; --i) {
+    const auto stack = static_cast<StackId>(pick(10));
+    const auto pc = static_cast<uint32_t>(pick(5));
+    const auto value = static_cast<int64_t>(random());
+    const auto lamport = pick(100);
+    const auto channel = static_cast<ChannelId>(pick(20));
+    const Channel ends{stack, static_cast<StackId>(pick(10))};
+    const auto seq = static_cast<uint32_t>(pick(9));
+    switch (pick(6)) {
+      case 0:
+        update.events.push_back(
+            Event::Read(stack, pc, static_cast<VarId>(pick(3)), value, lamport));
+        break;
+      case 1:
+        update.events.push_back(
+            Event::Write(stack, pc, static_cast<VarId>(pick(3)), value, lamport));
+        break;
+      case 2:
+        update.events.push_back(Event::Send(channel, ends, pc, seq, value, lamport));
+        break;
+      case 3:
+        update.events.push_back(Event::Arrive(channel, ends, seq, value, lamport));
+        break;
+      case 4:
+        update.events.push_back(Event::Await(channel, ends, pc, seq, value, lamport));
+        break;
+      default:
+        update.events.push_back(Event::Print(stack, pc, value, lamport));
+        break;
+    }
   }
   for (uint64_t i = pick(3); i > 0; --i) {
     msg::StackResult result{static_cast<StackId>(pick(10)), {}};
@@ -126,6 +151,46 @@ TEST(ConvertTest, AnEventKindThisVersionDoesNotKnowIsRefused) {
   EXPECT_EQ(taken.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(taken.status().message(),
             "an event of stack id 1 has kind 9, which this coordinator does not know");
+}
+
+// An Event keeps pc in 24 bits and seq in 32, the wire in 32 and 64: what
+// does not fit is refused, not cut; the most that fits survives the trip.
+TEST(ConvertTest, AnEventsPcAndSeqMustFitAnEvent) {
+  {
+    wire::RunUpdate update;
+    ToWire(
+        Event::Send(3, Channel{1, 2}, Event::kMaxPc, static_cast<uint32_t>(Event::kMaxSeq), 5, 6),
+        update.add_events());
+    StatusOr<msg::RunUpdate> taken = FromWire(ThroughBytes(update));
+    ASSERT_TRUE(taken.ok()) << taken.status().message();
+    ASSERT_EQ(taken->events.size(), 1u);
+    EXPECT_EQ(taken->events[0].pc, Event::kMaxPc);
+    EXPECT_EQ(taken->events[0].seq, Event::kMaxSeq);
+    EXPECT_EQ(taken->events[0].channel(), 3u);
+  }
+  struct TooWide {
+    wire::EventKind kind;
+    uint32_t pc;
+    uint64_t seq;
+    const char* refusal;
+  };
+  for (const TooWide& c : {
+           TooWide{wire::EVENT_WRITE, Event::kMaxPc + 1, 0,
+                   "an event of stack id 2 has pc 16777216, more than an event holds (16777215)"},
+           TooWide{wire::EVENT_ARRIVE, 0, Event::kMaxSeq + 1,
+                   "an event of stack id 2 has seq 4294967296, more than an event holds "
+                   "(4294967295)"},
+       }) {
+    wire::RunUpdate update;
+    wire::Event* event = update.add_events();
+    event->set_kind(c.kind);
+    event->set_stack(2);
+    event->set_pc(c.pc);
+    event->set_seq(c.seq);
+    StatusOr<msg::RunUpdate> taken = FromWire(ThroughBytes(update));
+    EXPECT_EQ(taken.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(taken.status().message(), c.refusal);
+  }
 }
 
 TEST(ConvertTest, RepliesGrantsAndCallbacksSurviveTheWire) {

@@ -23,10 +23,9 @@ Event Send(uint64_t lamport) {
   Event e;
   e.kind = EventKind::kSend;
   e.stack = 0;
-  e.peer = 1;
   e.value = 7;
   e.seq = 1;
-  e.channel = 0;
+  e.set_channel(0);
   e.pc = 0;
   e.lamport = lamport;
   return e;
@@ -35,17 +34,15 @@ Event Arrive(uint64_t lamport) {
   Event e = Send(lamport);
   e.kind = EventKind::kArrive;
   e.stack = 1;
-  e.peer = 0;
   return e;
 }
-Event Await(uint64_t seq, uint64_t lamport) {
+Event Await(uint32_t seq, uint64_t lamport) {
   Event e;
   e.kind = EventKind::kAwait;
   e.stack = 1;
-  e.peer = 0;
   e.seq = seq;
   e.value = seq == 0 ? 0 : 7;
-  e.channel = 0;
+  e.set_channel(0);
   e.pc = 1;
   e.lamport = lamport;
   return e;
@@ -54,7 +51,7 @@ Event Read(uint64_t lamport) {
   Event e;
   e.kind = EventKind::kRead;
   e.stack = 1;
-  e.var = 0;
+  e.set_var(0);
   e.pc = 0;
   e.lamport = lamport;
   return e;
@@ -63,7 +60,7 @@ Event Write(uint64_t lamport) {
   Event e;
   e.kind = EventKind::kWrite;
   e.stack = 0;
-  e.var = 0;
+  e.set_var(0);
   e.value = 1;
   e.pc = 1;
   e.lamport = lamport;

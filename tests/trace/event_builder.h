@@ -22,11 +22,10 @@ class EventBuilder {
   Event Write(const std::string& stack, const std::string& var, int64_t value, uint32_t pc) {
     return Access(EventKind::kWrite, stack, var, value, pc);
   }
-  Event Send(const std::string& from, const std::string& to, uint64_t seq, int64_t value,
+  Event Send(const std::string& from, const std::string& to, uint32_t seq, int64_t value,
              uint32_t pc) {
     Event e = Next(EventKind::kSend, Stack(from), pc);
-    e.peer = Stack(to);
-    e.channel = ChannelOf(from, to);
+    e.set_channel(ChannelOf(from, to));
     e.seq = seq;
     e.value = value;
     return e;
@@ -37,20 +36,18 @@ class EventBuilder {
     return e;
   }
   // Callback `seq` from `from` arrives at `to`.
-  Event Arrive(const std::string& from, const std::string& to, uint64_t seq, int64_t value) {
+  Event Arrive(const std::string& from, const std::string& to, uint32_t seq, int64_t value) {
     Event e = Next(EventKind::kArrive, Stack(to), 0);
-    e.peer = Stack(from);
-    e.channel = ChannelOf(from, to);
+    e.set_channel(ChannelOf(from, to));
     e.seq = seq;
     e.value = value;
     return e;
   }
   // `stack` awaits `from`, consuming callback `seq` (0: missed it).
-  Event Await(const std::string& stack, const std::string& from, uint64_t seq, int64_t value,
+  Event Await(const std::string& stack, const std::string& from, uint32_t seq, int64_t value,
               uint32_t pc) {
     Event e = Next(EventKind::kAwait, Stack(stack), pc);
-    e.peer = Stack(from);
-    e.channel = ChannelOf(from, stack);
+    e.set_channel(ChannelOf(from, stack));
     e.seq = seq;
     e.value = seq == 0 ? 0 : value;
     return e;
@@ -60,7 +57,7 @@ class EventBuilder {
   Event Access(EventKind kind, const std::string& stack, const std::string& var, int64_t value,
                uint32_t pc) {
     Event e = Next(kind, Stack(stack), pc);
-    e.var = Var(var);
+    e.set_var(Var(var));
     e.value = value;
     return e;
   }

@@ -228,7 +228,8 @@ void CheckRun(const Program& program, const RunResult& run) {
     if (await.kind != EventKind::kAwait || await.seq == 0) continue;
     for (size_t j : order) {
       const Event& send = run.events[j];
-      if (send.kind == EventKind::kSend && send.channel == await.channel && send.seq == await.seq) {
+      if (send.kind == EventKind::kSend && send.channel() == await.channel() &&
+          send.seq == await.seq) {
         EXPECT_TRUE(clocks.HappensBefore(j, i));
       }
     }

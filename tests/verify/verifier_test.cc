@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/local/deck_fixture.h"
@@ -154,6 +155,99 @@ INSTANTIATE_TEST_SUITE_P(Histories, VerifierTest, ::testing::ValuesIn(Cases()),
                          [](const ::testing::TestParamInfo<Case>& param) {
                            return param.param.name;
                          });
+
+// A and B notify each other: a channel each way.
+constexpr char kPingPongDeck[] = R"(shared x = 0
+
+stack A:
+    notify B 1
+    await B -> r
+    write r -> x
+
+stack B:
+    await A -> p
+    notify A 2
+)";
+
+ChannelId ChannelBetween(const Program& program, StackId from, StackId to) {
+  for (ChannelId c = 0; c < program.channels.size(); ++c) {
+    if (program.channels[c].from == from && program.channels[c].to == to) return c;
+  }
+  ADD_FAILURE() << "no channel " << from << "->" << to;
+  return 0;
+}
+
+// The peer is not kept in an Event: EventPeer reads it off the channel, the
+// receiver for a send and the sender for an arrival or an await, each way.
+TEST(EventPeerTest, IsTheChannelsOtherEnd) {
+  const Program program = testing::MustLoad(kPingPongDeck);
+  ASSERT_EQ(program.channels.size(), 2u);
+  for (const auto& [from, to] : {std::pair<StackId, StackId>{0, 1}, {1, 0}}) {
+    const ChannelId c = ChannelBetween(program, from, to);
+    const Channel& ends = program.channels[c];
+    const Event send = Event::Send(c, ends, 0, 1, 7, 1);
+    const Event arrive = Event::Arrive(c, ends, 1, 7, 2);
+    const Event await = Event::Await(c, ends, 1, 1, 7, 3);
+    const Event missed = Event::Await(c, ends, 1, 0, 0, 3);
+    EXPECT_EQ(send.stack, from);
+    EXPECT_EQ(EventPeer(program, send), to);
+    EXPECT_EQ(arrive.stack, to);
+    EXPECT_EQ(EventPeer(program, arrive), from);
+    EXPECT_EQ(await.stack, to);
+    EXPECT_EQ(EventPeer(program, await), from);
+    EXPECT_EQ(EventPeer(program, missed), from);
+  }
+}
+
+TEST(EventPeerTest, DescriptionsNameThePeer) {
+  const Program program = testing::MustLoad(kPingPongDeck);
+  const ChannelId ab = ChannelBetween(program, 0, 1);
+  const ChannelId ba = ChannelBetween(program, 1, 0);
+  EXPECT_EQ(DescribeEvent(program, Event::Send(ab, program.channels[ab], 0, 1, 1, 1)),
+            "A send #1 to B value 1 (card 1)");
+  EXPECT_EQ(DescribeEvent(program, Event::Arrive(ab, program.channels[ab], 1, 1, 2)),
+            "callback #1 from A arrives at B");
+  EXPECT_EQ(DescribeEvent(program, Event::Await(ab, program.channels[ab], 0, 1, 1, 3)),
+            "B await A got #1 value 1 (card 1)");
+  EXPECT_EQ(DescribeEvent(program, Event::Send(ba, program.channels[ba], 1, 1, 2, 4)),
+            "B send #1 to A value 2 (card 2)");
+  EXPECT_EQ(DescribeEvent(program, Event::Await(ba, program.channels[ba], 1, 0, 0, 5)),
+            "A await B missed (card 2)");
+  EXPECT_EQ(DescribeEvent(program, Event::Write(0, 2, 0, 2, 6)), "A write x=2 (card 3)");
+  EXPECT_EQ(DescribeEvent(program, Event::Print(1, 3, 9, 7)), "B print 9 (card 4)");
+}
+
+// var and channel share a word: each kind is checked against the table it
+// names, and the word's value is the id either way.
+TEST(EventFitsTest, RefusesWhatTheDeckDoesNotHave) {
+  const Program program = testing::MustLoad(kPingPongDeck);
+  const Channel& ends = program.channels[0];
+  EXPECT_TRUE(EventFits(program, Event::Write(0, 2, 0, 1, 1)));
+  EXPECT_FALSE(EventFits(program, Event::Write(0, 2, 1, 1, 1)));  // one shared variable
+  EXPECT_FALSE(EventFits(program, Event::Read(2, 0, 0, 0, 1)));   // two stacks
+  EXPECT_TRUE(EventFits(program, Event::Send(1, ends, 0, 1, 1, 1)));
+  EXPECT_FALSE(EventFits(program, Event::Send(2, ends, 0, 1, 1, 1)));
+  EXPECT_FALSE(EventFits(program, Event::Arrive(2, ends, 1, 1, 1)));
+  EXPECT_FALSE(EventFits(program, Event::Await(7, ends, 1, 1, 1, 1)));
+  EXPECT_TRUE(EventFits(program, Event::Print(1, 0, 5, 1)));  // uses neither: any word
+  Event unknown = Event::Print(0, 0, 5, 1);
+  unknown.kind = static_cast<EventKind>(6);
+  EXPECT_FALSE(EventFits(program, unknown));
+}
+
+TEST(EventTest, VarAndChannelShareAWord) {
+  Event e;
+  e.set_var(3);
+  EXPECT_EQ(e.var(), 3u);
+  e.set_channel(5);
+  EXPECT_EQ(e.channel(), 5u);
+  EXPECT_EQ(e.var(), 5u);
+  e.pc = Event::kMaxPc;
+  e.kind = EventKind::kPrint;
+  EXPECT_EQ(e.pc, Event::kMaxPc);
+  EXPECT_EQ(e.kind, EventKind::kPrint);
+  static_assert(sizeof(Event) == 32);
+}
 
 }  // namespace
 }  // namespace cardflow
