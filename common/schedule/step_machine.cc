@@ -112,10 +112,11 @@ std::optional<std::string> StepMachine::WhyNot(Step step) const {
   const StackProgram& stack = program_.stacks[step.id];
   if (Ended(step.id)) return fmt::format("stack {} has ended", stack.name);
   const Instr& card = *NextCard(step.id);
-  return fmt::format("stack {} waits at `{}` (line {}) and no callback from {} has arrived",
-                     stack.name,
-                     program_.CardText(step.id, plan_.VisiblePc(step.id, step_[step.id])),
-                     card.line, program_.stacks[program_.Peer(card)].name);
+  const uint32_t pc = plan_.VisiblePc(step.id, step_[step.id]);
+  // Where, as run errors say it: a card in a `repeat` names its iteration.
+  return fmt::format("stack {} waits at `{}` ({}) and no callback from {} has arrived", stack.name,
+                     program_.CardText(step.id, pc), CardPlace(program_, step.id, pc),
+                     program_.stacks[program_.Peer(card)].name);
 }
 
 void StepMachine::SetStepWord(StackId s, uint32_t step, bool failed) {

@@ -38,6 +38,19 @@ TEST(ScheduleTextTest, TheSpecsExampleIsValidWithComments) {
   EXPECT_EQ(Error("A A A A>B B B B", Ordering::kCallbacks), "ok");
 }
 
+// A card in a `repeat` is named as run errors name it: line and iteration.
+TEST(ScheduleTextTest, AWaitInARepeatNamesItsIteration) {
+  const Program program = MustLoad(
+      "stack A:\n    repeat 2:\n        notify B\nstack B:\n    repeat 2:\n        await A\n",
+      Ordering::kCallbacks);
+  StatusOr<ScheduleText> parsed = ParseSchedule(program, "A A>B B B", "t.schedule");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(CheckSchedule(program, Ordering::kCallbacks, *parsed, "t.schedule").message(),
+            "t.schedule:1: error: step 4 'B': stack B waits at `await A` (line 6, iteration 2) "
+            "and no callback from A has arrived (this is --ordering callbacks; a schedule from "
+            "--ordering none needs --ordering none)");
+}
+
 TEST(ScheduleTextTest, BadStepsSayWhereAndWhy) {
   EXPECT_EQ(Error("A\nA\nB>A\n"),
             "t.schedule:3: error: step 3 'B>A': B never notifies A, so no callback can travel "
