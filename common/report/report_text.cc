@@ -248,7 +248,7 @@ std::string ReportToText(const Report& report) {
     for (const std::string& m : report.moved) out += "  " + m + "\n";
   }
   if (!report.replaced.empty()) {
-    out += "placed elsewhere for later runs (their node was down when the runs started):\n";
+    out += "placed elsewhere for the runs that started while their node was down:\n";
     for (const std::string& m : report.replaced) out += "  " + m + "\n";
   }
   if (!report.rejoined.empty()) {

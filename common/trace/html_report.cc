@@ -138,7 +138,7 @@ std::string Facts(const Report& report) {
     fact(what, listed);
   };
   moves("moved during a run", report.moved);
-  moves("placed elsewhere for later runs", report.replaced);
+  moves("placed elsewhere for the runs that started while their node was down", report.replaced);
   return out + "</dl>\n";
 }
 

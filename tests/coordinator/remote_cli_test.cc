@@ -118,6 +118,19 @@ TEST_F(RemoteCliTest, DemoOnTwoNodesTellsTheStory) {
   EXPECT_THAT(r.out, HasSubstr("identical, seed for seed"));
 }
 
+// The demo's story places A on X and B on Y: with Y unreachable it stops at
+// the first runs (exit 3) rather than tell it with both on X.
+TEST_F(RemoteCliTest, DemoWithANodeUnreachableStopsNamingIt) {
+  const ProcessResult r =
+      Coordinator({"demo", "--node", "X=" + x_->address(), "--node", "Y=127.0.0.1:1"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_THAT(r.err,
+              HasSubstr("demo: node Y at 127.0.0.1:1 is unreachable: nothing listens there"));
+  EXPECT_THAT(r.err, HasSubstr("demo: the demo runs A and B on the nodes it is given"));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("identical")));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("2 nodes (X, Y)")));
+}
+
 TEST(RemoteCliErrorsTest, NoReachableNodeIsExit3NamingEach) {
   // Port 1 on loopback: nothing listens there.
   const ProcessResult r = Coordinator(
@@ -146,8 +159,8 @@ TEST_F(RemoteCliTest, ANodeUnreachableAtStartIsWarnedAboutAndItsStacksRunElsewhe
                                "on the live nodes until node Y answers"));
   EXPECT_THAT(r.out, HasSubstr("unreachable at start (the runs started without them; their "
                                "stacks ran elsewhere):\n  node Y at 127.0.0.1:1 is unreachable: "));
-  EXPECT_THAT(r.out, HasSubstr("placed elsewhere for later runs (their node was down when the "
-                               "runs started):\n  A: Y -> X\n  B: Y -> X\n"));
+  EXPECT_THAT(r.out, HasSubstr("placed elsewhere for the runs that started while their node "
+                               "was down:\n  A: Y -> X\n  B: Y -> X\n"));
   EXPECT_THAT(r.out, HasSubstr("placement A on X, B on X"));
   EXPECT_THAT(r.out, HasSubstr("PASS"));
 

@@ -186,8 +186,8 @@ TEST_F(ClusterTest, UnreachableNodeAtStartLeavesItsStacksToTheLiveNodesInBounded
                       "elsewhere):\n  node Y at 127.0.0.1:1 is unreachable: "),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("placed elsewhere for later runs (their node was down when the runs "
-                      "started):\n  B: Y -> X\n"),
+  EXPECT_NE(text.find("placed elsewhere for the runs that started while their node was down:\n"
+                      "  B: Y -> X\n"),
             std::string::npos)
       << text;
   EXPECT_NE(ReportToJson(*report).find("  \"moved\": [\n    \"B: Y -> X\"\n  ]\n"),

@@ -356,8 +356,7 @@ TEST(ReportTextTest, StacksPlacedElsewhereForLaterRunsAreListedApartFromMovedOne
   EXPECT_NE(text.find("moved during a run (a node was lost mid-run: it died or shut down; its "
                       "stacks went on elsewhere):\n"
                       "  B: Y -> X\n"
-                      "placed elsewhere for later runs (their node was down when the runs "
-                      "started):\n"
+                      "placed elsewhere for the runs that started while their node was down:\n"
                       "  B: Y -> X\n  D: Y -> Z\n"),
             std::string::npos)
       << text;
