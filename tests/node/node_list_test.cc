@@ -105,7 +105,10 @@ TEST(NodeListTest, UnreadableFileIsInvalidArgument) {
   const auto nodes = ReadNodeListFile("/nonexistent/nodes.txt");
   ASSERT_FALSE(nodes.ok());
   EXPECT_EQ(nodes.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(nodes.status().message(), "--nodes-file /nonexistent/nodes.txt: cannot read the file");
+  EXPECT_EQ(nodes.status().message(),
+            "--nodes-file /nonexistent/nodes.txt: cannot read the file: No such file or directory");
+  EXPECT_EQ(ReadNodeListFile("/").status().message(),
+            "--nodes-file /: cannot read the file: it is a directory");
 }
 
 }  // namespace
