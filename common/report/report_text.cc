@@ -50,7 +50,9 @@ std::string PlacementText(const Report& report) {
     return s;
   }
   std::vector<std::pair<std::string_view, size_t>> held;  // node, stacks
-  for (const auto& [stack, where] : report.placement) {
+  for (const auto& entry : report.placement) {
+    // Not a structured binding: clang 14 (the fuzz preset) cannot capture one.
+    const std::string& where = entry.second;
     auto it =
         std::find_if(held.begin(), held.end(), [&](const auto& h) { return h.first == where; });
     if (it == held.end()) it = held.insert(held.end(), {where, 0});
