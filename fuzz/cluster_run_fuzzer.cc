@@ -197,8 +197,8 @@ class Session {
     ClusterOptions options;
     options.ordering = ordering;
     options.shuffle = shuffle;
-    plan_ = std::move(
-        *MakeRunPlan(deck_.program, deck_.steps, options, Connections(), {"X", "Y"}, nullptr));
+    plan_ = std::move(*MakeRunPlan(deck_.program, deck_.steps, options, Connections(),
+                                   {/*X=*/0, /*Y=*/1}, nullptr));
     Require(plan_.participants.size() == 2, "both nodes take part");
     LaunchClusterRun(
         plan_, /*run_id=*/1, /*seed=*/1, io_.get_executor(),

@@ -54,13 +54,6 @@ NodeIndices IndicesOf(const std::vector<std::string>& placement,
   return out;
 }
 
-std::vector<std::string> NamesOf(const NodeIndices& placement, const NodeConnections& connections) {
-  std::vector<std::string> out;
-  out.reserve(placement.size());
-  for (const uint32_t node : placement) out.push_back(connections.node(node).name);
-  return out;
-}
-
 // The placement with every stack of a dead node moved to the live node
 // holding the fewest; UNAVAILABLE when no node is alive.
 StatusOr<NodeIndices> AvoidDead(const Program& program, const NodeIndices& placement,
@@ -174,8 +167,7 @@ StatusOr<Report> RunCluster(const Program& program, const ClusterOptions& option
                  auto avoided = AvoidDead(program, placement, connections, dead, moved);
                  if (!avoided.ok()) return avoided.status();
                  StatusOr<RunPlan> plan =
-                     MakeRunPlan(program, step_plan, options, connections,
-                                 NamesOf(*avoided, connections), &recovery_log);
+                     MakeRunPlan(program, step_plan, options, connections, *avoided, &recovery_log);
                  if (!plan.ok()) return plan.status();
                  return std::make_unique<RunPlan>(std::move(*plan));
                });

@@ -14,7 +14,7 @@ std::string RunPlan::ProgramBytes(size_t index) const {
 
 StatusOr<RunPlan> MakeRunPlan(const Program& program, const StepPlan& steps,
                               const ClusterOptions& options, const NodeConnections& connections,
-                              const std::vector<std::string>& placement, RecoveryLog* recovery_log,
+                              const std::vector<uint32_t>& placement, RecoveryLog* recovery_log,
                               size_t max_program_bytes) {
   RunPlan plan;
   plan.program = &program;
@@ -37,10 +37,9 @@ StatusOr<RunPlan> MakeRunPlan(const Program& program, const StepPlan& steps,
   plan.run_timeout = options.run_timeout;
   std::vector<bool> holds(connections.size(), false);
   plan.stack_node.reserve(placement.size());
-  for (const std::string& node : placement) {
-    const size_t index = connections.Find(node);
-    plan.stack_node.push_back(index);
-    holds[index] = true;
+  for (const uint32_t node : placement) {
+    plan.stack_node.push_back(node);
+    holds[node] = true;
   }
   std::vector<uint32_t> participant(connections.size(), 0);
   for (size_t n = 0; n < connections.size(); ++n) {

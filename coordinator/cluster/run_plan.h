@@ -61,13 +61,14 @@ struct RunPlan {
   std::string ProgramBytes(size_t index) const;
 };
 
-// The plan of running `program` with stack s on the node named
-// placement[s] (every name one of `connections`). INVALID_ARGUMENT, naming
-// the node and the sizes, when a node's program would be over
-// `max_program_bytes` (it could not be sent in one message).
+// The plan of running `program` with stack s on node placement[s] (an
+// index of `connections`; 4 bytes a stack, not a name: a big deck's plans
+// are made from it). INVALID_ARGUMENT, naming the node and the sizes, when
+// a node's program would be over `max_program_bytes` (it could not be sent
+// in one message).
 StatusOr<RunPlan> MakeRunPlan(const Program& program, const StepPlan& steps,
                               const ClusterOptions& options, const NodeConnections& connections,
-                              const std::vector<std::string>& placement, RecoveryLog* recovery_log,
+                              const std::vector<uint32_t>& placement, RecoveryLog* recovery_log,
                               size_t max_program_bytes = kMaxNodeProgramBytes);
 
 }  // namespace cardflow

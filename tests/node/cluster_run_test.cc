@@ -36,6 +36,11 @@ class ScriptedCall final : public RunCall {
 
 // transfer.deck with A on node X (participant 0) and B on node Y (1).
 class ClusterRunTest : public ::testing::Test {
+ public:
+  // The nodes' indices in connections_.
+  static constexpr uint32_t kX = 0;
+  static constexpr uint32_t kY = 1;
+
  protected:
   ClusterRunTest()
       : program_(testing::MustLoadExample("transfer.deck")),
@@ -45,7 +50,7 @@ class ClusterRunTest : public ::testing::Test {
   void Launch(Shuffle shuffle) {
     ClusterOptions options;
     options.shuffle = shuffle;
-    plan_ = std::move(*MakeRunPlan(program_, steps_, options, connections_, {"X", "Y"}, nullptr));
+    plan_ = std::move(*MakeRunPlan(program_, steps_, options, connections_, {kX, kY}, nullptr));
     LaunchClusterRun(
         plan_, 1, 1, io_.get_executor(), [this](ClusterRunResult r) { result_ = std::move(r); },
         [this](RunCall::Owner& owner, size_t index) {
@@ -89,20 +94,20 @@ class ClusterRunTest : public ::testing::Test {
 // schedule (heap-buffer-overflow); it is the node's fault, named.
 TEST_F(ClusterRunTest, ANodeProgramOverTheMessageLimitIsRefusedBeforeAnyRunNamingTheNode) {
   const size_t x_bytes =
-      MakeRunPlan(program_, steps_, {}, connections_, {"X", "Y"}, nullptr)->ProgramBytes(0).size();
+      MakeRunPlan(program_, steps_, {}, connections_, {kX, kY}, nullptr)->ProgramBytes(0).size();
   // Both stacks on X: X's program is bigger than with A alone.
   StatusOr<RunPlan> plan =
-      MakeRunPlan(program_, steps_, {}, connections_, {"X", "X"}, nullptr, x_bytes);
+      MakeRunPlan(program_, steps_, {}, connections_, {kX, kX}, nullptr, x_bytes);
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
   const size_t both_bytes =
-      MakeRunPlan(program_, steps_, {}, connections_, {"X", "X"}, nullptr)->ProgramBytes(0).size();
+      MakeRunPlan(program_, steps_, {}, connections_, {kX, kX}, nullptr)->ProgramBytes(0).size();
   EXPECT_EQ(plan.status().message(),
             "node X would get 0.0 MiB (" + std::to_string(both_bytes) +
                 " bytes) of program for its stacks, over the 0.0 MiB (" + std::to_string(x_bytes) +
                 " bytes) one message can carry: spread the stacks over more nodes (--node, "
                 "--place)");
-  EXPECT_TRUE(MakeRunPlan(program_, steps_, {}, connections_, {"X", "Y"}, nullptr, x_bytes).ok());
+  EXPECT_TRUE(MakeRunPlan(program_, steps_, {}, connections_, {kX, kY}, nullptr, x_bytes).ok());
 }
 
 TEST_F(ClusterRunTest, EventNamingNoStackOfTheDeckIsTheNodesFault) {
