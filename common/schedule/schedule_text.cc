@@ -3,13 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <unordered_map>
 
+#include "base/file_text.h"
 #include "base/suggest.h"
 #include "common/schedule/step_machine.h"
 
@@ -165,22 +161,12 @@ Status CheckSchedule(const Program& program, Ordering ordering, const ScheduleTe
 
 StatusOr<ScheduleText> LoadScheduleFile(const Program& program, Ordering ordering,
                                         const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return InvalidArgumentError(
-        fmt::format("{}: error: cannot read the schedule file: it is a directory", path));
+  FileText file = ReadFileText(path);
+  if (!file.text) {
+    return InvalidArgumentError(fmt::format("{}: error: cannot read the schedule file{}", path,
+                                            file.why.empty() ? "" : ": " + file.why));
   }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  const int open_error = errno;
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
-    return InvalidArgumentError(
-        fmt::format("{}: error: cannot read the schedule file{}", path,
-                    open_error != 0 ? std::string(": ") + std::strerror(open_error) : ""));
-  }
-  StatusOr<ScheduleText> parsed = ParseSchedule(program, text.str(), path);
+  StatusOr<ScheduleText> parsed = ParseSchedule(program, *file.text, path);
   if (!parsed.ok()) return parsed;
   if (Status checked = CheckSchedule(program, ordering, *parsed, path); !checked.ok()) {
     return checked;

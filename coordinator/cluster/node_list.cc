@@ -2,11 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include "base/file_text.h"
 
 namespace cardflow {
 
@@ -58,24 +54,12 @@ StatusOr<std::vector<NodeAddress>> ParseNodeList(std::string_view text, const st
 }
 
 StatusOr<std::vector<NodeAddress>> ReadNodeListFile(const std::string& path) {
-  // Why, as the deck and the schedule files say it (an ifstream "reads" a
-  // directory as an empty file).
-  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
-    return InvalidArgumentError(
-        fmt::format("--nodes-file {}: cannot read the file: it is a directory", path));
+  FileText file = ReadFileText(path);
+  if (!file.text) {
+    return InvalidArgumentError(fmt::format("--nodes-file {}: cannot read the file{}", path,
+                                            file.why.empty() ? "" : ": " + file.why));
   }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  const int open_error = errno;
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
-    const int error = open_error != 0 ? open_error : errno;
-    return InvalidArgumentError(
-        fmt::format("--nodes-file {}: cannot read the file{}", path,
-                    error != 0 ? std::string(": ") + std::strerror(error) : std::string()));
-  }
-  return ParseNodeList(text.str(), path);
+  return ParseNodeList(*file.text, path);
 }
 
 StatusOr<std::vector<NodeAddress>> MergeNodeLists(const std::vector<NodeAddress>& from_file,
