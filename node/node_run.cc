@@ -75,10 +75,7 @@ NodeRun::NodeRun(const RunAssignment& assign, NodeContext& node)
 Event NodeRun::ToGlobal(Event event) const {
   const NodeProgram& p = program();
   event.stack = p.stack_global[event.stack];
-  if (event.kind == EventKind::kSend || event.kind == EventKind::kArrive ||
-      event.kind == EventKind::kAwait) {
-    event.set_channel(p.channel_global[event.channel()]);
-  }
+  if (IsCallbackEvent(event.kind)) event.set_channel(p.channel_global[event.channel()]);
   return event;
 }
 

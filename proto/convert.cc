@@ -28,11 +28,8 @@ static_assert(static_cast<int>(msg::TableOp::kEnd) == wire::STEP_END);
 void ToWire(const Event& event, wire::Event* out) {
   out->set_kind(static_cast<wire::EventKind>(event.kind));
   out->set_stack(event.stack);
-  if (event.kind == EventKind::kRead || event.kind == EventKind::kWrite) {
-    out->set_var(event.var());
-  } else if (event.kind != EventKind::kPrint) {
-    out->set_channel(event.channel());
-  }
+  if (IsTableEvent(event.kind)) out->set_var(event.var());
+  if (IsCallbackEvent(event.kind)) out->set_channel(event.channel());
   out->set_value(event.value);
   out->set_seq(event.seq);
   out->set_lamport(event.lamport);
@@ -60,11 +57,8 @@ StatusOr<Event> FromWire(const wire::Event& event) {
   Event out;
   out.kind = static_cast<EventKind>(event.kind());
   out.stack = event.stack();
-  if (out.kind == EventKind::kRead || out.kind == EventKind::kWrite) {
-    out.set_var(event.var());
-  } else if (out.kind != EventKind::kPrint) {
-    out.set_channel(event.channel());
-  }
+  if (IsTableEvent(out.kind)) out.set_var(event.var());
+  if (IsCallbackEvent(out.kind)) out.set_channel(event.channel());
   out.value = event.value();
   out.seq = static_cast<uint32_t>(event.seq());
   out.lamport = event.lamport();

@@ -23,6 +23,16 @@ enum class EventKind : uint8_t {
 };
 const char* EventKindName(EventKind kind);
 
+// Which id an event of `kind` carries in its shared word: a table event
+// (kRead, kWrite) a var(), a callback event (kSend, kArrive, kAwait) a
+// channel(); kPrint neither.
+inline bool IsTableEvent(EventKind kind) {
+  return kind == EventKind::kRead || kind == EventKind::kWrite;
+}
+inline bool IsCallbackEvent(EventKind kind) {
+  return kind == EventKind::kSend || kind == EventKind::kArrive || kind == EventKind::kAwait;
+}
+
 // 32 bytes (issue 17: a run of a 100,000-stack deck holds 400,000 events on
 // the coordinator, and a big deck's nodes millions):
 //  - `kind` and `pc` share a word: a pc is below kMaxCardsPerStack < 2^24;

@@ -85,9 +85,7 @@ std::string ChromeTraceJson(const Program& program,
     const std::string source = CardSource(program, e);
     if (!source.empty()) args["card"] = source;
     if (e.kind != EventKind::kAwait || e.seq != 0) args["value"] = e.value;
-    if (e.kind == EventKind::kSend || e.kind == EventKind::kArrive || e.kind == EventKind::kAwait) {
-      args["seq"] = e.seq;
-    }
+    if (IsCallbackEvent(e.kind)) args["seq"] = e.seq;
     const Track t = track(e);
     trace.push_back({{"name", EventTitle(program, e)},
                      {"cat", EventKindName(e.kind)},

@@ -218,7 +218,7 @@ std::string SpaceTimeSvg(const Program& program,
     }
 
     // Shared accesses: a connector to the variable's lane and a value mark.
-    if (e.kind == EventKind::kRead || e.kind == EventKind::kWrite) {
+    if (IsTableEvent(e.kind)) {
       const bool write = e.kind == EventKind::kWrite;
       const Point var{pt.x, static_cast<double>(var_y[e.var()])};
       arrows += Arrow(write ? pt : var, write ? var : pt, write ? "access write" : "access read",

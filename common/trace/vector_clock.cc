@@ -11,10 +11,6 @@ namespace cardflow {
 
 namespace {
 
-bool IsCallbackEvent(EventKind kind) {
-  return kind == EventKind::kSend || kind == EventKind::kArrive || kind == EventKind::kAwait;
-}
-
 // Why `event` cannot be placed in `program`, or empty when it can.
 std::string Misfit(const Program& program, const Event& event) {
   if (event.kind > EventKind::kPrint) return "unknown event kind";
@@ -28,8 +24,7 @@ std::string Misfit(const Program& program, const Event& event) {
       return "channel does not join the event's stack and peer";
     }
   }
-  if ((event.kind == EventKind::kRead || event.kind == EventKind::kWrite) &&
-      event.var() >= program.shared.size()) {
+  if (IsTableEvent(event.kind) && event.var() >= program.shared.size()) {
     return "shared variable out of range";
   }
   return {};

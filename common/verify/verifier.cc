@@ -58,10 +58,7 @@ Verdict VerifyRun(const Program& program, const std::vector<Event>& events) {
       }
       last_pc[event.stack] = event.pc;
     }
-    if (event.kind != EventKind::kSend && event.kind != EventKind::kArrive &&
-        event.kind != EventKind::kAwait) {
-      continue;
-    }
+    if (!IsCallbackEvent(event.kind)) continue;
     ChannelTally& tally = channels[event.channel()];
     switch (event.kind) {
       case EventKind::kSend:

@@ -278,9 +278,7 @@ class ClusterRun final : private RunCall::Owner {
     const std::vector<bool>& dead = held_[index];
     events_.erase(std::remove_if(events_.begin(), events_.end(),
                                  [&](const Event& event) {
-                                   const bool table = event.kind == EventKind::kRead ||
-                                                      event.kind == EventKind::kWrite;
-                                   return !table && dead[event.stack];
+                                   return !IsTableEvent(event.kind) && dead[event.stack];
                                  }),
                   events_.end());
     std::vector<size_t> load;
