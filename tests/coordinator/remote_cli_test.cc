@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -176,37 +177,40 @@ TEST_F(RemoteCliTest, ANodeUnreachableAtStartIsWarnedAboutAndItsStacksRunElsewhe
   EXPECT_EQ(report["runs"], 30);
 }
 
-// Runs the transfer deck 10^7 times on node Y alone, SIGKILLs Y at the
-// coordinator's first progress line, and returns every line it printed
-// (stderr joined to stdout) and its exit status.
-std::vector<std::string> LoseEveryNodeMidRun(NodeProcess& y, const std::vector<std::string>& extra,
-                                             int* exit_code) {
-  std::vector<std::string> argv = {"/bin/sh",
-                                   "-c",
-                                   "exec \"$0\" \"$@\" 2>&1",
-                                   CoordinatorBinary(),
-                                   "run",
-                                   ExampleDeck("transfer.deck"),
-                                   "--runs",
-                                   "10000000",
-                                   "--progress",
-                                   "--node",
-                                   "Y=" + y.address(),
-                                   "--place",
-                                   "A=Y"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
+// Runs `cardflow-coordinator ARGS` (stderr joined to stdout), SIGKILLs node
+// `y` at the first line `seen` accepts, and returns every line printed after
+// it and the exit status. A failure (and no kill) when no such line comes.
+std::vector<std::string> KillNodeOnceSeen(NodeProcess& y, const std::vector<std::string>& args,
+                                          const std::function<bool(const std::string&)>& seen,
+                                          int* exit_code) {
+  std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", CoordinatorBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
   std::unique_ptr<ChildProcess> run = ChildProcess::Spawn(argv);
   std::vector<std::string> lines;
+  EXPECT_NE(run, nullptr);
   if (run == nullptr) return lines;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   std::string line;
-  bool progressed = false;
-  while (!progressed && run->ReadLine(deadline, &line)) progressed = line.starts_with("runs ");
-  EXPECT_TRUE(progressed) << "no progress line; last: " << line;
+  bool found = false;
+  while (!found && run->ReadLine(deadline, &line)) found = seen(line);
+  EXPECT_TRUE(found) << "the line to kill the node at did not come; last: " << line;
+  if (!found) return lines;
   y.Signal(SIGKILL);
   while (run->ReadLine(deadline, &line)) lines.push_back(line);
   *exit_code = run->Wait(std::chrono::seconds(30));
   return lines;
+}
+
+// Runs the transfer deck 10^7 times on node Y alone, SIGKILLs Y at the
+// coordinator's first progress line (see KillNodeOnceSeen).
+std::vector<std::string> LoseEveryNodeMidRun(NodeProcess& y, const std::vector<std::string>& extra,
+                                             int* exit_code) {
+  std::vector<std::string> args = {
+      "run",    ExampleDeck("transfer.deck"), "--runs",  "10000000", "--progress",
+      "--node", "Y=" + y.address(),           "--place", "A=Y"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return KillNodeOnceSeen(
+      y, args, [](const std::string& line) { return line.starts_with("runs "); }, exit_code);
 }
 
 uint64_t Number(std::string text) {
@@ -271,32 +275,17 @@ TEST_F(RemoteCliTest, LosingEveryNodeBeforeAnyRunCompletedPrintsOnlyTheError) {
     ASSERT_NE(y, nullptr) << error;
     // The one run sleeps for a minute on Y: it cannot complete before Y dies.
     const TempFile deck("slow.deck", "stack A:\n    sleep 60000\n");
-    std::vector<std::string> argv = {"/bin/sh",
-                                     "-c",
-                                     "exec \"$0\" \"$@\" 2>&1",
-                                     CoordinatorBinary(),
-                                     "run",
-                                     deck.path(),
-                                     "--runs",
-                                     "1",
-                                     "--log-level",
-                                     "debug",
-                                     "--node",
-                                     "Y=" + y->address()};
-    if (json) argv.insert(argv.end(), {"--format", "json"});
-    std::unique_ptr<ChildProcess> run = ChildProcess::Spawn(argv);
-    ASSERT_NE(run, nullptr);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    std::string line;
-    bool started = false;
-    while (!started && run->ReadLine(deadline, &line)) {
-      started = line.find("every node has its stacks; started") != std::string::npos;
-    }
-    ASSERT_TRUE(started) << "the run was not seen to start; last line: " << line;
-    y->Signal(SIGKILL);
-    std::vector<std::string> lines;
-    while (run->ReadLine(deadline, &line)) lines.push_back(line);
-    EXPECT_EQ(run->Wait(std::chrono::seconds(30)), 3) << ::testing::PrintToString(lines);
+    std::vector<std::string> args = {"run",         deck.path(), "--runs", "1",
+                                     "--log-level", "debug",     "--node", "Y=" + y->address()};
+    if (json) args.insert(args.end(), {"--format", "json"});
+    int exit_code = -1;
+    const std::vector<std::string> lines = KillNodeOnceSeen(
+        *y, args,
+        [](const std::string& line) {
+          return line.find("every node has its stacks; started") != std::string::npos;
+        },
+        &exit_code);
+    EXPECT_EQ(exit_code, 3) << ::testing::PrintToString(lines);
     bool said_why = false;
     for (const std::string& l : lines) {
       said_why = said_why || (l.starts_with("cardflow-coordinator: ") &&
