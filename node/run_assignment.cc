@@ -29,11 +29,7 @@ StatusOr<RunAssignment> ResolveAssign(const wire::Assign& assign, ProgramCache& 
   if (!assign.program_key().empty() && assign.program_key() != key) {
     return InvalidArgumentError("assign's program_key is not the SHA-256 of its program");
   }
-  wire::NodeProgram wire;
-  if (!wire.ParseFromString(assign.program())) {
-    return InvalidArgumentError("assign's program is not a NodeProgram");
-  }
-  auto program = NodeProgramFromWire(wire);
+  auto program = NodeProgramFromBytes(assign.program());
   if (!program.ok()) return program.status();
   out.program = std::make_shared<const NodeProgram>(std::move(program).value());
   programs.Put(key, out.program);

@@ -1,6 +1,8 @@
 #include "proto/program_wire.h"
 
 #include <fmt/format.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -136,102 +138,269 @@ Status Sorted(std::vector<std::pair<Id, Id>>& index, size_t known, const char* w
   return Status::Ok();
 }
 
+// The stacks and channels of a wire NodeProgram, visited one at a time in
+// their order: Stacks(f) calls f(const wire::StackCode&), Channels(f) calls
+// f(const wire::ChannelEnds&), and a visit stops at the first f that
+// returns an error, which it returns. The entry passed is valid only during
+// the call.
+//
+// Of a parsed message.
+class ParsedEntries {
+ public:
+  explicit ParsedEntries(const wire::NodeProgram& in) : in_(in) {}
+  template <typename F>
+  Status Stacks(F&& f) const {
+    return Each(in_.stacks(), f);
+  }
+  template <typename F>
+  Status Channels(F&& f) const {
+    return Each(in_.channels(), f);
+  }
+
+ private:
+  template <typename Entries, typename F>
+  static Status Each(const Entries& entries, F& f) {
+    for (const auto& entry : entries) {
+      if (Status s = f(entry); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+  const wire::NodeProgram& in_;
+};
+
+// Of a message's bytes, parsing one entry at a time into one message reused
+// (a parsed program is several times the size of its bytes: 40 MB of
+// protobuf objects for a node of 100,000 stacks, at a node's peak memory).
+// Every visit walks the bytes again.
+class SerializedEntries {
+ public:
+  explicit SerializedEntries(std::string_view bytes) : bytes_(bytes) {}
+  template <typename F>
+  Status Stacks(F&& f) const {
+    wire::StackCode entry;
+    return Walk(kStacksField, entry, f);
+  }
+  template <typename F>
+  Status Channels(F&& f) const {
+    wire::ChannelEnds entry;
+    return Walk(kChannelsField, entry, f);
+  }
+  // The message without its stacks and channels (the fields before them).
+  StatusOr<wire::NodeProgram> Header() const {
+    std::string rest;
+    if (Status s = Fields([&](int field, std::string_view bytes) {
+          if (field == 0) rest.append(bytes);
+          return Status::Ok();
+        });
+        !s.ok()) {
+      return s;
+    }
+    wire::NodeProgram header;
+    if (!header.ParseFromString(rest)) return Malformed();
+    return header;
+  }
+
+ private:
+  static constexpr int kStacksField = wire::NodeProgram::kStacksFieldNumber;
+  static constexpr int kChannelsField = wire::NodeProgram::kChannelsFieldNumber;
+
+  static Status Malformed() { return InvalidArgumentError("node program: malformed bytes"); }
+
+  // Calls f(0, the field's bytes, tag and all) for each field but the
+  // stacks and channels, and f(field number, the entry's bytes) for each of
+  // those.
+  template <typename F>
+  Status Fields(F&& f) const {
+    using google::protobuf::internal::WireFormatLite;
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes_.data()),
+                                              static_cast<int>(bytes_.size()));
+    for (;;) {
+      const int start = in.CurrentPosition();
+      const uint32_t tag = in.ReadTag();
+      if (tag == 0) {
+        if (static_cast<size_t>(start) != bytes_.size()) return Malformed();
+        return Status::Ok();
+      }
+      const int field = WireFormatLite::GetTagFieldNumber(tag);
+      const bool entry =
+          (field == kStacksField || field == kChannelsField) &&
+          WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
+      if (entry) {
+        uint32_t size = 0;
+        if (!in.ReadVarint32(&size)) return Malformed();
+        const int at = in.CurrentPosition();
+        if (size > bytes_.size() - static_cast<size_t>(at) || !in.Skip(static_cast<int>(size))) {
+          return Malformed();
+        }
+        if (Status s = f(field, bytes_.substr(static_cast<size_t>(at), size)); !s.ok()) return s;
+        continue;
+      }
+      if (!WireFormatLite::SkipField(&in, tag)) return Malformed();
+      const int end = in.CurrentPosition();
+      if (Status s =
+              f(0, bytes_.substr(static_cast<size_t>(start), static_cast<size_t>(end - start)));
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+
+  template <typename Message, typename F>
+  Status Walk(int wanted, Message& entry, F& f) const {
+    return Fields([&](int field, std::string_view bytes) {
+      if (field != wanted) return Status::Ok();
+      if (!entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return Malformed();
+      return f(static_cast<const Message&>(entry));
+    });
+  }
+
+  std::string_view bytes_;
+};
+
+// What the tables of a program grow by, counted before anything else is
+// read: a visit parses every entry, so bytes that are not a NodeProgram are
+// refused before any check of their contents, as parsing them whole would.
+struct EntryCounts {
+  size_t stacks = 0;
+  size_t own_stacks = 0;  // with node == self
+  size_t own_cards = 0;
+  size_t channels = 0;
+};
+
+template <typename Entries>
+StatusOr<EntryCounts> Count(const Entries& in, uint32_t self) {
+  EntryCounts counts;
+  if (Status s = in.Stacks([&](const wire::StackCode& stack) {
+        ++counts.stacks;
+        if (stack.node() == self) {
+          ++counts.own_stacks;
+          counts.own_cards += static_cast<size_t>(stack.code_size());
+        }
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = in.Channels([&](const wire::ChannelEnds&) {
+        ++counts.channels;
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
+  }
+  return counts;
+}
+
 // Appends (or, for a peer of `out` that `in` gives this node, fills in) the
-// stacks and channels of `in` to `out`, checking every id.
-Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
+// stacks and channels of `in` (ParsedEntries or SerializedEntries; `counts`
+// its Count) to `out`, checking every id. Visits the stacks twice (to number
+// them, then to convert their code once the channels are known) and the
+// channels once.
+template <typename Entries>
+Status Merge(const Entries& in, const EntryCounts& counts, NodeProgram& out) {
   Program& program = out.program;
   // Exact sizes (no doubling: a node's memory is mostly these tables).
-  const size_t stacks = program.stacks.size() + static_cast<size_t>(in.stacks_size());
-  const size_t channels = program.channels.size() + static_cast<size_t>(in.channels_size());
+  const size_t stacks = program.stacks.size() + counts.stacks;
+  const size_t channels = program.channels.size() + counts.channels;
   out.stack_global.reserve(stacks);
   out.stack_node.reserve(stacks);
   out.stack_index.reserve(stacks);
   program.channels.reserve(channels);
   out.channel_global.reserve(channels);
   out.channel_index.reserve(channels);
-  std::vector<StackId> with_code;  // local ids whose code `in` carries
-  std::vector<const wire::StackCode*> code_of;
-  const size_t own_stacks = static_cast<size_t>(
-      std::count_if(in.stacks().begin(), in.stacks().end(),
-                    [&](const wire::StackCode& stack) { return stack.node() == out.self; }));
-  with_code.reserve(own_stacks);
-  code_of.reserve(own_stacks);
+  // Of the stacks whose code `in` carries: their local ids, and their
+  // places among `in`'s stacks.
+  std::vector<StackId> with_code;
+  std::vector<uint32_t> code_at;
+  with_code.reserve(counts.own_stacks);
+  code_at.reserve(counts.own_stacks);
   // The node's own stacks are numbered first: their entries, at most
   // this many more, are sized once.
-  program.stacks.reserve(program.stacks.size() + own_stacks);
+  program.stacks.reserve(program.stacks.size() + counts.own_stacks);
   // New entries go to the end of the indexes, which are sorted again after
   // each loop (inserting in place would cost O(n) apiece: a node with
   // 125,000 stacks took a minute). Lookups in a loop see the old entries.
   const size_t known_stacks = out.stack_index.size();
-  for (const wire::StackCode& stack : in.stacks()) {
-    if (stack.stack() >= out.deck_stacks) {
-      return Invalid(fmt::format("stack id {} is not below the deck's {} stacks", stack.stack(),
-                                 out.deck_stacks));
-    }
-    if (stack.node() >= out.nodes.size()) {
-      return Invalid(fmt::format("stack {} runs on node #{}, the run has {} nodes", stack.name(),
-                                 stack.node(), out.nodes.size()));
-    }
-    if (stack.name().empty()) return Invalid(fmt::format("stack id {} has no name", stack.stack()));
-    const bool own = stack.node() == out.self;
-    if (!own && (stack.code_size() > 0 || stack.registers() > 0)) {
-      return Invalid(fmt::format("stack {} of node {} carries code", stack.name(),
-                                 out.nodes[stack.node()].name));
-    }
-    // A card names at most two registers: more than that is not a deck's
-    // (and would let a few bytes ask for gigabytes).
-    if (stack.registers() > kMaxRegisters ||
-        stack.registers() > 2 * static_cast<uint64_t>(stack.code_size())) {
-      return Invalid(fmt::format("stack {} has {} registers for {} cards", stack.name(),
-                                 stack.registers(), stack.code_size()));
-    }
-    std::optional<StackId> local = Find(out.stack_index, known_stacks, stack.stack());
-    if (local) {
-      const bool had_code = out.stack_node[*local] == out.self;
-      if (!own || had_code) continue;     // known already
-      out.stack_node[*local] = out.self;  // a peer this node takes over
-    } else {
-      local = static_cast<StackId>(out.stack_global.size());
-      out.stack_global.push_back(stack.stack());
-      out.stack_node.push_back(stack.node());
-      out.stack_index.emplace_back(stack.stack(), *local);
-    }
-    if (own) {
-      // Only stacks with code have an entry in `program` (peers, numbered
-      // after the node's own stacks, have none).
-      if (program.stacks.size() <= *local) program.stacks.resize(*local + 1);
-      program.stacks[*local].name = stack.name();
-      with_code.push_back(*local);
-      code_of.push_back(&stack);
-    }
+  uint32_t at = 0;
+  if (Status s = in.Stacks([&](const wire::StackCode& stack) -> Status {
+        const uint32_t place = at++;
+        if (stack.stack() >= out.deck_stacks) {
+          return Invalid(fmt::format("stack id {} is not below the deck's {} stacks", stack.stack(),
+                                     out.deck_stacks));
+        }
+        if (stack.node() >= out.nodes.size()) {
+          return Invalid(fmt::format("stack {} runs on node #{}, the run has {} nodes",
+                                     stack.name(), stack.node(), out.nodes.size()));
+        }
+        if (stack.name().empty()) {
+          return Invalid(fmt::format("stack id {} has no name", stack.stack()));
+        }
+        const bool own = stack.node() == out.self;
+        if (!own && (stack.code_size() > 0 || stack.registers() > 0)) {
+          return Invalid(fmt::format("stack {} of node {} carries code", stack.name(),
+                                     out.nodes[stack.node()].name));
+        }
+        // A card names at most two registers: more than that is not a deck's
+        // (and would let a few bytes ask for gigabytes).
+        if (stack.registers() > kMaxRegisters ||
+            stack.registers() > 2 * static_cast<uint64_t>(stack.code_size())) {
+          return Invalid(fmt::format("stack {} has {} registers for {} cards", stack.name(),
+                                     stack.registers(), stack.code_size()));
+        }
+        std::optional<StackId> local = Find(out.stack_index, known_stacks, stack.stack());
+        if (local) {
+          const bool had_code = out.stack_node[*local] == out.self;
+          if (!own || had_code) return Status::Ok();  // known already
+          out.stack_node[*local] = out.self;          // a peer this node takes over
+        } else {
+          local = static_cast<StackId>(out.stack_global.size());
+          out.stack_global.push_back(stack.stack());
+          out.stack_node.push_back(stack.node());
+          out.stack_index.emplace_back(stack.stack(), *local);
+        }
+        if (own) {
+          // Only stacks with code have an entry in `program` (peers,
+          // numbered after the node's own stacks, have none).
+          if (program.stacks.size() <= *local) program.stacks.resize(*local + 1);
+          program.stacks[*local].name = stack.name();
+          with_code.push_back(*local);
+          code_at.push_back(place);
+        }
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
   }
   if (Status s = Sorted(out.stack_index, known_stacks, "stack"); !s.ok()) return s;
   const size_t known_channels = out.channel_index.size();
-  for (const wire::ChannelEnds& channel : in.channels()) {
-    if (channel.channel() >= out.deck_channels) {
-      return Invalid(fmt::format("channel id {} is not below the deck's {} channels",
-                                 channel.channel(), out.deck_channels));
-    }
-    if (Find(out.channel_index, known_channels, channel.channel())) continue;
-    const auto from = out.LocalStack(channel.from());
-    const auto to = out.LocalStack(channel.to());
-    if (!from || !to) {
-      return Invalid(fmt::format("channel id {} joins stack ids {} and {}, not both listed",
-                                 channel.channel(), channel.from(), channel.to()));
-    }
-    const auto local = static_cast<ChannelId>(program.channels.size());
-    program.channels.push_back(Channel{*from, *to});
-    out.channel_global.push_back(channel.channel());
-    out.channel_index.emplace_back(channel.channel(), local);
+  if (Status s = in.Channels([&](const wire::ChannelEnds& channel) -> Status {
+        if (channel.channel() >= out.deck_channels) {
+          return Invalid(fmt::format("channel id {} is not below the deck's {} channels",
+                                     channel.channel(), out.deck_channels));
+        }
+        if (Find(out.channel_index, known_channels, channel.channel())) return Status::Ok();
+        const auto from = out.LocalStack(channel.from());
+        const auto to = out.LocalStack(channel.to());
+        if (!from || !to) {
+          return Invalid(fmt::format("channel id {} joins stack ids {} and {}, not both listed",
+                                     channel.channel(), channel.from(), channel.to()));
+        }
+        const auto local = static_cast<ChannelId>(program.channels.size());
+        program.channels.push_back(Channel{*from, *to});
+        out.channel_global.push_back(channel.channel());
+        out.channel_index.emplace_back(channel.channel(), local);
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
   }
   if (Status s = Sorted(out.channel_index, known_channels, "channel"); !s.ok()) return s;
-  size_t cards = program.code.size();
-  for (const wire::StackCode* in_stack : code_of)
-    cards += static_cast<size_t>(in_stack->code_size());
-  program.code.reserve(cards);
-  for (size_t i = 0; i < with_code.size(); ++i) {
-    const StackId s = with_code[i];
-    const wire::StackCode& in_stack = *code_of[i];
+  program.code.reserve(program.code.size() + counts.own_cards);
+  size_t next = 0;  // into with_code and code_at
+  at = 0;
+  return in.Stacks([&](const wire::StackCode& in_stack) -> Status {
+    if (next == code_at.size() || code_at[next] != at++) return Status::Ok();
+    const StackId s = with_code[next++];
     StackProgram& stack = program.stacks[s];
     stack.registers = in_stack.registers();  // no names: a node's Program keeps none
     stack.code_begin = static_cast<uint32_t>(program.code.size());
@@ -290,8 +459,8 @@ Status Merge(const wire::NodeProgram& in, NodeProgram& out) {
       program.code.push_back(instr);
       ++stack.code_size;
     }
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 }  // namespace
@@ -336,28 +505,47 @@ std::string ProgramKey(std::string_view bytes) {
   return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
 }
 
-StatusOr<NodeProgram> NodeProgramFromWire(const wire::NodeProgram& wire) {
+namespace {
+
+// `header`'s nodes, self and counts checked, then the entries merged in.
+template <typename Entries>
+StatusOr<NodeProgram> ProgramOf(const wire::NodeProgram& header, const Entries& entries) {
+  const auto counts = Count(entries, header.self());
+  if (!counts.ok()) return counts.status();
   NodeProgram out;
-  if (wire.nodes_size() == 0) return Invalid("names no node");
-  if (wire.self() >= static_cast<uint32_t>(wire.nodes_size())) {
-    return Invalid(fmt::format("self is node #{} of {}", wire.self(), wire.nodes_size()));
+  if (header.nodes_size() == 0) return Invalid("names no node");
+  if (header.self() >= static_cast<uint32_t>(header.nodes_size())) {
+    return Invalid(fmt::format("self is node #{} of {}", header.self(), header.nodes_size()));
   }
-  for (const wire::RunNode& node : wire.nodes()) {
+  for (const wire::RunNode& node : header.nodes()) {
     if (node.name().empty() || node.address().empty()) {
       return Invalid("a node has no name or address");
     }
     out.nodes.push_back(RunNode{node.name(), node.address()});
   }
-  out.self = wire.self();
-  out.deck_stacks = wire.deck_stacks();
-  out.deck_channels = wire.deck_channels();
-  out.program.file = wire.deck_name();
-  out.shared = wire.shared();  // a count: the node keeps no shared variable
-  if (Status s = Merge(wire, out); !s.ok()) return s;
+  out.self = header.self();
+  out.deck_stacks = header.deck_stacks();
+  out.deck_channels = header.deck_channels();
+  out.program.file = header.deck_name();
+  out.shared = header.shared();  // a count: the node keeps no shared variable
+  if (Status s = Merge(entries, *counts, out); !s.ok()) return s;
   if (out.Own().empty()) {
     return Invalid(fmt::format("no stack runs on node {}", out.nodes[out.self].name));
   }
   return out;
+}
+
+}  // namespace
+
+StatusOr<NodeProgram> NodeProgramFromWire(const wire::NodeProgram& wire) {
+  return ProgramOf(wire, ParsedEntries(wire));
+}
+
+StatusOr<NodeProgram> NodeProgramFromBytes(std::string_view bytes) {
+  const SerializedEntries entries(bytes);
+  auto header = entries.Header();
+  if (!header.ok()) return header.status();
+  return ProgramOf(*header, entries);
 }
 
 StatusOr<NodeProgram> ExtendNodeProgram(const NodeProgram& base, const wire::NodeProgram& adopted) {
@@ -368,7 +556,10 @@ StatusOr<NodeProgram> ExtendNodeProgram(const NodeProgram& base, const wire::Nod
     return Invalid("the stacks taken over belong to another run's program");
   }
   NodeProgram out = base;
-  if (Status s = Merge(adopted, out); !s.ok()) return s;
+  const ParsedEntries entries(adopted);
+  const auto counts = Count(entries, out.self);
+  if (!counts.ok()) return counts.status();
+  if (Status s = Merge(entries, *counts, out); !s.ok()) return s;
   return out;
 }
 

@@ -45,6 +45,13 @@ std::string ProgramKey(std::string_view bytes);
 // stack and peer, code for a stack of another node, no stack for this node)
 // and numbers what it holds.
 StatusOr<NodeProgram> NodeProgramFromWire(const wire::NodeProgram& wire);
+// The same, of the message's bytes (Assign.program), parsed one stack and
+// one channel at a time: the parsed message of a big program, several times
+// the size of its bytes, never exists whole (it set a node's peak memory).
+// INVALID_ARGUMENT "node program: malformed bytes" when `bytes` are not a
+// NodeProgram. Same result, same errors as NodeProgramFromWire of the
+// parsed message.
+StatusOr<NodeProgram> NodeProgramFromBytes(std::string_view bytes);
 
 // `base` plus `adopted` (a Reroute's): local ids of `base` are kept, new
 // stacks and channels appended, peers that become this node's get their

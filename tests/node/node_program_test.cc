@@ -37,10 +37,77 @@ std::vector<RunNode> Nodes(size_t n) {
   return nodes;
 }
 
+// Every table of `a` and `b` is the same.
+void ExpectSamePrograms(const NodeProgram& a, const NodeProgram& b) {
+  EXPECT_EQ(a.stack_global, b.stack_global);
+  EXPECT_EQ(a.channel_global, b.channel_global);
+  EXPECT_EQ(a.stack_node, b.stack_node);
+  EXPECT_EQ(a.stack_index, b.stack_index);
+  EXPECT_EQ(a.channel_index, b.channel_index);
+  EXPECT_EQ(a.self, b.self);
+  EXPECT_EQ(a.shared, b.shared);
+  EXPECT_EQ(a.deck_stacks, b.deck_stacks);
+  EXPECT_EQ(a.deck_channels, b.deck_channels);
+  ASSERT_EQ(a.nodes.size(), b.nodes.size());
+  for (size_t n = 0; n < a.nodes.size(); ++n) {
+    EXPECT_EQ(a.nodes[n].name, b.nodes[n].name);
+    EXPECT_EQ(a.nodes[n].address, b.nodes[n].address);
+  }
+  EXPECT_EQ(a.program.file, b.program.file);
+  ASSERT_EQ(a.program.stacks.size(), b.program.stacks.size());
+  for (StackId s = 0; s < a.program.stacks.size(); ++s) {
+    EXPECT_EQ(a.program.stacks[s].name, b.program.stacks[s].name);
+    EXPECT_EQ(a.program.stacks[s].registers, b.program.stacks[s].registers);
+    EXPECT_EQ(a.program.stacks[s].code_begin, b.program.stacks[s].code_begin);
+    EXPECT_EQ(a.program.stacks[s].code_size, b.program.stacks[s].code_size);
+  }
+  ASSERT_EQ(a.program.code.size(), b.program.code.size());
+  for (size_t i = 0; i < a.program.code.size(); ++i) {
+    const Instr& x = a.program.code[i];
+    const Instr& y = b.program.code[i];
+    EXPECT_TRUE(x.op == y.op && x.has_reg == y.has_reg && x.reg == y.reg &&
+                x.value_is_register == y.value_is_register && x.value_word == y.value_word &&
+                x.channel == y.channel)
+        << "card " << i;
+  }
+  ASSERT_EQ(a.program.channels.size(), b.program.channels.size());
+  for (ChannelId c = 0; c < a.program.channels.size(); ++c) {
+    EXPECT_EQ(a.program.channels[c].from, b.program.channels[c].from);
+    EXPECT_EQ(a.program.channels[c].to, b.program.channels[c].to);
+  }
+}
+
+// The node's program of `wire`, built both ways — from the parsed message,
+// and from its bytes a stack at a time as a node does — which must agree.
 NodeProgram RoundTrip(const wire::NodeProgram& wire) {
   auto program = NodeProgramFromWire(wire);
   EXPECT_TRUE(program.ok()) << program.status().ToString();
-  return program.ok() ? std::move(program).value() : NodeProgram{};
+  auto from_bytes = NodeProgramFromBytes(wire.SerializeAsString());
+  EXPECT_TRUE(from_bytes.ok()) << from_bytes.status().ToString();
+  if (!program.ok() || !from_bytes.ok()) return NodeProgram{};
+  ExpectSamePrograms(*program, *from_bytes);
+  return std::move(program).value();
+}
+
+// NodeProgramFromBytes of `bytes` is what parsing them whole and then
+// NodeProgramFromWire gives: the same program, or the same error
+// ("malformed bytes" when they do not parse).
+void ExpectBytesReadAsTheMessage(const std::string& bytes) {
+  wire::NodeProgram parsed;
+  auto from_bytes = NodeProgramFromBytes(bytes);
+  if (!parsed.ParseFromString(bytes)) {
+    ASSERT_FALSE(from_bytes.ok());
+    EXPECT_EQ(from_bytes.status().message(), "node program: malformed bytes");
+    return;
+  }
+  auto from_message = NodeProgramFromWire(parsed);
+  ASSERT_EQ(from_bytes.ok(), from_message.ok())
+      << (from_bytes.ok() ? from_message.status() : from_bytes.status()).ToString();
+  if (!from_bytes.ok()) {
+    EXPECT_EQ(from_bytes.status().message(), from_message.status().message());
+    return;
+  }
+  ExpectSamePrograms(*from_message, *from_bytes);
 }
 
 // `instr` of the node's program is `original` of the deck's, ids mapped.
@@ -219,7 +286,11 @@ TEST(NodeProgramTest, WhatDoesNotFitIsRefusedSayingWhat) {
   const auto refused = [](const wire::NodeProgram& wire) {
     auto program = NodeProgramFromWire(wire);
     EXPECT_FALSE(program.ok());
-    return program.ok() ? std::string() : program.status().message();
+    auto from_bytes = NodeProgramFromBytes(wire.SerializeAsString());
+    EXPECT_FALSE(from_bytes.ok());
+    if (program.ok() || from_bytes.ok()) return std::string();
+    EXPECT_EQ(from_bytes.status().message(), program.status().message());
+    return program.status().message();
   };
   wire::NodeProgram bad = good;
   bad.set_self(2);
@@ -267,6 +338,30 @@ TEST(NodeProgramTest, WhatDoesNotFitIsRefusedSayingWhat) {
   EXPECT_EQ(refused(bad), "node program: stack id " +
                               std::to_string(good.stacks(good.stacks_size() - 1).stack()) +
                               " is listed twice");
+}
+
+// A node reads its program from the Assign's bytes a stack at a time
+// (NodeProgramFromBytes). Property: for every prefix of a program's bytes
+// and for bytes with one byte changed, that reading gives exactly what
+// parsing the message whole and checking it gives — the same program, or
+// the same error.
+TEST(NodeProgramTest, ReadingTheBytesAStackAtATimeIsReadingTheMessage) {
+  const Program deck = testing::MustLoad(RingDeck(6));
+  const std::vector<uint32_t> stack_node = {0, 1, 0, 1, 0, 1};
+  const std::string good = NodeProgramBytes(deck, stack_node, Nodes(2), 0);
+  for (size_t size = 0; size <= good.size(); ++size) {
+    SCOPED_TRACE("prefix of " + std::to_string(size) + " bytes");
+    ExpectBytesReadAsTheMessage(good.substr(0, size));
+  }
+  std::mt19937 random(17);
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::string bytes = good;
+    const size_t at = random() % bytes.size();
+    bytes[at] = static_cast<char>(random() % 256);
+    SCOPED_TRACE("byte " + std::to_string(at) + " changed, trial " + std::to_string(trial));
+    ExpectBytesReadAsTheMessage(bytes);
+  }
+  EXPECT_FALSE(NodeProgramFromBytes("not a program").ok());
 }
 
 }  // namespace

@@ -147,7 +147,7 @@ TEST_F(NodeServerTest, MalformedRunCallsGetInvalidArgumentWithAMessage) {
   bad.mutable_assign()->clear_program_key();
   status = RunCall({bad});
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message(), "assign's program is not a NodeProgram");
+  EXPECT_EQ(status.error_message(), "node program: malformed bytes");
 
   status = RunCall({Assign(testing::kTransferDeck, {})});
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
