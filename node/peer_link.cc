@@ -15,17 +15,28 @@ PeerLink::PeerLink(std::string address, std::string self_name, DoneFn on_done)
       self_name_(std::move(self_name)),
       on_done_(std::move(on_done)),
       outbox_(
-          [this](const wire::CallbackBatch* batch) {
+          [this](Batch* batch) {
+            // One write at a time (the Outbox's promise): writing_ is free.
+            // A fresh message, so that no batch's objects stay cached in it.
+            writing_ = wire::CallbackBatch();
+            writing_.set_protocol(kProtocolVersion);
+            writing_.set_batch(batch->number);
+            if (batch->number == 1) writing_.set_sender(self_name_);
+            writing_.mutable_callbacks()->Reserve(static_cast<int>(batch->callbacks.size()));
+            for (const Batch::Entry& entry : batch->callbacks) {
+              wire::Callback* callback = writing_.add_callbacks();
+              callback->set_run_id(entry.run_id);
+              callback->set_channel(entry.channel);
+              callback->set_seq(entry.seq);
+              callback->set_value(entry.value);
+              callback->set_lamport(entry.lamport);
+            }
+            *batch = Batch{};
             HappensBefore(Edge(this, ReactorOp::kWrite));
-            StartWrite(batch);
+            StartWrite(&writing_);
             HappensBefore(Edge(this, ReactorOp::kDone));
           },
-          [this](wire::CallbackBatch& batch) {
-            batch.set_protocol(kProtocolVersion);
-            batch.set_batch(++next_batch_);
-            if (next_batch_ == 1) batch.set_sender(self_name_);
-          },
-          kMaxBatch) {}
+          [this](Batch& batch) { batch.number = ++next_batch_; }, kMaxBatch) {}
 
 std::shared_ptr<PeerLink> PeerLink::Open(wire::Node::Stub& stub, std::string address,
                                          std::string self_name,
@@ -46,17 +57,12 @@ std::shared_ptr<PeerLink> PeerLink::Open(wire::Node::Stub& stub, std::string add
 
 bool PeerLink::Send(uint64_t run_id, ChannelId channel, uint64_t seq, int64_t value,
                     uint64_t lamport) {
-  return outbox_.Add(1, [&](wire::CallbackBatch& batch) {
-    wire::Callback* callback = batch.add_callbacks();
-    callback->set_run_id(run_id);
-    callback->set_channel(channel);
-    callback->set_seq(seq);
-    callback->set_value(value);
-    callback->set_lamport(lamport);
-    const std::pair<uint64_t, uint64_t> entry(batch.batch(), run_id);
+  return outbox_.Add(1, [&](Batch& batch) {
+    batch.callbacks.push_back(Batch::Entry{run_id, channel, seq, value, lamport});
+    const std::pair<uint64_t, uint64_t> entry(batch.number, run_id);
     MutexLock lock(unacked_mutex_);
     if (unacked_.empty() || unacked_.back() != entry) unacked_.push_back(entry);
-    numbered_ = std::max(numbered_, batch.batch());
+    numbered_ = std::max(numbered_, batch.number);
   });
 }
 

@@ -93,7 +93,21 @@ class PeerLink final : public grpc::ClientBidiReactor<wire::CallbackBatch, wire:
   grpc::ClientContext context_;
   std::shared_ptr<PeerLink> self_;  // set by Open, released in OnDone
   uint64_t next_batch_ = 0;         // guarded by the outbox's lock (its init)
-  Outbox<wire::CallbackBatch> outbox_;
+  // A batch as queued: plain entries (a wire message's objects are a few
+  // times their size), made into the wire message only when written.
+  struct Batch {
+    struct Entry {
+      uint64_t run_id = 0;
+      ChannelId channel = 0;
+      uint64_t seq = 0;
+      int64_t value = 0;
+      uint64_t lamport = 0;
+    };
+    uint64_t number = 0;  // the stream's first is 1 (and names the sender)
+    std::vector<Entry> callbacks;
+  };
+  Outbox<Batch> outbox_;
+  wire::CallbackBatch writing_;  // the batch being written (one at a time)
   wire::CallbackAck ack_;
   uint64_t acked_ = 0;  // the latest batch acknowledged; OnReadDone only (one read at a time)
 

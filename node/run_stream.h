@@ -36,8 +36,8 @@ namespace cardflow {
 class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>,
                         private NodeRun::Updates {
  public:
-  // Unsent streamed-event bytes over which the run's stacks park (about 20
-  // batches of NodeRun::kEventsPerBatch events).
+  // Unsent streamed-event bytes (sizeof(Event) each, as queued) over which
+  // the run's stacks park (16 batches of NodeRun::kEventsPerBatch events).
   static constexpr size_t kMaxUnsentEventBytes = 2 << 20;
 
   // `call`: the call's grpc_call* (CallbackServerContext::c_call()), the
@@ -66,11 +66,11 @@ class RunStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::B
 
   NodeContext& node_;
   const void* const call_;
-  grpc::ByteBuffer read_bytes_;   // the message being read
-  uint64_t messages_read_ = 0;    // reads complete so far (one at a time)
-  wire::RunControl control_;      // read_bytes_, parsed
-  grpc::ByteBuffer write_bytes_;  // the update being written (one at a time)
-  Outbox<wire::RunUpdate> outbox_;
+  grpc::ByteBuffer read_bytes_;    // the message being read
+  uint64_t messages_read_ = 0;     // reads complete so far (one at a time)
+  wire::RunControl control_;       // read_bytes_, parsed
+  grpc::ByteBuffer write_bytes_;   // the update being written (one at a time)
+  Outbox<msg::RunUpdate> outbox_;  // converted to wire as each is written
   mutable Mutex mutex_;
   std::shared_ptr<NodeRun> run_ GUARDED_BY(mutex_);  // set by the first message
   bool registered_ GUARDED_BY(mutex_) = false;       // run_ is in node_.runs under its id
