@@ -88,6 +88,9 @@ void DeliverStream::OnReadDone(bool ok) {
   cached_run_.reset();  // do not keep a finished run alive between batches
   cached_id_ = 0;
   delivered_ = batch_.batch();
+  // A big batch's callbacks would otherwise stay cached in batch_ for the
+  // life of the stream.
+  ReleaseIfLarge(batch_, static_cast<size_t>(batch_.callbacks_size()));
   Ack();
   HappensBefore(Edge(this, ReactorOp::kRead));
   StartRead(&read_bytes_);

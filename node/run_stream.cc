@@ -66,6 +66,11 @@ void RunStream::OnReadDone(bool ok) {
   }
   Status status = ParseMessage(read_bytes_, control_, "RunControl", "Run", ++messages_read_);
   if (status.ok()) status = Handle(control_);
+  // A batch of the coordinator's replies or grants (thousands when every
+  // stack asks at once) would otherwise stay cached in control_ for the run.
+  ReleaseIfLarge(control_, static_cast<size_t>(control_.table_size()) + control_.grants_size() +
+                               control_.reroute().moves_size() +
+                               control_.reroute().adopted().stacks_size());
   if (!status.ok()) {
     auto run = this->run();
     node_.log->warn("{}: {}", run ? run->Label() : "Run call", status.message());

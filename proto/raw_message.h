@@ -14,6 +14,7 @@
 #include <google/protobuf/message_lite.h>
 #include <grpcpp/support/byte_buffer.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -29,6 +30,20 @@ namespace cardflow {
 // fails the protocol check that follows instead).
 Status ParseMessage(grpc::ByteBuffer& buffer, google::protobuf::MessageLite& message,
                     std::string_view what, std::string_view call, uint64_t index);
+
+// A message parsed into again and again (a stream's reused message) keeps
+// the objects of its repeated fields when cleared, to fill them next time:
+// after one message of thousands of entries (a batch of table replies,
+// callbacks, events or results) they would be held for the rest of the
+// stream — at a node's or the coordinator's peak. Call after handling a
+// message of `entries` entries: over kKeptEntries, `message` lets its
+// storage go (a fresh parse costs little per entry); small messages, the
+// common case between steps, keep reusing it.
+inline constexpr size_t kKeptEntries = 64;
+template <typename Message>
+void ReleaseIfLarge(Message& message, size_t entries) {
+  if (entries > kKeptEntries) Message().Swap(&message);
+}
 
 // Serializes `message` into `buffer` (replacing what it held). False only if
 // protobuf cannot serialize it (over 2 GiB).

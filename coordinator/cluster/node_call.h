@@ -41,9 +41,6 @@ class NodeCall final : public RunCall,
  public:
   // Table replies merged into one message at most.
   static constexpr size_t kMaxBatch = 4096;
-  // An update of more entries (table requests, events, results, arrivals)
-  // than this is parsed into fresh storage next time (see OnReadDone).
-  static constexpr size_t kKeptEntries = 64;
 
   // A call on `stub` (which must outlive it). `observer` (may be null) is
   // told how long the call and each batch of table requests from node
