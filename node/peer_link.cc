@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/base/tsan_edges.h"
+#include "proto/convert.h"
 #include "proto/grpc_status.h"
 #include "proto/protocol.h"
 
@@ -24,12 +25,7 @@ PeerLink::PeerLink(std::string address, std::string self_name, DoneFn on_done)
             if (batch->number == 1) writing_.set_sender(self_name_);
             writing_.mutable_callbacks()->Reserve(static_cast<int>(batch->callbacks.size()));
             for (const Batch::Entry& entry : batch->callbacks) {
-              wire::Callback* callback = writing_.add_callbacks();
-              callback->set_run_id(entry.run_id);
-              callback->set_channel(entry.channel);
-              callback->set_seq(entry.seq);
-              callback->set_value(entry.value);
-              callback->set_lamport(entry.lamport);
+              ToWire(entry.run_id, entry.callback, writing_.add_callbacks());
             }
             *batch = Batch{};
             HappensBefore(Edge(this, ReactorOp::kWrite));
@@ -58,7 +54,7 @@ std::shared_ptr<PeerLink> PeerLink::Open(wire::Node::Stub& stub, std::string add
 bool PeerLink::Send(uint64_t run_id, ChannelId channel, uint64_t seq, int64_t value,
                     uint64_t lamport) {
   return outbox_.Add(1, [&](Batch& batch) {
-    batch.callbacks.push_back(Batch::Entry{run_id, channel, seq, value, lamport});
+    batch.callbacks.push_back(Batch::Entry{run_id, msg::Callback{channel, seq, value, lamport}});
     const std::pair<uint64_t, uint64_t> entry(batch.number, run_id);
     MutexLock lock(unacked_mutex_);
     if (unacked_.empty() || unacked_.back() != entry) unacked_.push_back(entry);

@@ -35,6 +35,7 @@
 #include "common/base/mutex.h"
 #include "common/base/tsan_edges.h"
 #include "common/deck/program.h"
+#include "common/run/run_messages.h"
 #include "common/status/status.h"
 #include "proto/cardflow.grpc.pb.h"
 #include "proto/outbox.h"
@@ -98,10 +99,7 @@ class PeerLink final : public grpc::ClientBidiReactor<wire::CallbackBatch, wire:
   struct Batch {
     struct Entry {
       uint64_t run_id = 0;
-      ChannelId channel = 0;
-      uint64_t seq = 0;
-      int64_t value = 0;
-      uint64_t lamport = 0;
+      msg::Callback callback;
     };
     uint64_t number = 0;  // the stream's first is 1 (and names the sender)
     std::vector<Entry> callbacks;

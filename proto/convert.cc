@@ -207,6 +207,14 @@ msg::StepGrant FromWire(const wire::Grant& grant) {
   return msg::StepGrant{grant.stack(), grant.pc(), grant.value(), grant.take_in(), grant.channel()};
 }
 
+void ToWire(uint64_t run_id, const msg::Callback& callback, wire::Callback* out) {
+  out->set_run_id(run_id);
+  out->set_channel(callback.channel);
+  out->set_seq(callback.seq);
+  out->set_value(callback.value);
+  out->set_lamport(callback.lamport);
+}
+
 msg::Callback FromWire(const wire::Callback& callback) {
   return msg::Callback{callback.channel(), callback.seq(), callback.value(), callback.lamport()};
 }

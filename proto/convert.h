@@ -45,7 +45,8 @@ msg::TableReply FromWire(const wire::TableReply& reply);
 void ToWire(const msg::StepGrant& grant, wire::Grant* out);
 msg::StepGrant FromWire(const wire::Grant& grant);
 
-// Node -> node (CallbackBatch).
+// Node -> node (CallbackBatch): a callback of run `run_id`.
+void ToWire(uint64_t run_id, const msg::Callback& callback, wire::Callback* out);
 msg::Callback FromWire(const wire::Callback& callback);
 
 }  // namespace cardflow

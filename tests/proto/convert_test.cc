@@ -220,11 +220,8 @@ TEST(ConvertTest, RepliesGrantsAndCallbacksSurviveTheWire) {
   EXPECT_EQ(take_in_back.channel, 11u);
 
   wire::Callback callback;
-  callback.set_run_id(1);
-  callback.set_channel(6);
-  callback.set_seq(3);
-  callback.set_value(-5);
-  callback.set_lamport(8);
+  ToWire(/*run_id=*/1, msg::Callback{6, 3, -5, 8}, &callback);
+  EXPECT_EQ(ThroughBytes(callback).run_id(), 1u);
   const msg::Callback callback_back = FromWire(ThroughBytes(callback));
   EXPECT_EQ(callback_back.channel, 6u);
   EXPECT_EQ(callback_back.seq, 3u);
