@@ -399,7 +399,8 @@ Status Merge(const Entries& in, const EntryCounts& counts, NodeProgram& out) {
   size_t next = 0;  // into with_code and code_at
   at = 0;
   return in.Stacks([&](const wire::StackCode& in_stack) -> Status {
-    if (next == code_at.size() || code_at[next] != at++) return Status::Ok();
+    const uint32_t place = at++;
+    if (next == code_at.size() || code_at[next] != place) return Status::Ok();
     const StackId s = with_code[next++];
     StackProgram& stack = program.stacks[s];
     stack.registers = in_stack.registers();  // no names: a node's Program keeps none
