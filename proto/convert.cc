@@ -119,12 +119,8 @@ void ToWire(const msg::RunUpdate& update, wire::RunUpdate* out) {
     fault->set_message(update.fault->message);
   }
   for (const msg::Arrival& arrival : update.arrived) ToWire(arrival, out->add_arrived());
-  AddEventsToWire(update.events, out);
-}
-
-void AddEventsToWire(const std::vector<Event>& events, wire::RunUpdate* out) {
-  out->mutable_events()->Reserve(out->events_size() + static_cast<int>(events.size()));
-  for (const Event& event : events) ToWire(event, out->add_events());
+  out->mutable_events()->Reserve(static_cast<int>(update.events.size()));
+  for (const Event& event : update.events) ToWire(event, out->add_events());
 }
 
 StatusOr<msg::RunUpdate> FromWire(const wire::RunUpdate& update) {

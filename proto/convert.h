@@ -33,8 +33,6 @@ Shuffle FromWire(wire::Shuffle shuffle);
 void ToWire(const msg::TableRequest& request, wire::TableRequest* out);
 void ToWire(const msg::Arrival& arrival, wire::Arrival* out);
 void ToWire(const msg::RunUpdate& update, wire::RunUpdate* out);
-// Appends `events` (a batch a node streams in a message of its own).
-void AddEventsToWire(const std::vector<Event>& events, wire::RunUpdate* out);
 StatusOr<msg::RunUpdate> FromWire(const wire::RunUpdate& update);
 
 // Coordinator -> node (RunControl).
